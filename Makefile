@@ -1,0 +1,54 @@
+# Accord's two commands: `make run` and `make test`. Everything else is a convenience.
+
+GO        ?= go
+BIN       := bin/accord
+DATA_DIR  ?= ./accord-data
+LISTEN    ?= :8081
+FUZZTIME  ?= 5s
+
+# Every fuzz target, as package:Function. `make test` runs each for $(FUZZTIME).
+FUZZ_TARGETS := \
+	./compat:FuzzParseAvro \
+	./store:FuzzDecodeRecord \
+	./store/filelog:FuzzDecodeFrame \
+	./store/filelog:FuzzFrameRoundTrip \
+	./store/filelog:FuzzDecodeHeader \
+	./api:FuzzRequestDecoding
+
+.PHONY: all build run test deps vet unit fuzz bench clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -o $(BIN) ./cmd/accord
+
+## run: build and serve the registry on the embedded store at $(LISTEN), data in $(DATA_DIR).
+run: build
+	./$(BIN) serve --listen $(LISTEN) --data-dir $(DATA_DIR)
+
+## test: install what the tests need, then run every test, the corpora and the fuzzers.
+test: deps vet unit fuzz
+
+deps:
+	$(GO) mod download
+
+vet:
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
+
+## bench: the load tool (10,000 schemas, 32 clients) and the Go benchmarks.
+bench: build
+	./$(BIN) bench
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./api ./store/filelog
+
+clean:
+	rm -rf bin

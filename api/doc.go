@@ -1,0 +1,10 @@
+// Package api is Accord's HTTP surface: the Confluent Schema Registry REST API on echo/v4.
+//
+// Every existing client (the Java and Python serializers, franz-go's sr, Node) must work
+// unchanged, so paths, query parameters, JSON shapes, statuses and error codes follow
+// Confluent's 8.x server exactly (see the openapi package for the reference). The package is
+// deliberately thin: handlers decode a request, call one store method and encode the answer.
+// Errors are returned, never written: [errorHandler] is the single place that turns a
+// store.Error, an echo error or an unexpected failure into a status and Confluent's
+// {"error_code", "message"} body, and the only place that logs a failed request's cause.
+package api

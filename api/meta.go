@@ -1,0 +1,79 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/accord-registry/accord/openapi"
+)
+
+func (h *handlers) root(c echo.Context) error {
+	return writeJSON(c, http.StatusOK, struct{}{})
+}
+
+func (h *handlers) listContexts(c echo.Context) error {
+	ctxs, err := h.store.Contexts(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if prefix := c.QueryParam("contextPrefix"); prefix != "" {
+		kept := ctxs[:0]
+		for _, ctx := range ctxs {
+			if strings.HasPrefix(ctx, prefix) {
+				kept = append(kept, ctx)
+			}
+		}
+		ctxs = kept
+	}
+	if ctxs, err = page(c, ctxs, 0); err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, ctxs)
+}
+
+func (h *handlers) deleteContext(c echo.Context) error {
+	name, err := pathParam(c, "context")
+	if err != nil {
+		return err
+	}
+	if err := h.store.DeleteContext(c.Request().Context(), name); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *handlers) clusterID(c echo.Context) error {
+	type clusters struct {
+		Kafka          string `json:"kafka-cluster"`
+		SchemaRegistry string `json:"schema-registry-cluster"`
+	}
+	type scope struct {
+		Path     []string `json:"path"`
+		Clusters clusters `json:"clusters"`
+	}
+	return writeJSON(c, http.StatusOK, struct {
+		Scope scope `json:"scope"`
+	}{scope{Path: []string{}, Clusters: clusters{Kafka: h.cfg.ClusterID, SchemaRegistry: "schema-registry"}}})
+}
+
+func (h *handlers) serverVersion(c echo.Context) error {
+	return writeJSON(c, http.StatusOK, map[string]string{"version": h.cfg.Version, "commitId": h.cfg.Commit})
+}
+
+func (h *handlers) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz answers 200 once the store has caught up with its log, 503 before.
+func (h *handlers) readyz(c echo.Context) error {
+	if !h.store.Ready() {
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "starting"})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "offset": h.store.Offset()})
+}
+
+func (h *handlers) openapiDocument(c echo.Context) error {
+	return c.Blob(http.StatusOK, "application/yaml", openapi.YAML())
+}

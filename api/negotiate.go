@@ -1,0 +1,219 @@
+package api
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/accord-registry/accord/store"
+)
+
+// The media types Confluent serves, best first, with the server's preference as quality.
+var mediaTypes = []struct {
+	name    string
+	quality float64
+}{
+	{"application/vnd.schemaregistry.v1+json", 1.0},
+	{"application/vnd.schemaregistry+json", 0.9},
+	{"application/json", 0.5},
+}
+
+// requestBodyTypes are the Content-Types a request body may carry; everything else is 415.
+var requestBodyTypes = map[string]bool{
+	"application/vnd.schemaregistry.v1+json": true,
+	"application/vnd.schemaregistry+json":    true,
+	"application/json":                       true,
+	"application/octet-stream":               true,
+}
+
+const (
+	headerRequestID = "X-Request-ID"
+	contextKeyType  = "accord.responseType"
+)
+
+// negotiate enforces the request Content-Type (415) and picks the response media type from
+// Accept (406 when none of ours is acceptable).
+func negotiate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if ct := req.Header.Get(echo.HeaderContentType); ct != "" && req.ContentLength != 0 {
+			mt, _, err := mime.ParseMediaType(ct)
+			if err != nil || !requestBodyTypes[mt] {
+				return echo.NewHTTPError(http.StatusUnsupportedMediaType)
+			}
+		}
+		typ, ok := responseType(req.Header.Values(echo.HeaderAccept))
+		if !ok {
+			return echo.NewHTTPError(http.StatusNotAcceptable)
+		}
+		c.Set(contextKeyType, typ)
+		return next(c)
+	}
+}
+
+// responseType chooses the media type with the highest client quality times server quality.
+// No Accept, */* and the Java HttpURLConnection default all give the v1 type.
+func responseType(accept []string) (string, bool) {
+	if len(accept) == 0 {
+		return mediaTypes[0].name, true
+	}
+	best, bestScore := "", 0.0
+	for _, part := range strings.Split(strings.Join(accept, ","), ",") {
+		mt, q := parseAcceptPart(part)
+		for _, m := range mediaTypes {
+			if score := q * m.quality; acceptMatches(mt, m.name) && score > bestScore {
+				best, bestScore = m.name, score
+			}
+		}
+	}
+	return best, best != ""
+}
+
+func parseAcceptPart(part string) (string, float64) {
+	fields := strings.Split(part, ";")
+	mt := strings.ToLower(strings.TrimSpace(fields[0]))
+	q := 1.0
+	for _, f := range fields[1:] {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(f), "q="); ok {
+			if parsed, err := strconv.ParseFloat(v, 64); err == nil {
+				q = parsed
+			}
+		}
+	}
+	return mt, q
+}
+
+func acceptMatches(pattern, name string) bool {
+	switch pattern {
+	case "*", "*/*", "application/*":
+		return true
+	}
+	return pattern == name
+}
+
+// requestID echoes a single X-Request-ID or assigns a fresh UUID v4.
+func requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ids := c.Request().Header.Values(headerRequestID)
+		id := ""
+		if len(ids) == 1 {
+			id = ids[0]
+		} else {
+			id = newUUID()
+		}
+		c.Response().Header().Set(headerRequestID, id)
+		return next(c)
+	}
+}
+
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// limitBody caps request bodies; a larger body is 413 with Confluent's error body.
+func limitBody(limit int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if req.ContentLength > limit {
+				return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+			}
+			req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
+			return next(c)
+		}
+	}
+}
+
+// writeJSON encodes v as compact JSON without HTML escaping, labelled with the negotiated type.
+func writeJSON(c echo.Context, status int, v any) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	return c.Blob(status, negotiatedType(c), bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+}
+
+// writeRaw sends schema text as-is (not JSON-quoted) under the negotiated JSON media type.
+func writeRaw(c echo.Context, text string) error {
+	return c.Blob(http.StatusOK, negotiatedType(c), []byte(text))
+}
+
+func negotiatedType(c echo.Context) string {
+	if t, ok := c.Get(contextKeyType).(string); ok {
+		return t
+	}
+	return mediaTypes[0].name
+}
+
+// decodeBody decodes a JSON request body into v. An empty body is 422 (Confluent's missing
+// body), malformed JSON or a wrong shape 400, an oversized body 413.
+func decodeBody(c echo.Context, v any) error {
+	data, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if ok := asMaxBytes(err, &tooLarge); ok {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+		}
+		return errBadRequest("Failed to read request body")
+	}
+	if len(bytes.TrimSpace(data)) == 0 || bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return unprocessable("Request body is missing")
+	}
+	if !utf8.Valid(data) {
+		return errBadRequest("Invalid UTF-8 in request body")
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return errBadRequest(jsonMessage(err))
+	}
+	return nil
+}
+
+func asMaxBytes(err error, target **http.MaxBytesError) bool {
+	return errors.As(err, target)
+}
+
+// unprocessable is Confluent's 422 for a missing or invalid request entity.
+func unprocessable(msg string) error {
+	return &store.Error{Code: store.CodeUnprocessable, Message: msg}
+}
+
+// jsonMessage describes a JSON decoding failure without Go type names.
+func jsonMessage(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("Unexpected character in JSON at position %d: %s", syntax.Offset, syntax.Error())
+	case errors.As(err, &typ):
+		return fmt.Sprintf("Cannot deserialize value of type `%s` from %s (field %q)", jsonKind(typ.Type.Kind().String()), typ.Value, typ.Field)
+	}
+	return "Malformed JSON: " + err.Error()
+}
+
+func jsonKind(kind string) string {
+	switch kind {
+	case "int", "int32", "int64":
+		return "int"
+	case "ptr", "struct", "map":
+		return "object"
+	case "slice":
+		return "array"
+	}
+	return kind
+}

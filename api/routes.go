@@ -1,0 +1,58 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+// register is the whole route table. A test keeps it and the OpenAPI document in step.
+func register(e *echo.Echo, h *handlers) {
+	e.GET("/", h.root)
+	e.POST("/", h.root)
+
+	e.GET("/schemas", h.listSchemas)
+	e.GET("/schemas/types", h.schemaTypes)
+	e.GET("/schemas/ids/:id", h.schemaByID)
+	e.GET("/schemas/ids/:id/schema", h.rawSchemaByID)
+	e.GET("/schemas/ids/:id/subjects", h.idSubjects)
+	e.GET("/schemas/ids/:id/versions", h.idVersions)
+	e.GET("/schemas/guids/:guid", h.schemaByGUID)
+	e.GET("/schemas/guids/:guid/ids", h.guidIDs)
+
+	e.GET("/subjects", h.listSubjects)
+	e.POST("/subjects/:subject", h.lookup)
+	e.DELETE("/subjects/:subject", h.deleteSubject)
+	e.GET("/subjects/:subject/metadata", h.subjectMetadata)
+	e.GET("/subjects/:subject/versions", h.listVersions)
+	e.POST("/subjects/:subject/versions", h.registerSchema)
+	e.GET("/subjects/:subject/versions/:version", h.getVersion)
+	e.DELETE("/subjects/:subject/versions/:version", h.deleteVersion)
+	e.GET("/subjects/:subject/versions/:version/schema", h.rawVersion)
+	e.GET("/subjects/:subject/versions/:version/referencedby", h.referencedBy)
+
+	e.POST("/compatibility/subjects/:subject/versions/:version", h.checkVersion)
+	e.POST("/compatibility/subjects/:subject/versions", h.checkAll)
+
+	e.GET("/config", h.getConfig)
+	e.PUT("/config", h.putConfig)
+	e.DELETE("/config", h.deleteConfig)
+	e.GET("/config/:subject", h.getConfig)
+	e.PUT("/config/:subject", h.putConfig)
+	e.DELETE("/config/:subject", h.deleteConfig)
+
+	e.GET("/mode", h.getMode)
+	e.PUT("/mode", h.putMode)
+	e.DELETE("/mode", h.deleteMode)
+	e.GET("/mode/:subject", h.getMode)
+	e.PUT("/mode/:subject", h.putMode)
+	e.DELETE("/mode/:subject", h.deleteMode)
+
+	e.GET("/contexts", h.listContexts)
+	e.DELETE("/contexts/:context", h.deleteContext)
+
+	e.GET("/v1/metadata/id", h.clusterID)
+	e.GET("/v1/metadata/version", h.serverVersion)
+
+	e.GET("/healthz", h.healthz)
+	e.GET("/readyz", h.readyz)
+	e.GET("/openapi.yaml", h.openapiDocument)
+}

@@ -1,0 +1,117 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/accord-registry/accord/compat"
+	"github.com/accord-registry/accord/store"
+)
+
+// searchLimit is Confluent's default and maximum page for /schemas.
+const searchLimit = 1000
+
+func (h *handlers) listSchemas(c echo.Context) error {
+	schemas, err := h.store.Schemas(c.Request().Context(), store.SchemasOptions{
+		Prefix: c.QueryParam("subjectPrefix"), Deleted: boolQuery(c, "deleted"), LatestOnly: boolQuery(c, "latestOnly"),
+		RuleType: c.QueryParam("ruleType"),
+	})
+	if err != nil {
+		return err
+	}
+	if schemas, err = page(c, schemas, searchLimit); err != nil {
+		return err
+	}
+	out := make([]schemaResponse, len(schemas))
+	for i, s := range schemas {
+		out[i] = newSchemaResponse(s)
+	}
+	return writeJSON(c, http.StatusOK, out)
+}
+
+func (h *handlers) schemaTypes(c echo.Context) error {
+	return writeJSON(c, http.StatusOK, compat.SupportedTypes())
+}
+
+func (h *handlers) schemaByID(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	subject := c.QueryParam("subject")
+	s, err := h.store.SchemaByID(c.Request().Context(), id, subject, boolQuery(c, "fetchMaxId"))
+	if err != nil {
+		return err
+	}
+	out := newSchemaString(s)
+	if subject != "" {
+		out.Subject, out.Version = s.Subject, s.Version
+	}
+	return writeJSON(c, http.StatusOK, out)
+}
+
+func newSchemaString(s store.Schema) schemaStringResponse {
+	return schemaStringResponse{GUID: s.GUID, SchemaType: s.Type, Schema: s.Text, References: s.References,
+		Metadata: s.Metadata, RuleSet: s.RuleSet, MaxID: s.MaxID, TS: s.Timestamp, Deleted: s.Deleted}
+}
+
+func (h *handlers) rawSchemaByID(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	s, err := h.store.SchemaByID(c.Request().Context(), id, c.QueryParam("subject"), false)
+	if err != nil {
+		return err
+	}
+	return writeRaw(c, s.Text)
+}
+
+func (h *handlers) idVersions(c echo.Context) error {
+	svs, err := h.subjectVersionsOfID(c)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, svs)
+}
+
+func (h *handlers) idSubjects(c echo.Context) error {
+	svs, err := h.subjectVersionsOfID(c)
+	if err != nil {
+		return err
+	}
+	subjects := make([]string, len(svs))
+	for i, sv := range svs {
+		subjects[i] = sv.Subject
+	}
+	return writeJSON(c, http.StatusOK, subjects)
+}
+
+func (h *handlers) subjectVersionsOfID(c echo.Context) ([]store.SubjectVersion, error) {
+	id, err := idParam(c)
+	if err != nil {
+		return nil, err
+	}
+	svs, err := h.store.IDVersions(c.Request().Context(), id, c.QueryParam("subject"), boolQuery(c, "deleted"))
+	if err != nil {
+		return nil, err
+	}
+	return page(c, svs, 0)
+}
+
+func (h *handlers) schemaByGUID(c echo.Context) error {
+	s, err := h.store.SchemaByGUID(c.Request().Context(), c.Param("guid"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, newSchemaString(s))
+}
+
+func (h *handlers) guidIDs(c echo.Context) error {
+	ids, err := h.store.GUIDIDs(c.Request().Context(), c.Param("guid"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, ids)
+}

@@ -1,0 +1,92 @@
+package api
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/accord-registry/accord/store"
+)
+
+// Config configures the HTTP API. The zero value of each field but Store means its default.
+type Config struct {
+	// Store is the registry the API serves.
+	Store *store.Store
+	// Logger receives one debug line per request and the cause of every 5xx; nil discards.
+	Logger *slog.Logger
+	// MaxRequestBytes bounds request bodies; larger ones get 413 (default 16 MiB).
+	MaxRequestBytes int64
+	// ClusterID is reported by /v1/metadata/id as the kafka-cluster id.
+	ClusterID string
+	// Version and Commit are reported by /v1/metadata/version.
+	Version, Commit string
+}
+
+// DefaultMaxRequestBytes is the default bound on request bodies.
+const DefaultMaxRequestBytes = 16 << 20
+
+// New returns the echo instance serving the registry API.
+func New(cfg Config) *echo.Echo {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxRequestBytes <= 0 {
+		cfg.MaxRequestBytes = DefaultMaxRequestBytes
+	}
+	if cfg.ClusterID == "" {
+		cfg.ClusterID = "accord"
+	}
+	h := &handlers{store: cfg.Store, cfg: cfg}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(cfg.Logger)
+	e.Pre(middleware.RemoveTrailingSlash(), rewriteContextPaths)
+	e.Use(requestID, accessLog(cfg.Logger), recoverPanics, negotiate, limitBody(cfg.MaxRequestBytes))
+	register(e, h)
+	return e
+}
+
+// handlers holds what every handler needs.
+type handlers struct {
+	store *store.Store
+	cfg   Config
+}
+
+// accessLog writes one debug line per request.
+func accessLog(logger *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if !logger.Enabled(c.Request().Context(), slog.LevelDebug) {
+				return next(c)
+			}
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			logger.Debug("request", "method", c.Request().Method, "path", c.Request().URL.RequestURI(),
+				"status", c.Response().Status, "duration", time.Since(start), "request_id", c.Response().Header().Get(headerRequestID))
+			return nil
+		}
+	}
+}
+
+// recoverPanics turns a handler panic into an error for the error handler, which answers 500
+// and logs it, instead of a dropped connection.
+func recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				err = fmt.Errorf("panic serving %s: %v", c.Request().URL.Path, r)
+			}
+		}()
+		return next(c)
+	}
+}

@@ -1,0 +1,165 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/accord-registry/accord/store"
+)
+
+func (h *handlers) listSubjects(c echo.Context) error {
+	subjects, err := h.store.Subjects(c.Request().Context(), store.SubjectsOptions{
+		Prefix: c.QueryParam("subjectPrefix"), Deleted: boolQuery(c, "deleted"), DeletedOnly: boolQuery(c, "deletedOnly"),
+	})
+	if err != nil {
+		return err
+	}
+	if subjects, err = page(c, subjects, 0); err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, subjects)
+}
+
+func (h *handlers) registerSchema(c echo.Context) error {
+	subject, err := pathParam(c, "subject")
+	if err != nil {
+		return err
+	}
+	var body schemaRequest
+	if err := decodeBody(c, &body); err != nil {
+		return err
+	}
+	s, err := h.store.Register(c.Request().Context(), subject, body.toStore(), boolQuery(c, "normalize"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, registerResponse{ID: s.ID, Version: s.Version, GUID: s.GUID, SchemaType: s.Type,
+		References: s.References, Metadata: s.Metadata, RuleSet: s.RuleSet, Schema: s.Text})
+}
+
+func (h *handlers) lookup(c echo.Context) error {
+	subject, err := pathParam(c, "subject")
+	if err != nil {
+		return err
+	}
+	var body schemaRequest
+	if err := decodeBody(c, &body); err != nil {
+		return err
+	}
+	s, err := h.store.Lookup(c.Request().Context(), subject, body.toStore(), boolQuery(c, "normalize"), boolQuery(c, "deleted"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, newSchemaResponse(s))
+}
+
+func (h *handlers) deleteSubject(c echo.Context) error {
+	subject, err := pathParam(c, "subject")
+	if err != nil {
+		return err
+	}
+	versions, err := h.store.DeleteSubject(c.Request().Context(), subject, boolQuery(c, "permanent"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, versions)
+}
+
+func (h *handlers) subjectMetadata(c echo.Context) error {
+	subject, err := pathParam(c, "subject")
+	if err != nil {
+		return err
+	}
+	keys, values := c.QueryParams()["key"], c.QueryParams()["value"]
+	pairs := map[string]string{}
+	for i := 0; i < len(keys) && i < len(values); i++ {
+		pairs[keys[i]] = values[i]
+	}
+	s, err := h.store.SubjectMetadata(c.Request().Context(), subject, pairs, boolQuery(c, "deleted"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, newSchemaResponse(s))
+}
+
+func (h *handlers) listVersions(c echo.Context) error {
+	subject, err := pathParam(c, "subject")
+	if err != nil {
+		return err
+	}
+	versions, err := h.store.Versions(c.Request().Context(), subject, store.VersionsOptions{
+		Deleted: boolQuery(c, "deleted"), DeletedOnly: boolQuery(c, "deletedOnly"), DeletedAsNegative: boolQuery(c, "deletedAsNegative"),
+	})
+	if err != nil {
+		return err
+	}
+	if versions, err = page(c, versions, 0); err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, versions)
+}
+
+// version resolves the {subject} and {version} of a version path.
+func (h *handlers) version(c echo.Context) (store.Schema, error) {
+	subject, err := pathParam(c, "subject")
+	if err != nil {
+		return store.Schema{}, err
+	}
+	num, err := versionParam(c)
+	if err != nil {
+		return store.Schema{}, err
+	}
+	return h.store.Version(c.Request().Context(), subject, num, boolQuery(c, "deleted"))
+}
+
+func (h *handlers) getVersion(c echo.Context) error {
+	s, err := h.version(c)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, newSchemaResponse(s))
+}
+
+func (h *handlers) rawVersion(c echo.Context) error {
+	s, err := h.version(c)
+	if err != nil {
+		return err
+	}
+	return writeRaw(c, s.Text)
+}
+
+func (h *handlers) deleteVersion(c echo.Context) error {
+	subject, err := pathParam(c, "subject")
+	if err != nil {
+		return err
+	}
+	num, err := versionParam(c)
+	if err != nil {
+		return err
+	}
+	deleted, err := h.store.DeleteVersion(c.Request().Context(), subject, num, boolQuery(c, "permanent"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, deleted)
+}
+
+func (h *handlers) referencedBy(c echo.Context) error {
+	subject, err := pathParam(c, "subject")
+	if err != nil {
+		return err
+	}
+	num, err := versionParam(c)
+	if err != nil {
+		return err
+	}
+	ids, err := h.store.ReferencedBy(c.Request().Context(), subject, num, boolQuery(c, "deleted"))
+	if err != nil {
+		return err
+	}
+	if ids, err = page(c, ids, 1000); err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, ids)
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/accord-registry/accord/api"
+	"github.com/accord-registry/accord/store"
+	"github.com/accord-registry/accord/store/filelog"
+)
+
+// benchConfig drives `accord bench`.
+type benchConfig struct {
+	url            string
+	clients        int
+	schemas        int
+	subjects       int
+	duration       time.Duration
+	startupRecords int
+	dataDir        string
+}
+
+// bench measures a registry over HTTP: registrations while it fills with schemas, then id
+// lookups and schema lookups, each as a ratio to a baseline echo handler that returns a
+// constant 60-byte JSON body, measured in the same run with the same clients. It also times
+// a cold start over a log of startupRecords records.
+func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &benchConfig{}
+	fs.StringVar(&c.url, "url", "", "registry to measure; empty starts one in this process on a temporary data dir")
+	fs.IntVar(&c.clients, "clients", 32, "concurrent keep-alive clients")
+	fs.IntVar(&c.schemas, "schemas", 10_000, "schemas to register before measuring reads")
+	fs.IntVar(&c.subjects, "subjects", 1_000, "subjects the schemas are spread over")
+	fs.DurationVar(&c.duration, "duration", 5*time.Second, "how long each read phase runs")
+	fs.IntVar(&c.startupRecords, "startup-records", 100_000, "records in the log whose cold start is timed (0 skips)")
+	fs.StringVar(&c.dataDir, "data-dir", "", "data dir of the in-process registry (default: a temporary directory)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return c.run(ctx, stdout)
+}
+
+func (c *benchConfig) run(ctx context.Context, out io.Writer) error {
+	baseline, stopBaseline, err := startBaseline()
+	if err != nil {
+		return err
+	}
+	defer stopBaseline()
+	target := c.url
+	if target == "" {
+		url, stop, err := c.startRegistry(ctx)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		target = url
+	}
+	return c.measure(ctx, out, baseline, target)
+}
+
+func (c *benchConfig) measure(ctx context.Context, out io.Writer, baseline, target string) error {
+	client := newBenchClient(c.clients)
+	fmt.Fprintf(out, "accord bench: %d clients, %d schemas over %d subjects, %s per read phase\n", c.clients, c.schemas, c.subjects, c.duration)
+	reg, err := c.registerAll(ctx, client, target)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%-34s %12.0f /s\n", "registrations (fsync on)", reg)
+	base, err := runFor(ctx, c.duration, c.clients, func(w int, i int) error { return getOK(client, baseline+"/baseline") })
+	if err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
+	fmt.Fprintf(out, "%-34s %12.0f /s\n", "baseline (constant 60-byte JSON)", base)
+	if err := c.readPhases(ctx, out, client, target, base); err != nil {
+		return err
+	}
+	if c.startupRecords > 0 {
+		d, err := timeStartup(ctx, c.startupRecords)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%-34s %12s\n", fmt.Sprintf("startup with %d records", c.startupRecords), d.Round(time.Millisecond))
+	}
+	return nil
+}
+
+func (c *benchConfig) readPhases(ctx context.Context, out io.Writer, client *http.Client, target string, base float64) error {
+	byID, err := runFor(ctx, c.duration, c.clients, func(w, i int) error {
+		return getOK(client, fmt.Sprintf("%s/schemas/ids/%d", target, 1+(w*7919+i)%c.schemas))
+	})
+	if err != nil {
+		return fmt.Errorf("GET /schemas/ids: %w", err)
+	}
+	fmt.Fprintf(out, "%-34s %12.0f /s  %5.1f%% of baseline\n", "GET /schemas/ids/{id}", byID, 100*byID/base)
+	lookups, err := runFor(ctx, c.duration, c.clients, func(w, i int) error {
+		n := (w*7919 + i) % c.schemas
+		return postOK(client, fmt.Sprintf("%s/subjects/%s", target, c.subject(n)), schemaBody(c.subject(n), c.fieldsOf(n)))
+	})
+	if err != nil {
+		return fmt.Errorf("POST /subjects/{s}: %w", err)
+	}
+	fmt.Fprintf(out, "%-34s %12.0f /s  %5.1f%% of baseline\n", "POST /subjects/{s} (lookup)", lookups, 100*lookups/base)
+	return nil
+}
+
+// startRegistry runs Accord in this process on a loopback port.
+func (c *benchConfig) startRegistry(ctx context.Context) (string, func(), error) {
+	dir := c.dataDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "accord-bench-")
+		if err != nil {
+			return "", nil, err
+		}
+		dir = tmp
+	}
+	log, err := filelog.Open(dir, filelog.Config{})
+	if err != nil {
+		return "", nil, err
+	}
+	st, err := store.Open(ctx, store.Config{Log: log})
+	if err != nil {
+		log.Close()
+		return "", nil, err
+	}
+	url, stop, err := serveLoopback(api.New(api.Config{Store: st}))
+	if err != nil {
+		log.Close()
+		return "", nil, err
+	}
+	return url, func() {
+		stop()
+		st.Close()
+		log.Close()
+		if c.dataDir == "" {
+			os.RemoveAll(dir)
+		}
+	}, nil
+}
+
+// startBaseline serves the baseline: an echo handler answering a constant 60-byte JSON body.
+func startBaseline() (string, func(), error) {
+	body := []byte(`{"id":1,"schema":"\"string\"","padding":"xxxxxxxxxxxxxxxxxx"}`)
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.GET("/baseline", func(c echo.Context) error {
+		return c.Blob(http.StatusOK, "application/vnd.schemaregistry.v1+json", body)
+	})
+	return serveLoopback(e)
+}
+
+func serveLoopback(h http.Handler) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelError)}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}

@@ -1,0 +1,61 @@
+// Command accord is the Accord schema registry: `accord serve` runs the Confluent-compatible
+// server, `accord bench` drives a running server with load.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches a subcommand and returns the process exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:], stderr)
+	case "bench":
+		err = bench(ctx, args[1:], stdout, stderr)
+	case "version":
+		_, err = fmt.Fprintln(stdout, buildVersion())
+	case "help", "-h", "--help":
+		usage(stdout)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "accord: unknown command %q\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "accord %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `Usage: accord <command> [flags]
+
+Commands:
+  serve    run the schema registry (Confluent REST API) on the embedded store
+  bench    measure a running registry over HTTP
+  version  print the version
+
+Run 'accord <command> -h' for the flags of a command. Every flag can also be set in the
+environment as ACCORD_<FLAG>, e.g. --data-dir as ACCORD_DATA_DIR.
+`)
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/accord-registry/accord/api"
+	"github.com/accord-registry/accord/compat"
+	"github.com/accord-registry/accord/store"
+	"github.com/accord-registry/accord/store/filelog"
+)
+
+// serveConfig is everything `accord serve` is configured with.
+type serveConfig struct {
+	listen                string
+	dataDir               string
+	compatibility         string
+	modeMutability        bool
+	maxRequestBytes       int64
+	incompatibleErrorCode int
+	logLevel              string
+	logFormat             string
+	shutdownTimeout       time.Duration
+}
+
+func serveFlags(fs *flag.FlagSet) *serveConfig {
+	c := &serveConfig{}
+	fs.StringVar(&c.listen, "listen", ":8081", "address to serve the REST API on")
+	fs.StringVar(&c.dataDir, "data-dir", "./accord-data", "directory of the embedded store")
+	fs.StringVar(&c.compatibility, "compatibility", "BACKWARD", "server default compatibility level")
+	fs.BoolVar(&c.modeMutability, "mode-mutability", true, "allow mode changes through the API")
+	fs.Int64Var(&c.maxRequestBytes, "max-request-bytes", api.DefaultMaxRequestBytes, "largest accepted request body; larger ones get 413")
+	fs.IntVar(&c.incompatibleErrorCode, "incompatible-error-code", 409, "error_code of an incompatible registration: 409 or 40901")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to drain in-flight requests on SIGINT/SIGTERM")
+	return c
+}
+
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := serveFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	logger, err := newLogger(stderr, c.logLevel, c.logFormat)
+	if err != nil {
+		return err
+	}
+	return c.run(ctx, logger)
+}
+
+func (c *serveConfig) run(ctx context.Context, logger *slog.Logger) error {
+	start := time.Now()
+	level, ok := compat.ParseLevel(c.compatibility)
+	if !ok {
+		return fmt.Errorf("--compatibility %q is not a compatibility level", c.compatibility)
+	}
+	if c.incompatibleErrorCode != 409 && c.incompatibleErrorCode != 40901 {
+		return fmt.Errorf("--incompatible-error-code must be 409 or 40901, not %d", c.incompatibleErrorCode)
+	}
+	log, err := filelog.Open(c.dataDir, filelog.Config{Logger: logger.With("component", "filelog")})
+	if err != nil {
+		return err
+	}
+	defer closeLog(log, logger)
+	st, err := store.Open(ctx, store.Config{Log: log, Logger: logger, DefaultLevel: level,
+		ModeImmutable: !c.modeMutability, IncompatibleCode: store.Code(c.incompatibleErrorCode)})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ln, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		return err
+	}
+	logger.Info("accord serving", "listen", ln.Addr().String(), "store", "embedded", "data_dir", c.dataDir,
+		"records", log.Stats().Records, "offset", st.Offset(), "startup", time.Since(start).Round(time.Millisecond))
+	return c.serveHTTP(ctx, ln, st, logger)
+}
+
+// serveHTTP serves until ctx is cancelled, then drains in-flight requests.
+func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, st *store.Store, logger *slog.Logger) error {
+	e := api.New(api.Config{Store: st, Logger: logger.With("component", "api"), MaxRequestBytes: c.maxRequestBytes,
+		Version: releaseVersion, Commit: buildCommit()})
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", c.shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("drain requests: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func closeLog(log *filelog.Log, logger *slog.Logger) {
+	if err := log.Close(); err != nil {
+		logger.Error("closing log", "err", err)
+		return
+	}
+	logger.Info("log closed")
+}
+
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: %w", level, err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch strings.ToLower(format) {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: want text or json", format)
+}

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/accord-registry/accord/compat"
+)
+
+// CheckOptions tunes [Store.CheckCompatibility].
+type CheckOptions struct {
+	// Version is the version to test against, [Latest], or 0 for "every version registration
+	// would check".
+	Version   int
+	Normalize bool
+	// Verbose turns a parse failure into an incompatible result carrying the parser's message
+	// instead of a 42201 error, as Confluent does with verbose=true.
+	Verbose bool
+}
+
+// CheckCompatibility answers the /compatibility endpoints (confluent-api.md §2.4).
+func (s *Store) CheckCompatibility(ctx context.Context, subject string, req SchemaRequest, opts CheckOptions) (compat.Result, error) {
+	var out compat.Result
+	err := s.read(ctx, func(st *state) error {
+		subject = parseSubject(subject).String()
+		conf := st.effectiveConfig(subject, s.cfg.DefaultLevel)
+		prev, err := st.checkTargets(subject, opts.Version, &conf, req.Metadata)
+		if err != nil {
+			return err
+		}
+		cand, err := st.candidate(subject, req, opts.Normalize || isTrue(conf.Normalize), false)
+		if err != nil {
+			var e *Error
+			if opts.Verbose && errors.As(err, &e) && e.Code == CodeInvalidSchema {
+				out = compat.Result{Compatible: false, Messages: []string{e.Message}}
+				return nil
+			}
+			return err
+		}
+		out = compat.Check(cand.parsed, prev, compat.CheckOptions{Level: *conf.CompatibilityLevel, ValidateFields: isTrue(conf.ValidateFields)})
+		return nil
+	})
+	return out, err
+}
+
+// checkTargets picks the versions to check against: one numbered version (40402 when missing
+// or soft-deleted, even for unknown subjects), the latest (none for an empty subject), or all
+// live versions.
+func (st *state) checkTargets(subject string, num int, conf *ConfigRecord, md *Metadata) ([]compat.Previous, error) {
+	if num == 0 {
+		return st.previousSchemas(subject, conf, md)
+	}
+	var v *version
+	if num == Latest {
+		v = st.latest(subject)
+		if v == nil {
+			return nil, nil
+		}
+	} else if v = st.subjects[subject][num]; v == nil || v.deleted {
+		return nil, errVersionNotFound(num)
+	}
+	p, err := st.parsedVersion(v)
+	if err != nil {
+		return nil, err
+	}
+	return []compat.Previous{{Schema: p, Version: v.num}}, nil
+}

@@ -1,0 +1,387 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Latest is the version number that means "the newest live version".
+const Latest = -1
+
+// Version answers GET /subjects/{subject}/versions/{version}. num is a version or [Latest];
+// latest never resolves to a soft-deleted version, even with deleted.
+func (s *Store) Version(ctx context.Context, subject string, num int, deleted bool) (Schema, error) {
+	var out Schema
+	err := s.read(ctx, func(st *state) error {
+		v, err := st.findVersion(st.resolveSubject(subject, deleted), num, deleted)
+		if err == nil {
+			out = v.schema()
+		}
+		return err
+	})
+	return out, err
+}
+
+func (st *state) findVersion(subject string, num int, deleted bool) (*version, error) {
+	var v *version
+	if num == Latest {
+		v = st.latest(subject)
+	} else if cand := st.subjects[subject][num]; cand != nil && (deleted || !cand.deleted) {
+		v = cand
+	}
+	if v != nil {
+		return v, nil
+	}
+	if len(st.versionNumbers(subject, visible(deleted))) == 0 {
+		return nil, errSubjectNotFound(subject)
+	}
+	return nil, errVersionNotFound(num)
+}
+
+// VersionsOptions selects which versions [Store.Versions] lists.
+type VersionsOptions struct {
+	Deleted           bool // include soft-deleted versions
+	DeletedOnly       bool // only soft-deleted versions
+	DeletedAsNegative bool // include soft-deleted versions as negative numbers
+}
+
+// Versions answers GET /subjects/{subject}/versions.
+func (s *Store) Versions(ctx context.Context, subject string, opts VersionsOptions) ([]int, error) {
+	var out []int
+	err := s.read(ctx, func(st *state) error {
+		keep := visible(opts.Deleted || opts.DeletedAsNegative)
+		if opts.DeletedOnly {
+			keep = isDeleted
+		}
+		subject = st.resolveSubject(subject, opts.Deleted || opts.DeletedOnly || opts.DeletedAsNegative)
+		out = st.versionNumbers(subject, keep)
+		if len(out) == 0 {
+			return errSubjectNotFound(subject)
+		}
+		if opts.DeletedAsNegative {
+			for i, n := range out {
+				if st.subjects[subject][n].deleted {
+					out[i] = -n
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SubjectsOptions selects which subjects [Store.Subjects] lists.
+type SubjectsOptions struct {
+	Prefix      string // subjectPrefix; "" means every context (`:*:`)
+	Deleted     bool
+	DeletedOnly bool
+}
+
+// Subjects answers GET /subjects: sorted qualified names. A subject is deleted when all its
+// versions are soft-deleted.
+func (s *Store) Subjects(ctx context.Context, opts SubjectsOptions) ([]string, error) {
+	prefix := opts.Prefix
+	if prefix == "" {
+		prefix = wildcardPrefix
+	}
+	out := []string{}
+	err := s.read(ctx, func(st *state) error {
+		for subject := range st.subjects {
+			if !matchesPrefix(subject, prefix) {
+				continue
+			}
+			live := st.latest(subject) != nil
+			if (opts.DeletedOnly && !live) || (!opts.DeletedOnly && (live || opts.Deleted)) {
+				out = append(out, subject)
+			}
+		}
+		sort.Strings(out)
+		return nil
+	})
+	return out, err
+}
+
+// SchemasOptions selects what [Store.Schemas] lists.
+type SchemasOptions struct {
+	Prefix     string
+	Deleted    bool
+	LatestOnly bool
+	RuleType   string
+}
+
+// Schemas answers GET /schemas: schema versions sorted by subject then version.
+func (s *Store) Schemas(ctx context.Context, opts SchemasOptions) ([]Schema, error) {
+	out := []Schema{}
+	err := s.read(ctx, func(st *state) error {
+		for _, subject := range sortedKeys(st.subjects) {
+			if matchesPrefix(subject, opts.Prefix) {
+				out = append(out, st.listed(subject, opts)...)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (st *state) listed(subject string, opts SchemasOptions) []Schema {
+	var out []Schema
+	for _, num := range st.versionNumbers(subject, visible(opts.Deleted)) {
+		v := st.subjects[subject][num]
+		if opts.RuleType == "" || hasRuleType(v.ruleSet, opts.RuleType) {
+			out = append(out, v.schema())
+		}
+	}
+	if opts.LatestOnly && len(out) > 1 {
+		out = out[len(out)-1:]
+	}
+	return out
+}
+
+func hasRuleType(rs *RuleSet, typ string) bool {
+	if rs == nil {
+		return false
+	}
+	for _, group := range [][]Rule{rs.MigrationRules, rs.DomainRules, rs.EncodingRules} {
+		if slices.ContainsFunc(group, func(r Rule) bool { return r.Type == typ }) {
+			return true
+		}
+	}
+	return false
+}
+
+// SchemaByID answers GET /schemas/ids/{id}. subject selects the context (default context when
+// empty) and, when it names a subject that has the id, which subject-version is reported.
+func (s *Store) SchemaByID(ctx context.Context, id int, subject string, fetchMaxID bool) (Schema, error) {
+	var out Schema
+	err := s.read(ctx, func(st *state) error {
+		v, c := st.versionForID(id, subject)
+		if v == nil {
+			return errSchemaIDNotFound(id)
+		}
+		out = v.schema()
+		if fetchMaxID {
+			out.MaxID = c.maxID
+		}
+		return nil
+	})
+	return out, err
+}
+
+// versionForID finds a version holding id in the context subject selects, preferring the
+// named subject (newest version), then any subject; an unqualified subject unknown in the
+// default context is also tried in the other contexts.
+func (st *state) versionForID(id int, subject string) (*version, *contextState) {
+	q := parseSubject(subject)
+	ctxs := []string{q.ctx}
+	if subject != "" && q.ctx == defaultContext && st.subjects[subject] == nil {
+		ctxs = append(ctxs, sortedKeys(st.contexts)...)
+	}
+	for _, name := range ctxs {
+		c := st.contexts[name]
+		if c == nil || len(c.ids[id]) == 0 {
+			continue
+		}
+		full := qname{ctx: name, name: q.name}.String()
+		if v := newestOf(c.ids[id], func(v *version) bool { return v.subject == full }); v != nil {
+			return v, c
+		}
+		if name == q.ctx {
+			return preferLive(c.ids[id]), c
+		}
+	}
+	return nil, nil
+}
+
+// preferLive picks a deterministic representative: the first live version in subject order,
+// else the first.
+func preferLive(vs []*version) *version {
+	sorted := slices.Clone(vs)
+	sort.Slice(sorted, func(i, j int) bool { return lessSV(sorted[i], sorted[j]) })
+	if i := slices.IndexFunc(sorted, isLive); i >= 0 {
+		return sorted[i]
+	}
+	return sorted[0]
+}
+
+func lessSV(a, b *version) bool {
+	if a.subject != b.subject {
+		return a.subject < b.subject
+	}
+	return a.num < b.num
+}
+
+// IDVersions answers GET /schemas/ids/{id}/versions (and, by subject, /subjects): the
+// subject-versions in the id's context whose content is the id's, one version per subject.
+func (s *Store) IDVersions(ctx context.Context, id int, subject string, deleted bool) ([]SubjectVersion, error) {
+	out := []SubjectVersion{}
+	err := s.read(ctx, func(st *state) error {
+		v, c := st.versionForID(id, subject)
+		if v == nil {
+			return errSchemaNotFound()
+		}
+		perSubject := map[string]*version{}
+		for _, other := range c.ids[id] {
+			if (deleted || !other.deleted) && other.hash == v.hash {
+				if cur := perSubject[other.subject]; cur == nil || other.num > cur.num {
+					perSubject[other.subject] = other
+				}
+			}
+		}
+		for _, sub := range sortedKeys(perSubject) {
+			out = append(out, SubjectVersion{Subject: sub, Version: perSubject[sub].num})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SchemaByGUID answers GET /schemas/guids/{guid}: the default context first, then the others.
+func (s *Store) SchemaByGUID(ctx context.Context, guid string) (Schema, error) {
+	var out Schema
+	err := s.read(ctx, func(st *state) error {
+		ids := st.guidIDs(strings.ToLower(guid))
+		if len(ids) == 0 {
+			return errSchemaGUIDNotFound(guid)
+		}
+		v := preferLive(st.contexts[ids[0].Context].ids[ids[0].ID])
+		out = v.schema()
+		out.Subject, out.Version = "", 0
+		return nil
+	})
+	return out, err
+}
+
+// GUIDIDs answers GET /schemas/guids/{guid}/ids.
+func (s *Store) GUIDIDs(ctx context.Context, guid string) ([]ContextID, error) {
+	var out []ContextID
+	err := s.read(ctx, func(st *state) error {
+		out = st.guidIDs(strings.ToLower(guid))
+		return nil
+	})
+	return out, err
+}
+
+// guidIDs lists the (context, id) pairs whose content hash is guid: the default context first,
+// then the others sorted.
+func (st *state) guidIDs(guid string) []ContextID {
+	out := []ContextID{}
+	for _, name := range sortedKeys(st.contexts) {
+		c := st.contexts[name]
+		for h, id := range c.hashes {
+			if len(c.ids[id]) > 0 && h.GUID() == guid {
+				out = append(out, ContextID{Context: name, ID: id})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if (out[i].Context == defaultContext) != (out[j].Context == defaultContext) {
+			return out[i].Context == defaultContext
+		}
+		return out[i].Context < out[j].Context || out[i].Context == out[j].Context && out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// ReferencedBy answers GET /subjects/{subject}/versions/{version}/referencedby: ids of the
+// schemas whose references name that subject-version, sorted by context then id.
+func (s *Store) ReferencedBy(ctx context.Context, subject string, num int, deleted bool) ([]int, error) {
+	out := []int{}
+	err := s.read(ctx, func(st *state) error {
+		subject = st.resolveSubject(subject, true)
+		v, err := st.findVersion(subject, num, true)
+		if err != nil {
+			return err
+		}
+		out = st.referrerIDs(subject, v.num, deleted)
+		return nil
+	})
+	return out, err
+}
+
+func (st *state) referrerIDs(subject string, num int, deleted bool) []int {
+	type cid struct {
+		ctx string
+		id  int
+	}
+	seen := map[cid]bool{}
+	var keys []cid
+	for r := range st.referrers[refKey{subject, num}] {
+		k := cid{r.q.ctx, r.id}
+		if !seen[k] && (deleted || st.latest(r.subject) != nil) {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		return keys[i].ctx < keys[j].ctx || keys[i].ctx == keys[j].ctx && keys[i].id < keys[j].id
+	})
+	out := make([]int, len(keys))
+	for i, k := range keys {
+		out[i] = k.id
+	}
+	return out
+}
+
+// SubjectMetadata answers GET /subjects/{subject}/metadata: the newest version whose metadata
+// properties contain every pair.
+func (s *Store) SubjectMetadata(ctx context.Context, subject string, pairs map[string]string, deleted bool) (Schema, error) {
+	var out Schema
+	err := s.read(ctx, func(st *state) error {
+		subject = st.resolveSubject(subject, deleted)
+		nums := st.versionNumbers(subject, visible(deleted))
+		if len(nums) == 0 {
+			return errSubjectNotFound(subject)
+		}
+		for i := len(nums) - 1; i >= 0; i-- {
+			v := st.subjects[subject][nums[i]]
+			if containsPairs(v.metadata.properties(), pairs) {
+				out = v.schema()
+				return nil
+			}
+		}
+		return errSchemaNotFound()
+	})
+	return out, err
+}
+
+func containsPairs(props, pairs map[string]string) bool {
+	for k, want := range pairs {
+		if got, ok := props[k]; !ok || got != want {
+			return false
+		}
+	}
+	return true
+}
+
+// Contexts answers GET /contexts: "." first, then every announced context, sorted.
+func (s *Store) Contexts(ctx context.Context) ([]string, error) {
+	out := []string{defaultContext}
+	err := s.read(ctx, func(st *state) error {
+		for _, name := range sortedKeys(st.contexts) {
+			if name != defaultContext && st.contexts[name].announced {
+				out = append(out, name)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DeleteContext answers DELETE /contexts/{context}: refused while any subject, soft-deleted
+// ones included, lives in it.
+func (s *Store) DeleteContext(ctx context.Context, name string) error {
+	name = strings.Trim(name, ":")
+	if name == "" {
+		name = defaultContext
+	}
+	return s.writeLocked(ctx, func(st *state) ([]Record, error) {
+		for subject := range st.subjects {
+			if parseSubject(subject).ctx == name {
+				return nil, Errorf(CodeContextNotEmpty, "The specified context '%s' is not empty.", name)
+			}
+		}
+		return []Record{{Key: encodeKey(recordKey{Type: keyContext, Context: name})}}, nil
+	})
+}

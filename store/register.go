@@ -1,0 +1,445 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+
+	"github.com/accord-registry/accord/compat"
+)
+
+// candidate is a request schema after parsing: what lookups and dedupe compare.
+type candidate struct {
+	parsed   *compat.Schema
+	typ      compat.SchemaType
+	text     string
+	refs     []Reference
+	metadata *Metadata
+	ruleSet  *RuleSet
+	hash     contentHash
+}
+
+func newCandidate(parsed *compat.Schema, refs []Reference, md *Metadata, rs *RuleSet) candidate {
+	text := parsed.Canonical()
+	return candidate{parsed: parsed, typ: parsed.Type(), text: text, refs: refs, metadata: md, ruleSet: rs,
+		hash: hashContent(text, refs, md, rs)}
+}
+
+// Register adds req under subject (POST /subjects/{subject}/versions) and returns the stored
+// schema: an existing version when the same schema is already there, otherwise a new version
+// after the mode, compatibility and id checks of confluent-api.md §4.
+func (s *Store) Register(ctx context.Context, subject string, req SchemaRequest, normalize bool) (Schema, error) {
+	if !validSubject(subject, false) {
+		return Schema{}, errInvalidSubject(subject)
+	}
+	subject = parseSubject(subject).String()
+	if out, ok, err := s.registerFastPath(ctx, subject, req, normalize); ok || err != nil {
+		return out, err
+	}
+	var out Schema
+	err := s.writeLocked(ctx, func(st *state) ([]Record, error) {
+		r := &registration{st: st, store: s, subject: subject, q: parseSubject(subject), req: req}
+		recs, err := r.run(normalize)
+		out = r.result
+		return recs, err
+	})
+	return out, err
+}
+
+// registerFastPath answers a registration of an already registered schema without taking the
+// writer lock and without a compatibility check, as Confluent does: re-registering an older
+// version's schema returns that older version.
+func (s *Store) registerFastPath(ctx context.Context, subject string, req SchemaRequest, normalize bool) (Schema, bool, error) {
+	if req.Schema == "" || (req.Version != 0 && req.Version != -1) {
+		return Schema{}, false, nil
+	}
+	var out Schema
+	found := false
+	err := s.read(ctx, func(st *state) error {
+		conf := st.effectiveConfig(subject, s.cfg.DefaultLevel)
+		if hasMetadataPolicy(&conf) {
+			return nil
+		}
+		cand, err := st.candidate(subject, req, normalize || isTrue(conf.Normalize), false)
+		if err != nil {
+			return err
+		}
+		keep := isLive
+		if req.Version == -1 {
+			latest := st.latest(subject)
+			keep = func(v *version) bool { return v == latest }
+		}
+		if v := st.match(subject, cand, keep); v != nil && (req.ID < 0 || req.ID == v.id) {
+			out, found = v.schema(), true
+		}
+		return nil
+	})
+	return out, found, err
+}
+
+// candidate parses a request schema for comparison with stored versions.
+func (st *state) candidate(subject string, req SchemaRequest, normalize, allowDeleted bool) (candidate, error) {
+	q := parseSubject(subject)
+	parsed, refs, err := st.parse(q.ctx, req.Type, req.Schema, req.References, compat.ParseOptions{Normalize: normalize}, allowDeleted)
+	if err != nil {
+		return candidate{}, err
+	}
+	return newCandidate(parsed, refs, req.Metadata, req.RuleSet), nil
+}
+
+// match finds a version of subject accepted by keep that holds cand: first through the
+// content hash, then by comparing each version newest first (§5).
+func (st *state) match(subject string, cand candidate, keep func(*version) bool) *version {
+	c := st.contexts[parseSubject(subject).ctx]
+	if c != nil {
+		if id, ok := c.hashes[cand.hash]; ok {
+			if v := newestOf(c.ids[id], func(v *version) bool { return v.subject == subject && keep(v) }); v != nil {
+				return v
+			}
+		}
+	}
+	nums := st.versionNumbers(subject, keep)
+	for i := len(nums) - 1; i >= 0; i-- {
+		if v := st.subjects[subject][nums[i]]; st.canLookUp(v, cand) {
+			return v
+		}
+	}
+	return nil
+}
+
+func newestOf(vs []*version, keep func(*version) bool) *version {
+	var best *version
+	for _, v := range vs {
+		if keep(v) && (best == nil || v.num > best.num) {
+			best = v
+		}
+	}
+	return best
+}
+
+// canLookUp is Confluent's "same schema" test: same canonical text, metadata (ignoring
+// confluent:version) and rule set, and the same references, or none on the request side.
+func (st *state) canLookUp(v *version, cand candidate) bool {
+	if v.typ != cand.typ || !st.sameText(v, cand.text) {
+		return false
+	}
+	if len(cand.refs) > 0 && !slices.Equal(v.refs, cand.refs) {
+		return false
+	}
+	return reflect.DeepEqual(withoutConfluentVersion(v.metadata), withoutConfluentVersion(cand.metadata)) &&
+		reflect.DeepEqual(v.ruleSet, cand.ruleSet)
+}
+
+// sameText compares stored text with a canonical candidate. Text stored by another registry
+// may be canonicalised differently, so a mismatch is re-checked through our own canonical form.
+func (st *state) sameText(v *version, text string) bool {
+	if v.text == text {
+		return true
+	}
+	p, err := st.parsedVersion(v)
+	return err == nil && p.Canonical() == text
+}
+
+func hasMetadataPolicy(c *ConfigRecord) bool {
+	return c.DefaultMetadata != nil || c.OverrideMetadata != nil || c.DefaultRuleSet != nil || c.OverrideRuleSet != nil
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
+
+// schema renders a stored version for the API.
+func (v *version) schema() Schema {
+	return Schema{
+		Subject: v.subject, Version: v.num, ID: v.id, GUID: v.hash.GUID(), Type: v.typ, References: v.refs,
+		Metadata: v.metadata, RuleSet: v.ruleSet, Text: v.text, Timestamp: v.ts, Deleted: v.deleted,
+	}
+}
+
+// registration carries one registration through the steps of §4 phase B, under the writer lock.
+type registration struct {
+	st      *state
+	store   *Store
+	subject string
+	q       qname
+	req     SchemaRequest
+	conf    ConfigRecord
+	mode    Mode
+	result  Schema
+	cand    candidate
+	version int
+}
+
+func (r *registration) run(normalize bool) ([]Record, error) {
+	r.conf = r.st.effectiveConfig(r.subject, r.store.cfg.DefaultLevel)
+	r.mode = r.st.effectiveMode(r.subject)
+	if err := r.checkMode(); err != nil {
+		return nil, err
+	}
+	r.version = r.nextVersion()
+	if err := r.prepare(normalize || isTrue(r.conf.Normalize)); err != nil {
+		return nil, err
+	}
+	if v := r.existing(); v != nil {
+		r.result = v.schema()
+		return nil, nil
+	}
+	if err := r.checkCompatibility(); err != nil {
+		return nil, err
+	}
+	return r.records()
+}
+
+func (r *registration) checkMode() error {
+	name, ctx := splitForMessage(r.subject)
+	switch {
+	case r.mode.readOnly():
+		return errReadOnly(r.subject)
+	case r.req.ID >= 0 && !r.mode.importing():
+		return Errorf(CodeOperationNotPermitted, "Subject %s in context %s is not in import mode", name, ctx)
+	case r.req.ID < 0 && r.mode != ModeReadWrite:
+		return Errorf(CodeOperationNotPermitted, "Subject %s in context %s is not in read-write mode", name, ctx)
+	}
+	return nil
+}
+
+// nextVersion is one more than the highest version, soft-deleted ones included.
+func (r *registration) nextVersion() int {
+	nums := r.st.versionNumbers(r.subject, isAny)
+	if len(nums) == 0 {
+		return 1
+	}
+	return nums[len(nums)-1] + 1
+}
+
+// prepare fills an empty schema from the latest version, merges metadata and rule sets with
+// the config, and parses and canonicalises the result.
+func (r *registration) prepare(normalize bool) error {
+	req := r.req
+	if !r.mode.importing() {
+		latest := r.st.latest(r.subject)
+		if req.Schema == "" {
+			if latest == nil {
+				return errInvalidSchema("Empty schema")
+			}
+			req.Schema, req.Type, req.References = latest.text, latest.typ, latest.refs
+		}
+		r.mergeDataContract(&req, latest)
+	}
+	if err := normalizeRuleSet(req.RuleSet); err != nil {
+		return err
+	}
+	opts := compat.ParseOptions{New: req.ID < 0 && !r.mode.importing(), Normalize: normalize && !r.mode.importing()}
+	parsed, refs, err := r.st.parse(r.q.ctx, req.Type, req.Schema, req.References, opts, !opts.New)
+	if err != nil {
+		return err
+	}
+	r.cand = newCandidate(parsed, refs, req.Metadata, req.RuleSet)
+	return nil
+}
+
+// mergeDataContract applies config defaults and overrides to the request's metadata and rule
+// set (falling back to the latest version's), and stamps confluent:version when asked to.
+func (r *registration) mergeDataContract(req *SchemaRequest, latest *version) {
+	md, rs := req.Metadata, req.RuleSet
+	if latest != nil {
+		md = firstSet(md, latest.metadata)
+		rs = firstSet(rs, latest.ruleSet)
+	}
+	req.Metadata = mergeMetadata(r.conf.DefaultMetadata, md, r.conf.OverrideMetadata)
+	req.RuleSet = mergeRuleSets(r.conf.DefaultRuleSet, rs, r.conf.OverrideRuleSet)
+	_, stamped := req.Metadata.properties()[confluentVersionKey]
+	if req.Version > 0 || stamped {
+		v := r.version
+		if req.Version > 0 {
+			v = req.Version
+		}
+		req.Metadata = mergeMetadata(req.Metadata, &Metadata{Properties: map[string]string{confluentVersionKey: strconv.Itoa(v)}})
+	}
+}
+
+func (m *Metadata) properties() map[string]string {
+	if m == nil {
+		return nil
+	}
+	return m.Properties
+}
+
+// existing returns a live version of the subject that already holds the candidate, when the
+// request allows answering with it (§4 steps 6 and 7).
+func (r *registration) existing() *version {
+	if r.req.Version != 0 {
+		return nil
+	}
+	v := r.st.match(r.subject, r.cand, isLive)
+	if v != nil && (r.req.ID < 0 || r.req.ID == v.id) {
+		return v
+	}
+	return nil
+}
+
+func (r *registration) checkCompatibility() error {
+	if r.mode.importing() {
+		return nil
+	}
+	prev, err := r.st.previousSchemas(r.subject, &r.conf, r.cand.metadata)
+	if err != nil {
+		return err
+	}
+	res := compat.Check(r.cand.parsed, prev, compat.CheckOptions{Level: *r.conf.CompatibilityLevel, ValidateFields: isTrue(r.conf.ValidateFields)})
+	if !res.Compatible {
+		return errIncompatible(r.store.cfg.IncompatibleCode, r.subject, res.Messages)
+	}
+	return nil
+}
+
+// previousSchemas returns the live versions a new schema is checked against, oldest first,
+// restricted to the same compatibilityGroup value when the config names one.
+func (st *state) previousSchemas(subject string, conf *ConfigRecord, md *Metadata) ([]compat.Previous, error) {
+	var out []compat.Previous
+	for _, v := range st.live(subject) {
+		if conf.CompatibilityGroup != nil && *conf.CompatibilityGroup != "" {
+			g := *conf.CompatibilityGroup
+			if v.metadata.properties()[g] != md.properties()[g] {
+				continue
+			}
+		}
+		p, err := st.parsedVersion(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, compat.Previous{Schema: p, Version: v.num})
+	}
+	return out, nil
+}
+
+// records builds the writes of §4 step 9: the context announcement, the version and id
+// decisions, tombstones for superseded soft-deleted copies, and the SCHEMA record.
+func (r *registration) records() ([]Record, error) {
+	num, err := r.chooseVersion()
+	if err != nil {
+		return nil, err
+	}
+	id, err := r.chooseID()
+	if err != nil {
+		return nil, err
+	}
+	var recs []Record
+	if c := r.st.contexts[r.q.ctx]; r.q.ctx != defaultContext && (c == nil || !c.announced) {
+		recs = append(recs, Record{Key: encodeKey(recordKey{Type: keyContext, Context: r.q.ctx}),
+			Value: encodeValue(contextValue{Tenant: "default", Context: r.q.ctx})})
+	}
+	recs = append(recs, r.supersededTombstones(id, num)...)
+	value := schemaValue{Subject: r.subject, Version: num, ID: id, SchemaType: r.cand.typ, References: r.cand.refs,
+		Metadata: r.cand.metadata, RuleSet: r.cand.ruleSet, Schema: r.cand.text}
+	recs = append(recs, Record{Key: encodeKey(recordKey{Type: keySchema, Subject: r.subject, Version: num}), Value: encodeValue(value)})
+	r.result = Schema{Subject: r.subject, Version: num, ID: id, GUID: r.cand.hash.GUID(), Type: r.cand.typ,
+		References: r.cand.refs, Metadata: r.cand.metadata, RuleSet: r.cand.ruleSet, Text: r.cand.text}
+	return recs, nil
+}
+
+func (r *registration) chooseVersion() (int, error) {
+	switch {
+	case r.req.Version <= 0:
+		return r.version, nil
+	case r.req.Version != r.version && !r.mode.importing():
+		return 0, errInvalidSchema("Version is not one more than previous version")
+	}
+	return r.req.Version, nil
+}
+
+// chooseID reuses the id of identical content in the context, takes an imported id after
+// checking it does not name different content, or allocates max+1.
+func (r *registration) chooseID() (int, error) {
+	c := r.st.context(r.q.ctx)
+	id := r.req.ID
+	if known, ok := c.hashes[r.cand.hash]; ok && len(c.ids[known]) > 0 && (id < 0 || id == known) {
+		id = known
+	}
+	if id < 0 {
+		return c.maxID + 1, nil
+	}
+	for _, v := range c.ids[id] {
+		if v.hash != r.cand.hash || v.typ != r.cand.typ {
+			return 0, Errorf(CodeOperationNotPermitted, "Overwrite new schema with id %d in context %s is not permitted.", id, r.q.ctx)
+		}
+	}
+	return id, nil
+}
+
+// supersededTombstones removes soft-deleted versions of this subject that hold the same id at
+// a lower version, unless something references them.
+func (r *registration) supersededTombstones(id, num int) []Record {
+	var recs []Record
+	for _, old := range r.st.versionNumbers(r.subject, isDeleted) {
+		v := r.st.subjects[r.subject][old]
+		if v.id == id && old < num && !r.st.referencedByAny(r.subject, old) {
+			recs = append(recs, Record{Key: encodeKey(recordKey{Type: keySchema, Subject: r.subject, Version: old})})
+		}
+	}
+	return recs
+}
+
+// referencedByAny reports whether any stored schema, soft-deleted ones included, references
+// subject-version.
+func (st *state) referencedByAny(subject string, num int) bool {
+	return len(st.referrers[refKey{subject, num}]) > 0
+}
+
+// Lookup answers POST /subjects/{subject}: the version of subject that holds req (§5).
+func (s *Store) Lookup(ctx context.Context, subject string, req SchemaRequest, normalize, deleted bool) (Schema, error) {
+	var out Schema
+	err := s.read(ctx, func(st *state) error {
+		subject = st.resolveSubject(subject, deleted)
+		conf := st.effectiveConfig(subject, s.cfg.DefaultLevel)
+		cand, err := st.candidate(subject, req, normalize || isTrue(conf.Normalize), true)
+		if err != nil {
+			return err
+		}
+		if len(st.versionNumbers(subject, visible(deleted))) == 0 {
+			return errSubjectNotFound(subject)
+		}
+		v := st.match(subject, cand, visible(deleted))
+		if v == nil && hasMetadataPolicy(&conf) {
+			v = st.matchWithPolicy(subject, cand, &conf, deleted)
+		}
+		if v == nil {
+			return errSchemaNotFound()
+		}
+		out = v.schema()
+		return nil
+	})
+	return out, err
+}
+
+// matchWithPolicy retries a lookup after populating metadata and rule set from the config and
+// the latest version, as registration would have (§5 step 4).
+func (st *state) matchWithPolicy(subject string, cand candidate, conf *ConfigRecord, deleted bool) *version {
+	latest := st.latest(subject)
+	md, rs := cand.metadata, cand.ruleSet
+	if latest != nil {
+		md, rs = firstSet(md, latest.metadata), firstSet(rs, latest.ruleSet)
+	}
+	md = mergeMetadata(conf.DefaultMetadata, md, conf.OverrideMetadata)
+	rs = mergeRuleSets(conf.DefaultRuleSet, rs, conf.OverrideRuleSet)
+	return st.match(subject, newCandidate(cand.parsed, cand.refs, md, rs), visible(deleted))
+}
+
+// resolveSubject returns subject, or, when an unqualified subject has no versions in the
+// default context, the same name in the first other context that has it (Confluent's
+// fallback for clients that do not know about contexts).
+func (st *state) resolveSubject(subject string, deleted bool) string {
+	q := parseSubject(subject)
+	if q.ctx != defaultContext || len(st.versionNumbers(subject, visible(deleted))) > 0 {
+		return q.String()
+	}
+	for _, ctx := range sortedKeys(st.contexts) {
+		other := qname{ctx: ctx, name: q.name}.String()
+		if ctx != defaultContext && len(st.versionNumbers(other, visible(deleted))) > 0 {
+			return other
+		}
+	}
+	return subject
+}
+
+var _ = fmt.Sprintf

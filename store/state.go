@@ -1,0 +1,318 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"sync/atomic"
+
+	"github.com/accord-registry/accord/compat"
+)
+
+// version is one stored subject-version, as the last SCHEMA record for its key left it.
+type version struct {
+	subject  string // qualified
+	q        qname
+	num      int
+	id       int
+	typ      compat.SchemaType
+	refs     []Reference
+	metadata *Metadata
+	ruleSet  *RuleSet
+	text     string
+	deleted  bool
+	ts       int64
+	hash     contentHash
+
+	// parsed caches the schema parsed leniently from text; filled on first use.
+	parsed atomic.Pointer[compat.Schema]
+}
+
+// contextState is the per-context part of the registry: Confluent gives each context its own
+// id sequence and its own content-hash → id map.
+type contextState struct {
+	announced bool // a CONTEXT record exists
+	maxID     int
+	ids       map[int][]*version
+	hashes    map[contentHash]int
+}
+
+// refKey names a referenced subject-version, subject qualified.
+type refKey struct {
+	subject string
+	version int
+}
+
+// state is the registry as the pure result of applying log records in order. It does no I/O;
+// the Store owns locking.
+type state struct {
+	offset    int64 // offset of the last applied record, -1 before any
+	subjects  map[string]map[int]*version
+	contexts  map[string]*contextState
+	configs   map[string]*ConfigRecord // "" = global, ":.ctx:" = context, otherwise a qualified subject
+	modes     map[string]Mode
+	referrers map[refKey]map[*version]struct{}
+}
+
+func newState() *state {
+	return &state{
+		offset:    -1,
+		subjects:  map[string]map[int]*version{},
+		contexts:  map[string]*contextState{},
+		configs:   map[string]*ConfigRecord{},
+		modes:     map[string]Mode{},
+		referrers: map[refKey]map[*version]struct{}{},
+	}
+}
+
+// apply folds one record into the state. Records it cannot decode are skipped and reported,
+// never fatal: a registry must keep serving when another writer put garbage in the topic.
+func (st *state) apply(rec Record) error {
+	st.offset = rec.Offset
+	k, err := decodeKey(rec.Key)
+	if err != nil {
+		return err
+	}
+	switch k.Type {
+	case keySchema:
+		return st.applySchema(k, rec)
+	case keyConfig:
+		return st.applyConfig(k, rec.Value)
+	case keyMode:
+		return st.applyMode(k, rec.Value)
+	case keyDeleteSubject:
+		return st.applyDeleteSubject(rec.Value)
+	case keyClearSubject:
+		return st.applyClearSubject(rec.Value)
+	case keyContext:
+		st.applyContext(k, rec.Value)
+	}
+	return nil
+}
+
+func (st *state) applySchema(k recordKey, rec Record) error {
+	if rec.Value == nil {
+		st.removeVersion(k.Subject, k.Version)
+		return nil
+	}
+	var v schemaValue
+	if err := json.Unmarshal(rec.Value, &v); err != nil {
+		return fmt.Errorf("decode schema value at offset %d: %w", rec.Offset, err)
+	}
+	if v.SchemaType == "" {
+		v.SchemaType = compat.TypeAvro
+	}
+	st.putVersion(&version{
+		subject: k.Subject, q: parseSubject(k.Subject), num: k.Version, id: v.ID, typ: v.SchemaType,
+		refs: v.References, metadata: v.Metadata, ruleSet: v.RuleSet, text: v.Schema, deleted: v.Deleted,
+		ts: rec.Timestamp.UnixMilli(), hash: hashContent(v.Schema, v.References, v.Metadata, v.RuleSet),
+	})
+	return nil
+}
+
+func (st *state) putVersion(v *version) {
+	st.removeVersion(v.subject, v.num)
+	vs := st.subjects[v.subject]
+	if vs == nil {
+		vs = map[int]*version{}
+		st.subjects[v.subject] = vs
+	}
+	vs[v.num] = v
+	c := st.context(v.q.ctx)
+	c.ids[v.id] = append(c.ids[v.id], v)
+	c.hashes[v.hash] = v.id
+	c.maxID = max(c.maxID, v.id)
+	for _, r := range v.refs {
+		key := refKey{qualifyRef(r.Subject, v.q.ctx), r.Version}
+		if st.referrers[key] == nil {
+			st.referrers[key] = map[*version]struct{}{}
+		}
+		st.referrers[key][v] = struct{}{}
+	}
+}
+
+func (st *state) removeVersion(subject string, num int) {
+	v := st.subjects[subject][num]
+	if v == nil {
+		return
+	}
+	delete(st.subjects[subject], num)
+	if len(st.subjects[subject]) == 0 {
+		delete(st.subjects, subject)
+	}
+	c := st.context(v.q.ctx)
+	c.ids[v.id] = slices.DeleteFunc(c.ids[v.id], func(o *version) bool { return o == v })
+	if len(c.ids[v.id]) == 0 {
+		delete(c.ids, v.id)
+	}
+	for _, r := range v.refs {
+		key := refKey{qualifyRef(r.Subject, v.q.ctx), r.Version}
+		delete(st.referrers[key], v)
+		if len(st.referrers[key]) == 0 {
+			delete(st.referrers, key)
+		}
+	}
+}
+
+func (st *state) context(name string) *contextState {
+	c := st.contexts[name]
+	if c == nil {
+		c = &contextState{ids: map[int][]*version{}, hashes: map[contentHash]int{}}
+		st.contexts[name] = c
+	}
+	return c
+}
+
+func (st *state) applyConfig(k recordKey, value []byte) error {
+	if value == nil {
+		delete(st.configs, k.Subject)
+		return nil
+	}
+	var c ConfigRecord
+	if err := json.Unmarshal(value, &c); err != nil {
+		return fmt.Errorf("decode config value: %w", err)
+	}
+	c.Subject = nil
+	st.configs[k.Subject] = &c
+	return nil
+}
+
+func (st *state) applyMode(k recordKey, value []byte) error {
+	if value == nil {
+		delete(st.modes, k.Subject)
+		return nil
+	}
+	var m modeValue
+	if err := json.Unmarshal(value, &m); err != nil {
+		return fmt.Errorf("decode mode value: %w", err)
+	}
+	if _, ok := ParseMode(string(m.Mode)); !ok {
+		return fmt.Errorf("decode mode value: unknown mode %q", m.Mode)
+	}
+	st.modes[k.Subject] = m.Mode
+	return nil
+}
+
+func (st *state) applyDeleteSubject(value []byte) error {
+	var d deleteSubjectValue
+	if value == nil {
+		return nil
+	}
+	if err := json.Unmarshal(value, &d); err != nil {
+		return fmt.Errorf("decode delete-subject value: %w", err)
+	}
+	for num, v := range st.subjects[d.Subject] {
+		if num <= d.Version && !v.deleted {
+			st.putVersion(v.withDeleted())
+		}
+	}
+	return nil
+}
+
+func (st *state) applyClearSubject(value []byte) error {
+	if value == nil {
+		return nil
+	}
+	var c clearSubjectValue
+	if err := json.Unmarshal(value, &c); err != nil {
+		return fmt.Errorf("decode clear-subject value: %w", err)
+	}
+	for _, subject := range slices.Collect(maps.Keys(st.subjects)) {
+		if c.Subject != nil && !clearMatches(*c.Subject, subject) {
+			continue
+		}
+		for num, v := range st.subjects[subject] {
+			if v.deleted {
+				st.removeVersion(subject, num)
+			}
+		}
+	}
+	return nil
+}
+
+// clearMatches reports whether a CLEAR_SUBJECT target selects subject: the subject itself, or
+// every subject of a context when the target is `:.ctx:`.
+func clearMatches(target, subject string) bool {
+	t := parseSubject(target)
+	if t.isContext() {
+		return parseSubject(subject).ctx == t.ctx
+	}
+	return target == subject
+}
+
+func (st *state) applyContext(k recordKey, value []byte) {
+	if value == nil {
+		if c := st.contexts[k.Context]; c != nil {
+			c.announced = false
+		}
+		return
+	}
+	st.context(k.Context).announced = true
+}
+
+// withDeleted returns a copy of v marked soft-deleted, sharing the parsed schema.
+func (v *version) withDeleted() *version {
+	c := &version{
+		subject: v.subject, q: v.q, num: v.num, id: v.id, typ: v.typ, refs: v.refs,
+		metadata: v.metadata, ruleSet: v.ruleSet, text: v.text, deleted: true, ts: v.ts, hash: v.hash,
+	}
+	c.parsed.Store(v.parsed.Load())
+	return c
+}
+
+// qualifyRef qualifies a reference's subject with the referrer's context: references are
+// stored unqualified and resolved where the referrer lives.
+func qualifyRef(subject, ctx string) string {
+	if q := parseSubject(subject); q.ctx != defaultContext || subject != q.name {
+		return q.String()
+	}
+	return qname{ctx: ctx, name: subject}.String()
+}
+
+// versionNumbers returns the subject's version numbers in ascending order, filtered by keep.
+func (st *state) versionNumbers(subject string, keep func(*version) bool) []int {
+	var nums []int
+	for num, v := range st.subjects[subject] {
+		if keep(v) {
+			nums = append(nums, num)
+		}
+	}
+	sort.Ints(nums)
+	return nums
+}
+
+// live returns the non-deleted versions of subject, oldest first.
+func (st *state) live(subject string) []*version {
+	var out []*version
+	for _, num := range st.versionNumbers(subject, isLive) {
+		out = append(out, st.subjects[subject][num])
+	}
+	return out
+}
+
+// latest returns the newest non-deleted version of subject, or nil.
+func (st *state) latest(subject string) *version {
+	var best *version
+	for _, v := range st.subjects[subject] {
+		if !v.deleted && (best == nil || v.num > best.num) {
+			best = v
+		}
+	}
+	return best
+}
+
+func isLive(v *version) bool { return !v.deleted }
+
+func isAny(*version) bool { return true }
+
+func isDeleted(v *version) bool { return v.deleted }
+
+// visible returns the keep filter for reads: live versions, or all with deleted=true.
+func visible(deleted bool) func(*version) bool {
+	if deleted {
+		return isAny
+	}
+	return isLive
+}

@@ -1,0 +1,195 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/accord-registry/accord/compat"
+)
+
+// Config configures a [Store]. The zero value of every field but Log means its default.
+type Config struct {
+	// Log is where records are kept: a file for the embedded store, the `_schemas` topic on Kafka.
+	Log Log
+	// Logger receives lifecycle events; nil discards them.
+	Logger *slog.Logger
+	// DefaultLevel is the server's compatibility level when no config says otherwise (BACKWARD).
+	DefaultLevel compat.Level
+	// ModeImmutable refuses every mode change, like Confluent's mode.mutability=false.
+	ModeImmutable bool
+	// IncompatibleCode is the error_code of an incompatible registration: 409 (the default, what
+	// franz-go and older clients know) or 40901 (Confluent 8.0.4 and later).
+	IncompatibleCode Code
+	// Now returns the current time; tests may pin it. Defaults to time.Now.
+	Now func() time.Time
+}
+
+// Store is the schema registry: its state and every rule that changes it.
+//
+// Concurrency: one writer at a time holds wmu for the whole check-then-append sequence, so a
+// compatibility verdict and the id it allocates are never invalidated by a concurrent write.
+// Readers take mu for reading; the writer takes mu for writing only while it applies records.
+// Lock order: wmu before mu. A write is acknowledged only after the log made it durable; a
+// read waits for the durability of whatever state it looked at, so nothing a client sees can
+// vanish in a crash.
+type Store struct {
+	log    Log
+	logger *slog.Logger
+	cfg    Config
+
+	wmu sync.Mutex // serialises writers
+
+	mu sync.RWMutex // guards the following fields
+	st *state
+
+	ready  atomic.Bool
+	closed atomic.Bool
+}
+
+// Open replays the log into memory, appends a NOOP marker (as Confluent does to find the end
+// of its topic) and returns a ready store.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.Log == nil {
+		return nil, errors.New("store: Config.Log is nil")
+	}
+	s := &Store{log: cfg.Log, logger: cfg.Logger, cfg: cfg, st: newState()}
+	s.applyDefaults()
+	if err := s.replay(); err != nil {
+		return nil, err
+	}
+	if _, err := s.write(ctx, []Record{{Key: encodeKey(recordKey{Type: keyNoop})}}); err != nil {
+		return nil, err
+	}
+	s.ready.Store(true)
+	return s, nil
+}
+
+func (s *Store) applyDefaults() {
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	s.logger = s.logger.With("component", "store")
+	if s.cfg.DefaultLevel == 0 {
+		s.cfg.DefaultLevel = compat.LevelBackward
+	}
+	if s.cfg.IncompatibleCode == 0 {
+		s.cfg.IncompatibleCode = CodeIncompatibleLegacy
+	}
+	if s.cfg.Now == nil {
+		s.cfg.Now = time.Now
+	}
+}
+
+func (s *Store) replay() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	skipped := 0
+	err := s.log.ReadFrom(0, func(rec Record) error {
+		if err := s.st.apply(rec); err != nil {
+			skipped++
+			s.logger.Warn("skipping record", "offset", rec.Offset, "err", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: replay log: %w", err)
+	}
+	s.logger.Info("log replayed", "offset", s.st.offset, "subjects", len(s.st.subjects), "skipped", skipped)
+	return nil
+}
+
+// Ready reports whether the store has caught up with its log and serves requests.
+func (s *Store) Ready() bool { return s.ready.Load() && !s.closed.Load() }
+
+// Offset returns the offset of the last record applied.
+func (s *Store) Offset() int64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.st.offset
+}
+
+// Close marks the store closed. It does not close the Log, which the caller owns.
+func (s *Store) Close() { s.closed.Store(true) }
+
+// write appends recs, applies them to the state and waits until they are durable. The caller
+// holds wmu when the records depend on a check it made, which keeps check-then-append atomic.
+func (s *Store) write(ctx context.Context, recs []Record) (int64, error) {
+	last, err := s.appendAndApply(recs)
+	if err != nil {
+		return 0, err
+	}
+	return last, s.sync(ctx, last)
+}
+
+// appendAndApply appends recs and applies them without waiting for durability, returning the
+// offset of the last one. Writers holding wmu use it so that the fsync happens after wmu is
+// released and concurrent registrations share one flush.
+func (s *Store) appendAndApply(recs []Record) (int64, error) {
+	now := s.cfg.Now()
+	for i := range recs {
+		if recs[i].Timestamp.IsZero() {
+			recs[i].Timestamp = now
+		}
+	}
+	first, err := s.log.Append(recs)
+	if err != nil {
+		return 0, errStore(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range recs {
+		recs[i].Offset = first + int64(i)
+		if err := s.st.apply(recs[i]); err != nil {
+			s.logger.Error("applying own record", "offset", recs[i].Offset, "err", err)
+		}
+	}
+	return first + int64(len(recs)) - 1, nil
+}
+
+func (s *Store) sync(ctx context.Context, through int64) error {
+	if through < 0 {
+		return nil
+	}
+	if err := s.log.Sync(ctx, through); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			return Wrap(CodeOperationTimeout, err, "Operation timed out")
+		}
+		return errStore(err)
+	}
+	return nil
+}
+
+// read runs fn against the current state under the read lock, then waits until that state is
+// durable before the caller may answer with it.
+func (s *Store) read(ctx context.Context, fn func(st *state) error) error {
+	s.mu.RLock()
+	err := fn(s.st)
+	seen := s.st.offset
+	s.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	return s.sync(ctx, seen)
+}
+
+// writeLocked runs fn holding the writer lock. fn reads the state directly (no other writer
+// can change it) and returns the records to append; write-then-sync happens after the writer
+// lock is released.
+func (s *Store) writeLocked(ctx context.Context, fn func(st *state) ([]Record, error)) error {
+	s.wmu.Lock()
+	recs, err := fn(s.st)
+	last := s.st.offset
+	if err == nil && len(recs) > 0 {
+		last, err = s.appendAndApply(recs)
+	}
+	s.wmu.Unlock()
+	if err != nil {
+		return err
+	}
+	return s.sync(ctx, last)
+}

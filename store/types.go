@@ -1,0 +1,127 @@
+package store
+
+import (
+	"strings"
+
+	"github.com/accord-registry/accord/compat"
+)
+
+// Reference names another subject-version whose schema this one uses. Name is format
+// specific: the full name of an Avro named type, a Protobuf import path, a JSON Schema $ref.
+type Reference struct {
+	Name    string `json:"name"`
+	Subject string `json:"subject"`
+	Version int    `json:"version"`
+}
+
+// Metadata is the data-contract metadata attached to a schema. It is stored, hashed and
+// merged with config defaults and overrides; Accord never interprets it otherwise.
+type Metadata struct {
+	Tags       map[string][]string `json:"tags,omitempty"`
+	Properties map[string]string   `json:"properties,omitempty"`
+	Sensitive  []string            `json:"sensitive,omitempty"`
+}
+
+// Rule is one data-contract rule. Accord stores and validates rules but never executes them.
+type Rule struct {
+	Name      string            `json:"name"`
+	Doc       string            `json:"doc,omitempty"`
+	Kind      string            `json:"kind,omitempty"`
+	Mode      string            `json:"mode,omitempty"`
+	Type      string            `json:"type,omitempty"`
+	Tags      []string          `json:"tags,omitempty"`
+	Params    map[string]string `json:"params,omitempty"`
+	Expr      string            `json:"expr,omitempty"`
+	OnSuccess string            `json:"onSuccess,omitempty"`
+	OnFailure string            `json:"onFailure,omitempty"`
+	Disabled  bool              `json:"disabled,omitempty"`
+}
+
+// RuleSet groups a schema's rules by purpose.
+type RuleSet struct {
+	MigrationRules []Rule `json:"migrationRules,omitempty"`
+	DomainRules    []Rule `json:"domainRules,omitempty"`
+	EncodingRules  []Rule `json:"encodingRules,omitempty"`
+	EnableAt       string `json:"enableAt,omitempty"`
+}
+
+// ConfigRecord is a compatibility configuration record: global, per context or per subject. Nil
+// pointers and empty strings are "not set", which matters for merging and resolution.
+type ConfigRecord struct {
+	Subject             *string       `json:"subject,omitempty"`
+	CompatibilityLevel  *compat.Level `json:"compatibilityLevel,omitempty"`
+	Alias               *string       `json:"alias,omitempty"`
+	Normalize           *bool         `json:"normalize,omitempty"`
+	ValidateFields      *bool         `json:"validateFields,omitempty"`
+	ValidateRules       *bool         `json:"validateRules,omitempty"`
+	CompatibilityPolicy *string       `json:"compatibilityPolicy,omitempty"`
+	CompatibilityGroup  *string       `json:"compatibilityGroup,omitempty"`
+	DefaultMetadata     *Metadata     `json:"defaultMetadata,omitempty"`
+	OverrideMetadata    *Metadata     `json:"overrideMetadata,omitempty"`
+	DefaultRuleSet      *RuleSet      `json:"defaultRuleSet,omitempty"`
+	OverrideRuleSet     *RuleSet      `json:"overrideRuleSet,omitempty"`
+}
+
+// Mode controls which writes a scope accepts.
+type Mode string
+
+// The modes Confluent defines. READONLY_OVERRIDE is accepted and behaves as READONLY.
+const (
+	ModeReadWrite        Mode = "READWRITE"
+	ModeReadOnly         Mode = "READONLY"
+	ModeReadOnlyOverride Mode = "READONLY_OVERRIDE"
+	ModeImport           Mode = "IMPORT"
+	ModeForward          Mode = "FORWARD"
+)
+
+// ParseMode parses a mode case-insensitively.
+func ParseMode(s string) (Mode, bool) {
+	switch m := Mode(strings.ToUpper(s)); m {
+	case ModeReadWrite, ModeReadOnly, ModeReadOnlyOverride, ModeImport, ModeForward:
+		return m, true
+	}
+	return "", false
+}
+
+func (m Mode) readOnly() bool { return m == ModeReadOnly || m == ModeReadOnlyOverride }
+
+func (m Mode) importing() bool { return m == ModeImport || m == ModeForward }
+
+// Schema is one registered subject-version as the API returns it.
+type Schema struct {
+	Subject    string
+	Version    int
+	ID         int
+	GUID       string
+	Type       compat.SchemaType
+	References []Reference
+	Metadata   *Metadata
+	RuleSet    *RuleSet
+	Text       string
+	Timestamp  int64 // Unix milliseconds of the record that stored it
+	Deleted    bool
+	MaxID      int // highest id in the schema's context, filled only when asked for
+}
+
+// SubjectVersion pairs a subject with one of its versions.
+type SubjectVersion struct {
+	Subject string `json:"subject"`
+	Version int    `json:"version"`
+}
+
+// ContextID is a schema id within a context.
+type ContextID struct {
+	Context string `json:"context"`
+	ID      int    `json:"id"`
+}
+
+// SchemaRequest is the body of register, lookup and compatibility calls.
+type SchemaRequest struct {
+	Schema     string
+	Type       compat.SchemaType
+	References []Reference
+	Metadata   *Metadata
+	RuleSet    *RuleSet
+	Version    int // 0 when absent; -1 asks to compare with the latest version only
+	ID         int // -1 when absent
+}

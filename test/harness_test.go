@@ -1,0 +1,166 @@
+package test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accord-registry/accord/api"
+	"github.com/accord-registry/accord/store"
+	"github.com/accord-registry/accord/store/filelog"
+)
+
+// server is an Accord instance for one test: the API on a real store on a file log in a
+// temporary directory, listening on a free loopback port, stopped by t.Cleanup.
+type server struct {
+	t     *testing.T
+	URL   string
+	dir   string
+	log   *filelog.Log
+	store *store.Store
+	http  *http.Server
+}
+
+// serverOptions tweak a test server.
+type serverOptions struct {
+	dir              string
+	incompatibleCode store.Code
+	maxRequestBytes  int64
+	modeImmutable    bool
+	now              func() time.Time
+}
+
+func startServer(t *testing.T, opts serverOptions) *server {
+	t.Helper()
+	if opts.dir == "" {
+		opts.dir = t.TempDir()
+	}
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	fl, err := filelog.Open(opts.dir, filelog.Config{Logger: logger})
+	if err != nil {
+		t.Fatalf("open log: %v", err)
+	}
+	st, err := store.Open(context.Background(), store.Config{Log: fl, Logger: logger, IncompatibleCode: opts.incompatibleCode,
+		ModeImmutable: opts.modeImmutable, Now: opts.now})
+	if err != nil {
+		fl.Close()
+		t.Fatalf("open store: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := api.New(api.Config{Store: st, Logger: logger, MaxRequestBytes: opts.maxRequestBytes, Version: "test"})
+	s := &server{t: t, URL: "http://" + ln.Addr().String(), dir: opts.dir, log: fl, store: st,
+		http: &http.Server{Handler: e, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}}
+	go s.http.Serve(ln)
+	t.Cleanup(s.stop)
+	return s
+}
+
+// stop shuts the server down and closes its log; safe to call twice.
+func (s *server) stop() {
+	if s.http == nil {
+		return
+	}
+	s.http.Close()
+	s.store.Close()
+	if err := s.log.Close(); err != nil {
+		s.t.Errorf("close log: %v", err)
+	}
+	s.http = nil
+}
+
+// restart stops the server and opens a new one on the same data directory.
+func (s *server) restart(opts serverOptions) *server {
+	s.stop()
+	opts.dir = s.dir
+	return startServer(s.t, opts)
+}
+
+// response is a completed HTTP exchange.
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// do sends a request with a JSON body (a string is sent as-is, anything else marshalled).
+func (s *server) do(method, path string, body any) response {
+	s.t.Helper()
+	return s.doWith(method, path, body, map[string]string{"Content-Type": "application/vnd.schemaregistry.v1+json"})
+}
+
+func (s *server) doWith(method, path string, body any, headers map[string]string) response {
+	s.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		r = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, s.URL+path, r)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+}
+
+// json decodes the body into a generic value.
+func (r response) json(t *testing.T) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(r.Body, &v); err != nil {
+		t.Fatalf("body %q is not JSON: %v", r.Body, err)
+	}
+	return v
+}
+
+// errorCode returns the error_code of an error body, or 0.
+func (r response) errorCode() int {
+	var e struct {
+		Code int `json:"error_code"`
+	}
+	_ = json.Unmarshal(r.Body, &e)
+	return e.Code
+}
+
+// records returns every record in the server's log from offset on.
+func (s *server) records(from int64) []store.Record {
+	s.t.Helper()
+	var out []store.Record
+	if err := s.log.ReadFrom(from, func(r store.Record) error { out = append(out, r); return nil }); err != nil {
+		s.t.Fatal(err)
+	}
+	return out
+}
+
+// schemaBody is a register/lookup body for an Avro schema.
+func schemaBody(schema string) map[string]any { return map[string]any{"schema": schema} }

@@ -1,0 +1,35 @@
+package test
+
+import (
+	"regexp"
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/accord-registry/accord/api"
+	"github.com/accord-registry/accord/openapi"
+)
+
+// TestOpenAPICoversRoutes keeps the route table and the OpenAPI document in step: every route
+// is documented and every documented operation is routed.
+func TestOpenAPICoversRoutes(t *testing.T) {
+	ops, err := openapi.Operations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var documented []string
+	for _, op := range ops {
+		documented = append(documented, op.Method+" "+op.Path)
+	}
+	var routed []string
+	param := regexp.MustCompile(`:([a-z]+)`)
+	for _, r := range api.New(api.Config{}).Routes() {
+		routed = append(routed, r.Method+" "+param.ReplaceAllString(r.Path, "{$1}"))
+	}
+	sort.Strings(documented)
+	sort.Strings(routed)
+	if diff := cmp.Diff(documented, routed); diff != "" {
+		t.Errorf("routes and openapi.yaml differ (-documented +routed):\n%s", diff)
+	}
+}
