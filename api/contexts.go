@@ -90,6 +90,19 @@ func qualifyPrefixes(q url.Values, prefix string) {
 	}
 }
 
+// trimTrailingSlash drops one trailing slash (the Java client posts to
+// /compatibility/subjects/{s}/versions/). It edits the escaped path too, which echo routes on
+// when a subject contains %2F.
+func trimTrailingSlash(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if p := echo.GetPath(req); len(p) > 1 && strings.HasSuffix(p, "/") {
+			setPath(req, strings.TrimSuffix(p, "/"))
+		}
+		return next(c)
+	}
+}
+
 // setPath replaces the request path, keeping the escaped form echo routes on.
 func setPath(req *http.Request, escaped string) {
 	if path, err := url.PathUnescape(escaped); err == nil {

@@ -201,7 +201,11 @@ func jsonMessage(err error) string {
 	case errors.As(err, &syntax):
 		return fmt.Sprintf("Unexpected character in JSON at position %d: %s", syntax.Offset, syntax.Error())
 	case errors.As(err, &typ):
-		return fmt.Sprintf("Cannot deserialize value of type `%s` from %s (field %q)", jsonKind(typ.Type.Kind().String()), typ.Value, typ.Field)
+		msg := fmt.Sprintf("Cannot deserialize value of type `%s` from %s", jsonKind(typ.Type.Kind().String()), typ.Value)
+		if typ.Field != "" {
+			msg += fmt.Sprintf(" (field %q)", typ.Field)
+		}
+		return msg
 	}
 	return "Malformed JSON: " + err.Error()
 }

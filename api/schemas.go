@@ -44,6 +44,9 @@ func (h *handlers) schemaByID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if s, err = h.formatted(c, s); err != nil {
+		return err
+	}
 	out := newSchemaString(s)
 	if subject != "" {
 		out.Subject, out.Version = s.Subject, s.Version
@@ -63,6 +66,9 @@ func (h *handlers) rawSchemaByID(c echo.Context) error {
 	}
 	s, err := h.store.SchemaByID(c.Request().Context(), id, c.QueryParam("subject"), false)
 	if err != nil {
+		return err
+	}
+	if s, err = h.formatted(c, s); err != nil {
 		return err
 	}
 	return writeRaw(c, s.Text)
@@ -103,6 +109,9 @@ func (h *handlers) subjectVersionsOfID(c echo.Context) ([]store.SubjectVersion, 
 func (h *handlers) schemaByGUID(c echo.Context) error {
 	s, err := h.store.SchemaByGUID(c.Request().Context(), c.Param("guid"))
 	if err != nil {
+		return err
+	}
+	if s, err = h.formatted(c, s); err != nil {
 		return err
 	}
 	return writeJSON(c, http.StatusOK, newSchemaString(s))

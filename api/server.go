@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/accord-registry/accord/store"
 )
@@ -44,7 +43,7 @@ func New(cfg Config) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
-	e.Pre(middleware.RemoveTrailingSlash(), rewriteContextPaths)
+	e.Pre(trimTrailingSlash, rewriteContextPaths)
 	e.Use(requestID, accessLog(cfg.Logger), recoverPanics, negotiate, limitBody(cfg.MaxRequestBytes))
 	register(e, h)
 	return e

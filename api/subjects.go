@@ -110,7 +110,18 @@ func (h *handlers) version(c echo.Context) (store.Schema, error) {
 	if err != nil {
 		return store.Schema{}, err
 	}
-	return h.store.Version(c.Request().Context(), subject, num, boolQuery(c, "deleted"))
+	s, err := h.store.Version(c.Request().Context(), subject, num, boolQuery(c, "deleted"))
+	if err != nil {
+		return store.Schema{}, err
+	}
+	return h.formatted(c, s)
+}
+
+// formatted applies the format query parameter to a schema's text.
+func (h *handlers) formatted(c echo.Context, s store.Schema) (store.Schema, error) {
+	text, err := h.store.Render(c.Request().Context(), s, c.QueryParam("format"))
+	s.Text = text
+	return s, err
 }
 
 func (h *handlers) getVersion(c echo.Context) error {

@@ -113,6 +113,11 @@ func (s *Store) SetConfig(ctx context.Context, subject string, update ConfigReco
 	if subject != "" && !validSubject(subject, true) {
 		return ConfigRecord{}, errInvalidSubject(subject)
 	}
+	for _, rs := range []*RuleSet{update.DefaultRuleSet, update.OverrideRuleSet} {
+		if err := normalizeRuleSet(rs); err != nil {
+			return ConfigRecord{}, err
+		}
+	}
 	var merged ConfigRecord
 	err := s.writeLocked(ctx, func(st *state) ([]Record, error) {
 		if st.effectiveMode(subject).readOnly() {

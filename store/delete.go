@@ -2,13 +2,14 @@ package store
 
 import "context"
 
-// DeleteSubject answers DELETE /subjects/{subject} (confluent-api.md §6). A soft delete writes
+// DeleteSubject answers DELETE /subjects/{subject} (confluent-api.md §6). Unlike reads, deletes
+// never fall back to a same-named subject in another context. A soft delete writes
 // one DELETE_SUBJECT record and returns the versions that were live; a permanent delete, only
 // allowed after a soft delete, tombstones every version and the subject's config and mode.
 func (s *Store) DeleteSubject(ctx context.Context, subject string, permanent bool) ([]int, error) {
 	var out []int
+	subject = parseSubject(subject).String()
 	err := s.writeLocked(ctx, func(st *state) ([]Record, error) {
-		subject = st.resolveSubject(subject, true)
 		if len(st.subjects[subject]) == 0 {
 			return nil, errSubjectNotFound(subject)
 		}
@@ -75,8 +76,8 @@ func (st *state) subjectSettingTombstones(subject string) []Record {
 // version number deleted.
 func (s *Store) DeleteVersion(ctx context.Context, subject string, num int, permanent bool) (int, error) {
 	var out int
+	subject = parseSubject(subject).String()
 	err := s.writeLocked(ctx, func(st *state) ([]Record, error) {
-		subject = st.resolveSubject(subject, true)
 		v, err := st.versionToDelete(subject, num, permanent)
 		if err != nil {
 			return nil, err

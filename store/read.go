@@ -238,6 +238,7 @@ func (s *Store) IDVersions(ctx context.Context, id int, subject string, deleted 
 }
 
 // SchemaByGUID answers GET /schemas/guids/{guid}: the default context first, then the others.
+// The Schema names one subject-version holding it; the API does not report them.
 func (s *Store) SchemaByGUID(ctx context.Context, guid string) (Schema, error) {
 	var out Schema
 	err := s.read(ctx, func(st *state) error {
@@ -245,9 +246,7 @@ func (s *Store) SchemaByGUID(ctx context.Context, guid string) (Schema, error) {
 		if len(ids) == 0 {
 			return errSchemaGUIDNotFound(guid)
 		}
-		v := preferLive(st.contexts[ids[0].Context].ids[ids[0].ID])
-		out = v.schema()
-		out.Subject, out.Version = "", 0
+		out = preferLive(st.contexts[ids[0].Context].ids[ids[0].ID]).schema()
 		return nil
 	})
 	return out, err

@@ -53,12 +53,12 @@ func runGolden(t *testing.T, file string) {
 	}
 	s := startServer(t, serverOptions{incompatibleCode: goldenIncompatibleCode(ar.Comment)})
 	from := int64(0)
-	from = checkRecords(t, s, ar, sectionIndex(ar, "00 records"), from)
+	from = checkRecords(t, s, ar, "00", from)
 	for _, step := range goldenSteps(ar) {
 		method, path, headers, body := parseRequest(step.request)
 		resp := s.doWith(method, path, body, headers)
 		checkResponse(t, ar, step, resp)
-		from = checkRecords(t, s, ar, step.records, from)
+		from = checkRecords(t, s, ar, step.name, from)
 	}
 	if *update {
 		if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
@@ -82,11 +82,16 @@ func goldenSteps(ar *txtar.Archive) []goldenStep {
 	var steps []goldenStep
 	for _, f := range ar.Files {
 		if name, ok := strings.CutSuffix(f.Name, " request"); ok {
-			steps = append(steps, goldenStep{name: name, request: string(f.Data),
-				response: sectionIndex(ar, name+" response"), records: sectionIndex(ar, name+" records")})
+			steps = append(steps, goldenStep{name: name, request: string(f.Data)})
 		}
 	}
 	return steps
+}
+
+// insertSection places a new section after the step's response (or first, for step 00).
+func insertSection(ar *txtar.Archive, step string, f txtar.File) {
+	at := sectionIndex(ar, step+" response") + 1
+	ar.Files = append(ar.Files[:at], append([]txtar.File{f}, ar.Files[at:]...)...)
 }
 
 func sectionIndex(ar *txtar.Archive, name string) int {
@@ -120,13 +125,14 @@ var headerLine = regexp.MustCompile(`^[A-Z][A-Za-z-]*: `)
 func checkResponse(t *testing.T, ar *txtar.Archive, step goldenStep, resp response) {
 	t.Helper()
 	got := fmt.Sprintf("%d\n%s\n", resp.Status, resp.Body)
-	if step.response < 0 {
+	idx := sectionIndex(ar, step.name+" response")
+	if idx < 0 {
 		t.Errorf("step %s: no response section; got %s", step.name, got)
 		return
 	}
-	want := string(ar.Files[step.response].Data)
+	want := string(ar.Files[idx].Data)
 	if *update {
-		ar.Files[step.response].Data = []byte(keepWildcards(want, got))
+		ar.Files[idx].Data = []byte(keepWildcards(want, got))
 		return
 	}
 	if !matchExchange(want, got) {
@@ -134,10 +140,11 @@ func checkResponse(t *testing.T, ar *txtar.Archive, step goldenStep, resp respon
 	}
 }
 
-// checkRecords compares the records appended since from with the section and returns the new
-// end. Without a section, the step must append nothing.
-func checkRecords(t *testing.T, s *server, ar *txtar.Archive, idx int, from int64) int64 {
+// checkRecords compares the records appended since from with the step's records section and
+// returns the new end. Without a section, the step must append nothing.
+func checkRecords(t *testing.T, s *server, ar *txtar.Archive, step string, from int64) int64 {
 	t.Helper()
+	idx := sectionIndex(ar, step+" records")
 	var b strings.Builder
 	next := from
 	for _, r := range s.records(from) {
@@ -153,7 +160,7 @@ func checkRecords(t *testing.T, s *server, ar *txtar.Archive, idx int, from int6
 		if idx >= 0 {
 			ar.Files[idx].Data = []byte(got)
 		} else if got != "" {
-			t.Errorf("records appended but the file has no records section for them:\n%s", got)
+			insertSection(ar, step, txtar.File{Name: step + " records", Data: []byte(got)})
 		}
 		return next
 	}
@@ -241,10 +248,14 @@ func keepWildcards(old, got string) string {
 	_, ob, _ := strings.Cut(strings.TrimSpace(old), "\n")
 	gs, gb, _ := strings.Cut(strings.TrimSpace(got), "\n")
 	var o, g any
-	if json.Unmarshal([]byte(ob), &o) != nil || json.Unmarshal([]byte(gb), &g) != nil {
+	_ = json.Unmarshal([]byte(ob), &o) // a new section has no old body: o stays nil
+	if json.Unmarshal([]byte(gb), &g) != nil {
 		return got
 	}
-	merged := mergeWildcards(o, g)
+	if !strings.Contains(gb, `"ts":`) && !strings.Contains(ob, "<any>") {
+		return got
+	}
+	merged := wildcardTimestamps(mergeWildcards(o, g))
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -264,6 +275,25 @@ func mergeWildcards(o, g any) any {
 		}
 	}
 	return g
+}
+
+// wildcardTimestamps replaces every "ts" value, which changes from run to run, by "<any>".
+func wildcardTimestamps(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if k == "ts" {
+				x[k] = "<any>"
+			} else {
+				x[k] = wildcardTimestamps(e)
+			}
+		}
+	case []any:
+		for i := range x {
+			x[i] = wildcardTimestamps(x[i])
+		}
+	}
+	return v
 }
 
 // sortedJSON exists so that re-encoded maps keep a stable key order (encoding/json sorts).

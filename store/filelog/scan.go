@@ -1,0 +1,115 @@
+package filelog
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// load opens the log file, creating it when missing, validates every frame, repairs a damaged
+// tail and fills the in-memory state. Nothing else runs yet, so it needs no lock.
+func (l *Log) load() error {
+	f, err := l.openFile()
+	if err != nil {
+		return err
+	}
+	l.file = newDataFile(f)
+	floor, err := readHeader(f)
+	if err != nil {
+		return err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	res, err := l.scan(f, info.Size())
+	if err != nil {
+		return err
+	}
+	if res.damage != nil {
+		if err := l.truncate(f, res, info.Size()); err != nil {
+			return err
+		}
+	}
+	l.size, l.end = res.valid, max(floor, res.last+1)
+	// Frames a crashed process wrote may still be only in the page cache: make them durable
+	// before Sync may report them so.
+	if err := l.syncFile(f); err != nil {
+		return fmt.Errorf("fsync: %w", err)
+	}
+	l.durable = l.end
+	return nil
+}
+
+// openFile opens the log file for reading and writing, first creating it if missing. A
+// log.tmp left by a crash during creation or compaction is removed: the log file it would have
+// replaced is still whole.
+func (l *Log) openFile() (*os.File, error) {
+	tmp := filepath.Join(l.dir, tmpName)
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	path := filepath.Join(l.dir, logName)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return f, err
+	}
+	if err := l.createLog(); err != nil {
+		return nil, fmt.Errorf("create: %w", err)
+	}
+	return os.OpenFile(path, os.O_RDWR, 0)
+}
+
+// readHeader reads and validates the file header, returning its next-offset floor.
+func readHeader(f *os.File) (int64, error) {
+	h := make([]byte, headerSize)
+	n, err := f.ReadAt(h, 0)
+	if err != nil && err != io.EOF {
+		return 0, err
+	}
+	return decodeHeader(h[:n])
+}
+
+// scanResult is what a scan of the frames found.
+type scanResult struct {
+	valid  int64 // position after the last valid frame
+	last   int64 // offset of the last valid frame, -1 when there is none
+	damage error // why the bytes at valid are not a frame; nil when the scan reached the end
+}
+
+// scan validates the frames of f up to size, accounting for each in the index and counts.
+func (l *Log) scan(f *os.File, size int64) (scanResult, error) {
+	r := newFrameReader(f, headerSize, size)
+	res := scanResult{valid: headerSize, last: -1}
+	for {
+		rec, err := r.next()
+		switch {
+		case err == io.EOF:
+			return res, nil
+		case isFrameError(err):
+			res.damage = err
+			return res, nil
+		case err != nil:
+			return res, err
+		case rec.Offset <= res.last:
+			res.damage = fmt.Errorf("offset %d does not follow offset %d", rec.Offset, res.last)
+			return res, nil
+		}
+		l.addFrameLocked(rec.Offset, rec.Key, rec.Value == nil, res.valid)
+		res.valid, res.last = r.pos, rec.Offset
+	}
+}
+
+// truncate cuts the file after its last valid frame. The bytes dropped were never
+// acknowledged: every fsync covers all bytes before the frames it made durable.
+func (l *Log) truncate(f *os.File, res scanResult, size int64) error {
+	l.logger.Warn("truncating damaged log tail",
+		"pos", res.valid, "dropped_bytes", size-res.valid, "last_offset", res.last, "reason", res.damage)
+	if err := f.Truncate(res.valid); err != nil {
+		return fmt.Errorf("truncate at %d: %w", res.valid, err)
+	}
+	return nil
+}
