@@ -22,7 +22,7 @@ type CheckOptions struct {
 func (s *Store) CheckCompatibility(ctx context.Context, subject string, req SchemaRequest, opts CheckOptions) (compat.Result, error) {
 	var out compat.Result
 	err := s.read(ctx, func(st *state) error {
-		subject = parseSubject(subject).String()
+		subject = parseSubject(st.aliasTarget(subject)).String()
 		conf := st.effectiveConfig(subject, s.cfg.DefaultLevel)
 		prev, err := st.checkTargets(subject, opts.Version, &conf, req.Metadata)
 		if err != nil {

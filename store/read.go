@@ -15,7 +15,7 @@ const Latest = -1
 func (s *Store) Version(ctx context.Context, subject string, num int, deleted bool) (Schema, error) {
 	var out Schema
 	err := s.read(ctx, func(st *state) error {
-		v, err := st.findVersion(st.resolveSubject(subject, deleted), num, deleted)
+		v, err := st.findVersion(st.resolveSubject(st.aliasTarget(subject), deleted), num, deleted)
 		if err == nil {
 			out = v.schema()
 		}
@@ -55,7 +55,7 @@ func (s *Store) Versions(ctx context.Context, subject string, opts VersionsOptio
 		if opts.DeletedOnly {
 			keep = isDeleted
 		}
-		subject = st.resolveSubject(subject, opts.Deleted || opts.DeletedOnly || opts.DeletedAsNegative)
+		subject = st.resolveSubject(st.aliasTarget(subject), opts.Deleted || opts.DeletedOnly || opts.DeletedAsNegative)
 		out = st.versionNumbers(subject, keep)
 		if len(out) == 0 {
 			return errSubjectNotFound(subject)
@@ -156,7 +156,7 @@ func hasRuleType(rs *RuleSet, typ string) bool {
 func (s *Store) SchemaByID(ctx context.Context, id int, subject string, fetchMaxID bool) (Schema, error) {
 	var out Schema
 	err := s.read(ctx, func(st *state) error {
-		v, c := st.versionForID(id, subject)
+		v, c := st.versionForID(id, st.aliasTarget(subject))
 		if v == nil {
 			return errSchemaIDNotFound(id)
 		}
@@ -217,7 +217,7 @@ func lessSV(a, b *version) bool {
 func (s *Store) IDVersions(ctx context.Context, id int, subject string, deleted bool) ([]SubjectVersion, error) {
 	out := []SubjectVersion{}
 	err := s.read(ctx, func(st *state) error {
-		v, c := st.versionForID(id, subject)
+		v, c := st.versionForID(id, st.aliasTarget(subject))
 		if v == nil {
 			return errSchemaNotFound()
 		}
@@ -288,7 +288,7 @@ func (st *state) guidIDs(guid string) []ContextID {
 func (s *Store) ReferencedBy(ctx context.Context, subject string, num int, deleted bool) ([]int, error) {
 	out := []int{}
 	err := s.read(ctx, func(st *state) error {
-		subject = st.resolveSubject(subject, true)
+		subject = st.resolveSubject(st.aliasTarget(subject), true)
 		v, err := st.findVersion(subject, num, true)
 		if err != nil {
 			return err
@@ -328,7 +328,7 @@ func (st *state) referrerIDs(subject string, num int, deleted bool) []int {
 func (s *Store) SubjectMetadata(ctx context.Context, subject string, pairs map[string]string, deleted bool) (Schema, error) {
 	var out Schema
 	err := s.read(ctx, func(st *state) error {
-		subject = st.resolveSubject(subject, deleted)
+		subject = st.resolveSubject(st.aliasTarget(subject), deleted)
 		nums := st.versionNumbers(subject, visible(deleted))
 		if len(nums) == 0 {
 			return errSubjectNotFound(subject)

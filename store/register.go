@@ -34,7 +34,7 @@ func (s *Store) Register(ctx context.Context, subject string, req SchemaRequest,
 	if !validSubject(subject, false) {
 		return Schema{}, errInvalidSubject(subject)
 	}
-	subject = parseSubject(subject).String()
+	subject = parseSubject(s.target(subject)).String()
 	if out, ok, err := s.registerFastPath(ctx, subject, req, normalize); ok || err != nil {
 		return out, err
 	}
@@ -390,7 +390,7 @@ func (st *state) referencedByAny(subject string, num int) bool {
 func (s *Store) Lookup(ctx context.Context, subject string, req SchemaRequest, normalize, deleted bool) (Schema, error) {
 	var out Schema
 	err := s.read(ctx, func(st *state) error {
-		subject = st.resolveSubject(subject, deleted)
+		subject = st.resolveSubject(st.aliasTarget(subject), deleted)
 		conf := st.effectiveConfig(subject, s.cfg.DefaultLevel)
 		cand, err := st.candidate(subject, req, normalize || isTrue(conf.Normalize), true)
 		if err != nil {

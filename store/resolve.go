@@ -76,6 +76,11 @@ func (st *state) parse(ctx string, typ compat.SchemaType, text string, refs []Re
 	if !compat.Supported(typ) {
 		return nil, nil, errInvalidSchema("Invalid schema type " + string(typ))
 	}
+	if len(refs) == 0 {
+		if p := st.parses.get(parseKey{typ, text, opts}); p != nil {
+			return p, nil, nil
+		}
+	}
 	deps, resolved, err := st.dependencies(ctx, refs, allowDeletedRefs)
 	if err != nil {
 		return nil, nil, err
@@ -87,6 +92,9 @@ func (st *state) parse(ctx string, typ compat.SchemaType, text string, refs []Re
 			return nil, nil, errInvalidSchema(invalidSchemaMessage(typ, pe.Msg))
 		}
 		return nil, nil, errInvalidSchema(invalidSchemaMessage(typ, err.Error()))
+	}
+	if len(refs) == 0 {
+		st.parses.put(parseKey{typ, text, opts}, parsed)
 	}
 	return parsed, resolved, nil
 }

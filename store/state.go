@@ -54,6 +54,9 @@ type state struct {
 	configs   map[string]*ConfigRecord // "" = global, ":.ctx:" = context, otherwise a qualified subject
 	modes     map[string]Mode
 	referrers map[refKey]map[*version]struct{}
+
+	// parses caches parsed reference-free schemas; it is not registry state and has its own lock.
+	parses *parseCache
 }
 
 func newState() *state {
@@ -64,6 +67,7 @@ func newState() *state {
 		configs:   map[string]*ConfigRecord{},
 		modes:     map[string]Mode{},
 		referrers: map[refKey]map[*version]struct{}{},
+		parses:    &parseCache{},
 	}
 }
 

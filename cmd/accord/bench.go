@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -27,6 +28,7 @@ type benchConfig struct {
 	duration       time.Duration
 	startupRecords int
 	dataDir        string
+	cpuProfile     string
 }
 
 // bench measures a registry over HTTP: registrations while it fills with schemas, then id
@@ -44,8 +46,20 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&c.duration, "duration", 5*time.Second, "how long each read phase runs")
 	fs.IntVar(&c.startupRecords, "startup-records", 100_000, "records in the log whose cold start is timed (0 skips)")
 	fs.StringVar(&c.dataDir, "data-dir", "", "data dir of the in-process registry (default: a temporary directory)")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if c.cpuProfile != "" {
+		f, err := os.Create(c.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	return c.run(ctx, stdout)
 }
