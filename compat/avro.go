@@ -1,0 +1,206 @@
+package compat
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hamba/avro/v2"
+)
+
+// avroSchema is the parsed form of an Avro schema: the root of its graph.
+type avroSchema struct {
+	root *avroNode
+}
+
+// parseAvro parses an Avro schema the way Confluent's AvroSchema does: one
+// Avro parser reads the dependencies in order and then the schema; new
+// schemas get strict names and default validation, stored ones only
+// Confluent's name check; Normalize re-parses the normalised text.
+func parseAvro(text string, deps []Dependency, opts ParseOptions) (*Schema, error) {
+	p := newAvroParser(opts)
+	known, err := p.parseDependencies(deps)
+	if err != nil {
+		return nil, err
+	}
+	root, err := p.parseDocument(text)
+	if err != nil {
+		return nil, avroError(err)
+	}
+	if err := p.finalCheck(root, deps); err != nil {
+		return nil, avroError(err)
+	}
+	if opts.Normalize {
+		norm, err := normalizedText(root, known)
+		if err != nil {
+			return nil, avroError(err)
+		}
+		return parseAvro(norm, deps, ParseOptions{New: opts.New})
+	}
+	return &Schema{
+		typ:       TypeAvro,
+		canonical: canonicalText(root, known),
+		resolved:  resolvedText(root),
+		avro:      &avroSchema{root: root},
+	}, nil
+}
+
+func avroError(err error) *ParseError {
+	return &ParseError{Type: TypeAvro, Msg: err.Error(), Err: err}
+}
+
+// parseDependencies parses each dependency into the parser's names and
+// returns the full names of their top-level types, the names Confluent's
+// canonical text prints by reference.
+func (p *avroParser) parseDependencies(deps []Dependency) ([]string, error) {
+	var known []string
+	for _, d := range deps {
+		root, err := p.parseDocument(d.Schema)
+		if err != nil {
+			err = fmt.Errorf("invalid reference %s: %w", d.Name, err)
+			return nil, avroError(err)
+		}
+		p.docs = append(p.docs, root)
+		if root.kind.named() {
+			known = append(known, root.name.full)
+		}
+	}
+	return known, nil
+}
+
+// finalCheck runs the validation that follows parsing: Confluent's name
+// check for stored schemas, and for new ones hamba's parser as a second
+// opinion.
+func (p *avroParser) finalCheck(root *avroNode, deps []Dependency) error {
+	if !p.strict {
+		return validateStoredNames(root)
+	}
+	return hambaCheck(p.docs, root)
+}
+
+// hambaCheck parses the schema with hamba/avro, with a fresh cache filled
+// from the dependencies in order. hamba is given its own rendering of the
+// already validated graph (hambaText): hamba resolves names and validates
+// defaults differently from Avro Java, so the parts where it would reject
+// what Confluent accepts are left out of that rendering.
+func hambaCheck(deps []*avroNode, root *avroNode) error {
+	h := &hambaWriter{names: map[*avroNode]string{}, used: map[string]*avroNode{}}
+	cache := &avro.SchemaCache{}
+	for _, d := range append(deps[:len(deps):len(deps)], root) {
+		text, ok := h.render(d)
+		if !ok {
+			return nil // not expressible for hamba; Avro Java's checks stand
+		}
+		if _, err := avro.ParseWithCache(text, "", cache); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hambaWriter renders a graph in the dialect hamba reads: every named type
+// under the full name hamba will give it, every reference by that full name,
+// no defaults, aliases, docs or properties, and no empty enums.
+type hambaWriter struct {
+	b     strings.Builder
+	names map[*avroNode]string // hamba's full name of each type written so far
+	used  map[string]*avroNode
+	bad   bool
+}
+
+func (h *hambaWriter) render(root *avroNode) (string, bool) {
+	h.b.Reset()
+	h.bad = false
+	h.schema(root, "")
+	return h.b.String(), !h.bad
+}
+
+func (h *hambaWriter) schema(n *avroNode, space string) {
+	switch n.kind {
+	case kindRecord, kindEnum, kindFixed:
+		h.named(n, space)
+	case kindArray:
+		h.b.WriteString(`{"type":"array","items":`)
+		h.schema(n.items, space)
+		h.b.WriteByte('}')
+	case kindMap:
+		h.b.WriteString(`{"type":"map","values":`)
+		h.schema(n.values, space)
+		h.b.WriteByte('}')
+	case kindUnion:
+		h.b.WriteByte('[')
+		for i, b := range n.branches {
+			if i > 0 {
+				h.b.WriteByte(',')
+			}
+			h.schema(b, space)
+		}
+		h.b.WriteByte(']')
+	default:
+		writeJSONString(&h.b, n.kind.typeName())
+	}
+}
+
+// named writes a definition or a reference. hamba gives a type without
+// namespace the enclosing one and resolves a dotless reference only inside
+// the current namespace; what cannot be said that way marks the rendering bad.
+func (h *hambaWriter) named(n *avroNode, space string) {
+	if full, ok := h.names[n]; ok {
+		if !strings.Contains(full, ".") && space != "" {
+			h.bad = true
+		}
+		writeJSONString(&h.b, full)
+		return
+	}
+	full := n.name.full
+	if n.name.space == "" && space != "" {
+		full = space + "." + n.name.name
+	}
+	if other := h.used[full]; other != nil && other != n {
+		h.bad = true
+	}
+	h.names[n], h.used[full] = full, n
+	h.b.WriteString(`{"type":"` + n.kind.typeName() + `","name":`)
+	writeJSONString(&h.b, full)
+	switch n.kind {
+	case kindFixed:
+		fmt.Fprintf(&h.b, `,"size":%d`, n.size)
+	case kindEnum:
+		h.symbols(n.symbols)
+	case kindRecord:
+		h.fields(n, full)
+	}
+	h.b.WriteByte('}')
+}
+
+func (h *hambaWriter) symbols(symbols []string) {
+	if len(symbols) == 0 {
+		symbols = []string{"EMPTY"} // Avro Java allows an empty enum, hamba does not
+	}
+	h.b.WriteString(`,"symbols":[`)
+	for i, s := range symbols {
+		if i > 0 {
+			h.b.WriteByte(',')
+		}
+		writeJSONString(&h.b, s)
+	}
+	h.b.WriteByte(']')
+}
+
+func (h *hambaWriter) fields(n *avroNode, full string) {
+	space := ""
+	if i := strings.LastIndexByte(full, '.'); i >= 0 {
+		space = full[:i]
+	}
+	h.b.WriteString(`,"fields":[`)
+	for i, f := range n.fields {
+		if i > 0 {
+			h.b.WriteByte(',')
+		}
+		h.b.WriteString(`{"name":`)
+		writeJSONString(&h.b, f.name)
+		h.b.WriteString(`,"type":`)
+		h.schema(f.typ, space)
+		h.b.WriteByte('}')
+	}
+	h.b.WriteByte(']')
+}

@@ -1,0 +1,255 @@
+package compat
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseSchemaType(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want SchemaType
+		ok   bool
+	}{
+		{"", TypeAvro, true}, {"AVRO", TypeAvro, true}, {"JSON", TypeJSON, true}, {"PROTOBUF", TypeProtobuf, true},
+		{"avro", "", false}, {"Avro", "", false}, {"XML", "", false},
+	} {
+		got, ok := ParseSchemaType(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("ParseSchemaType(%q) = %q, %v, want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+	if got := SupportedTypes(); !cmp.Equal(got, []SchemaType{TypeAvro}) {
+		t.Errorf("SupportedTypes() = %v", got)
+	}
+	if Supported(TypeJSON) || !Supported(TypeAvro) {
+		t.Error("Supported: only AVRO for now")
+	}
+}
+
+func TestLevel(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want Level
+		ok   bool
+	}{
+		{"NONE", LevelNone, true}, {"backward", LevelBackward, true}, {"full_transitive", LevelFullTransitive, true},
+		{"Forward_Transitive", LevelForwardTransitive, true}, {"", 0, false}, {"FULLTRANSITIVE", 0, false},
+	} {
+		got, ok := ParseLevel(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("ParseLevel(%q) = %v, %v, want %v, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+	type cfg struct {
+		Level *Level `json:"compatibilityLevel,omitempty"`
+	}
+	var c cfg
+	if err := json.Unmarshal([]byte(`{"compatibilityLevel":"backward_transitive"}`), &c); err != nil || *c.Level != LevelBackwardTransitive {
+		t.Fatalf("unmarshal: %v %v", err, c.Level)
+	}
+	out, err := json.Marshal(c)
+	if err != nil || string(out) != `{"compatibilityLevel":"BACKWARD_TRANSITIVE"}` {
+		t.Errorf("marshal = %s, %v", out, err)
+	}
+	if _, err := Level(0).MarshalText(); err == nil {
+		t.Error("the zero Level must not marshal")
+	}
+	if err := json.Unmarshal([]byte(`{"compatibilityLevel":"SOMETIMES"}`), &c); err == nil {
+		t.Error("unknown level must not unmarshal")
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, text string
+		opts       ParseOptions
+		want       string
+	}{
+		{"malformed JSON", `{"type":`, ParseOptions{}, "invalid JSON"},
+		{"empty", ``, ParseOptions{}, "Cannot parse <null> schema"},
+		{"invalid UTF-8", "\"\xff\"", ParseOptions{}, "not valid UTF-8"},
+		{"unknown type", `{"type":"record","name":"R","fields":[{"name":"a","type":"Foo"}]}`, ParseOptions{}, "Undefined schema: Foo"},
+		{"invalid default", `{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]}`, ParseOptions{New: true}, "Invalid default for field a"},
+		{"duplicate field", `{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"a","type":"int"}]}`, ParseOptions{}, "Duplicate field a"},
+		{"bad name", `{"type":"record","name":"a-b","fields":[]}`, ParseOptions{New: true}, "Illegal character in: a-b"},
+		{"bad stored name", `{"type":"record","name":"a-b","fields":[]}`, ParseOptions{}, "Illegal character in: a-b"},
+		{"too deep", strings.Repeat("[", 1001) + strings.Repeat("]", 1001), ParseOptions{}, "nesting depth"},
+	} {
+		_, err := Parse(TypeAvro, tc.text, nil, ParseOptions(tc.opts))
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Type != TypeAvro || !strings.Contains(pe.Error(), tc.want) {
+			t.Errorf("%s: Parse error = %v, want a *ParseError containing %q", tc.name, err, tc.want)
+		}
+	}
+	if _, err := Parse(TypeJSON, `{}`, nil, ParseOptions{}); err == nil {
+		t.Error("JSON is not supported yet")
+	}
+}
+
+// TestParseLenientDefaults: stored schemas keep invalid defaults (Confluent
+// parses them without default validation).
+func TestParseLenientDefaults(t *testing.T) {
+	t.Parallel()
+	text := `{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]}`
+	s, err := Parse(TypeAvro, text, nil, ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]}`; s.Canonical() != want {
+		t.Errorf("Canonical() = %s", s.Canonical())
+	}
+}
+
+// TestParsePrompt: hostile inputs return quickly.
+func TestParsePrompt(t *testing.T) {
+	t.Parallel()
+	var fields, symbols, keys []string
+	for i := range 20000 {
+		fields = append(fields, fmt.Sprintf(`{"name":"f%d","type":"int","aliases":["g%d"]}`, i, i))
+		symbols = append(symbols, fmt.Sprintf(`"S%d"`, i))
+		keys = append(keys, fmt.Sprintf(`"k%d":%d`, i, i))
+	}
+	wide := `{"type":"record","name":"R","fields":[` + strings.Join(fields, ",") + `]}`
+	for name, text := range map[string]string{
+		"deep arrays":  strings.Repeat(`{"type":"array","items":`, 10000) + `"int"` + strings.Repeat("}", 10000),
+		"deep records": strings.Repeat(`{"type":"record","name":"R","fields":[{"name":"f","type":`, 10000),
+		"wide record":  wide,
+		"many symbols": `{"type":"enum","name":"E","symbols":[` + strings.Join(symbols, ",") + `]}`,
+		"many keys":    `{"type":"int",` + strings.Join(keys, ",") + `}`,
+		"deep ok":      strings.Repeat(`{"type":"array","items":`, 499) + `"int"` + strings.Repeat("}", 499),
+	} {
+		start := time.Now()
+		s, err := Parse(TypeAvro, text, nil, ParseOptions{New: true})
+		if err == nil {
+			Check(s, []Previous{{Schema: s}}, CheckOptions{Level: LevelFull})
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s took %v", name, d)
+		}
+	}
+}
+
+func TestCheckSemantics(t *testing.T) {
+	t.Parallel()
+	v1 := mustParse(t, `{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}`, ParseOptions{})
+	v2 := mustParse(t, `{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"}]}`, ParseOptions{})
+	other := &Schema{typ: TypeJSON, canonical: `{}`}
+	missing := "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'b' at path '/fields/1' in the %s schema has no default value and is missing in the %s schema', additionalInfo:'b'}"
+	old := "{oldSchema: '" + v1.Canonical() + "'}"
+	for _, tc := range []struct {
+		name string
+		next *Schema
+		prev []Previous
+		opts CheckOptions
+		want []string
+	}{
+		{"none", v2, []Previous{{Schema: v1}}, CheckOptions{Level: LevelNone}, []string{}},
+		{"no previous", v2, nil, CheckOptions{Level: LevelFull}, []string{}},
+		{"backward", v2, []Previous{{Schema: v1, Version: 3}}, CheckOptions{Level: LevelBackward},
+			[]string{fmt.Sprintf(missing, "new", "old"), "{oldSchemaVersion: 3}", old, "{validateFields: 'false', compatibility: 'BACKWARD'}"}},
+		{"unknown version", v2, []Previous{{Schema: v1}}, CheckOptions{Level: LevelBackward, ValidateFields: true},
+			[]string{fmt.Sprintf(missing, "new", "old"), old, "{validateFields: 'true', compatibility: 'BACKWARD'}"}},
+		{"forward", v1, []Previous{{Schema: v2, Version: 1}}, CheckOptions{Level: LevelForward},
+			[]string{fmt.Sprintf(missing, "old", "new"), "{oldSchemaVersion: 1}", "{oldSchema: '" + v2.Canonical() + "'}", "{validateFields: 'false', compatibility: 'FORWARD'}"}},
+		{"full, forward side only", v1, []Previous{{Schema: v2, Version: 1}}, CheckOptions{Level: LevelFull},
+			[]string{fmt.Sprintf(missing, "old", "new"), "{validateFields: 'false', compatibility: 'FULL'}"}},
+		{"different type", v2, []Previous{{Schema: other, Version: 1}}, CheckOptions{Level: LevelBackward},
+			[]string{differentSchemaType, "{validateFields: 'false', compatibility: 'BACKWARD'}"}},
+		{"latest only", v2, []Previous{{Schema: other}, {Schema: v2}}, CheckOptions{Level: LevelBackward}, []string{}},
+	} {
+		got := Check(tc.next, tc.prev, tc.opts)
+		if got.Compatible != (len(tc.want) == 0) || got.Messages == nil {
+			t.Errorf("%s: Compatible = %v, Messages nil = %v", tc.name, got.Compatible, got.Messages == nil)
+		}
+		if diff := cmp.Diff(tc.want, got.Messages); diff != "" {
+			t.Errorf("%s: messages (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
+
+func TestOldSchemaTruncation(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("é", maxOldSchemaLength+5)
+	got := oldSchemaEntry(long)
+	want := "{oldSchema: <truncated> '" + strings.Repeat("é", maxOldSchemaLength) + "...'}"
+	if got != want {
+		t.Errorf("oldSchemaEntry: got %d bytes", len(got))
+	}
+	if got := oldSchemaEntry("x"); got != "{oldSchema: 'x'}" {
+		t.Errorf("oldSchemaEntry(x) = %s", got)
+	}
+}
+
+func TestJavaFormat(t *testing.T) {
+	t.Parallel()
+	if got := javaFormat("%s reads %s, 100%% %n%d", "new", "old"); got != "new reads old, 100% \n%d" {
+		t.Errorf("javaFormat = %q", got)
+	}
+}
+
+func TestJavaNumbers(t *testing.T) {
+	t.Parallel()
+	for f, want := range map[float64]string{
+		1: "1.0", 100: "100.0", 0.001: "0.001", 1e-4: "1.0E-4", 1e7: "1.0E7", 9999999: "9999999.0",
+		1.5e10: "1.5E10", -0.0015: "-0.0015", math.Copysign(0, -1): "-0.0", 4.9e-324: "4.9E-324",
+		math.MaxFloat64: "1.7976931348623157E308", 0.30000000000000004: "0.30000000000000004", math.Inf(-1): "-Infinity",
+	} {
+		if got := javaDouble(f); got != want {
+			t.Errorf("javaDouble(%v) = %s, want %s", f, got, want)
+		}
+	}
+	if got := javaFloat(0.1); got != "0.1" {
+		t.Errorf("javaFloat(0.1) = %s", got)
+	}
+	for in, want := range map[string]float64{"1.5": 1.5, " 2f ": 2, "-1e3d": -1000, "0x1p3": 8, "+.5": 0.5} {
+		if got, err := javaParseDouble(in); err != nil || got != want {
+			t.Errorf("javaParseDouble(%q) = %v, %v", in, got, err)
+		}
+	}
+	for _, in := range []string{"abc", "", "1e", "--1", "0x10", "1_0", "inf"} {
+		if _, err := javaParseDouble(in); err == nil {
+			t.Errorf("javaParseDouble(%q) should fail", in)
+		}
+	}
+}
+
+// TestRuleTable keeps the rule table honest: unique IDs, a purpose each.
+func TestRuleTable(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for _, r := range avroRuleTable() {
+		if seen[r.id] || r.purpose == "" || r.applies == nil || r.check == nil {
+			t.Errorf("rule %q: duplicate or incomplete", r.id)
+		}
+		seen[r.id] = true
+	}
+}
+
+func TestResolvedInlinesReferences(t *testing.T) {
+	t.Parallel()
+	deps := []Dependency{{Name: "com.x.Id", Type: TypeAvro, Schema: `{"type":"fixed","name":"Id","namespace":"com.x","size":16}`}}
+	s, err := Parse(TypeAvro, `{"type":"record","name":"R","namespace":"com.x","fields":[{"name":"id","type":"Id"}]}`, deps, ParseOptions{New: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"type":"record","name":"R","namespace":"com.x","fields":[{"name":"id","type":"Id"}]}`; s.Canonical() != want {
+		t.Errorf("Canonical() = %s", s.Canonical())
+	}
+	if want := `{"type":"record","name":"R","namespace":"com.x","fields":[{"name":"id","type":{"type":"fixed","name":"Id","size":16}}]}`; s.Resolved() != want {
+		t.Errorf("Resolved() = %s", s.Resolved())
+	}
+	if _, err := Parse(TypeAvro, `{"type":"record","name":"R","fields":[{"name":"id","type":"com.x.Id"}]}`, nil, ParseOptions{}); err == nil {
+		t.Error("a reference without its dependency must not parse")
+	}
+}

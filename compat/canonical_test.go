@@ -1,0 +1,56 @@
+package compat
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+// TestGoldenCanonical runs testdata/canonical/*.txtar: an input.avsc with
+// optional ref*.avsc dependencies, and the expected canonical, resolved and
+// normalized texts (or the parse error) for a stored schema (lenient) and a
+// new one (strict). The expected texts were checked against Avro Java
+// 1.12.1 and Confluent's normaliser.
+func TestGoldenCanonical(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "canonical", "*.txtar"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden files: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			input, ok := section(ar, "input.avsc")
+			if !ok {
+				t.Fatal("no input.avsc")
+			}
+			deps := goldenDeps(ar)
+			var b strings.Builder
+			for _, mode := range []struct {
+				name string
+				opts ParseOptions
+			}{{"stored", ParseOptions{}}, {"new", ParseOptions{New: true}}} {
+				b.WriteString(renderParse(mode.name, input, deps, mode.opts))
+			}
+			checkGolden(t, file, ar, "want", b.String())
+		})
+	}
+}
+
+func renderParse(mode, input string, deps []Dependency, opts ParseOptions) string {
+	s, err := Parse(TypeAvro, input, deps, opts)
+	if err != nil {
+		return mode + " error: " + err.Error() + "\n"
+	}
+	out := mode + " canonical: " + s.Canonical() + "\n" + mode + " resolved: " + s.Resolved() + "\n"
+	opts.Normalize = true
+	n, err := Parse(TypeAvro, input, deps, opts)
+	if err != nil {
+		return out + mode + " normalized error: " + err.Error() + "\n"
+	}
+	return out + mode + " normalized: " + n.Canonical() + "\n"
+}

@@ -1,0 +1,331 @@
+package compat
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+)
+
+// SchemaType is Confluent's schemaType wire string.
+type SchemaType string
+
+// The schema types Confluent knows.
+const (
+	TypeAvro     SchemaType = "AVRO"
+	TypeJSON     SchemaType = "JSON"
+	TypeProtobuf SchemaType = "PROTOBUF"
+)
+
+// ParseSchemaType maps a request's schemaType to a SchemaType: "" is AVRO,
+// otherwise the name must match exactly (Confluent rejects "avro").
+func ParseSchemaType(s string) (SchemaType, bool) {
+	switch t := SchemaType(s); t {
+	case "":
+		return TypeAvro, true
+	case TypeAvro, TypeJSON, TypeProtobuf:
+		return t, true
+	}
+	return "", false
+}
+
+// Supported reports whether this build can parse t.
+func Supported(t SchemaType) bool { return t == TypeAvro }
+
+// SupportedTypes lists the supported types in the order of Confluent's
+// GET /schemas/types.
+func SupportedTypes() []SchemaType {
+	var out []SchemaType
+	for _, t := range []SchemaType{TypeJSON, TypeProtobuf, TypeAvro} {
+		if Supported(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Level is a compatibility level. The zero value is invalid.
+type Level int
+
+// The compatibility levels, see the package documentation.
+const (
+	LevelNone Level = iota + 1
+	LevelBackward
+	LevelBackwardTransitive
+	LevelForward
+	LevelForwardTransitive
+	LevelFull
+	LevelFullTransitive
+)
+
+var levelNames = [...]string{
+	LevelNone:               "NONE",
+	LevelBackward:           "BACKWARD",
+	LevelBackwardTransitive: "BACKWARD_TRANSITIVE",
+	LevelForward:            "FORWARD",
+	LevelForwardTransitive:  "FORWARD_TRANSITIVE",
+	LevelFull:               "FULL",
+	LevelFullTransitive:     "FULL_TRANSITIVE",
+}
+
+// ParseLevel parses a level name case-insensitively, as Confluent does.
+func ParseLevel(s string) (Level, bool) {
+	up := strings.ToUpper(s)
+	for l := LevelNone; l <= LevelFullTransitive; l++ {
+		if levelNames[l] == up {
+			return l, true
+		}
+	}
+	return 0, false
+}
+
+func (l Level) valid() bool { return l >= LevelNone && l <= LevelFullTransitive }
+
+// String returns the upper-case wire name, e.g. "FULL_TRANSITIVE".
+func (l Level) String() string {
+	if !l.valid() {
+		return "Level(" + strconv.Itoa(int(l)) + ")"
+	}
+	return levelNames[l]
+}
+
+// MarshalText encodes the wire name; an invalid level is an error.
+func (l Level) MarshalText() ([]byte, error) {
+	if !l.valid() {
+		return nil, fmt.Errorf("compat: invalid compatibility level %d", int(l))
+	}
+	return []byte(levelNames[l]), nil
+}
+
+// UnmarshalText decodes a level name case-insensitively.
+func (l *Level) UnmarshalText(b []byte) error {
+	v, ok := ParseLevel(string(b))
+	if !ok {
+		return fmt.Errorf("compat: invalid compatibility level %q", b)
+	}
+	*l = v
+	return nil
+}
+
+// transitive reports whether l checks every previous version.
+func (l Level) transitive() bool {
+	return l == LevelBackwardTransitive || l == LevelForwardTransitive || l == LevelFullTransitive
+}
+
+func (l Level) backward() bool {
+	return l == LevelBackward || l == LevelBackwardTransitive || l == LevelFull || l == LevelFullTransitive
+}
+
+func (l Level) forward() bool {
+	return l == LevelForward || l == LevelForwardTransitive || l == LevelFull || l == LevelFullTransitive
+}
+
+// Dependency is a schema the parsed schema references, already resolved by
+// the caller (the store walks references transitively). A dependency's own
+// dependencies come earlier in the slice.
+type Dependency struct {
+	Name   string // the reference name; for Avro the full name of the named type it provides
+	Type   SchemaType
+	Schema string // the dependency's schema text as stored
+}
+
+// ParseOptions says how to parse.
+type ParseOptions struct {
+	// New validates as a newly registered schema: strict name validation and
+	// default-value validation. Confluent validates new schemas; stored ones
+	// are parsed leniently.
+	New bool
+	// Normalize produces the normalised canonical form (Confluent's
+	// normalize=true).
+	Normalize bool
+}
+
+// Schema is a parsed schema. It is immutable and safe for concurrent use.
+type Schema struct {
+	typ       SchemaType
+	canonical string
+	resolved  string
+	avro      *avroSchema
+}
+
+// Type returns the schema's type.
+func (s *Schema) Type() SchemaType { return s.typ }
+
+// Canonical returns the text Confluent would store: for Avro, Avro Java's
+// compact Schema.toString() (the normalised form when parsed with
+// Normalize). Named types provided by dependencies are printed by name.
+func (s *Schema) Canonical() string { return s.canonical }
+
+// Resolved is like Canonical but with the named types of dependencies
+// inlined at first use (Confluent's format=resolved).
+func (s *Schema) Resolved() string { return s.resolved }
+
+// ParseError is an invalid schema (Confluent error code 42201).
+type ParseError struct {
+	Type SchemaType
+	Msg  string // the parser's message
+	Err  error  // the underlying error, if any
+}
+
+func (e *ParseError) Error() string { return e.Msg }
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// Parse parses text as a schema of type t. deps are the schemas it
+// references, dependencies first. The error is always a *ParseError.
+func Parse(t SchemaType, text string, deps []Dependency, opts ParseOptions) (*Schema, error) {
+	if !Supported(t) {
+		err := fmt.Errorf("unsupported schema type %s", t)
+		return nil, &ParseError{Type: t, Msg: err.Error(), Err: err}
+	}
+	s, err := parseAvro(text, deps, opts)
+	if err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			return nil, pe
+		}
+		return nil, &ParseError{Type: t, Msg: err.Error(), Err: err}
+	}
+	return s, nil
+}
+
+// Previous is one earlier version of the subject.
+type Previous struct {
+	Schema  *Schema
+	Version int // 0 = unknown: no {oldSchemaVersion} entry
+}
+
+// CheckOptions selects the level and the validateFields flag echoed in the
+// last message.
+type CheckOptions struct {
+	Level          Level
+	ValidateFields bool
+}
+
+// Result is a compatibility verdict with Confluent's message list.
+type Result struct {
+	Compatible bool
+	Messages   []string // never nil; empty when compatible
+}
+
+const (
+	differentSchemaType = "Incompatible because of different schema type"
+	maxOldSchemaLength  = 10 * 1024
+)
+
+// Check answers whether next may follow previous (oldest first, live versions
+// only) under opts.Level, with Confluent's semantics and messages.
+func Check(next *Schema, previous []Previous, opts CheckOptions) Result {
+	msgs := checkLevel(next, previous, opts.Level)
+	if len(msgs) == 0 {
+		return Result{Compatible: true, Messages: []string{}}
+	}
+	msgs = append(msgs, fmt.Sprintf("{validateFields: '%t', compatibility: '%s'}", opts.ValidateFields, opts.Level))
+	return Result{Compatible: false, Messages: msgs}
+}
+
+// checkLevel selects the previous versions to compare: the latest only, or
+// all of them newest first, stopping at the first failure.
+func checkLevel(next *Schema, previous []Previous, level Level) []string {
+	if !level.valid() || level == LevelNone || len(previous) == 0 {
+		return nil
+	}
+	if !level.transitive() {
+		return checkOne(next, previous[len(previous)-1], level)
+	}
+	for i := len(previous) - 1; i >= 0; i-- {
+		if msgs := checkOne(next, previous[i], level); len(msgs) > 0 {
+			return msgs
+		}
+	}
+	return nil
+}
+
+// checkOne runs the level's directions against one previous version. FULL
+// runs forward first, without the oldSchema entries, then backward with them.
+func checkOne(next *Schema, p Previous, level Level) []string {
+	if next.typ != p.Schema.typ {
+		return []string{differentSchemaType}
+	}
+	var msgs []string
+	if level.forward() {
+		diffs := readerDifferences(p.Schema, next)
+		msgs = append(msgs, formatDifferences(diffs, p, "old", "new", !level.backward())...)
+	}
+	if level.backward() {
+		diffs := readerDifferences(next, p.Schema)
+		msgs = append(msgs, formatDifferences(diffs, p, "new", "old", true)...)
+	}
+	return msgs
+}
+
+// readerDifferences lists why reader cannot read data written with writer,
+// as message templates with two %s placeholders (reader side, writer side).
+func readerDifferences(reader, writer *Schema) []string {
+	return avroDifferences(reader.avro, writer.avro)
+}
+
+// formatDifferences fills the placeholders and, when asked, appends the
+// previous version's number and text (Confluent's formatErrorMessages).
+func formatDifferences(diffs []string, p Previous, first, second string, appendSchema bool) []string {
+	if len(diffs) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(diffs)+2)
+	for _, d := range diffs {
+		out = append(out, javaFormat(d, first, second))
+	}
+	if !appendSchema {
+		return out
+	}
+	if p.Version > 0 {
+		out = append(out, fmt.Sprintf("{oldSchemaVersion: %d}", p.Version))
+	}
+	return append(out, oldSchemaEntry(p.Schema.Canonical()))
+}
+
+// oldSchemaEntry quotes the previous schema, cut to 10240 UTF-16 units as
+// Java's String.substring would.
+func oldSchemaEntry(text string) string {
+	units := utf16.Encode([]rune(text))
+	if len(units) <= maxOldSchemaLength {
+		return "{oldSchema: '" + text + "'}"
+	}
+	cut := units[:maxOldSchemaLength]
+	if last := cut[len(cut)-1]; last >= 0xD800 && last < 0xDC00 {
+		cut = cut[:len(cut)-1] // never split a pair; Java would keep half of it
+	}
+	return "{oldSchema: <truncated> '" + string(utf16.Decode(cut)) + "...'}"
+}
+
+// javaFormat applies Java's String.format(template, a, b) for the specifiers
+// that can occur: %s (consumes the next argument), %% and %n. Any other
+// specifier is left as written (Java would throw).
+func javaFormat(template string, a, b string) string {
+	args := []string{a, b}
+	var out strings.Builder
+	for i := 0; i < len(template); i++ {
+		c := template[i]
+		if c != '%' || i+1 == len(template) {
+			out.WriteByte(c)
+			continue
+		}
+		switch template[i+1] {
+		case 's':
+			if len(args) > 0 {
+				out.WriteString(args[0])
+				args = args[1:]
+			}
+		case '%':
+			out.WriteByte('%')
+		case 'n':
+			out.WriteByte('\n')
+		default:
+			out.WriteByte(c)
+			continue
+		}
+		i++
+	}
+	return out.String()
+}
