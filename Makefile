@@ -29,8 +29,16 @@ run: build
 ## test: install what the tests need, then run every test, the corpora and the fuzzers.
 test: deps vet unit fuzz
 
+PYTHON      ?= python3
+CLIENTS_PY  := test/clients/python
+CLIENTS_JS  := test/clients/node
+
+## deps: Go modules, and the real Python and Node clients the end-to-end tests drive.
 deps:
 	$(GO) mod download
+	test -x $(CLIENTS_PY)/.venv/bin/python || $(PYTHON) -m venv $(CLIENTS_PY)/.venv
+	$(CLIENTS_PY)/.venv/bin/pip install --quiet --disable-pip-version-check -r $(CLIENTS_PY)/requirements.txt
+	cd $(CLIENTS_JS) && npm ci --no-audit --no-fund --loglevel=error
 
 vet:
 	$(GO) vet ./...
@@ -51,4 +59,4 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./api ./store/filelog
 
 clean:
-	rm -rf bin
+	rm -rf bin $(CLIENTS_PY)/.venv $(CLIENTS_JS)/node_modules

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	"slices"
 	"strconv"
@@ -351,7 +350,12 @@ func (r *registration) chooseVersion() (int, error) {
 // chooseID reuses the id of identical content in the context, takes an imported id after
 // checking it does not name different content, or allocates max+1.
 func (r *registration) chooseID() (int, error) {
-	c := r.st.context(r.q.ctx)
+	// Read-only: the writer holds wmu but not mu, so it must not create the context here;
+	// apply does that when the record lands.
+	c := r.st.contexts[r.q.ctx]
+	if c == nil {
+		c = &contextState{}
+	}
 	id := r.req.ID
 	if known, ok := c.hashes[r.cand.hash]; ok && len(c.ids[known]) > 0 && (id < 0 || id == known) {
 		id = known
@@ -442,4 +446,3 @@ func (st *state) resolveSubject(subject string, deleted bool) string {
 	return subject
 }
 
-var _ = fmt.Sprintf
