@@ -445,4 +445,3 @@ func (st *state) resolveSubject(subject string, deleted bool) string {
 	}
 	return subject
 }
-
