@@ -41,6 +41,8 @@ deps:
 	cd $(CLIENTS_JS) && npm ci --no-audit --no-fund --loglevel=error
 
 vet:
+	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './test/clients/*')); \
+		if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
 unit:

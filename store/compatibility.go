@@ -28,7 +28,8 @@ func (s *Store) CheckCompatibility(ctx context.Context, subject string, req Sche
 		if err != nil {
 			return err
 		}
-		cand, err := st.candidate(subject, req, opts.Normalize || isTrue(conf.Normalize), false)
+		parseOpts := compat.ParseOptions{Normalize: opts.Normalize || isTrue(conf.Normalize)}
+		parsed, _, err := st.parse(parseSubject(subject).ctx, req.Type, req.Schema, req.References, parseOpts, false)
 		if err != nil {
 			var e *Error
 			if opts.Verbose && errors.As(err, &e) && e.Code == CodeInvalidSchema {
@@ -37,7 +38,7 @@ func (s *Store) CheckCompatibility(ctx context.Context, subject string, req Sche
 			}
 			return err
 		}
-		out = compat.Check(cand.parsed, prev, compat.CheckOptions{Level: *conf.CompatibilityLevel, ValidateFields: isTrue(conf.ValidateFields)})
+		out = compat.Check(parsed, prev, compat.CheckOptions{Level: *conf.CompatibilityLevel, ValidateFields: isTrue(conf.ValidateFields)})
 		return nil
 	})
 	return out, err

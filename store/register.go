@@ -9,9 +9,8 @@ import (
 	"github.com/accord-registry/accord/compat"
 )
 
-// candidate is a request schema after parsing: what lookups and dedupe compare.
+// candidate is a request schema after canonicalisation: what lookups and dedupe compare.
 type candidate struct {
-	parsed   *compat.Schema
 	typ      compat.SchemaType
 	text     string
 	refs     []Reference
@@ -20,10 +19,8 @@ type candidate struct {
 	hash     contentHash
 }
 
-func newCandidate(parsed *compat.Schema, refs []Reference, md *Metadata, rs *RuleSet) candidate {
-	text := parsed.Canonical()
-	return candidate{parsed: parsed, typ: parsed.Type(), text: text, refs: refs, metadata: md, ruleSet: rs,
-		hash: hashContent(text, refs, md, rs)}
+func newCandidate(typ compat.SchemaType, text string, refs []Reference, md *Metadata, rs *RuleSet) candidate {
+	return candidate{typ: typ, text: text, refs: refs, metadata: md, ruleSet: rs, hash: hashContent(text, refs, md, rs)}
 }
 
 // Register adds req under subject (POST /subjects/{subject}/versions) and returns the stored
@@ -78,14 +75,20 @@ func (s *Store) registerFastPath(ctx context.Context, subject string, req Schema
 	return out, found, err
 }
 
-// candidate parses a request schema for comparison with stored versions.
+// candidate canonicalises a request schema for comparison with stored versions. Lookups of a
+// reference-free text seen before skip parsing: its canonical text is cached.
 func (st *state) candidate(subject string, req SchemaRequest, normalize, allowDeleted bool) (candidate, error) {
-	q := parseSubject(subject)
-	parsed, refs, err := st.parse(q.ctx, req.Type, req.Schema, req.References, compat.ParseOptions{Normalize: normalize}, allowDeleted)
+	opts := compat.ParseOptions{Normalize: normalize}
+	if len(req.References) == 0 {
+		if text, ok := st.parses.canonicalText(parseKey{req.Type, req.Schema, opts}); ok {
+			return newCandidate(req.Type, text, nil, req.Metadata, req.RuleSet), nil
+		}
+	}
+	parsed, refs, err := st.parse(parseSubject(subject).ctx, req.Type, req.Schema, req.References, opts, allowDeleted)
 	if err != nil {
 		return candidate{}, err
 	}
-	return newCandidate(parsed, refs, req.Metadata, req.RuleSet), nil
+	return newCandidate(parsed.Type(), parsed.Canonical(), refs, req.Metadata, req.RuleSet), nil
 }
 
 // match finds a version of subject accepted by keep that holds cand: first through the
@@ -166,6 +169,7 @@ type registration struct {
 	mode    Mode
 	result  Schema
 	cand    candidate
+	parsed  *compat.Schema
 	version int
 }
 
@@ -233,7 +237,8 @@ func (r *registration) prepare(normalize bool) error {
 	if err != nil {
 		return err
 	}
-	r.cand = newCandidate(parsed, refs, req.Metadata, req.RuleSet)
+	r.parsed = parsed
+	r.cand = newCandidate(parsed.Type(), parsed.Canonical(), refs, req.Metadata, req.RuleSet)
 	return nil
 }
 
@@ -285,7 +290,7 @@ func (r *registration) checkCompatibility() error {
 	if err != nil {
 		return err
 	}
-	res := compat.Check(r.cand.parsed, prev, compat.CheckOptions{Level: *r.conf.CompatibilityLevel, ValidateFields: isTrue(r.conf.ValidateFields)})
+	res := compat.Check(r.parsed, prev, compat.CheckOptions{Level: *r.conf.CompatibilityLevel, ValidateFields: isTrue(r.conf.ValidateFields)})
 	if !res.Compatible {
 		return errIncompatible(r.store.cfg.IncompatibleCode, r.subject, res.Messages)
 	}
@@ -426,7 +431,7 @@ func (st *state) matchWithPolicy(subject string, cand candidate, conf *ConfigRec
 	}
 	md = mergeMetadata(conf.DefaultMetadata, md, conf.OverrideMetadata)
 	rs = mergeRuleSets(conf.DefaultRuleSet, rs, conf.OverrideRuleSet)
-	return st.match(subject, newCandidate(cand.parsed, cand.refs, md, rs), visible(deleted))
+	return st.match(subject, newCandidate(cand.typ, cand.text, cand.refs, md, rs), visible(deleted))
 }
 
 // resolveSubject returns subject, or, when an unqualified subject has no versions in the
