@@ -27,19 +27,26 @@ func benchRecordSchema(n int) string {
 	return fmt.Sprintf(`{"schema":"{\"type\":\"record\",\"name\":\"R%d\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"v\",\"type\":[\"null\",\"string\"],\"default\":null}]}"}`, n)
 }
 
-// benchServer returns a handler over a store holding benchSchemas schemas, one per subject.
-func benchServer(b *testing.B, sync bool) http.Handler {
-	b.Helper()
-	log, err := filelog.Open(b.TempDir(), filelog.Config{NoSync: !sync})
+// newTestAPI returns the API over a real store on a file log in a temporary directory.
+// Without sync the log skips fsync, for tests and benchmarks that do not measure durability.
+func newTestAPI(tb testing.TB, sync bool) http.Handler {
+	tb.Helper()
+	log, err := filelog.Open(tb.TempDir(), filelog.Config{NoSync: !sync})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Cleanup(func() { log.Close() })
+	tb.Cleanup(func() { log.Close() })
 	st, err := store.Open(context.Background(), store.Config{Log: log})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	h := New(Config{Store: st})
+	return New(Config{Store: st, MaxRequestBytes: 1 << 20})
+}
+
+// benchServer returns a handler over a store holding benchSchemas schemas, one per subject.
+func benchServer(b *testing.B) http.Handler {
+	b.Helper()
+	h := newTestAPI(b, false)
 	for n := 0; n < benchSchemas; n++ {
 		if code := serve(h, "POST", fmt.Sprintf("/subjects/s%d/versions", n), benchRecordSchema(n)); code != http.StatusOK {
 			b.Fatalf("register %d: %d", n, code)
@@ -72,7 +79,7 @@ func BenchmarkBaseline(b *testing.B) {
 }
 
 func BenchmarkSchemaByID(b *testing.B) {
-	h := benchServer(b, false)
+	h := benchServer(b)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for i := 0; pb.Next(); i++ {
@@ -84,7 +91,7 @@ func BenchmarkSchemaByID(b *testing.B) {
 }
 
 func BenchmarkLookup(b *testing.B) {
-	h := benchServer(b, false)
+	h := benchServer(b)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for i := 0; pb.Next(); i++ {
@@ -99,16 +106,7 @@ func BenchmarkLookup(b *testing.B) {
 // BenchmarkRegister registers new schemas with fsync on: every acknowledged registration is
 // durable, and concurrent ones share flushes.
 func BenchmarkRegister(b *testing.B) {
-	log, err := filelog.Open(b.TempDir(), filelog.Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { log.Close() })
-	st, err := store.Open(context.Background(), store.Config{Log: log})
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := New(Config{Store: st})
+	h := newTestAPI(b, true)
 	b.SetParallelism(16) // 32 concurrent registrations on 2 cores
 	var next atomicCounter
 	b.RunParallel(func(pb *testing.PB) {

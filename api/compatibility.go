@@ -21,12 +21,8 @@ func (h *handlers) checkAll(c echo.Context) error { return h.check(c, 0) }
 // check runs a compatibility test of the body against version num of the subject (0: every
 // version registration would test).
 func (h *handlers) check(c echo.Context, num int) error {
-	subject, err := pathParam(c, "subject")
+	subject, body, err := subjectAndBody(c)
 	if err != nil {
-		return err
-	}
-	var body schemaRequest
-	if err := decodeBody(c, &body); err != nil {
 		return err
 	}
 	verbose := boolQuery(c, "verbose")

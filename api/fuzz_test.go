@@ -2,13 +2,9 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
-
-	"github.com/accord-registry/accord/store"
-	"github.com/accord-registry/accord/store/filelog"
 )
 
 // FuzzRequestDecoding sends arbitrary bodies, paths and content types to the write endpoints.
@@ -24,17 +20,7 @@ func FuzzRequestDecoding(f *testing.F) {
 	f.Add("POST", "/contexts/.x/subjects/a%2Fb/versions", "application/vnd.schemaregistry.v1+json", []byte(`{"schema":"\"int\"","references":[{"name":"x"}]}`))
 	f.Add("GET", "/schemas/ids/1?subject=%ff", "", []byte(nil))
 	f.Add("POST", "/subjects/s/versions", "text/plain", []byte("\xff\xfe"))
-	dir := f.TempDir()
-	log, err := filelog.Open(dir, filelog.Config{NoSync: true})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { log.Close() })
-	st, err := store.Open(context.Background(), store.Config{Log: log})
-	if err != nil {
-		f.Fatal(err)
-	}
-	h := New(Config{Store: st, MaxRequestBytes: 1 << 16})
+	h := newTestAPI(f, false)
 	f.Fuzz(func(t *testing.T, method, target, contentType string, body []byte) {
 		req, err := http.NewRequest(method, "http://accord"+target, bytes.NewReader(body))
 		if err != nil || req.URL.Host != "accord" {

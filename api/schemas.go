@@ -23,7 +23,7 @@ func (h *handlers) listSchemas(c echo.Context) error {
 	if schemas, err = page(c, schemas, searchLimit); err != nil {
 		return err
 	}
-	out := make([]schemaResponse, len(schemas))
+	out := make([]schemaJSON, len(schemas))
 	for i, s := range schemas {
 		out[i] = newSchemaResponse(s)
 	}
@@ -52,11 +52,6 @@ func (h *handlers) schemaByID(c echo.Context) error {
 		out.Subject, out.Version = s.Subject, s.Version
 	}
 	return writeJSON(c, http.StatusOK, out)
-}
-
-func newSchemaString(s store.Schema) schemaStringResponse {
-	return schemaStringResponse{GUID: s.GUID, SchemaType: s.Type, Schema: s.Text, References: s.References,
-		Metadata: s.Metadata, RuleSet: s.RuleSet, MaxID: s.MaxID, TS: s.Timestamp, Deleted: s.Deleted}
 }
 
 func (h *handlers) rawSchemaByID(c echo.Context) error {

@@ -21,30 +21,41 @@ func (h *handlers) listSubjects(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, subjects)
 }
 
-func (h *handlers) registerSchema(c echo.Context) error {
+// subjectAndBody reads the {subject} of the path and the schema request body.
+func subjectAndBody(c echo.Context) (string, schemaRequest, error) {
+	var body schemaRequest
+	subject, err := pathParam(c, "subject")
+	if err == nil {
+		err = decodeBody(c, &body)
+	}
+	return subject, body, err
+}
+
+// subjectAndVersion reads the {subject} and {version} of a version path.
+func subjectAndVersion(c echo.Context) (string, int, error) {
 	subject, err := pathParam(c, "subject")
 	if err != nil {
-		return err
+		return "", 0, err
 	}
-	var body schemaRequest
-	if err := decodeBody(c, &body); err != nil {
+	num, err := versionParam(c)
+	return subject, num, err
+}
+
+func (h *handlers) registerSchema(c echo.Context) error {
+	subject, body, err := subjectAndBody(c)
+	if err != nil {
 		return err
 	}
 	s, err := h.store.Register(c.Request().Context(), subject, body.toStore(), boolQuery(c, "normalize"))
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, registerResponse{ID: s.ID, Version: s.Version, GUID: s.GUID, SchemaType: s.Type,
-		References: s.References, Metadata: s.Metadata, RuleSet: s.RuleSet, Schema: s.Text})
+	return writeJSON(c, http.StatusOK, newRegisterResponse(s))
 }
 
 func (h *handlers) lookup(c echo.Context) error {
-	subject, err := pathParam(c, "subject")
+	subject, body, err := subjectAndBody(c)
 	if err != nil {
-		return err
-	}
-	var body schemaRequest
-	if err := decodeBody(c, &body); err != nil {
 		return err
 	}
 	s, err := h.store.Lookup(c.Request().Context(), subject, body.toStore(), boolQuery(c, "normalize"), boolQuery(c, "deleted"))
@@ -102,11 +113,7 @@ func (h *handlers) listVersions(c echo.Context) error {
 
 // version resolves the {subject} and {version} of a version path.
 func (h *handlers) version(c echo.Context) (store.Schema, error) {
-	subject, err := pathParam(c, "subject")
-	if err != nil {
-		return store.Schema{}, err
-	}
-	num, err := versionParam(c)
+	subject, num, err := subjectAndVersion(c)
 	if err != nil {
 		return store.Schema{}, err
 	}
@@ -141,11 +148,7 @@ func (h *handlers) rawVersion(c echo.Context) error {
 }
 
 func (h *handlers) deleteVersion(c echo.Context) error {
-	subject, err := pathParam(c, "subject")
-	if err != nil {
-		return err
-	}
-	num, err := versionParam(c)
+	subject, num, err := subjectAndVersion(c)
 	if err != nil {
 		return err
 	}
@@ -157,11 +160,7 @@ func (h *handlers) deleteVersion(c echo.Context) error {
 }
 
 func (h *handlers) referencedBy(c echo.Context) error {
-	subject, err := pathParam(c, "subject")
-	if err != nil {
-		return err
-	}
-	num, err := versionParam(c)
+	subject, num, err := subjectAndVersion(c)
 	if err != nil {
 		return err
 	}

@@ -35,8 +35,10 @@ func (r *schemaRequest) toStore() store.SchemaRequest {
 	return out
 }
 
-// schemaResponse is Confluent's Schema entity (version GETs, lookups, /schemas lists).
-type schemaResponse struct {
+// schemaJSON is the JSON of Confluent's schema entities: Schema (version GETs, lookups,
+// /schemas), SchemaString (by id or GUID) and RegisterSchemaResponse. They differ only in which
+// fields are set, so one type with a constructor per entity serves all three.
+type schemaJSON struct {
 	Subject    string            `json:"subject,omitempty"`
 	Version    int               `json:"version,omitempty"`
 	ID         int               `json:"id,omitempty"`
@@ -46,91 +48,48 @@ type schemaResponse struct {
 	Metadata   *store.Metadata   `json:"metadata,omitempty"`
 	RuleSet    *store.RuleSet    `json:"ruleSet,omitempty"`
 	Schema     string            `json:"schema"`
-	TS         int64             `json:"ts,omitempty"`
-	Deleted    bool              `json:"deleted"`
-}
-
-func newSchemaResponse(s store.Schema) schemaResponse {
-	return schemaResponse{Subject: s.Subject, Version: s.Version, ID: s.ID, GUID: s.GUID, SchemaType: s.Type,
-		References: s.References, Metadata: s.Metadata, RuleSet: s.RuleSet, Schema: s.Text, TS: s.Timestamp, Deleted: s.Deleted}
-}
-
-// schemaStringResponse is Confluent's SchemaString entity (GET /schemas/ids/{id}, guids).
-type schemaStringResponse struct {
-	Subject    string            `json:"subject,omitempty"`
-	Version    int               `json:"version,omitempty"`
-	GUID       string            `json:"guid,omitempty"`
-	SchemaType compat.SchemaType `json:"schemaType,omitempty"`
-	Schema     string            `json:"schema"`
-	References []store.Reference `json:"references,omitempty"`
-	Metadata   *store.Metadata   `json:"metadata,omitempty"`
-	RuleSet    *store.RuleSet    `json:"ruleSet,omitempty"`
 	MaxID      int               `json:"maxId,omitempty"`
 	TS         int64             `json:"ts,omitempty"`
-	Deleted    bool              `json:"deleted"`
+	Deleted    *bool             `json:"deleted,omitempty"`
 }
 
-// registerResponse is the 8.x RegisterSchemaResponse: no subject, ts or deleted.
-type registerResponse struct {
-	ID         int               `json:"id"`
-	Version    int               `json:"version,omitempty"`
-	GUID       string            `json:"guid,omitempty"`
-	SchemaType compat.SchemaType `json:"schemaType,omitempty"`
-	References []store.Reference `json:"references,omitempty"`
-	Metadata   *store.Metadata   `json:"metadata,omitempty"`
-	RuleSet    *store.RuleSet    `json:"ruleSet,omitempty"`
-	Schema     string            `json:"schema"`
+// newRegisterResponse is the 8.x RegisterSchemaResponse: no subject, ts or deleted.
+func newRegisterResponse(s store.Schema) schemaJSON {
+	return schemaJSON{ID: s.ID, Version: s.Version, GUID: s.GUID, SchemaType: s.Type, References: s.References,
+		Metadata: s.Metadata, RuleSet: s.RuleSet, Schema: s.Text}
 }
 
-// configResponse is Confluent's Config entity (GET and DELETE config).
-type configResponse struct {
-	CompatibilityLevel  *compat.Level   `json:"compatibilityLevel,omitempty"`
-	Alias               *string         `json:"alias,omitempty"`
-	Normalize           *bool           `json:"normalize,omitempty"`
-	ValidateFields      *bool           `json:"validateFields,omitempty"`
-	ValidateRules       *bool           `json:"validateRules,omitempty"`
-	CompatibilityPolicy *string         `json:"compatibilityPolicy,omitempty"`
-	CompatibilityGroup  *string         `json:"compatibilityGroup,omitempty"`
-	DefaultMetadata     *store.Metadata `json:"defaultMetadata,omitempty"`
-	OverrideMetadata    *store.Metadata `json:"overrideMetadata,omitempty"`
-	DefaultRuleSet      *store.RuleSet  `json:"defaultRuleSet,omitempty"`
-	OverrideRuleSet     *store.RuleSet  `json:"overrideRuleSet,omitempty"`
+// newSchemaResponse is the Schema entity: a registered subject-version.
+func newSchemaResponse(s store.Schema) schemaJSON {
+	out := newRegisterResponse(s)
+	out.Subject, out.TS, out.Deleted = s.Subject, s.Timestamp, &s.Deleted
+	return out
 }
 
-// configUpdate is Confluent's ConfigUpdateRequest (PUT config body and response): the same
-// fields as configResponse, but the level is named "compatibility". The level is a string so
-// that an unknown level is 42203 rather than a JSON error.
+// newSchemaString is the SchemaString entity: the schema behind an id or GUID, without id.
+func newSchemaString(s store.Schema) schemaJSON {
+	return schemaJSON{GUID: s.GUID, SchemaType: s.Type, References: s.References, Metadata: s.Metadata,
+		RuleSet: s.RuleSet, Schema: s.Text, MaxID: s.MaxID, TS: s.Timestamp, Deleted: &s.Deleted}
+}
+
+// configUpdate is Confluent's ConfigUpdateRequest (PUT config body and response): the fields of
+// the Config entity, but with the level named "compatibility". The level is a string so that an
+// unknown level is 42203 rather than a JSON error.
 type configUpdate struct {
-	Compatibility       *string         `json:"compatibility,omitempty"`
-	Alias               *string         `json:"alias,omitempty"`
-	Normalize           *bool           `json:"normalize,omitempty"`
-	ValidateFields      *bool           `json:"validateFields,omitempty"`
-	ValidateRules       *bool           `json:"validateRules,omitempty"`
-	CompatibilityPolicy *string         `json:"compatibilityPolicy,omitempty"`
-	CompatibilityGroup  *string         `json:"compatibilityGroup,omitempty"`
-	DefaultMetadata     *store.Metadata `json:"defaultMetadata,omitempty"`
-	OverrideMetadata    *store.Metadata `json:"overrideMetadata,omitempty"`
-	DefaultRuleSet      *store.RuleSet  `json:"defaultRuleSet,omitempty"`
-	OverrideRuleSet     *store.RuleSet  `json:"overrideRuleSet,omitempty"`
+	Compatibility *string `json:"compatibility,omitempty"`
+	store.ConfigOptions
 }
 
-func newConfigResponse(c store.ConfigRecord) configResponse {
-	return configResponse{
-		CompatibilityLevel: c.CompatibilityLevel, Alias: c.Alias, Normalize: c.Normalize, ValidateFields: c.ValidateFields,
-		ValidateRules: c.ValidateRules, CompatibilityPolicy: c.CompatibilityPolicy, CompatibilityGroup: c.CompatibilityGroup,
-		DefaultMetadata: c.DefaultMetadata, OverrideMetadata: c.OverrideMetadata, DefaultRuleSet: c.DefaultRuleSet,
-		OverrideRuleSet: c.OverrideRuleSet,
-	}
+// newConfigResponse is Confluent's Config entity (GET and DELETE config): the stored record
+// without its subject.
+func newConfigResponse(c store.ConfigRecord) store.ConfigRecord {
+	c.Subject = nil
+	return c
 }
 
-// toStore converts the update; the level must already have been validated.
+// toStore converts the update, validating the level.
 func (u configUpdate) toStore() (store.ConfigRecord, error) {
-	out := store.ConfigRecord{
-		Alias: u.Alias, Normalize: u.Normalize, ValidateFields: u.ValidateFields,
-		ValidateRules: u.ValidateRules, CompatibilityPolicy: u.CompatibilityPolicy, CompatibilityGroup: u.CompatibilityGroup,
-		DefaultMetadata: u.DefaultMetadata, OverrideMetadata: u.OverrideMetadata, DefaultRuleSet: u.DefaultRuleSet,
-		OverrideRuleSet: u.OverrideRuleSet,
-	}
+	out := store.ConfigRecord{ConfigOptions: u.ConfigOptions}
 	if u.Compatibility != nil {
 		level, ok := compat.ParseLevel(*u.Compatibility)
 		if !ok {
@@ -142,13 +101,7 @@ func (u configUpdate) toStore() (store.ConfigRecord, error) {
 }
 
 func newConfigUpdate(c store.ConfigRecord) configUpdate {
-	r := newConfigResponse(c)
-	u := configUpdate{
-		Alias: r.Alias, Normalize: r.Normalize, ValidateFields: r.ValidateFields, ValidateRules: r.ValidateRules,
-		CompatibilityPolicy: r.CompatibilityPolicy, CompatibilityGroup: r.CompatibilityGroup,
-		DefaultMetadata: r.DefaultMetadata, OverrideMetadata: r.OverrideMetadata, DefaultRuleSet: r.DefaultRuleSet,
-		OverrideRuleSet: r.OverrideRuleSet,
-	}
+	u := configUpdate{ConfigOptions: c.ConfigOptions}
 	if c.CompatibilityLevel != nil {
 		level := c.CompatibilityLevel.String()
 		u.Compatibility = &level

@@ -492,6 +492,15 @@ func writeJSONNumber(b *strings.Builder, v *jsonValue) {
 
 const hexDigits = "0123456789ABCDEF"
 
+// QuoteJSON quotes s as a JSON string the way Jackson, and so Confluent, writes it: only '"',
+// '\\' and control characters are escaped. Canonical schema text needs it, and so do the
+// `_schemas` record keys, which must be byte-identical to Confluent's for compaction.
+func QuoteJSON(s string) string {
+	var b strings.Builder
+	writeJSONString(&b, s)
+	return b.String()
+}
+
 // writeJSONString quotes s with Jackson's default escaping: '"', '\\' and
 // control characters only; everything else, non-ASCII included, is raw.
 func writeJSONString(b *strings.Builder, s string) {

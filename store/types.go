@@ -48,18 +48,24 @@ type RuleSet struct {
 // ConfigRecord is a compatibility configuration record: global, per context or per subject. Nil
 // pointers and empty strings are "not set", which matters for merging and resolution.
 type ConfigRecord struct {
-	Subject             *string       `json:"subject,omitempty"`
-	CompatibilityLevel  *compat.Level `json:"compatibilityLevel,omitempty"`
-	Alias               *string       `json:"alias,omitempty"`
-	Normalize           *bool         `json:"normalize,omitempty"`
-	ValidateFields      *bool         `json:"validateFields,omitempty"`
-	ValidateRules       *bool         `json:"validateRules,omitempty"`
-	CompatibilityPolicy *string       `json:"compatibilityPolicy,omitempty"`
-	CompatibilityGroup  *string       `json:"compatibilityGroup,omitempty"`
-	DefaultMetadata     *Metadata     `json:"defaultMetadata,omitempty"`
-	OverrideMetadata    *Metadata     `json:"overrideMetadata,omitempty"`
-	DefaultRuleSet      *RuleSet      `json:"defaultRuleSet,omitempty"`
-	OverrideRuleSet     *RuleSet      `json:"overrideRuleSet,omitempty"`
+	Subject            *string       `json:"subject,omitempty"`
+	CompatibilityLevel *compat.Level `json:"compatibilityLevel,omitempty"`
+	ConfigOptions
+}
+
+// ConfigOptions are the fields of a config besides its subject and level. The API's PUT body
+// shares them but names the level differently ("compatibility").
+type ConfigOptions struct {
+	Alias               *string   `json:"alias,omitempty"`
+	Normalize           *bool     `json:"normalize,omitempty"`
+	ValidateFields      *bool     `json:"validateFields,omitempty"`
+	ValidateRules       *bool     `json:"validateRules,omitempty"`
+	CompatibilityPolicy *string   `json:"compatibilityPolicy,omitempty"`
+	CompatibilityGroup  *string   `json:"compatibilityGroup,omitempty"`
+	DefaultMetadata     *Metadata `json:"defaultMetadata,omitempty"`
+	OverrideMetadata    *Metadata `json:"overrideMetadata,omitempty"`
+	DefaultRuleSet      *RuleSet  `json:"defaultRuleSet,omitempty"`
+	OverrideRuleSet     *RuleSet  `json:"overrideRuleSet,omitempty"`
 }
 
 // Mode controls which writes a scope accepts.

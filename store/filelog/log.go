@@ -3,7 +3,6 @@ package filelog
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"sync"
@@ -243,22 +242,12 @@ func (l *Log) ReadFrom(from int64, fn func(store.Record) error) error {
 		return err
 	}
 	defer f.release()
-	r := newFrameReader(f.f, pos, limit)
-	for {
-		rec, err := r.next()
-		if err == io.EOF {
+	return eachFrame(f.f, pos, limit, func(_ *frameReader, rec store.Record) error {
+		if rec.Offset < from {
 			return nil
 		}
-		if err != nil {
-			return readError(r.pos, err)
-		}
-		if rec.Offset < from {
-			continue
-		}
-		if err := fn(cloneRecord(rec)); err != nil {
-			return err
-		}
-	}
+		return fn(cloneRecord(rec))
+	})
 }
 
 // readSnapshot returns a reference to the current file and the byte range holding every
