@@ -47,6 +47,7 @@ vet:
 
 unit:
 	$(GO) test -race -count=1 ./...
+	@$(GO) test -count=1 -run 'Conformance' -v ./compat | grep 'conformance:' | sed 's/^ */agreement with Confluent: /'
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
