@@ -7,6 +7,7 @@ import (
 	"hash"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // contentHash is the MD5 identity of a schema's content (confluent-api.md §10): the same
@@ -96,6 +97,19 @@ func (c contentHash) GUID() string {
 	b[23] = '-'
 	hex.Encode(b[24:], c[10:16])
 	return string(b[:])
+}
+
+// parseGUID reverses [contentHash.GUID]; any case is accepted.
+func parseGUID(guid string) (contentHash, bool) {
+	var h contentHash
+	raw := strings.ReplaceAll(guid, "-", "")
+	if len(guid) != 36 || len(raw) != 32 {
+		return h, false
+	}
+	if _, err := hex.Decode(h[:], []byte(raw)); err != nil {
+		return h, false
+	}
+	return h, h.GUID() == strings.ToLower(guid)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

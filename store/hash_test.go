@@ -1,6 +1,9 @@
 package store
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // The GUIDs below are the ones confluent-api.md §10 and Appendix A compute from the algorithm.
 func TestGUID(t *testing.T) {
@@ -11,6 +14,20 @@ func TestGUID(t *testing.T) {
 	for _, tt := range tests {
 		if got := hashContent(tt.text, nil, nil, nil).GUID(); got != tt.want {
 			t.Errorf("GUID(%s) = %s, want %s", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestParseGUID(t *testing.T) {
+	h := hashContent(`"string"`, nil, nil, nil)
+	for _, in := range []string{h.GUID(), strings.ToUpper(h.GUID())} {
+		if got, ok := parseGUID(in); !ok || got != h {
+			t.Errorf("parseGUID(%q) = %x, %v", in, got, ok)
+		}
+	}
+	for _, bad := range []string{"", "095d71cf12556b9d5e330ad575b3df5d", "095d71cf-1255-6b9d-5e33-0ad575b3df5", "zz5d71cf-1255-6b9d-5e33-0ad575b3df5d", "095d71cf1-255-6b9d-5e33-0ad575b3df5d"} {
+		if _, ok := parseGUID(bad); ok {
+			t.Errorf("parseGUID(%q) accepted", bad)
 		}
 	}
 }

@@ -266,20 +266,18 @@ func (s *Store) GUIDIDs(ctx context.Context, guid string) ([]ContextID, error) {
 // then the others sorted.
 func (st *state) guidIDs(guid string) []ContextID {
 	out := []ContextID{}
-	for _, name := range sortedKeys(st.contexts) {
-		c := st.contexts[name]
-		for h, id := range c.hashes {
-			if len(c.ids[id]) > 0 && h.GUID() == guid {
+	h, ok := parseGUID(guid)
+	if !ok {
+		return out
+	}
+	names := append([]string{defaultContext}, sortedKeys(st.contexts)...)
+	for i, name := range names {
+		if c := st.contexts[name]; c != nil && (i == 0 || name != defaultContext) {
+			if id, ok := c.hashes[h]; ok && len(c.ids[id]) > 0 {
 				out = append(out, ContextID{Context: name, ID: id})
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if (out[i].Context == defaultContext) != (out[j].Context == defaultContext) {
-			return out[i].Context == defaultContext
-		}
-		return out[i].Context < out[j].Context || out[i].Context == out[j].Context && out[i].ID < out[j].ID
-	})
 	return out
 }
 
