@@ -169,29 +169,36 @@ func (s *Store) SchemaByID(ctx context.Context, id int, subject string, fetchMax
 	return out, err
 }
 
-// versionForID finds a version holding id in the context subject selects, preferring the
-// named subject (newest version), then any subject; an unqualified subject unknown in the
-// default context is also tried in the other contexts.
+// versionForID resolves an id in the context subject selects (confluent-api.md §2.2): first
+// the named subject's newest version holding the id; then, for an unqualified subject unknown
+// in the default context, the same name in every other context; then any subject in the
+// selected context.
 func (st *state) versionForID(id int, subject string) (*version, *contextState) {
 	q := parseSubject(subject)
-	ctxs := []string{q.ctx}
-	if subject != "" && q.ctx == defaultContext && st.subjects[subject] == nil {
-		ctxs = append(ctxs, sortedKeys(st.contexts)...)
+	if v, c := st.idInSubject(id, q); v != nil {
+		return v, c
 	}
-	for _, name := range ctxs {
-		c := st.contexts[name]
-		if c == nil || len(c.ids[id]) == 0 {
-			continue
+	if subject != "" && q.ctx == defaultContext && st.subjects[subject] == nil {
+		for _, name := range sortedKeys(st.contexts) {
+			if v, c := st.idInSubject(id, qname{ctx: name, name: q.name}); v != nil {
+				return v, c
+			}
 		}
-		full := qname{ctx: name, name: q.name}.String()
-		if v := newestOf(c.ids[id], func(v *version) bool { return v.subject == full }); v != nil {
-			return v, c
-		}
-		if name == q.ctx {
-			return preferLive(c.ids[id]), c
-		}
+	}
+	if c := st.contexts[q.ctx]; c != nil && len(c.ids[id]) > 0 {
+		return preferLive(c.ids[id]), c
 	}
 	return nil, nil
+}
+
+// idInSubject returns the newest version of subject q that holds id.
+func (st *state) idInSubject(id int, q qname) (*version, *contextState) {
+	c := st.contexts[q.ctx]
+	if c == nil {
+		return nil, nil
+	}
+	full := q.String()
+	return newestOf(c.ids[id], func(v *version) bool { return v.subject == full }), c
 }
 
 // preferLive picks a deterministic representative: the first live version in subject order,
