@@ -41,7 +41,7 @@ func (r *schemaRequest) toStore() store.SchemaRequest {
 type schemaJSON struct {
 	Subject    string            `json:"subject,omitempty"`
 	Version    int               `json:"version,omitempty"`
-	ID         int               `json:"id,omitempty"`
+	ID         *int              `json:"id,omitempty"`
 	GUID       string            `json:"guid,omitempty"`
 	SchemaType compat.SchemaType `json:"schemaType,omitempty"`
 	References []store.Reference `json:"references,omitempty"`
@@ -55,7 +55,7 @@ type schemaJSON struct {
 
 // newRegisterResponse is the 8.x RegisterSchemaResponse: no subject, ts or deleted.
 func newRegisterResponse(s store.Schema) schemaJSON {
-	return schemaJSON{ID: s.ID, Version: s.Version, GUID: s.GUID, SchemaType: s.Type, References: s.References,
+	return schemaJSON{ID: &s.ID, Version: s.Version, GUID: s.GUID, SchemaType: s.Type, References: s.References,
 		Metadata: s.Metadata, RuleSet: s.RuleSet, Schema: s.Text}
 }
 

@@ -55,10 +55,14 @@ func (s *Store) Versions(ctx context.Context, subject string, opts VersionsOptio
 		if opts.DeletedOnly {
 			keep = isDeleted
 		}
-		subject = st.resolveSubject(st.aliasTarget(subject), opts.Deleted || opts.DeletedOnly || opts.DeletedAsNegative)
-		out = st.versionNumbers(subject, keep)
-		if len(out) == 0 {
+		withDeleted := opts.Deleted || opts.DeletedOnly || opts.DeletedAsNegative
+		subject = st.resolveSubject(st.aliasTarget(subject), withDeleted)
+		if len(st.versionNumbers(subject, visible(withDeleted))) == 0 {
 			return errSubjectNotFound(subject)
+		}
+		out = st.versionNumbers(subject, keep)
+		if out == nil {
+			out = []int{}
 		}
 		if opts.DeletedAsNegative {
 			for i, n := range out {
