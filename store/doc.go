@@ -1,3 +1,46 @@
-// Package store holds the registry's state and rules and persists them as a log of Confluent
-// `_schemas` records.
+// Package store holds the registry's state and every rule that changes it, and persists them
+// as a log of Confluent `_schemas` records.
+//
+// # The log is the truth
+//
+// Every change is one or more records with exactly the key bytes and value JSON Confluent
+// Schema Registry writes to its compacted `_schemas` topic, and the registry is the pure result
+// of applying the records in offset order ([state.apply]). The same bytes can therefore live in
+// a local file (package filelog, the embedded default) or in the Kafka topic, behind the small
+// [Log] interface, and a log written by Confluent can be read by Accord and the other way round.
+//
+// Keys are compact JSON with a fixed property order; compaction matches keys byte for byte, so
+// encodeKey must produce Confluent's exact bytes:
+//
+//	SCHEMA          {"keytype":"SCHEMA","subject":"orders-value","version":3,"magic":1}
+//	CONFIG / MODE   {"keytype":"CONFIG","subject":"orders-value","magic":0}   (global: no subject)
+//	NOOP            {"keytype":"NOOP","magic":0}
+//	DELETE_SUBJECT  {"keytype":"DELETE_SUBJECT","subject":"orders-value","magic":0}
+//	CLEAR_SUBJECT   {"keytype":"CLEAR_SUBJECT","subject":"orders-value","magic":0}
+//	CONTEXT         {"keytype":"CONTEXT","tenant":"default","context":".ctx","magic":0}
+//
+// Values: a SCHEMA value carries subject, version, id, schemaType, references, metadata,
+// ruleSet, the canonical schema text and the soft-delete flag; CONFIG and MODE values carry the
+// setting; DELETE_SUBJECT soft-deletes versions up to its version; CLEAR_SUBJECT drops the
+// soft-deleted versions of a subject or context; a null value (tombstone) removes its key.
+// Readers skip records they cannot decode, and key types they do not know, instead of stopping.
+//
+// # One writer, durable acknowledgements
+//
+// A write holds the writer lock for the whole check-then-append sequence: the compatibility
+// verdict, the id allocation and the version number are decided against a state no other
+// writer can change, so ids are never duplicated and versions are contiguous. The writer
+// appends its records, applies them to the state under the state lock, releases the writer
+// lock, and then waits for the log to make them durable before answering; concurrent writers
+// therefore share one fsync. Readers take the state lock for reading and then wait for the
+// durability of the offset they looked at, so no answer ever shows data a crash could lose.
+//
+// Lock order: the writer lock (wmu) before the state lock (mu). Only apply, under mu, changes
+// the state; code under wmu alone only reads it.
+//
+// # Contexts
+//
+// Subjects may be qualified with a context (`:.ctx:orders-value`). Each context has its own id
+// sequence and its own content-hash → id map; unqualified subjects live in the default context
+// ".". Config and mode resolve subject → context (or global) → `:.__GLOBAL:` → server default.
 package store
