@@ -3,6 +3,7 @@ package compat
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -161,6 +162,21 @@ func (s *Schema) Canonical() string { return s.canonical }
 // inlined at first use (Confluent's format=resolved).
 func (s *Schema) Resolved() string { return s.resolved }
 
+// HasTopLevelField reports whether the schema's root declares a field of that name (for Avro,
+// a field of the top-level record). Confluent's field validation forbids fields whose names
+// the schema's metadata reserves.
+func (s *Schema) HasTopLevelField(name string) bool {
+	if s.avro == nil || s.avro.root == nil || s.avro.root.kind != kindRecord {
+		return false
+	}
+	for _, f := range s.avro.root.fields {
+		if f.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // ParseError is an invalid schema (Confluent error code 42201).
 type ParseError struct {
 	Type SchemaType
@@ -201,6 +217,10 @@ type Previous struct {
 type CheckOptions struct {
 	Level          Level
 	ValidateFields bool
+	// FieldMessages are the registry's reserved-field violations (found with
+	// validateFields on). They come first in the message list and make the
+	// result incompatible whatever the schemas' differences.
+	FieldMessages []string
 }
 
 // Result is a compatibility verdict with Confluent's message list.
@@ -217,7 +237,7 @@ const (
 // Check answers whether next may follow previous (oldest first, live versions
 // only) under opts.Level, with Confluent's semantics and messages.
 func Check(next *Schema, previous []Previous, opts CheckOptions) Result {
-	msgs := checkLevel(next, previous, opts.Level)
+	msgs := append(slices.Clone(opts.FieldMessages), checkLevel(next, previous, opts.Level)...)
 	if len(msgs) == 0 {
 		return Result{Compatible: true, Messages: []string{}}
 	}

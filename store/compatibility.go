@@ -38,7 +38,7 @@ func (s *Store) CheckCompatibility(ctx context.Context, subject string, req Sche
 			}
 			return err
 		}
-		out = compat.Check(parsed, prev, compat.CheckOptions{Level: *conf.CompatibilityLevel, ValidateFields: isTrue(conf.ValidateFields)})
+		out = compat.Check(parsed, prev, st.checkOptions(&conf, parsed, req.Metadata, subject))
 		return nil
 	})
 	return out, err

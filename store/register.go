@@ -290,11 +290,21 @@ func (r *registration) checkCompatibility() error {
 	if err != nil {
 		return err
 	}
-	res := compat.Check(r.parsed, prev, compat.CheckOptions{Level: *r.conf.CompatibilityLevel, ValidateFields: isTrue(r.conf.ValidateFields)})
+	res := compat.Check(r.parsed, prev, r.st.checkOptions(&r.conf, r.parsed, r.cand.metadata, r.subject))
 	if !res.Compatible {
 		return errIncompatible(r.store.cfg.IncompatibleCode, r.subject, res.Messages)
 	}
 	return nil
+}
+
+// checkOptions builds the compatibility check for a new schema under conf, including the
+// reserved-field validation when validateFields is on.
+func (st *state) checkOptions(conf *ConfigRecord, next *compat.Schema, md *Metadata, subject string) compat.CheckOptions {
+	opts := compat.CheckOptions{Level: *conf.CompatibilityLevel, ValidateFields: isTrue(conf.ValidateFields)}
+	if opts.ValidateFields {
+		opts.FieldMessages = reservedFieldMessages(next, md, st.latest(subject))
+	}
+	return opts
 }
 
 // previousSchemas returns the live versions a new schema is checked against, oldest first,
