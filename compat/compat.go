@@ -32,7 +32,32 @@ func ParseSchemaType(s string) (SchemaType, bool) {
 }
 
 // Supported reports whether this build can parse t.
-func Supported(t SchemaType) bool { return t == TypeAvro }
+func Supported(t SchemaType) bool {
+	_, ok := formatOf(t)
+	return ok
+}
+
+// schemaFormat is one schema language: how to parse it and how to diff two schemas of it.
+type schemaFormat struct {
+	parse func(text string, deps []Dependency, opts ParseOptions) (*Schema, error)
+	// differences lists why reader cannot read data written with writer, as message
+	// templates with two %s placeholders (reader side, writer side). For the diff engines of
+	// JSON Schema and Protobuf, reader is Confluent's "update" and writer its "original".
+	differences func(reader, writer *Schema, opts CheckOptions) []string
+}
+
+// formatOf returns the format of t, or false when this build cannot handle t.
+func formatOf(t SchemaType) (schemaFormat, bool) {
+	switch t {
+	case TypeAvro:
+		return schemaFormat{parse: parseAvro, differences: avroReaderDifferences}, true
+	case TypeJSON:
+		return jsonSchemaFormat()
+	case TypeProtobuf:
+		return protobufFormat()
+	}
+	return schemaFormat{}, false
+}
 
 // SupportedTypes lists the supported types in the order of Confluent's
 // GET /schemas/types.
@@ -148,6 +173,28 @@ type Schema struct {
 	canonical string
 	resolved  string
 	avro      *avroSchema
+	// form is the parsed form of a JSON Schema or Protobuf schema.
+	form formSchema
+	// formats holds the schema's text in other named formats (Protobuf's "serialized" and
+	// "ignore_extensions"), served by Confluent's format query parameter.
+	formats map[string]string
+}
+
+// formSchema is the parsed form of a schema of another format than Avro, as its parser
+// returns it and its diff engine reads it.
+type formSchema interface {
+	hasTopLevelField(name string) bool
+}
+
+// Format returns the schema's text in a named format: "resolved" for Avro, "serialized" and
+// "ignore_extensions" for Protobuf. Other names report false; Confluent then serves the
+// canonical text.
+func (s *Schema) Format(name string) (string, bool) {
+	if name == "resolved" && s.typ == TypeAvro {
+		return s.resolved, true
+	}
+	text, ok := s.formats[name]
+	return text, ok
 }
 
 // Type returns the schema's type.
@@ -166,6 +213,9 @@ func (s *Schema) Resolved() string { return s.resolved }
 // a field of the top-level record). Confluent's field validation forbids fields whose names
 // the schema's metadata reserves.
 func (s *Schema) HasTopLevelField(name string) bool {
+	if s.form != nil {
+		return s.form.hasTopLevelField(name)
+	}
 	if s.avro == nil || s.avro.root == nil || s.avro.root.kind != kindRecord {
 		return false
 	}
@@ -191,11 +241,12 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // Parse parses text as a schema of type t. deps are the schemas it
 // references, dependencies first. The error is always a *ParseError.
 func Parse(t SchemaType, text string, deps []Dependency, opts ParseOptions) (*Schema, error) {
-	if !Supported(t) {
+	f, ok := formatOf(t)
+	if !ok {
 		err := fmt.Errorf("unsupported schema type %s", t)
 		return nil, &ParseError{Type: t, Msg: err.Error(), Err: err}
 	}
-	s, err := parseAvro(text, deps, opts)
+	s, err := f.parse(text, deps, opts)
 	if err != nil {
 		var pe *ParseError
 		if errors.As(err, &pe) {
@@ -217,6 +268,12 @@ type Previous struct {
 type CheckOptions struct {
 	Level          Level
 	ValidateFields bool
+	// Policy is the subject's compatibilityPolicy; LENIENT widens JSON Schema's compatible
+	// change kinds. The zero value is STRICT.
+	Policy Policy
+	// LegacyProtobufOneof applies the Protobuf oneof rules of Confluent releases before the
+	// 2026 change (DGS-24604) instead of the current ones.
+	LegacyProtobufOneof bool
 	// FieldMessages are the registry's reserved-field violations (found with
 	// validateFields on). They come first in the message list and make the
 	// result incompatible whatever the schemas' differences.
@@ -237,7 +294,7 @@ const (
 // Check answers whether next may follow previous (oldest first, live versions
 // only) under opts.Level, with Confluent's semantics and messages.
 func Check(next *Schema, previous []Previous, opts CheckOptions) Result {
-	msgs := append(slices.Clone(opts.FieldMessages), checkLevel(next, previous, opts.Level)...)
+	msgs := append(slices.Clone(opts.FieldMessages), checkLevel(next, previous, opts)...)
 	if len(msgs) == 0 {
 		return Result{Compatible: true, Messages: []string{}}
 	}
@@ -247,15 +304,16 @@ func Check(next *Schema, previous []Previous, opts CheckOptions) Result {
 
 // checkLevel selects the previous versions to compare: the latest only, or
 // all of them newest first, stopping at the first failure.
-func checkLevel(next *Schema, previous []Previous, level Level) []string {
+func checkLevel(next *Schema, previous []Previous, opts CheckOptions) []string {
+	level := opts.Level
 	if !level.valid() || level == LevelNone || len(previous) == 0 {
 		return nil
 	}
 	if !level.transitive() {
-		return checkOne(next, previous[len(previous)-1], level)
+		return checkOne(next, previous[len(previous)-1], opts)
 	}
 	for i := len(previous) - 1; i >= 0; i-- {
-		if msgs := checkOne(next, previous[i], level); len(msgs) > 0 {
+		if msgs := checkOne(next, previous[i], opts); len(msgs) > 0 {
 			return msgs
 		}
 	}
@@ -264,17 +322,18 @@ func checkLevel(next *Schema, previous []Previous, level Level) []string {
 
 // checkOne runs the level's directions against one previous version. FULL
 // runs forward first, without the oldSchema entries, then backward with them.
-func checkOne(next *Schema, p Previous, level Level) []string {
+func checkOne(next *Schema, p Previous, opts CheckOptions) []string {
 	if next.typ != p.Schema.typ {
 		return []string{differentSchemaType}
 	}
+	level := opts.Level
 	var msgs []string
 	if level.forward() {
-		diffs := readerDifferences(p.Schema, next)
+		diffs := readerDifferences(p.Schema, next, opts)
 		msgs = append(msgs, formatDifferences(diffs, p, "old", "new", !level.backward())...)
 	}
 	if level.backward() {
-		diffs := readerDifferences(next, p.Schema)
+		diffs := readerDifferences(next, p.Schema, opts)
 		msgs = append(msgs, formatDifferences(diffs, p, "new", "old", true)...)
 	}
 	return msgs
@@ -282,9 +341,27 @@ func checkOne(next *Schema, p Previous, level Level) []string {
 
 // readerDifferences lists why reader cannot read data written with writer,
 // as message templates with two %s placeholders (reader side, writer side).
-func readerDifferences(reader, writer *Schema) []string {
+func readerDifferences(reader, writer *Schema, opts CheckOptions) []string {
+	f, ok := formatOf(reader.typ)
+	if !ok {
+		return nil
+	}
+	return f.differences(reader, writer, opts)
+}
+
+// avroReaderDifferences is Apache Avro's reader/writer check (policy does not apply to Avro).
+func avroReaderDifferences(reader, writer *Schema, _ CheckOptions) []string {
 	return avroDifferences(reader.avro, writer.avro)
 }
+
+// Policy is Confluent's compatibilityPolicy.
+type Policy string
+
+// The policies. LOGICAL (Confluent's Flink/Iceberg check) is accepted and treated as STRICT.
+const (
+	PolicyStrict  Policy = "STRICT"
+	PolicyLenient Policy = "LENIENT"
+)
 
 // formatDifferences fills the placeholders and, when asked, appends the
 // previous version's number and text (Confluent's formatErrorMessages).

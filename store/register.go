@@ -300,7 +300,11 @@ func (r *registration) checkCompatibility() error {
 // checkOptions builds the compatibility check for a new schema under conf, including the
 // reserved-field validation when validateFields is on.
 func (st *state) checkOptions(conf *ConfigRecord, next *compat.Schema, md *Metadata, subject string) compat.CheckOptions {
-	opts := compat.CheckOptions{Level: *conf.CompatibilityLevel, ValidateFields: isTrue(conf.ValidateFields)}
+	opts := compat.CheckOptions{Level: *conf.CompatibilityLevel, ValidateFields: isTrue(conf.ValidateFields),
+		LegacyProtobufOneof: st.legacyProtobufOneof}
+	if conf.CompatibilityPolicy != nil && compat.Policy(*conf.CompatibilityPolicy) == compat.PolicyLenient {
+		opts.Policy = compat.PolicyLenient
+	}
 	if opts.ValidateFields {
 		opts.FieldMessages = reservedFieldMessages(next, md, st.latest(subject))
 	}

@@ -57,6 +57,8 @@ type state struct {
 
 	// parses caches parsed reference-free schemas; it is not registry state and has its own lock.
 	parses *parseCache
+	// legacyProtobufOneof selects the pre-2026 Protobuf oneof rules (a server setting).
+	legacyProtobufOneof bool
 }
 
 func newState() *state {

@@ -25,6 +25,10 @@ type Config struct {
 	// IncompatibleCode is the error_code of an incompatible registration: 409 (the default, what
 	// franz-go and older clients know) or 40901 (Confluent 8.0.4 and later).
 	IncompatibleCode Code
+	// LegacyProtobufOneof checks Protobuf oneofs with the rules of Confluent releases before
+	// the 2026 change (DGS-24604: 7.5.16, 7.6.14, 7.7.12, 7.8.11, 7.9.10, 8.0.8) instead of the
+	// current ones.
+	LegacyProtobufOneof bool
 	// Now returns the current time; tests may pin it. Defaults to time.Now.
 	Now func() time.Time
 }
@@ -58,6 +62,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, errors.New("store: Config.Log is nil")
 	}
 	s := &Store{log: cfg.Log, logger: cfg.Logger, cfg: cfg, st: newState()}
+	s.st.legacyProtobufOneof = cfg.LegacyProtobufOneof
 	s.applyDefaults()
 	if err := s.replay(); err != nil {
 		return nil, err
