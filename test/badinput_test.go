@@ -2,6 +2,7 @@ package test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -76,4 +77,32 @@ func truncate(b []byte) string {
 		return string(b[:300]) + "..."
 	}
 	return string(b)
+}
+
+// TestReferenceChain registers a chain of 1,000 subjects, each referencing the previous one.
+// Every registration must answer promptly with success or a 4xx: never a 5xx, a crash or a
+// hang, however deep the chain gets.
+func TestReferenceChain(t *testing.T) {
+	s := startServer(t, serverOptions{})
+	if resp := s.do("POST", "/subjects/chain-0/versions", schemaBody(`{"type":"record","name":"R0","fields":[]}`)); resp.Status != http.StatusOK {
+		t.Fatalf("chain-0: %d %s", resp.Status, resp.Body)
+	}
+	accepted := 1
+	for k := 1; k < 1000; k++ {
+		body := map[string]any{
+			"schema":     fmt.Sprintf(`{"type":"record","name":"R%d","fields":[{"name":"p","type":"R%d"}]}`, k, k-1),
+			"references": []map[string]any{{"name": fmt.Sprintf("R%d", k-1), "subject": fmt.Sprintf("chain-%d", k-1), "version": 1}},
+		}
+		resp := s.do("POST", fmt.Sprintf("/subjects/chain-%d/versions", k), body)
+		switch {
+		case resp.Status == http.StatusOK:
+			accepted++
+		case resp.Status >= 500 || resp.Status < 400:
+			t.Fatalf("chain-%d: %d %s", k, resp.Status, truncate(resp.Body))
+		}
+	}
+	if accepted < 50 {
+		t.Errorf("only %d links of the chain were accepted; references 50 deep must work", accepted)
+	}
+	t.Logf("%d of 1000 links accepted before the depth bound", accepted)
 }

@@ -26,6 +26,7 @@ type serveConfig struct {
 	modeMutability        bool
 	maxRequestBytes       int64
 	incompatibleErrorCode int
+	protobufOneofRules    string
 	logLevel              string
 	logFormat             string
 	shutdownTimeout       time.Duration
@@ -39,6 +40,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.BoolVar(&c.modeMutability, "mode-mutability", true, "allow mode changes through the API")
 	fs.Int64Var(&c.maxRequestBytes, "max-request-bytes", api.DefaultMaxRequestBytes, "largest accepted request body; larger ones get 413")
 	fs.IntVar(&c.incompatibleErrorCode, "incompatible-error-code", 409, "error_code of an incompatible registration: 409 or 40901")
+	fs.StringVar(&c.protobufOneofRules, "protobuf-oneof-rules", "current", "Protobuf oneof compatibility rules: current (Confluent releases from mid-2026) or legacy (earlier releases)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to drain in-flight requests on SIGINT/SIGTERM")
@@ -68,13 +70,17 @@ func (c *serveConfig) run(ctx context.Context, logger *slog.Logger) error {
 	if c.incompatibleErrorCode != 409 && c.incompatibleErrorCode != 40901 {
 		return fmt.Errorf("--incompatible-error-code must be 409 or 40901, not %d", c.incompatibleErrorCode)
 	}
+	if c.protobufOneofRules != "current" && c.protobufOneofRules != "legacy" {
+		return fmt.Errorf("--protobuf-oneof-rules must be current or legacy, not %q", c.protobufOneofRules)
+	}
 	log, err := filelog.Open(c.dataDir, filelog.Config{Logger: logger.With("component", "filelog")})
 	if err != nil {
 		return err
 	}
 	defer closeLog(log, logger)
 	st, err := store.Open(ctx, store.Config{Log: log, Logger: logger, DefaultLevel: level,
-		ModeImmutable: !c.modeMutability, IncompatibleCode: store.Code(c.incompatibleErrorCode)})
+		ModeImmutable: !c.modeMutability, IncompatibleCode: store.Code(c.incompatibleErrorCode),
+		LegacyProtobufOneof: c.protobufOneofRules == "legacy"})
 	if err != nil {
 		return err
 	}
