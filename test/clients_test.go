@@ -5,8 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/accord-registry/accord/compat"
 )
 
 // The real clients every Accord user already has: Confluent's Python and JavaScript schema
@@ -16,7 +20,15 @@ import (
 
 func TestPythonClient(t *testing.T) {
 	python := filepath.Join("clients", "python", ".venv", "bin", "python")
-	runClient(t, python, filepath.Join("clients", "python", "roundtrip.py"))
+	out := runClient(t, python, filepath.Join("clients", "python", "roundtrip.py"))
+	var types []string
+	for _, typ := range compat.SupportedTypes() {
+		types = append(types, string(typ))
+	}
+	sort.Strings(types)
+	if want := "all checks passed for " + strings.Join(types, ","); !strings.Contains(out, want) {
+		t.Errorf("the Python client did not exercise every supported schema type: want %q in\n%s", want, out)
+	}
 }
 
 func TestNodeClient(t *testing.T) {
@@ -31,7 +43,7 @@ func TestNodeClient(t *testing.T) {
 }
 
 // runClient runs a client script against a fresh server and fails with its output when it fails.
-func runClient(t *testing.T, interpreter, script string) {
+func runClient(t *testing.T, interpreter, script string) string {
 	if _, err := os.Stat(interpreter); err != nil {
 		missingClient(t, interpreter)
 	}
@@ -43,6 +55,7 @@ func runClient(t *testing.T, interpreter, script string) {
 		t.Fatalf("%s %s: %v\n%s", filepath.Base(interpreter), script, err, out)
 	}
 	t.Logf("%s", out)
+	return string(out)
 }
 
 // missingClient skips a client test on a developer machine without the client installed, but

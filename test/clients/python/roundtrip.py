@@ -84,6 +84,48 @@ def serdes(client):
     check(de(data, ctx) == record, "avro round trip")
 
 
+PERSON = {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+          "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}, "required": ["name"]}
+
+
+def json_serdes(client):
+    from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
+    ser = JSONSerializer(json.dumps(PERSON), client, conf={"auto.register.schemas": True})
+    de = JSONDeserializer(json.dumps(PERSON), schema_registry_client=client)
+    ctx = SerializationContext("people", MessageField.VALUE)
+    person = {"name": "Ada", "age": 36}
+    check(de(ser(person, ctx), ctx) == person, "json round trip")
+    check(client.get_latest_version("people-value").schema.schema_type == "JSON", "json schema type")
+
+
+def order_message_class():
+    """Builds a Protobuf message class at run time, as generated code would provide it."""
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+    fdp = descriptor_pb2.FileDescriptorProto(name="shop/order.proto", package="shop", syntax="proto3")
+    msg = fdp.message_type.add(name="Order")
+    F = descriptor_pb2.FieldDescriptorProto
+    msg.field.add(name="id", number=1, type=F.TYPE_INT64, label=F.LABEL_OPTIONAL)
+    msg.field.add(name="note", number=2, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL)
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(fdp)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName("shop.Order"))
+
+
+def protobuf_serdes(client):
+    from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer, ProtobufSerializer
+    order = order_message_class()
+    # The serializer registers the schema as a base64 FileDescriptorProto; the deserializer
+    # fetches it back with format=serialized.
+    ser = ProtobufSerializer(order, client, {"auto.register.schemas": True, "use.deprecated.format": False})
+    de = ProtobufDeserializer(order, {"use.deprecated.format": False}, schema_registry_client=client)
+    ctx = SerializationContext("orders-pb", MessageField.VALUE)
+    data = ser(order(id=7, note="gift"), ctx)
+    got = de(data, ctx)
+    check((got.id, got.note) == (7, "gift"), "protobuf round trip")
+    stored = client.get_latest_version("orders-pb-value").schema
+    check(stored.schema_type == "PROTOBUF" and "message Order" in stored.schema_str, f"stored as .proto text: {stored.schema_str}")
+
+
 def deletes(client):
     client.register_schema("temp", Schema(json.dumps(ORDER), "AVRO"))
     check(client.delete_version("temp", 1) == 1, "delete_version")
@@ -97,7 +139,12 @@ def main():
     references(client)
     serdes(client)
     deletes(client)
-    print("python client: all checks passed")
+    types = client.get_schema_types()
+    if "JSON" in types:
+        json_serdes(client)
+    if "PROTOBUF" in types:
+        protobuf_serdes(client)
+    print("python client: all checks passed for " + ",".join(sorted(types)))
 
 
 if __name__ == "__main__":
