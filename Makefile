@@ -9,6 +9,8 @@ FUZZTIME  ?= 5s
 # Every fuzz target, as package:Function. `make test` runs each for $(FUZZTIME).
 FUZZ_TARGETS := \
 	./compat:FuzzParseAvro \
+	./compat:FuzzParseJSONSchema \
+	./compat:FuzzParseProtobuf \
 	./store:FuzzDecodeRecord \
 	./store/filelog:FuzzDecodeFrame \
 	./store/filelog:FuzzFrameRoundTrip \

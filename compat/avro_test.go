@@ -27,11 +27,11 @@ func TestParseSchemaType(t *testing.T) {
 			t.Errorf("ParseSchemaType(%q) = %q, %v, want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
 	}
-	if got := SupportedTypes(); !cmp.Equal(got, []SchemaType{TypeAvro}) {
-		t.Errorf("SupportedTypes() = %v", got)
+	if got := SupportedTypes(); !cmp.Equal(got, []SchemaType{TypeJSON, TypeProtobuf, TypeAvro}) {
+		t.Errorf("SupportedTypes() = %v, want Confluent's order JSON, PROTOBUF, AVRO", got)
 	}
-	if Supported(TypeJSON) || !Supported(TypeAvro) {
-		t.Error("Supported: only AVRO for now")
+	if !Supported(TypeJSON) || !Supported(TypeProtobuf) || !Supported(TypeAvro) || Supported("XML") {
+		t.Error("Supported: want AVRO, JSON and PROTOBUF and nothing else")
 	}
 }
 
@@ -92,8 +92,8 @@ func TestParseErrors(t *testing.T) {
 			t.Errorf("%s: Parse error = %v, want a *ParseError containing %q", tc.name, err, tc.want)
 		}
 	}
-	if _, err := Parse(TypeJSON, `{}`, nil, ParseOptions{}); err == nil {
-		t.Error("JSON is not supported yet")
+	if _, err := Parse("XML", `<schema/>`, nil, ParseOptions{}); err == nil {
+		t.Error("XML must be refused")
 	}
 }
 

@@ -115,9 +115,12 @@ def protobuf_serdes(client):
     from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer, ProtobufSerializer
     order = order_message_class()
     # The serializer registers the schema as a base64 FileDescriptorProto; the deserializer
-    # fetches it back with format=serialized.
+    # fetches it back with format=serialized. Producer and consumer are separate processes in
+    # practice, so the consumer gets its own client (the client caches schemas by id whatever
+    # the format, so a shared one would answer from the producer's cache).
     ser = ProtobufSerializer(order, client, {"auto.register.schemas": True, "use.deprecated.format": False})
-    de = ProtobufDeserializer(order, {"use.deprecated.format": False}, schema_registry_client=client)
+    consumer = SchemaRegistryClient({"url": sys.argv[1]})
+    de = ProtobufDeserializer(order, {"use.deprecated.format": False}, schema_registry_client=consumer)
     ctx = SerializationContext("orders-pb", MessageField.VALUE)
     data = ser(order(id=7, note="gift"), ctx)
     got = de(data, ctx)

@@ -1,0 +1,661 @@
+package compat
+
+import (
+	"math/big"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// This file builds the schema model Confluent's JSON Schema diff works on: the object model
+// of the everit loader (compat-rules §4.1). Keyword groups become typed nodes in everit's
+// order (enum, allOf/anyOf/oneOf, not, const, type, then sniffed array, object, number and
+// string keywords, then if/then/else); several become a synthetic allOf, none an empty
+// schema. Nodes are built once per location (document and JSON pointer), so a `$ref` to a
+// location already being built shares its node and recursive schemas are finite graphs.
+
+// jsKind is the everit schema class of a node.
+type jsKind uint8
+
+const (
+	jsEmpty jsKind = iota
+	jsTrue
+	jsFalse
+	jsRef
+	jsEnum
+	jsConst
+	jsCombined
+	jsNot
+	jsString
+	jsNumber
+	jsBoolean
+	jsNull
+	jsObject
+	jsArray
+	jsConditional
+)
+
+// JSON Schema drafts, by their year or number.
+const (
+	draft4    = 4
+	draft6    = 6
+	draft7    = 7
+	draft2019 = 2019
+	draft2020 = 2020
+)
+
+// jsNode is one schema of the model.
+type jsNode struct {
+	kind jsKind
+
+	// Common properties (compared as ID_CHANGED, TITLE_CHANGED, ...).
+	id, title, description *string
+	def                    *jsonValue
+	connectType            string
+
+	ref *jsNode // jsRef: the target (nil when unresolved: treated as empty)
+
+	values   []*jsonValue // jsEnum
+	constVal *jsonValue   // jsConst
+
+	criterion string    // jsCombined: allOf, anyOf or oneOf
+	members   []*jsNode // jsCombined
+	not       *jsNode   // jsNot
+
+	// jsString
+	minLength, maxLength *big.Rat
+	pattern              *string
+
+	// jsNumber
+	integer                                      bool
+	minimum, maximum, exclMin, exclMax, multiple *big.Rat
+
+	// jsObject
+	props              []jsProp
+	required           []string
+	patternProps       []jsPattern
+	addPropsForbidden  bool
+	addProps           *jsNode
+	unevalProps        *jsNode // nil: absent
+	minProps, maxProps *big.Rat
+	depArrays          []jsDepArray
+	depSchemas         []jsProp
+
+	// jsArray
+	items                    *jsNode   // one schema for every item
+	tuple                    []*jsNode // positional items (items array, prefixItems)
+	isTuple                  bool
+	addItemsForbidden        bool
+	addItems                 *jsNode
+	unevalItems              *jsNode
+	minItems, maxItems       *big.Rat
+	minContains, maxContains *big.Rat
+	unique                   bool
+
+	key string // serialised form, for de-duplicating combined members
+	// plain: the subtree has no $ref and no not, so an identical one (same key and draft)
+	// reports no change at all.
+	plain bool
+	draft int
+
+	propIndex map[string]*jsNode // props by name, for large objects
+}
+
+type jsProp struct {
+	name   string
+	schema *jsNode
+}
+
+type jsPattern struct {
+	re     *regexp.Regexp // nil when Go cannot compile it: never matches
+	schema *jsNode
+}
+
+type jsDepArray struct {
+	name  string
+	names []string
+}
+
+// isEmpty reports whether n accepts everything without constraints: `{}` or `true`.
+func (n *jsNode) isEmpty() bool { return n.kind == jsEmpty || n.kind == jsTrue }
+
+// follow resolves references (Confluent's normalizeSchema).
+func (n *jsNode) follow() *jsNode {
+	for i := 0; n != nil && n.kind == jsRef && i < 1000; i++ {
+		if n.ref == nil {
+			return &jsNode{kind: jsEmpty}
+		}
+		n = n.ref
+	}
+	return n
+}
+
+// jsDoc is one schema document: the schema being parsed or a dependency.
+type jsDoc struct {
+	uri   string
+	root  *jsonValue
+	draft int
+	bases map[string]string // base URI at each object with an $id inside the document, by pointer
+}
+
+// jsLocation is a schema inside a document.
+type jsLocation struct {
+	doc *jsDoc
+	ptr string
+	v   *jsonValue
+}
+
+// indexDoc records the embedded resources of a document: subschemas with an $id (by their
+// absolute URI, and by URI#name for a draft 6/7 plain-name $id) and 2019+ $anchor names.
+func (b *jsBuilder) indexDoc(d *jsDoc) {
+	d.bases = map[string]string{}
+	var walk func(v *jsonValue, ptr, base string, depth int)
+	walk = func(v *jsonValue, ptr, base string, depth int) {
+		if depth > maxJSONSchemaDepth+1 {
+			return
+		}
+		switch v.kind {
+		case jsonArray:
+			for i, el := range v.arr {
+				walk(el, ptr+"/"+strconv.Itoa(i), base, depth+1)
+			}
+			return
+		case jsonObject:
+		default:
+			return
+		}
+		if id, ok := v.get(jsIdKeyword(d.draft)).text(); ok && id != "" && ptr != "" {
+			abs := jsResolveURI(base, id)
+			u, frag := jsSplitFragment(abs)
+			if frag != "" && !strings.HasPrefix(frag, "/") {
+				b.anchors[abs] = jsLocation{d, ptr, v} // plain-name $id: "#name"
+			} else {
+				base = u
+				d.bases[ptr] = base
+				if _, taken := b.anchors[u]; !taken {
+					b.anchors[u] = jsLocation{d, ptr, v}
+				}
+			}
+		}
+		if a, ok := v.get("$anchor").text(); ok && a != "" {
+			b.anchors[base+"#"+a] = jsLocation{d, ptr, v}
+		}
+		for _, m := range v.obj {
+			walk(m.val, ptr+"/"+jsEscapePointer(m.key), base, depth+1)
+		}
+	}
+	walk(d.root, "", d.uri, 0)
+}
+
+// baseAt is the base URI in effect at ptr: the nearest enclosing $id.
+func (d *jsDoc) baseAt(ptr string) string {
+	for p := ptr; ; {
+		if base, ok := d.bases[p]; ok {
+			return base
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			return d.uri
+		}
+		p = p[:i]
+	}
+}
+
+// jsBuilder builds the model of one document and the dependencies it references.
+type jsBuilder struct {
+	docs    map[string]*jsDoc     // by absolute URI without fragment
+	anchors map[string]jsLocation // embedded resources and anchors, by absolute URI
+	nodes   map[string]*jsNode
+}
+
+// jsDraftOf reads the draft from a root's $schema; draft 7 when absent or unknown.
+func jsDraftOf(root *jsonValue) int {
+	s, _ := root.get("$schema").text()
+	switch {
+	case strings.Contains(s, "draft-04"):
+		return draft4
+	case strings.Contains(s, "draft-06"):
+		return draft6
+	case strings.Contains(s, "2019-09"):
+		return draft2019
+	case strings.Contains(s, "2020-12"):
+		return draft2020
+	}
+	return draft7
+}
+
+// jsResolveURI resolves ref against base; both may be relative.
+func jsResolveURI(base, ref string) string {
+	b, err := url.Parse(base)
+	if err != nil {
+		return ref
+	}
+	r, err := url.Parse(ref)
+	if err != nil {
+		return ref
+	}
+	return b.ResolveReference(r).String()
+}
+
+func jsSplitFragment(u string) (string, string) {
+	if i := strings.IndexByte(u, '#'); i >= 0 {
+		return u[:i], u[i+1:]
+	}
+	return u, ""
+}
+
+// jsIdKeyword is the identifier keyword of a draft.
+func jsIdKeyword(draft int) string {
+	if draft == draft4 {
+		return "id"
+	}
+	return "$id"
+}
+
+// addDoc registers a document under its URI and, when different, its $id.
+func (b *jsBuilder) addDoc(uri string, root *jsonValue) *jsDoc {
+	d := &jsDoc{uri: jsDocBase(uri, root), root: root, draft: jsDraftOf(root)}
+	b.docs[uri] = d
+	if _, taken := b.docs[d.uri]; !taken {
+		b.docs[d.uri] = d
+	}
+	b.indexDoc(d)
+	return d
+}
+
+// jsDocBase is a document's base URI: its $id resolved against uri, else uri.
+func jsDocBase(uri string, root *jsonValue) string {
+	id, ok := root.get(jsIdKeyword(jsDraftOf(root))).text()
+	if !ok || id == "" {
+		return uri
+	}
+	abs, _ := jsSplitFragment(jsResolveURI(uri, id))
+	return abs
+}
+
+// node returns the model of the value at ptr in doc, building it once.
+func (b *jsBuilder) node(doc *jsDoc, ptr string, v *jsonValue) *jsNode {
+	key := doc.uri + "#" + ptr
+	if n, ok := b.nodes[key]; ok {
+		return n
+	}
+	n := &jsNode{}
+	b.nodes[key] = n
+	b.fill(n, doc, ptr, v)
+	n.key = jsonValueKey(v) // key order and number spelling do not matter, as in everit's form
+	n.draft = doc.draft
+	n.plain = !strings.Contains(n.key, `"$ref"`) && !strings.Contains(n.key, `"not"`)
+	return n
+}
+
+// child builds the schema under key of v.
+func (b *jsBuilder) child(doc *jsDoc, ptr string, v *jsonValue, keys ...string) *jsNode {
+	for _, k := range keys {
+		v = v.get(k)
+		ptr += "/" + jsEscapePointer(k)
+	}
+	if v == nil {
+		return nil
+	}
+	return b.node(doc, ptr, v)
+}
+
+func jsEscapePointer(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+func jsUnescapePointer(s string) string {
+	s, _ = url.PathUnescape(s)
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+}
+
+// resolveRef finds the target of a $ref written at ptr in doc.
+func (b *jsBuilder) resolveRef(doc *jsDoc, at, ref string) *jsNode {
+	abs := jsResolveURI(doc.baseAt(at), ref)
+	if loc, ok := b.anchors[abs]; ok {
+		return b.node(loc.doc, loc.ptr, loc.v)
+	}
+	docURI, frag := jsSplitFragment(abs)
+	var v *jsonValue
+	var target *jsDoc
+	ptr := ""
+	if loc, ok := b.anchors[docURI]; ok { // an embedded resource
+		target, v, ptr = loc.doc, loc.v, loc.ptr
+	} else if d, ok := b.docs[docURI]; ok {
+		target, v = d, d.root
+	} else {
+		return nil
+	}
+	if frag != "" && !strings.HasPrefix(frag, "/") {
+		return nil // an unknown anchor
+	}
+	if frag != "" {
+		for _, tok := range strings.Split(frag[1:], "/") {
+			tok = jsUnescapePointer(tok)
+			switch v.kind {
+			case jsonObject:
+				v = v.get(tok)
+			case jsonArray:
+				i, err := strconv.Atoi(tok)
+				if err != nil || i < 0 || i >= len(v.arr) {
+					return nil
+				}
+				v = v.arr[i]
+			default:
+				return nil
+			}
+			if v == nil {
+				return nil
+			}
+			ptr += "/" + jsEscapePointer(tok)
+		}
+	}
+	return b.node(target, ptr, v)
+}
+
+// keyword sets of the sniffing extractor.
+func jsArrayKeywords() []string {
+	return []string{"items", "additionalItems", "minItems", "maxItems", "uniqueItems", "contains",
+		"prefixItems", "minContains", "maxContains", "unevaluatedItems"}
+}
+
+func jsObjectKeywords() []string {
+	return []string{"properties", "required", "minProperties", "maxProperties", "dependencies",
+		"patternProperties", "additionalProperties", "propertyNames", "dependentRequired",
+		"dependentSchemas", "unevaluatedProperties"}
+}
+
+func jsNumberKeywords() []string {
+	return []string{"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
+}
+
+func jsStringKeywords() []string { return []string{"minLength", "maxLength", "pattern", "format"} }
+
+func jsHasAny(v *jsonValue, keys []string) bool {
+	for _, k := range keys {
+		if v.get(k) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// fill builds n from the schema value v.
+func (b *jsBuilder) fill(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
+	switch v.kind {
+	case jsonBool:
+		n.kind = jsFalse
+		if v.b {
+			n.kind = jsTrue
+		}
+		return
+	case jsonObject:
+	default:
+		n.kind = jsEmpty // rejected by validation; kept total for safety
+		return
+	}
+	b.fillCommon(n, doc, v)
+	var parts []*jsNode
+	add := func(p *jsNode) { parts = append(parts, p) }
+	if ref, ok := v.get("$ref").text(); ok {
+		add(&jsNode{kind: jsRef, ref: b.resolveRef(doc, ptr, ref), key: "$ref:" + ref})
+		if doc.draft <= draft7 {
+			b.assemble(n, parts)
+			return
+		}
+	}
+	if e := v.get("enum"); e != nil && e.kind == jsonArray {
+		add(&jsNode{kind: jsEnum, values: e.arr, key: renderJSON(e)})
+	}
+	for _, crit := range []string{"allOf", "anyOf", "oneOf"} {
+		if list := v.get(crit); list != nil && list.kind == jsonArray {
+			c := &jsNode{kind: jsCombined, criterion: crit, key: crit + renderJSON(list)}
+			for i := range list.arr {
+				c.members = append(c.members, b.node(doc, ptr+"/"+crit+"/"+strconv.Itoa(i), list.arr[i]))
+			}
+			add(c)
+		}
+	}
+	if not := b.child(doc, ptr, v, "not"); not != nil {
+		add(&jsNode{kind: jsNot, not: not, key: "not" + not.key})
+	}
+	if c := v.get("const"); c != nil && doc.draft >= draft6 {
+		add(&jsNode{kind: jsConst, constVal: c, key: "const" + renderJSON(c)})
+	}
+	consumed := map[string]bool{}
+	if t := v.get("type"); t != nil {
+		switch t.kind {
+		case jsonString:
+			add(b.typed(doc, ptr, v, t.s, consumed))
+		case jsonArray:
+			c := &jsNode{kind: jsCombined, criterion: "anyOf", key: "type" + renderJSON(t)}
+			for _, el := range t.arr {
+				if s, ok := el.text(); ok {
+					c.members = append(c.members, b.typed(doc, ptr, v, s, consumed))
+				}
+			}
+			add(c)
+		}
+	}
+	sniff := func(keys []string) bool {
+		for _, k := range keys {
+			kv := v.get(k)
+			if consumed[k] || kv == nil {
+				continue
+			}
+			if k == "properties" && doc.draft >= draft2019 && kv.kind == jsonObject && len(kv.obj) == 0 {
+				continue // json-sKema drops an empty properties keyword: {"properties":{}} is empty
+			}
+			return true
+		}
+		return false
+	}
+	if sniff(jsArrayKeywords()) {
+		add(b.typed(doc, ptr, v, "array", consumed))
+	}
+	if sniff(jsObjectKeywords()) {
+		add(b.typed(doc, ptr, v, "object", consumed))
+	}
+	if sniff(jsNumberKeywords()) {
+		add(b.typed(doc, ptr, v, "number", consumed))
+	}
+	if sniff(jsStringKeywords()) {
+		add(b.typed(doc, ptr, v, "string", consumed))
+	}
+	if jsHasAny(v, []string{"if", "then", "else"}) && doc.draft >= draft7 {
+		add(&jsNode{kind: jsConditional, key: "if"})
+	}
+	b.assemble(n, parts)
+}
+
+// assemble turns the extracted parts into n: empty, the single part, or a synthetic allOf.
+func (b *jsBuilder) assemble(n *jsNode, parts []*jsNode) {
+	switch len(parts) {
+	case 0:
+		n.kind = jsEmpty
+	case 1:
+		p := parts[0]
+		common := *n
+		*n = *p
+		n.id, n.title, n.description, n.def, n.connectType = common.id, common.title, common.description, common.def, common.connectType
+	default:
+		n.kind = jsCombined
+		n.criterion = "allOf"
+		n.members = parts
+	}
+}
+
+func (b *jsBuilder) fillCommon(n *jsNode, doc *jsDoc, v *jsonValue) {
+	str := func(k string) *string {
+		if s, ok := v.get(k).text(); ok {
+			return &s
+		}
+		return nil
+	}
+	if doc.draft < draft2019 { // json-sKema does not carry $id into the model
+		n.id = str(jsIdKeyword(doc.draft))
+	}
+	n.title = str("title")
+	n.description = str("description")
+	n.def = v.get("default")
+	n.connectType, _ = v.get("connect.type").text()
+}
+
+// typed builds the schema of one type name with that type's keywords.
+func (b *jsBuilder) typed(doc *jsDoc, ptr string, v *jsonValue, typ string, consumed map[string]bool) *jsNode {
+	consume := func(keys []string) {
+		for _, k := range keys {
+			consumed[k] = true
+		}
+	}
+	n := &jsNode{key: typ}
+	switch typ {
+	case "string":
+		consume(jsStringKeywords())
+		n.kind = jsString
+		n.minLength = jsNumberOf(v.get("minLength"))
+		n.maxLength = jsNumberOf(v.get("maxLength"))
+		if p, ok := v.get("pattern").text(); ok {
+			n.pattern = &p
+		}
+	case "integer", "number":
+		consume(jsNumberKeywords())
+		n.kind = jsNumber
+		n.integer = typ == "integer"
+		n.minimum = jsNumberOf(v.get("minimum"))
+		n.maximum = jsNumberOf(v.get("maximum"))
+		n.exclMin = jsNumberOf(v.get("exclusiveMinimum")) // draft 4's boolean form is ignored
+		n.exclMax = jsNumberOf(v.get("exclusiveMaximum"))
+		n.multiple = jsNumberOf(v.get("multipleOf"))
+	case "boolean":
+		n.kind = jsBoolean
+	case "null":
+		n.kind = jsNull
+	case "object":
+		consume(jsObjectKeywords())
+		b.fillObject(n, doc, ptr, v)
+	case "array":
+		consume(jsArrayKeywords())
+		b.fillArray(n, doc, ptr, v)
+	default:
+		n.kind = jsEmpty
+	}
+	return n
+}
+
+func jsNumberOf(v *jsonValue) *big.Rat {
+	if v == nil || v.kind != jsonNumber {
+		return nil
+	}
+	r, ok := new(big.Rat).SetString(v.s)
+	if !ok {
+		return nil
+	}
+	return r
+}
+
+func jsStringsOf(v *jsonValue) []string {
+	var out []string
+	if v == nil || v.kind != jsonArray {
+		return nil
+	}
+	for _, el := range v.arr {
+		if s, ok := el.text(); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (b *jsBuilder) fillObject(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
+	n.kind = jsObject
+	if props := v.get("properties"); props != nil && props.kind == jsonObject {
+		for _, m := range props.obj {
+			n.props = append(n.props, jsProp{m.key, b.child(doc, ptr, v, "properties", m.key)})
+		}
+	}
+	if len(n.props) > 8 {
+		n.propIndex = make(map[string]*jsNode, len(n.props))
+		for _, p := range n.props {
+			if _, dup := n.propIndex[p.name]; !dup {
+				n.propIndex[p.name] = p.schema
+			}
+		}
+	}
+	n.required = jsStringsOf(v.get("required"))
+	if pp := v.get("patternProperties"); pp != nil && pp.kind == jsonObject {
+		for _, m := range pp.obj {
+			re, _ := regexp.Compile(m.key)
+			n.patternProps = append(n.patternProps, jsPattern{re, b.child(doc, ptr, v, "patternProperties", m.key)})
+		}
+	}
+	if ap := v.get("additionalProperties"); ap != nil {
+		switch {
+		case ap.kind == jsonBool:
+			n.addPropsForbidden = !ap.b
+		default:
+			n.addProps = b.child(doc, ptr, v, "additionalProperties")
+		}
+	}
+	n.unevalProps = b.child(doc, ptr, v, "unevaluatedProperties")
+	n.minProps = jsNumberOf(v.get("minProperties"))
+	n.maxProps = jsNumberOf(v.get("maxProperties"))
+	addDeps := func(kw string, arrays, schemas bool) {
+		deps := v.get(kw)
+		if deps == nil || deps.kind != jsonObject {
+			return
+		}
+		for _, m := range deps.obj {
+			if m.val.kind == jsonArray && arrays {
+				n.depArrays = append(n.depArrays, jsDepArray{m.key, jsStringsOf(m.val)})
+			} else if m.val.kind != jsonArray && schemas {
+				n.depSchemas = append(n.depSchemas, jsProp{m.key, b.child(doc, ptr, v, kw, m.key)})
+			}
+		}
+	}
+	addDeps("dependencies", true, true)
+	addDeps("dependentRequired", true, false)
+	addDeps("dependentSchemas", false, true)
+}
+
+func (b *jsBuilder) fillArray(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
+	n.kind = jsArray
+	// Before 2020-12, items is a schema or a tuple and additionalItems stands on its own. From
+	// 2020-12 (json-sKema's translation), prefixItems is the tuple and items is the schema of
+	// the others: its boolean form is additionalItems, a schema is additionalItems after a
+	// tuple and the schema of all items otherwise.
+	tupleKey, addKey := "items", "additionalItems"
+	if doc.draft >= draft2020 {
+		tupleKey, addKey = "prefixItems", "items"
+	}
+	if t := v.get(tupleKey); t != nil && t.kind == jsonArray {
+		n.isTuple = true
+		for i := range t.arr {
+			n.tuple = append(n.tuple, b.node(doc, ptr+"/"+tupleKey+"/"+strconv.Itoa(i), t.arr[i]))
+		}
+	}
+	switch ai := v.get(addKey); {
+	case ai == nil:
+	case ai.kind == jsonBool:
+		n.addItemsForbidden = !ai.b
+	case addKey == "items" && !n.isTuple:
+		n.items = b.child(doc, ptr, v, addKey)
+	default:
+		n.addItems = b.child(doc, ptr, v, addKey)
+	}
+	if it := v.get("items"); doc.draft < draft2020 && it != nil && it.kind != jsonArray {
+		n.items = b.child(doc, ptr, v, "items")
+	}
+	n.unevalItems = b.child(doc, ptr, v, "unevaluatedItems")
+	n.minItems = jsNumberOf(v.get("minItems"))
+	n.maxItems = jsNumberOf(v.get("maxItems"))
+	n.minContains = jsNumberOf(v.get("minContains"))
+	n.maxContains = jsNumberOf(v.get("maxContains"))
+	if n.minContains == nil && doc.draft >= draft2019 && v.get("contains") != nil {
+		n.minContains = big.NewRat(1, 1) // json-sKema records the default
+	}
+	if u := v.get("uniqueItems"); u != nil && u.kind == jsonBool {
+		n.unique = u.b
+	}
+}
