@@ -106,3 +106,47 @@ func TestReferenceChain(t *testing.T) {
 	}
 	t.Logf("%d of 1000 links accepted before the depth bound", accepted)
 }
+
+// TestHostileSchemas sends schemas built to hurt a parser: each must get a prompt answer,
+// success or a 4xx with Confluent's error body, never a 5xx, a crash or a hang.
+func TestHostileSchemas(t *testing.T) {
+	s := startServer(t, serverOptions{})
+	var fields strings.Builder
+	fields.WriteString("syntax = \"proto3\";\nmessage Wide {\n")
+	for i := 1; i <= 100_000; i++ {
+		tag := i
+		if tag >= 19000 { // skip Protobuf's reserved range 19000-19999
+			tag += 1000
+		}
+		fmt.Fprintf(&fields, "  int32 f%d = %d;\n", i, tag)
+	}
+	fields.WriteString("}\n")
+	tests := []struct {
+		name, subject string
+		body          map[string]any
+	}{
+		{"10,000-deep JSON schema", "deep-json", map[string]any{"schemaType": "JSON",
+			"schema": strings.Repeat(`{"items":`, 10_000) + `{}` + strings.Repeat("}", 10_000)}},
+		{"$ref cycle", "cycle-json", map[string]any{"schemaType": "JSON",
+			"schema": `{"$defs":{"a":{"$ref":"#/$defs/b"},"b":{"$ref":"#/$defs/a"}},"$ref":"#/$defs/a"}`}},
+		{"self-referencing JSON schema", "self-json", map[string]any{"schemaType": "JSON",
+			"schema": `{"type":"object","properties":{"next":{"$ref":"#"}}}`}},
+		{"proto with 100,000 fields", "wide-proto", map[string]any{"schemaType": "PROTOBUF", "schema": fields.String()}},
+		{"10,000-deep protobuf nesting", "deep-proto", map[string]any{"schemaType": "PROTOBUF",
+			"schema": "syntax = \"proto3\";\n" + strings.Repeat("message M {\n", 10_000) + strings.Repeat("}\n", 10_000)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for range 2 { // the second registration exercises the lookup of a registered schema
+				resp := s.do("POST", "/subjects/"+tt.subject+"/versions", tt.body)
+				if resp.Status >= 500 || (resp.Status >= 400 && resp.errorCode() == 0) {
+					t.Fatalf("%d %s", resp.Status, truncate(resp.Body))
+				}
+				t.Logf("%d %s", resp.Status, truncate(resp.Body))
+			}
+		})
+	}
+	if resp := s.do("GET", "/subjects", nil); resp.Status != http.StatusOK {
+		t.Fatalf("server stopped serving: %d", resp.Status)
+	}
+}
