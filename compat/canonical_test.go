@@ -1,7 +1,6 @@
 package compat
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,31 +13,21 @@ import (
 // new one (strict). The expected texts were checked against Avro Java
 // 1.12.1 and Confluent's normaliser.
 func TestGoldenCanonical(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "canonical", "*.txtar"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files: %v", err)
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			input, ok := section(ar, "input.avsc")
-			if !ok {
-				t.Fatal("no input.avsc")
-			}
-			deps := goldenDeps(ar)
-			var b strings.Builder
-			for _, mode := range []struct {
-				name string
-				opts ParseOptions
-			}{{"stored", ParseOptions{}}, {"new", ParseOptions{New: true}}} {
-				b.WriteString(renderParse(mode.name, input, deps, mode.opts))
-			}
-			checkGolden(t, file, ar, "want", b.String())
-		})
-	}
+	eachGolden(t, "canonical", func(t *testing.T, file string, ar *txtar.Archive) {
+		input, ok := section(ar, "input.avsc")
+		if !ok {
+			t.Fatal("no input.avsc")
+		}
+		deps := goldenDeps(ar)
+		var b strings.Builder
+		for _, mode := range []struct {
+			name string
+			opts ParseOptions
+		}{{"stored", ParseOptions{}}, {"new", ParseOptions{New: true}}} {
+			b.WriteString(renderParse(mode.name, input, deps, mode.opts))
+		}
+		checkGolden(t, file, ar, "want", b.String())
+	})
 }
 
 func renderParse(mode, input string, deps []Dependency, opts ParseOptions) string {

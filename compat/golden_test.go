@@ -2,9 +2,7 @@ package compat
 
 import (
 	"flag"
-	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -25,60 +23,12 @@ var allLevels = []Level{LevelBackward, LevelBackwardTransitive, LevelForward, Le
 // by all versions, and a want section with the verdict and messages for
 // every level.
 func TestGoldenAvro(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "avro", "*.txtar"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files: %v", err)
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := runGoldenCase(t, ar)
-			checkGolden(t, file, ar, "want", got)
-		})
-	}
-}
-
-func runGoldenCase(t *testing.T, ar *txtar.Archive) string {
-	deps := goldenDeps(ar)
-	var versions []string
-	for i := 1; ; i++ {
-		text, ok := section(ar, fmt.Sprintf("v%d.avsc", i))
-		if !ok {
-			break
-		}
-		versions = append(versions, text)
-	}
-	if len(versions) < 2 {
-		t.Fatal("a case needs at least v1.avsc and v2.avsc")
-	}
-	var prev []Previous
-	for i, text := range versions[:len(versions)-1] {
-		s, err := Parse(TypeAvro, text, deps, ParseOptions{})
-		if err != nil {
-			t.Fatalf("v%d: %v", i+1, err)
-		}
-		prev = append(prev, Previous{Schema: s, Version: i + 1})
-	}
-	next, err := Parse(TypeAvro, versions[len(versions)-1], deps, ParseOptions{New: true})
-	if err != nil {
-		t.Fatalf("v%d: %v", len(versions), err)
-	}
-	var b strings.Builder
-	for _, level := range allLevels {
-		res := Check(next, prev, CheckOptions{Level: level})
-		verdict := "compatible"
-		if !res.Compatible {
-			verdict = "incompatible"
-		}
-		fmt.Fprintf(&b, "%s: %s\n", level, verdict)
-		for _, m := range res.Messages {
-			fmt.Fprintf(&b, "  %s\n", m)
-		}
-	}
-	return b.String()
+	eachGolden(t, "avro", func(t *testing.T, file string, ar *txtar.Archive) {
+		next, prev := goldenVersions(t, ar, TypeAvro, "avsc", goldenDeps(ar))
+		var b strings.Builder
+		writeLevelResults(&b, next, prev, CheckOptions{})
+		checkGolden(t, file, ar, "want", b.String())
+	})
 }
 
 func goldenDeps(ar *txtar.Archive) []Dependency {

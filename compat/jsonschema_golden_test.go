@@ -2,7 +2,6 @@ package compat
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,19 +15,9 @@ import (
 // BACKWARD and FORWARD verdicts under LENIENT, and the full change list of the backward diff
 // of the last two versions. Regenerate with -update.
 func TestGoldenJSONSchema(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "jsonschema", "*.txtar"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files: %v", err)
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkGolden(t, file, ar, "want", runJSONGoldenCase(t, ar))
-		})
-	}
+	eachGolden(t, "jsonschema", func(t *testing.T, file string, ar *txtar.Archive) {
+		checkGolden(t, file, ar, "want", runJSONGoldenCase(t, ar))
+	})
 }
 
 func runJSONGoldenCase(t *testing.T, ar *txtar.Archive) string {
@@ -38,43 +27,12 @@ func runJSONGoldenCase(t *testing.T, ar *txtar.Archive) string {
 			deps = append(deps, Dependency{Name: name, Type: TypeJSON, Schema: strings.TrimSpace(string(f.Data))})
 		}
 	}
-	var versions []*Schema
-	for i := 1; ; i++ {
-		text, ok := section(ar, fmt.Sprintf("v%d.json", i))
-		if !ok {
-			break
-		}
-		s, err := Parse(TypeJSON, text, deps, ParseOptions{New: true})
-		if err != nil {
-			t.Fatalf("v%d: %v", i, err)
-		}
-		versions = append(versions, s)
-	}
-	if len(versions) < 2 {
-		t.Fatal("a case needs at least v1.json and v2.json")
-	}
-	next := versions[len(versions)-1]
-	var prev []Previous
-	for i, s := range versions[:len(versions)-1] {
-		prev = append(prev, Previous{Schema: s, Version: i + 1})
-	}
+	next, prev := goldenVersions(t, ar, TypeJSON, "json", deps)
 	var b strings.Builder
-	verdict := func(ok bool) string {
-		if ok {
-			return "compatible"
-		}
-		return "incompatible"
-	}
-	for _, level := range allLevels {
-		res := Check(next, prev, CheckOptions{Level: level})
-		fmt.Fprintf(&b, "%s: %s\n", level, verdict(res.Compatible))
-		for _, m := range res.Messages {
-			fmt.Fprintf(&b, "  %s\n", m)
-		}
-	}
+	writeLevelResults(&b, next, prev, CheckOptions{})
 	for _, level := range []Level{LevelBackward, LevelForward} {
 		res := Check(next, prev, CheckOptions{Level: level, Policy: PolicyLenient})
-		fmt.Fprintf(&b, "LENIENT %s: %s\n", level, verdict(res.Compatible))
+		fmt.Fprintf(&b, "LENIENT %s: %s\n", level, verdictWord(res.Compatible))
 	}
 	b.WriteString("changes (backward, last two versions):\n")
 	for _, c := range jsonSchemaChanges(next, prev[len(prev)-1].Schema, PolicyStrict) {

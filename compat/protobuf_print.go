@@ -250,12 +250,7 @@ func (p *pbPrinter) message(m *ast.MessageNode) string {
 			pbAppendIndented(&sb, r)
 		}
 	}
-	if opts := p.filterOptions(options); len(opts) > 0 {
-		sb.WriteByte('\n')
-		for _, o := range opts {
-			pbAppendIndented(&sb, p.optionStatement(o))
-		}
-	}
+	p.writeOptionSection(&sb, options)
 	if len(fields) > 0 {
 		sb.WriteByte('\n')
 		for _, f := range p.sortByTag(fields) {
@@ -332,6 +327,16 @@ func (p *pbPrinter) sortOneofs(nodes []ast.Node) []*ast.OneofNode {
 	return out
 }
 
+// writeOptionSection prints a block's options, one statement a line, after a line break.
+func (p *pbPrinter) writeOptionSection(sb *strings.Builder, options []*ast.OptionNode) {
+	if opts := p.filterOptions(options); len(opts) > 0 {
+		sb.WriteByte('\n')
+		for _, o := range opts {
+			pbAppendIndented(sb, p.optionStatement(o))
+		}
+	}
+}
+
 func pbOneofFields(o *ast.OneofNode) []ast.Node {
 	var out []ast.Node
 	for _, d := range o.Decls {
@@ -355,12 +360,7 @@ func (p *pbPrinter) oneof(o *ast.OneofNode) string {
 	}
 	var sb strings.Builder
 	sb.WriteString("oneof " + o.Name.Val + " {")
-	if opts := p.filterOptions(options); len(opts) > 0 {
-		sb.WriteByte('\n')
-		for _, op := range opts {
-			pbAppendIndented(&sb, p.optionStatement(op))
-		}
-	}
+	p.writeOptionSection(&sb, options)
 	if fields := pbOneofFields(o); len(fields) > 0 {
 		sb.WriteByte('\n')
 		for _, f := range p.sortByTag(fields) {
@@ -682,12 +682,7 @@ func (p *pbPrinter) service(s *ast.ServiceNode) string {
 	}
 	var sb strings.Builder
 	sb.WriteString("service " + s.Name.Val + " {")
-	if opts := p.filterOptions(options); len(opts) > 0 {
-		sb.WriteByte('\n')
-		for _, o := range opts {
-			pbAppendIndented(&sb, p.optionStatement(o))
-		}
-	}
+	p.writeOptionSection(&sb, options)
 	if len(rpcs) > 0 {
 		sb.WriteByte('\n')
 		for _, r := range rpcs {
