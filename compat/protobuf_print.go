@@ -315,13 +315,13 @@ func (p *pbPrinter) sortOneofs(nodes []ast.Node) []*ast.OneofNode {
 	var out []*ast.OneofNode
 	for _, n := range nodes {
 		o := n.(*ast.OneofNode)
-		if p.opts.normalize && len(pbOneofFields(o)) == 0 {
+		if p.opts.normalize && len(pbFieldNodes(o.Decls)) == 0 {
 			continue
 		}
 		out = append(out, o)
 	}
 	if p.opts.normalize {
-		first := func(o *ast.OneofNode) uint64 { return pbFieldTag(p.sortByTag(pbOneofFields(o))[0]) }
+		first := func(o *ast.OneofNode) uint64 { return pbFieldTag(p.sortByTag(pbFieldNodes(o.Decls))[0]) }
 		slices.SortStableFunc(out, func(a, b *ast.OneofNode) int { return cmp.Compare(first(a), first(b)) })
 	}
 	return out
@@ -335,16 +335,6 @@ func (p *pbPrinter) writeOptionSection(sb *strings.Builder, options []*ast.Optio
 			pbAppendIndented(sb, p.optionStatement(o))
 		}
 	}
-}
-
-func pbOneofFields(o *ast.OneofNode) []ast.Node {
-	var out []ast.Node
-	for _, d := range o.Decls {
-		if f, ok := d.(*ast.FieldNode); ok {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 func (p *pbPrinter) oneof(o *ast.OneofNode) string {
@@ -361,7 +351,7 @@ func (p *pbPrinter) oneof(o *ast.OneofNode) string {
 	var sb strings.Builder
 	sb.WriteString("oneof " + o.Name.Val + " {")
 	p.writeOptionSection(&sb, options)
-	if fields := pbOneofFields(o); len(fields) > 0 {
+	if fields := pbFieldNodes(o.Decls); len(fields) > 0 {
 		sb.WriteByte('\n')
 		for _, f := range p.sortByTag(fields) {
 			pbAppendIndented(&sb, p.field(f))
@@ -446,14 +436,14 @@ func pbIsScalar(t string) bool {
 }
 
 func (p *pbPrinter) group(g *ast.GroupNode) string {
+	header := pbLabelOf(g.Label) + "group " + g.Name.Val + " = " + strconv.FormatUint(g.Tag.Val, 10)
+	return p.fieldBlock(header, pbFieldNodes(g.Decls))
+}
+
+// fieldBlock prints a braced block holding only fields, sorted by tag.
+func (p *pbPrinter) fieldBlock(header string, fields []ast.Node) string {
 	var sb strings.Builder
-	sb.WriteString(pbLabelOf(g.Label) + "group " + g.Name.Val + " = " + strconv.FormatUint(g.Tag.Val, 10) + " {")
-	var fields []ast.Node
-	for _, d := range g.Decls {
-		if f, ok := d.(*ast.FieldNode); ok {
-			fields = append(fields, f)
-		}
-	}
+	sb.WriteString(header + " {")
 	if len(fields) > 0 {
 		sb.WriteByte('\n')
 		for _, f := range p.sortByTag(fields) {
@@ -462,6 +452,17 @@ func (p *pbPrinter) group(g *ast.GroupNode) string {
 	}
 	sb.WriteString("}\n")
 	return sb.String()
+}
+
+// pbFieldNodes picks the field declarations out of a block's declarations.
+func pbFieldNodes[D any](decls []D) []ast.Node {
+	var out []ast.Node
+	for _, d := range decls {
+		if f, ok := any(d).(*ast.FieldNode); ok {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // pbExtend is an extend block to print: the extendee and its fields.
@@ -477,12 +478,7 @@ func (p *pbPrinter) groupExtends(nodes []ast.Node) []pbExtend {
 	index := map[string]int{}
 	for _, n := range nodes {
 		e := n.(*ast.ExtendNode)
-		var fields []ast.Node
-		for _, d := range e.Decls {
-			if f, ok := d.(*ast.FieldNode); ok {
-				fields = append(fields, f)
-			}
-		}
+		fields := pbFieldNodes(e.Decls)
 		name := string(e.Extendee.AsIdentifier())
 		if !p.opts.normalize {
 			out = append(out, pbExtend{name, fields})
@@ -505,17 +501,7 @@ func (p *pbPrinter) groupExtends(nodes []ast.Node) []pbExtend {
 }
 
 func (p *pbPrinter) extend(e pbExtend) string {
-	var sb strings.Builder
-	sb.WriteString("extend " + e.name + " {")
-	fields := e.fields
-	if len(fields) > 0 {
-		sb.WriteByte('\n')
-		for _, f := range p.sortByTag(fields) {
-			pbAppendIndented(&sb, p.field(f))
-		}
-	}
-	sb.WriteString("}\n")
-	return sb.String()
+	return p.fieldBlock("extend "+e.name, e.fields)
 }
 
 // pbRangeValue is one reserved or extension value: a number, a range or a name.
