@@ -329,27 +329,7 @@ func pbMessageText(m protoreflect.Message) string {
 			lines = append(lines, key+": "+pbOptionValueText(fd, v))
 		}
 	}
-	var sb strings.Builder
-	sb.WriteString("{\n")
-	for i, l := range lines {
-		if i < len(lines)-1 {
-			l += ","
-		}
-		pbAppendIndented(&sb, l)
-	}
-	sb.WriteByte('}')
-	return sb.String()
+	return pbBracketed("{", "}", lines)
 }
 
-func pbListText(items []string) string {
-	var sb strings.Builder
-	sb.WriteString("[\n")
-	for i, it := range items {
-		if i < len(items)-1 {
-			it += ","
-		}
-		pbAppendIndented(&sb, it)
-	}
-	sb.WriteByte(']')
-	return sb.String()
-}
+func pbListText(items []string) string { return pbBracketed("[", "]", items) }

@@ -765,15 +765,20 @@ func (p *pbPrinter) optionList(list []string) string {
 	if len(list) == 1 {
 		return "[" + list[0] + "]"
 	}
+	return pbBracketed("[", "]", list)
+}
+
+// pbBracketed prints items one per indented line between open and close, comma separated.
+func pbBracketed(open, close string, items []string) string {
 	var sb strings.Builder
-	sb.WriteString("[\n")
-	for i, o := range list {
-		if i < len(list)-1 {
-			o += ","
+	sb.WriteString(open + "\n")
+	for i, it := range items {
+		if i < len(items)-1 {
+			it += ","
 		}
-		pbAppendIndented(&sb, o)
+		pbAppendIndented(&sb, it)
 	}
-	sb.WriteByte(']')
+	sb.WriteString(close)
 	return sb.String()
 }
 
