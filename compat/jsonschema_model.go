@@ -381,7 +381,8 @@ func jsHasAny(v *jsonValue, keys []string) bool {
 	return false
 }
 
-// fill builds n from the schema value v.
+// fill builds n from the schema value v: a boolean schema, or the parts its keywords make
+// (a $ref, combinators, and one typed part per type), assembled as Confluent's loader does.
 func (b *jsBuilder) fill(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
 	switch v.kind {
 	case jsonBool:
@@ -397,16 +398,23 @@ func (b *jsBuilder) fill(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
 	}
 	b.fillCommon(n, doc, v)
 	var parts []*jsNode
-	add := func(p *jsNode) { parts = append(parts, p) }
 	if ref, ok := v.get("$ref").text(); ok {
-		add(&jsNode{kind: jsRef, ref: b.resolveRef(doc, ptr, ref), key: "$ref:" + ref})
+		parts = append(parts, &jsNode{kind: jsRef, ref: b.resolveRef(doc, ptr, ref), key: "$ref:" + ref})
 		if doc.draft <= draft7 {
 			b.assemble(n, parts)
 			return
 		}
 	}
+	parts = append(parts, b.combinatorParts(doc, ptr, v)...)
+	parts = append(parts, b.typeParts(doc, ptr, v)...)
+	b.assemble(n, parts)
+}
+
+// combinatorParts are the parts of enum, allOf/anyOf/oneOf, not and const.
+func (b *jsBuilder) combinatorParts(doc *jsDoc, ptr string, v *jsonValue) []*jsNode {
+	var parts []*jsNode
 	if e := v.get("enum"); e != nil && e.kind == jsonArray {
-		add(&jsNode{kind: jsEnum, values: e.arr, key: renderJSON(e)})
+		parts = append(parts, &jsNode{kind: jsEnum, values: e.arr, key: renderJSON(e)})
 	}
 	for _, crit := range []string{"allOf", "anyOf", "oneOf"} {
 		if list := v.get(crit); list != nil && list.kind == jsonArray {
@@ -414,20 +422,27 @@ func (b *jsBuilder) fill(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
 			for i := range list.arr {
 				c.members = append(c.members, b.node(doc, ptr+"/"+crit+"/"+strconv.Itoa(i), list.arr[i]))
 			}
-			add(c)
+			parts = append(parts, c)
 		}
 	}
 	if not := b.child(doc, ptr, v, "not"); not != nil {
-		add(&jsNode{kind: jsNot, not: not, key: "not" + not.key})
+		parts = append(parts, &jsNode{kind: jsNot, not: not, key: "not" + not.key})
 	}
 	if c := v.get("const"); c != nil && doc.draft >= draft6 {
-		add(&jsNode{kind: jsConst, constVal: c, key: "const" + renderJSON(c)})
+		parts = append(parts, &jsNode{kind: jsConst, constVal: c, key: "const" + renderJSON(c)})
 	}
+	return parts
+}
+
+// typeParts are the typed parts: those the type keyword names, then one per type whose
+// keywords appear without it (Confluent's loader infers the type from them), then if/then/else.
+func (b *jsBuilder) typeParts(doc *jsDoc, ptr string, v *jsonValue) []*jsNode {
+	var parts []*jsNode
 	consumed := map[string]bool{}
 	if t := v.get("type"); t != nil {
 		switch t.kind {
 		case jsonString:
-			add(b.typed(doc, ptr, v, t.s, consumed))
+			parts = append(parts, b.typed(doc, ptr, v, t.s, consumed))
 		case jsonArray:
 			c := &jsNode{kind: jsCombined, criterion: "anyOf", key: "type" + renderJSON(t)}
 			for _, el := range t.arr {
@@ -435,38 +450,36 @@ func (b *jsBuilder) fill(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
 					c.members = append(c.members, b.typed(doc, ptr, v, s, consumed))
 				}
 			}
-			add(c)
+			parts = append(parts, c)
 		}
 	}
-	sniff := func(keys []string) bool {
-		for _, k := range keys {
-			kv := v.get(k)
-			if consumed[k] || kv == nil {
-				continue
-			}
-			if k == "properties" && doc.draft >= draft2019 && kv.kind == jsonObject && len(kv.obj) == 0 {
-				continue // json-sKema drops an empty properties keyword: {"properties":{}} is empty
-			}
-			return true
+	for _, k := range []struct {
+		typ      string
+		keywords []string
+	}{{"array", jsArrayKeywords()}, {"object", jsObjectKeywords()}, {"number", jsNumberKeywords()}, {"string", jsStringKeywords()}} {
+		if sniffKeywords(doc, v, k.keywords, consumed) {
+			parts = append(parts, b.typed(doc, ptr, v, k.typ, consumed))
 		}
-		return false
-	}
-	if sniff(jsArrayKeywords()) {
-		add(b.typed(doc, ptr, v, "array", consumed))
-	}
-	if sniff(jsObjectKeywords()) {
-		add(b.typed(doc, ptr, v, "object", consumed))
-	}
-	if sniff(jsNumberKeywords()) {
-		add(b.typed(doc, ptr, v, "number", consumed))
-	}
-	if sniff(jsStringKeywords()) {
-		add(b.typed(doc, ptr, v, "string", consumed))
 	}
 	if jsHasAny(v, []string{"if", "then", "else"}) && doc.draft >= draft7 {
-		add(&jsNode{kind: jsConditional, key: "if"})
+		parts = append(parts, &jsNode{kind: jsConditional, key: "if"})
 	}
-	b.assemble(n, parts)
+	return parts
+}
+
+// sniffKeywords reports whether v has one of keywords that no typed part consumed yet.
+func sniffKeywords(doc *jsDoc, v *jsonValue, keywords []string, consumed map[string]bool) bool {
+	for _, k := range keywords {
+		kv := v.get(k)
+		if consumed[k] || kv == nil {
+			continue
+		}
+		if k == "properties" && doc.draft >= draft2019 && kv.kind == jsonObject && len(kv.obj) == 0 {
+			continue // json-sKema drops an empty properties keyword: {"properties":{}} is empty
+		}
+		return true
+	}
+	return false
 }
 
 // assemble turns the extracted parts into n: empty, the single part, or a synthetic allOf.
