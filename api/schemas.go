@@ -15,7 +15,7 @@ const searchLimit = 1000
 func (h *handlers) listSchemas(c echo.Context) error {
 	schemas, err := h.store.Schemas(c.Request().Context(), store.SchemasOptions{
 		Prefix: c.QueryParam("subjectPrefix"), Deleted: boolQuery(c, "deleted"), LatestOnly: boolQuery(c, "latestOnly"),
-		RuleType: c.QueryParam("ruleType"),
+		RuleType: c.QueryParam("ruleType"), Aliases: boolQuery(c, "aliases"),
 	})
 	if err != nil {
 		return err

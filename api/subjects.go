@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -124,10 +125,14 @@ func (h *handlers) version(c echo.Context) (store.Schema, error) {
 	return h.formatted(c, s)
 }
 
-// formatted applies the format query parameter to a schema's text.
+// formatted applies the format query parameter to a schema's text and referenceFormat to its
+// references.
 func (h *handlers) formatted(c echo.Context, s store.Schema) (store.Schema, error) {
 	text, err := h.store.Render(c.Request().Context(), s, c.QueryParam("format"))
 	s.Text = text
+	if strings.EqualFold(c.QueryParam("referenceFormat"), "qualified") {
+		s.References = s.QualifiedReferences()
+	}
 	return s, err
 }
 

@@ -51,6 +51,7 @@ type schemaJSON struct {
 	MaxID      int               `json:"maxId,omitempty"`
 	TS         int64             `json:"ts,omitempty"`
 	Deleted    *bool             `json:"deleted,omitempty"`
+	Aliases    []string          `json:"aliases,omitempty"`
 }
 
 // newRegisterResponse is the 8.x RegisterSchemaResponse: no subject, ts or deleted.
@@ -62,7 +63,7 @@ func newRegisterResponse(s store.Schema) schemaJSON {
 // newSchemaResponse is the Schema entity: a registered subject-version.
 func newSchemaResponse(s store.Schema) schemaJSON {
 	out := newRegisterResponse(s)
-	out.Subject, out.TS, out.Deleted = s.Subject, s.Timestamp, &s.Deleted
+	out.Subject, out.TS, out.Deleted, out.Aliases = s.Subject, s.Timestamp, &s.Deleted, s.Aliases
 	return out
 }
 

@@ -113,20 +113,45 @@ type SchemasOptions struct {
 	Deleted    bool
 	LatestOnly bool
 	RuleType   string
+	// Aliases adds, to each schema, the subjects within the prefix whose alias points at its
+	// subject, and lists those alias targets even when they are outside the prefix.
+	Aliases bool
 }
 
 // Schemas answers GET /schemas: schema versions sorted by subject then version.
 func (s *Store) Schemas(ctx context.Context, opts SchemasOptions) ([]Schema, error) {
 	out := []Schema{}
 	err := s.read(ctx, func(st *state) error {
+		aliases := map[string][]string{}
+		if opts.Aliases {
+			aliases = st.aliasesByTarget(opts.Prefix)
+		}
 		for _, subject := range sortedKeys(st.subjects) {
-			if matchesPrefix(subject, opts.Prefix) {
-				out = append(out, st.listed(subject, opts)...)
+			if !matchesPrefix(subject, opts.Prefix) && aliases[subject] == nil {
+				continue
+			}
+			for _, sc := range st.listed(subject, opts) {
+				sc.Aliases = aliases[subject]
+				out = append(out, sc)
 			}
 		}
 		return nil
 	})
 	return out, err
+}
+
+// aliasesByTarget maps each alias target to the subjects within prefix that alias it.
+func (st *state) aliasesByTarget(prefix string) map[string][]string {
+	out := map[string][]string{}
+	for _, key := range sortedKeys(st.configs) {
+		if key == "" || !matchesPrefix(key, prefix) {
+			continue
+		}
+		if target := st.aliasTarget(key); target != key {
+			out[target] = append(out[target], key)
+		}
+	}
+	return out
 }
 
 func (st *state) listed(subject string, opts SchemasOptions) []Schema {

@@ -107,6 +107,23 @@ type Schema struct {
 	Timestamp  int64 // Unix milliseconds of the record that stored it
 	Deleted    bool
 	MaxID      int // highest id in the schema's context, filled only when asked for
+	// Aliases are the subjects whose config alias points at this schema's subject, filled
+	// only by /schemas with aliases=true.
+	Aliases []string
+}
+
+// QualifiedReferences returns the references with their subjects qualified by the schema's
+// context (Confluent's referenceFormat=qualified); in the default context they are unchanged.
+func (s Schema) QualifiedReferences() []Reference {
+	ctx := parseSubject(s.Subject).ctx
+	if ctx == defaultContext || len(s.References) == 0 {
+		return s.References
+	}
+	out := make([]Reference, len(s.References))
+	for i, r := range s.References {
+		out[i] = Reference{Name: r.Name, Subject: qualifyRef(r.Subject, ctx), Version: r.Version}
+	}
+	return out
 }
 
 // SubjectVersion pairs a subject with one of its versions.
