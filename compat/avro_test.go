@@ -12,19 +12,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestParseSchemaType(t *testing.T) {
+func TestSupportedTypes(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		in   string
-		want SchemaType
-		ok   bool
-	}{
-		{"", TypeAvro, true}, {"AVRO", TypeAvro, true}, {"JSON", TypeJSON, true}, {"PROTOBUF", TypeProtobuf, true},
-		{"avro", "", false}, {"Avro", "", false}, {"XML", "", false},
-	} {
-		got, ok := ParseSchemaType(tc.in)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("ParseSchemaType(%q) = %q, %v, want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+	for _, name := range []SchemaType{"avro", "Avro", "json", "protobuf", "XML", ""} {
+		if Supported(name) {
+			t.Errorf("Supported(%q) = true; names are exact upper case, as in Confluent", name)
 		}
 	}
 	if got := SupportedTypes(); !cmp.Equal(got, []SchemaType{TypeJSON, TypeProtobuf, TypeAvro}) {
@@ -246,10 +238,16 @@ func TestResolvedInlinesReferences(t *testing.T) {
 	if want := `{"type":"record","name":"R","namespace":"com.x","fields":[{"name":"id","type":"Id"}]}`; s.Canonical() != want {
 		t.Errorf("Canonical() = %s", s.Canonical())
 	}
-	if want := `{"type":"record","name":"R","namespace":"com.x","fields":[{"name":"id","type":{"type":"fixed","name":"Id","size":16}}]}`; s.Resolved() != want {
-		t.Errorf("Resolved() = %s", s.Resolved())
+	if want := `{"type":"record","name":"R","namespace":"com.x","fields":[{"name":"id","type":{"type":"fixed","name":"Id","size":16}}]}`; resolved(s) != want {
+		t.Errorf("Format(resolved) = %s", resolved(s))
 	}
 	if _, err := Parse(TypeAvro, `{"type":"record","name":"R","fields":[{"name":"id","type":"com.x.Id"}]}`, nil, ParseOptions{}); err == nil {
 		t.Error("a reference without its dependency must not parse")
 	}
+}
+
+// resolved is the schema's text in Confluent's format=resolved.
+func resolved(s *Schema) string {
+	text, _ := s.Format("resolved")
+	return text
 }

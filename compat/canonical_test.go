@@ -35,7 +35,7 @@ func renderParse(mode, input string, deps []Dependency, opts ParseOptions) strin
 	if err != nil {
 		return mode + " error: " + err.Error() + "\n"
 	}
-	out := mode + " canonical: " + s.Canonical() + "\n" + mode + " resolved: " + s.Resolved() + "\n"
+	out := mode + " canonical: " + s.Canonical() + "\n" + mode + " resolved: " + resolved(s) + "\n"
 	opts.Normalize = true
 	n, err := Parse(TypeAvro, input, deps, opts)
 	if err != nil {

@@ -19,19 +19,8 @@ const (
 	TypeProtobuf SchemaType = "PROTOBUF"
 )
 
-// ParseSchemaType maps a request's schemaType to a SchemaType: "" is AVRO,
-// otherwise the name must match exactly (Confluent rejects "avro").
-func ParseSchemaType(s string) (SchemaType, bool) {
-	switch t := SchemaType(s); t {
-	case "":
-		return TypeAvro, true
-	case TypeAvro, TypeJSON, TypeProtobuf:
-		return t, true
-	}
-	return "", false
-}
-
-// Supported reports whether this build can parse t.
+// Supported reports whether this build can parse t. Names match exactly: Confluent refuses
+// "avro" for "AVRO".
 func Supported(t SchemaType) bool {
 	_, ok := formatOf(t)
 	return ok
@@ -204,10 +193,6 @@ func (s *Schema) Type() SchemaType { return s.typ }
 // compact Schema.toString() (the normalised form when parsed with
 // Normalize). Named types provided by dependencies are printed by name.
 func (s *Schema) Canonical() string { return s.canonical }
-
-// Resolved is like Canonical but with the named types of dependencies
-// inlined at first use (Confluent's format=resolved).
-func (s *Schema) Resolved() string { return s.resolved }
 
 // HasTopLevelField reports whether the schema's root declares a field of that name (for Avro,
 // a field of the top-level record). Confluent's field validation forbids fields whose names

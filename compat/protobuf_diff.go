@@ -135,8 +135,6 @@ func (d *pbDiff) enter(name string) func() {
 	return func() { d.path = d.path[:len(d.path)-1] }
 }
 
-func (d *pbDiff) compatible() bool { return !d.incompatible }
-
 // checkFile: PACKAGE_CHANGED, then the top-level types.
 func (d *pbDiff) checkFile(o, u *pbFile) {
 	d.checkPackage(o, u)

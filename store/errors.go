@@ -111,12 +111,6 @@ func (c Code) Name() string {
 	return "unknown"
 }
 
-// Known reports whether c is in the code table.
-func (c Code) Known() bool {
-	_, ok := codes[c]
-	return ok
-}
-
 // Error is the registry's one error type: a Confluent code, the public message sent to the
 // client, and an optional private cause that is logged but never sent.
 type Error struct {

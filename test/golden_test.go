@@ -41,9 +41,8 @@ func TestGolden(t *testing.T) {
 }
 
 type goldenStep struct {
-	name              string
-	request           string
-	response, records int // indexes of the sections, -1 when absent
+	name    string
+	request string
 }
 
 func runGolden(t *testing.T, file string) {

@@ -133,16 +133,6 @@ func (s *server) doWith(method, path string, body any, headers map[string]string
 	return response{Status: resp.StatusCode, Header: resp.Header, Body: data}
 }
 
-// json decodes the body into a generic value.
-func (r response) json(t *testing.T) any {
-	t.Helper()
-	var v any
-	if err := json.Unmarshal(r.Body, &v); err != nil {
-		t.Fatalf("body %q is not JSON: %v", r.Body, err)
-	}
-	return v
-}
-
 // errorCode returns the error_code of an error body, or 0.
 func (r response) errorCode() int {
 	var e struct {
