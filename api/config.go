@@ -34,20 +34,24 @@ func (h *handlers) putConfig(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var raw map[string]json.RawMessage
-	if err := decodeBody(c, &raw); err != nil {
+	var body json.RawMessage
+	if err := decodeBody(c, &body); err != nil {
 		return err
 	}
+	// The fields are read once as values and once as raw JSON, to tell null (clear) from absent.
 	var update configUpdate
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return errBadRequest(jsonMessage(err))
+	}
+	if err := json.Unmarshal(body, &update); err != nil {
+		return errBadRequest(jsonMessage(err))
+	}
 	var clear []string
 	for k, v := range raw {
 		if string(v) == "null" {
 			clear = append(clear, k)
 		}
-	}
-	body, _ := json.Marshal(raw)
-	if err := json.Unmarshal(body, &update); err != nil {
-		return errBadRequest(jsonMessage(err))
 	}
 	conf, err := update.toStore()
 	if err != nil {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -45,7 +44,7 @@ func (h *handlers) putMode(c echo.Context) error {
 	if err := h.store.SetMode(c.Request().Context(), subject, mode, boolQuery(c, "force")); err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, json.RawMessage(mustJSON(body)))
+	return writeJSON(c, http.StatusOK, body)
 }
 
 func (h *handlers) deleteMode(c echo.Context) error {
@@ -58,12 +57,4 @@ func (h *handlers) deleteMode(c echo.Context) error {
 		return err
 	}
 	return writeJSON(c, http.StatusOK, modeBody{Mode: string(prev)})
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return []byte("{}")
-	}
-	return b
 }

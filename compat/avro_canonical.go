@@ -74,6 +74,17 @@ func (w *javaWriter) stringAttr(k, v string) {
 	writeJSONString(&w.b, v)
 }
 
+// stringsAttr writes an attribute whose value is an array of strings.
+func (w *javaWriter) stringsAttr(k string, list []string) {
+	w.key(k)
+	w.b.WriteByte('[')
+	for i, s := range list {
+		w.comma(i)
+		writeJSONString(&w.b, s)
+	}
+	w.b.WriteByte(']')
+}
+
 func (w *javaWriter) primitive(n *avroNode) {
 	if len(n.props) == 0 {
 		writeJSONString(&w.b, n.kind.typeName())
@@ -130,13 +141,11 @@ func (w *javaWriter) header(n *avroNode, typ, space string) {
 func (w *javaWriter) trailer(n *avroNode) {
 	w.props(n.props)
 	if len(n.aliases) > 0 {
-		w.key("aliases")
-		w.b.WriteByte('[')
+		names := make([]string, len(n.aliases))
 		for i, a := range n.aliases {
-			w.comma(i)
-			writeJSONString(&w.b, a.qualified(n.name.space))
+			names[i] = a.qualified(n.name.space)
 		}
-		w.b.WriteByte(']')
+		w.stringsAttr("aliases", names)
 	}
 	w.b.WriteByte('}')
 }
@@ -176,13 +185,7 @@ func (w *javaWriter) field(f *avroField, space string) {
 		w.stringAttr("order", f.order)
 	}
 	if len(f.aliases) > 0 {
-		w.key("aliases")
-		w.b.WriteByte('[')
-		for i, a := range f.aliases {
-			w.comma(i)
-			writeJSONString(&w.b, a)
-		}
-		w.b.WriteByte(']')
+		w.stringsAttr("aliases", f.aliases)
 	}
 	w.props(f.props)
 	w.b.WriteByte('}')
@@ -193,13 +196,7 @@ func (w *javaWriter) enum(n *avroNode, space string) {
 		return
 	}
 	w.header(n, "enum", space)
-	w.key("symbols")
-	w.b.WriteByte('[')
-	for i, s := range n.symbols {
-		w.comma(i)
-		writeJSONString(&w.b, s)
-	}
-	w.b.WriteByte(']')
+	w.stringsAttr("symbols", n.symbols)
 	if n.enumDefault != nil {
 		w.stringAttr("default", *n.enumDefault)
 	}

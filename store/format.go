@@ -16,8 +16,7 @@ func (s *Store) Render(ctx context.Context, sc Schema, format string) (string, e
 	}
 	out := sc.Text
 	err := s.read(ctx, func(st *state) error {
-		q := parseSubject(sc.Subject)
-		parsed, _, err := st.parse(q.ctx, sc.Type, sc.Text, sc.References, compat.ParseOptions{}, true)
+		parsed, err := st.parsedSchema(sc)
 		if err != nil {
 			return err
 		}
@@ -27,4 +26,14 @@ func (s *Store) Render(ctx context.Context, sc Schema, format string) (string, e
 		return nil
 	})
 	return out, err
+}
+
+// parsedSchema returns the parsed form of a stored schema: the version's cached parse when the
+// version is still there, otherwise a fresh one.
+func (st *state) parsedSchema(sc Schema) (*compat.Schema, error) {
+	if v := st.subjects[sc.Subject][sc.Version]; v != nil && v.id == sc.ID {
+		return st.parsedVersion(v)
+	}
+	parsed, _, err := st.parse(parseSubject(sc.Subject).ctx, sc.Type, sc.Text, sc.References, compat.ParseOptions{}, true)
+	return parsed, err
 }
