@@ -17,7 +17,7 @@ FUZZ_TARGETS := \
 	./store/filelog:FuzzDecodeHeader \
 	./api:FuzzRequestDecoding
 
-.PHONY: all build run test deps vet unit fuzz bench clean
+.PHONY: all build run test deps vet unit kafka-up kafka-down kafka-test fuzz bench clean
 
 all: build
 
@@ -28,16 +28,19 @@ build:
 run: build
 	./$(BIN) serve --listen $(LISTEN) --data-dir $(DATA_DIR)
 
-## test: install what the tests need, then run every test, the corpora and the fuzzers.
-test: deps vet unit fuzz
+## test: install what the tests need, then run every test (on kfake, then the Kafka ones on a
+## real broker), the corpora and the fuzzers.
+test: deps vet unit kafka-test fuzz
 
 PYTHON      ?= python3
 CLIENTS_PY  := test/clients/python
 CLIENTS_JS  := test/clients/node
 
-## deps: Go modules, and the real Python and Node clients the end-to-end tests drive.
+## deps: Go modules, the Kafka broker's jars (into ~/.cache/accord, with mvn), and the real
+## Python and Node clients the end-to-end tests drive.
 deps:
 	$(GO) mod download
+	$(GO) run ./test/kafkaharness jars
 	test -x $(CLIENTS_PY)/.venv/bin/python || $(PYTHON) -m venv $(CLIENTS_PY)/.venv
 	$(CLIENTS_PY)/.venv/bin/pip install --quiet --disable-pip-version-check -r $(CLIENTS_PY)/requirements.txt
 	cd $(CLIENTS_JS) && npm ci --no-audit --no-fund --loglevel=error
@@ -50,6 +53,22 @@ vet:
 unit:
 	$(GO) test -race -count=1 ./...
 	@$(GO) test -count=1 -run 'Conformance' -v ./compat | grep 'conformance:' | sed 's/^ */agreement with Confluent: /'
+
+## kafka-up: start a real Kafka broker in the background on a free loopback port, or reuse the
+## running one; .kafka/bootstrap holds its address (127.0.0.1:PORT).
+kafka-up:
+	$(GO) run ./test/kafkaharness up -dir .kafka
+
+## kafka-down: stop the broker and remove .kafka.
+kafka-down:
+	$(GO) run ./test/kafkaharness down -dir .kafka
+
+## kafka-test: run every test with "Kafka" in its name against the real broker, then stop the
+## broker whatever the outcome, keeping go test's exit status. (dash skips EXIT traps when a
+## signal kills it, hence the INT/TERM trap: Ctrl-C stops the broker too.)
+kafka-test: kafka-up
+	@trap '$(MAKE) --no-print-directory kafka-down' EXIT; trap 'exit 130' INT TERM; \
+		KAFKA_BOOTSTRAP=$$(cat .kafka/bootstrap) $(GO) test -race -count=1 -run Kafka ./...
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -110,11 +110,32 @@ func (st *state) applySchema(k recordKey, rec Record) error {
 	if v.SchemaType == "" {
 		v.SchemaType = compat.TypeAvro
 	}
+	q := parseSubject(k.Subject)
+	if other := st.boundElsewhere(q, k.Version, v.ID, v.Schema); other != nil {
+		return fmt.Errorf("offset %d binds id %d to a schema other than the one %s version %d has; ignored",
+			rec.Offset, v.ID, other.subject, other.num)
+	}
 	st.putVersion(&version{
-		subject: k.Subject, q: parseSubject(k.Subject), num: k.Version, id: v.ID, typ: v.SchemaType,
+		subject: k.Subject, q: q, num: k.Version, id: v.ID, typ: v.SchemaType,
 		refs: v.References, metadata: v.Metadata, ruleSet: v.RuleSet, text: v.Schema, deleted: v.Deleted,
 		ts: rec.Timestamp.UnixMilli(), hash: hashContent(v.Schema, v.References, v.Metadata, v.RuleSet),
 	})
+	return nil
+}
+
+// boundElsewhere returns a version other than subject's version num that already binds id, in
+// the subject's context, to a different schema text. Confluent's readers ignore such a record
+// (an id names one schema forever); so does Accord, whoever wrote it.
+func (st *state) boundElsewhere(q qname, num, id int, text string) *version {
+	c := st.contexts[q.ctx]
+	if c == nil {
+		return nil
+	}
+	for _, o := range c.ids[id] {
+		if o.text != text && (o.subject != q.String() || o.num != num) {
+			return o
+		}
+	}
 	return nil
 }
 

@@ -14,8 +14,13 @@ import (
 
 // Config configures a [Store]. The zero value of every field but Log means its default.
 type Config struct {
-	// Log is where records are kept: a file for the embedded store, the `_schemas` topic on Kafka.
+	// Log is where the embedded store keeps its records. Exactly one of Log and Shared is set.
 	Log Log
+	// Shared is the `_schemas` topic when several instances serve one registry.
+	Shared SharedLog
+	// WriteTimeout bounds how long a write on a shared log waits for the log and for its own
+	// record to come back (default 10s); past it the write fails with 50002.
+	WriteTimeout time.Duration
 	// Logger receives lifecycle events; nil discards them.
 	Logger *slog.Logger
 	// DefaultLevel is the server's compatibility level when no config says otherwise (BACKWARD).
@@ -42,14 +47,18 @@ type Config struct {
 // read waits for the durability of whatever state it looked at, so nothing a client sees can
 // vanish in a crash.
 type Store struct {
-	log    Log
+	log    Log       // the embedded store's log, or nil
+	shared SharedLog // the shared log, or nil
 	logger *slog.Logger
 	cfg    Config
 
+	follow *follower // applies the shared log's records; nil for the embedded store
+
 	wmu sync.Mutex // serialises writers
 
-	mu sync.RWMutex // guards the following fields
-	st *state
+	mu       sync.RWMutex // guards the following fields
+	st       *state
+	advanced chan struct{} // closed and replaced whenever a shared log's records are applied
 
 	ready  atomic.Bool
 	closed atomic.Bool
@@ -57,13 +66,20 @@ type Store struct {
 
 // Open replays the log into memory, appends a NOOP marker (as Confluent does to find the end
 // of its topic) and returns a ready store.
+//
+// With a Shared log, Open returns at once: a background reader applies the log, and the store
+// reports Ready once it has caught up with the end of the log as of startup.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	if cfg.Log == nil {
-		return nil, errors.New("store: Config.Log is nil")
+	if (cfg.Log == nil) == (cfg.Shared == nil) {
+		return nil, errors.New("store: set exactly one of Config.Log and Config.Shared")
 	}
-	s := &Store{log: cfg.Log, logger: cfg.Logger, cfg: cfg, st: newState()}
+	s := &Store{log: cfg.Log, shared: cfg.Shared, logger: cfg.Logger, cfg: cfg, st: newState()}
 	s.st.legacyProtobufOneof = cfg.LegacyProtobufOneof
 	s.applyDefaults()
+	if s.shared != nil {
+		s.startFollowing()
+		return s, nil
+	}
 	if err := s.replay(); err != nil {
 		return nil, err
 	}
@@ -87,6 +103,9 @@ func (s *Store) applyDefaults() {
 	}
 	if s.cfg.Now == nil {
 		s.cfg.Now = time.Now
+	}
+	if s.cfg.WriteTimeout <= 0 {
+		s.cfg.WriteTimeout = 10 * time.Second
 	}
 }
 
@@ -118,8 +137,14 @@ func (s *Store) Offset() int64 {
 	return s.st.offset
 }
 
-// Close marks the store closed. It does not close the Log, which the caller owns.
-func (s *Store) Close() { s.closed.Store(true) }
+// Close marks the store closed and stops reading a shared log. It does not close the log,
+// which the caller owns.
+func (s *Store) Close() {
+	s.closed.Store(true)
+	if s.follow != nil {
+		s.follow.stop()
+	}
+}
 
 // write appends recs, applies them to the state and waits until they are durable. The caller
 // holds wmu when the records depend on a check it made, which keeps check-then-append atomic.
@@ -157,7 +182,7 @@ func (s *Store) appendAndApply(recs []Record) (int64, error) {
 }
 
 func (s *Store) sync(ctx context.Context, through int64) error {
-	if through < 0 {
+	if through < 0 || s.log == nil {
 		return nil
 	}
 	if err := s.log.Sync(ctx, through); err != nil {
@@ -186,6 +211,9 @@ func (s *Store) read(ctx context.Context, fn func(st *state) error) error {
 // can change it) and returns the records to append; write-then-sync happens after the writer
 // lock is released.
 func (s *Store) writeLocked(ctx context.Context, fn func(st *state) ([]Record, error)) error {
+	if s.shared != nil {
+		return s.writeShared(ctx, fn)
+	}
 	s.wmu.Lock()
 	recs, err := fn(s.st)
 	last := s.st.offset
@@ -197,4 +225,14 @@ func (s *Store) writeLocked(ctx context.Context, fn func(st *state) ([]Record, e
 		return err
 	}
 	return s.sync(ctx, last)
+}
+
+// CatchUp waits until this instance has applied everything committed to the log when it was
+// called, so a follower that forwarded a write to the leader answers only once it can read that
+// write itself. The embedded store is always caught up.
+func (s *Store) CatchUp(ctx context.Context) error {
+	if s.shared == nil {
+		return nil
+	}
+	return s.catchUp(ctx, false)
 }

@@ -1,0 +1,145 @@
+package kafkalog
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"sync"
+	"time"
+
+	"github.com/accord-registry/accord/store"
+	"github.com/accord-registry/accord/store/snapshot"
+)
+
+// loadedSnapshot is a snapshot that matched the topic at Open.
+type loadedSnapshot struct {
+	ok      bool
+	meta    snapshot.Meta
+	records []store.Record
+}
+
+// loadSnapshot reads the local snapshot and keeps it only if it was taken from this cluster's
+// topic (same cluster id, name and topic id) and does not claim records beyond the topic's
+// end. Anything else, including a damaged file, is discarded: the topic is the truth and a
+// full replay is only slower.
+func (l *Log) loadSnapshot(ctx context.Context) loadedSnapshot {
+	if l.cfg.SnapshotPath == "" {
+		return loadedSnapshot{}
+	}
+	meta, recs, err := snapshot.Read(l.cfg.SnapshotPath)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return loadedSnapshot{}
+	case err != nil:
+		l.log.Warn("discarding the local snapshot", "path", l.cfg.SnapshotPath, "err", err)
+		return loadedSnapshot{}
+	}
+	if reason := l.mismatch(ctx, meta); reason != "" {
+		l.log.Warn("discarding the local snapshot", "path", l.cfg.SnapshotPath, "reason", reason)
+		return loadedSnapshot{}
+	}
+	l.log.Info("loaded the local snapshot", "path", l.cfg.SnapshotPath, "offset", meta.Offset, "records", len(recs))
+	return loadedSnapshot{ok: true, meta: meta, records: recs}
+}
+
+func (l *Log) mismatch(ctx context.Context, meta snapshot.Meta) string {
+	switch {
+	case meta.ClusterID != l.clusterID:
+		return "taken from cluster " + meta.ClusterID + ", not " + l.clusterID
+	case meta.Topic != l.cfg.Topic:
+		return "taken from topic " + meta.Topic + ", not " + l.cfg.Topic
+	case meta.TopicID != l.topicID:
+		return "taken from an earlier topic of the same name (topic id " + meta.TopicID + ", now " + l.topicID + ")"
+	}
+	offsets, err := l.admin.ListEndOffsets(ctx, l.cfg.Topic)
+	if err != nil {
+		return "cannot read the topic's end: " + err.Error()
+	}
+	end, ok := offsets.Lookup(l.cfg.Topic, 0)
+	if !ok || end.Err != nil || meta.Offset >= end.Offset {
+		return "it covers offsets beyond the topic's end"
+	}
+	return ""
+}
+
+// snapshotter keeps the compacted records Follow applied and rewrites the snapshot file now
+// and then, in the background, and once more when Follow ends.
+type snapshotter struct {
+	l       *Log
+	comp    *snapshot.Compactor
+	every   time.Duration
+	last    time.Time
+	written int64
+	wg      sync.WaitGroup
+	busy    bool
+	mu      sync.Mutex
+}
+
+func (l *Log) newSnapshotter() *snapshotter {
+	if l.cfg.SnapshotPath == "" {
+		return nil
+	}
+	s := &snapshotter{l: l, comp: snapshot.NewCompactor(), every: l.cfg.SnapshotInterval, last: time.Now(), written: -1}
+	if l.snap.ok {
+		s.comp.Load(l.snap.records, l.snap.meta.Offset)
+		s.written = l.snap.meta.Offset
+	}
+	return s
+}
+
+func (s *snapshotter) add(recs []store.Record) {
+	if s == nil {
+		return
+	}
+	for _, r := range recs {
+		s.comp.Add(r)
+	}
+	if time.Since(s.last) < s.every {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.busy {
+		return
+	}
+	s.busy, s.last = true, time.Now()
+	meta, recs := s.meta(), s.comp.Records()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.write(meta, recs)
+		s.mu.Lock()
+		s.busy = false
+		s.mu.Unlock()
+	}()
+}
+
+func (s *snapshotter) meta() snapshot.Meta {
+	return snapshot.Meta{ClusterID: s.l.clusterID, Topic: s.l.cfg.Topic, TopicID: s.l.topicID, Offset: s.comp.Offset()}
+}
+
+func (s *snapshotter) write(meta snapshot.Meta, recs []store.Record) {
+	start := time.Now()
+	if err := snapshot.Write(s.l.cfg.SnapshotPath, meta, recs); err != nil {
+		s.l.log.Warn("writing the local snapshot", "path", s.l.cfg.SnapshotPath, "err", err)
+		return
+	}
+	s.mu.Lock()
+	s.written = meta.Offset
+	s.mu.Unlock()
+	s.l.log.Debug("wrote the local snapshot", "offset", meta.Offset, "records", len(recs), "duration", time.Since(start))
+}
+
+// final waits for a background write and writes the latest state once more.
+func (s *snapshotter) final() {
+	if s == nil {
+		return
+	}
+	s.wg.Wait()
+	s.mu.Lock()
+	stale := s.comp.Offset() > s.written
+	s.mu.Unlock()
+	if stale {
+		s.write(s.meta(), s.comp.Records())
+	}
+}

@@ -1,0 +1,203 @@
+package kafkalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/accord-registry/accord/store"
+)
+
+// leadership is what the election last told the log.
+type leadership struct {
+	self       bool
+	generation int32
+	// fencedAt is the generation in which a newer producer fenced this one: the log refuses
+	// to write again until it is elected in a later generation or fencedUntil passes, so a
+	// deposed leader that has not yet heard of its deposition does not fence the new leader
+	// in turn. (The election reports a lost membership well within the cooldown.)
+	fencedAt    int32
+	fencedUntil time.Time
+}
+
+func (ld leadership) mayWrite(now time.Time) bool {
+	return ld.self && (ld.generation > ld.fencedAt || now.After(ld.fencedUntil))
+}
+
+// writerState is the leader's transactional producer and the offset its writes reached.
+type writerState struct {
+	cl        *kgo.Client // nil until this instance writes as leader
+	lastWrite int64       // offset of the last own commit, or of the end found when initialised
+}
+
+func (w *writerState) close() {
+	if w.cl != nil {
+		w.cl.Close()
+		w.cl = nil
+	}
+}
+
+// SetLeader tells the log the outcome of an election: whether this instance leads, in which
+// group generation. A new leader initialises its transactional producer at once, so the
+// previous leader is fenced even before the first write.
+func (l *Log) SetLeader(self bool, generation int32) {
+	l.lmu.Lock()
+	was := l.leader.self
+	l.leader.self, l.leader.generation = self, generation
+	l.lmu.Unlock()
+	if self && !was {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if _, err := l.Barrier(ctx, true); err != nil {
+				l.log.Warn("initialising the leader's producer", "err", err)
+			}
+		}()
+	}
+	if !self && was {
+		go func() {
+			l.wmu.Lock()
+			defer l.wmu.Unlock()
+			l.writer.close()
+		}()
+	}
+}
+
+func (l *Log) mayWrite() bool {
+	l.lmu.Lock()
+	defer l.lmu.Unlock()
+	return l.leader.mayWrite(time.Now())
+}
+
+func (l *Log) markFenced() {
+	l.lmu.Lock()
+	defer l.lmu.Unlock()
+	l.leader.fencedAt, l.leader.fencedUntil = l.leader.generation, time.Now().Add(l.cfg.FenceCooldown)
+}
+
+// Barrier implements [store.SharedLog].
+func (l *Log) Barrier(ctx context.Context, write bool) (int64, error) {
+	if !write {
+		return l.lastStable(ctx)
+	}
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	if !l.mayWrite() {
+		l.writer.close()
+		return 0, store.ErrNotLeader
+	}
+	if l.writer.cl != nil {
+		return l.writer.lastWrite, nil
+	}
+	if err := l.initWriter(ctx); err != nil {
+		return 0, err
+	}
+	return l.writer.lastWrite, nil
+}
+
+// initWriter starts the transactional producer. Its InitProducerID bumps the epoch of the
+// shared transactional id, which fences every earlier producer and aborts (or completes) any
+// transaction one left open; only then is the end of the log read, so it includes everything
+// any earlier leader managed to commit.
+func (l *Log) initWriter(ctx context.Context) error {
+	cl, err := kgo.NewClient(l.cfg.clientOpts(
+		kgo.TransactionalID(l.cfg.TransactionalID),
+		kgo.DefaultProduceTopic(l.cfg.Topic),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()),
+		kgo.ProducerLinger(0),
+		kgo.ProducerBatchCompression(kgo.NoCompression()),
+		kgo.TransactionTimeout(time.Minute),
+	)...)
+	if err != nil {
+		return fmt.Errorf("kafka producer: %w", err)
+	}
+	if _, _, err := cl.ProducerID(ctx); err != nil {
+		cl.Close()
+		return l.writeError(fmt.Errorf("initialise the transactional producer: %w", err))
+	}
+	end, err := l.lastStable(ctx)
+	if err != nil {
+		cl.Close()
+		return err
+	}
+	l.writer = writerState{cl: cl, lastWrite: end}
+	l.log.Info("writing as leader", "transactional_id", l.cfg.TransactionalID, "end_offset", end)
+	return nil
+}
+
+// lastStable returns the offset of the last committed record or marker, -1 for an empty log.
+func (l *Log) lastStable(ctx context.Context) (int64, error) {
+	offsets, err := l.admin.ListCommittedOffsets(ctx, l.cfg.Topic)
+	if err != nil {
+		return 0, fmt.Errorf("list offsets of %s: %w", l.cfg.Topic, err)
+	}
+	o, ok := offsets.Lookup(l.cfg.Topic, 0)
+	if !ok {
+		return 0, fmt.Errorf("list offsets of %s: no partition 0", l.cfg.Topic)
+	}
+	if o.Err != nil {
+		return 0, fmt.Errorf("list offsets of %s: %w", l.cfg.Topic, o.Err)
+	}
+	return o.Offset - 1, nil
+}
+
+// Append implements [store.SharedLog]: one transaction per call.
+func (l *Log) Append(ctx context.Context, recs []store.Record) (int64, error) {
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	if l.writer.cl == nil || !l.mayWrite() {
+		return 0, store.ErrNotLeader
+	}
+	last, err := l.commit(ctx, recs)
+	if err != nil {
+		l.abort()
+		return 0, l.writeError(err)
+	}
+	l.writer.lastWrite = last
+	return last, nil
+}
+
+func (l *Log) commit(ctx context.Context, recs []store.Record) (int64, error) {
+	cl := l.writer.cl
+	if err := cl.BeginTransaction(); err != nil {
+		return 0, err
+	}
+	krecs := make([]*kgo.Record, len(recs))
+	for i, r := range recs {
+		krecs[i] = &kgo.Record{Key: r.Key, Value: r.Value, Partition: 0, Timestamp: r.Timestamp}
+	}
+	results := cl.ProduceSync(ctx, krecs...)
+	if err := results.FirstErr(); err != nil {
+		return 0, err
+	}
+	if err := cl.EndTransaction(ctx, kgo.TryCommit); err != nil {
+		return 0, err
+	}
+	return krecs[len(krecs)-1].Offset, nil
+}
+
+// abort drops the producer after a failed write: its transaction state is unknown, and the
+// next write initialises a new one, whose InitProducerID aborts whatever this one left open.
+func (l *Log) abort() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := l.writer.cl.AbortBufferedRecords(ctx); err == nil {
+		_ = l.writer.cl.EndTransaction(ctx, kgo.TryAbort)
+	}
+	l.writer.close()
+}
+
+// writeError marks the log fenced when a newer producer took over the transactional id, and
+// reports that as ErrNotLeader.
+func (l *Log) writeError(err error) error {
+	if errors.Is(err, kerr.ProducerFenced) || errors.Is(err, kerr.InvalidProducerEpoch) {
+		l.markFenced()
+		l.log.Warn("fenced by a newer leader; not writing until elected again", "err", err)
+		return fmt.Errorf("%w: %w", store.ErrNotLeader, err)
+	}
+	return err
+}
