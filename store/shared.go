@@ -151,6 +151,9 @@ func (s *Store) writeShared(ctx context.Context, fn func(st *state) ([]Record, e
 	if err != nil || len(recs) == 0 {
 		return err
 	}
+	// Waiting to read the records back, rather than applying them at once, also waits for
+	// the transaction's commit marker: a transaction begun before the marker is written
+	// would be held back by the broker (add.partitions.to.txn.retry.backoff.ms, 20ms).
 	last, err := s.shared.Append(ctx, recs)
 	if err != nil {
 		return sharedError(err)

@@ -421,6 +421,13 @@ type accordProc struct {
 // answers 200. The process is killed when the test ends, if still running.
 func startAccord(t *testing.T, bin, dir string) *accordProc {
 	t.Helper()
+	return startAccordWith(t, bin, dir, nil)
+}
+
+// startAccordWith is startAccord with extra `serve` flags; args(addr) returns them for the
+// address the instance will listen on (so --advertised-url can name it).
+func startAccordWith(t *testing.T, bin, dir string, args func(addr string) []string) *accordProc {
+	t.Helper()
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "ACCORD_") {
@@ -430,7 +437,11 @@ func startAccord(t *testing.T, bin, dir string) *accordProc {
 	for attempt := 0; ; attempt++ {
 		addr := freeLoopbackAddr(t)
 		p := &accordProc{url: "http://" + addr, logs: &syncLogBuffer{}, done: make(chan struct{})}
-		p.cmd = exec.Command(bin, "serve", "--listen", addr, "--data-dir", dir, "--log-level", "info")
+		argv := []string{"serve", "--listen", addr, "--data-dir", dir, "--log-level", "info"}
+		if args != nil {
+			argv = append(argv, args(addr)...)
+		}
+		p.cmd = exec.Command(bin, argv...)
 		p.cmd.Env = env
 		p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 		p.cmd.WaitDelay = 10 * time.Second
@@ -444,7 +455,7 @@ func startAccord(t *testing.T, bin, dir string) *accordProc {
 		t.Cleanup(func() { p.kill(t) })
 		hc := &http.Client{Timeout: 2 * time.Second}
 		ready := false
-		pollUntil(t, 30*time.Second, "accord to become ready", func() bool {
+		pollUntil(t, 60*time.Second, "accord to become ready", func() bool {
 			select {
 			case <-p.done:
 				return true

@@ -111,6 +111,10 @@ func (l *Log) initWriter(ctx context.Context) error {
 		kgo.ProducerLinger(0),
 		kgo.ProducerBatchCompression(kgo.NoCompression()),
 		kgo.TransactionTimeout(time.Minute),
+		// A transaction begun right after the previous commit meets CONCURRENT_TRANSACTIONS
+		// until the broker has written the markers, which takes a millisecond or two; kgo's
+		// default backoff would turn that into a 100ms pause per write.
+		kgo.RetryBackoffFn(quickBackoff),
 	)...)
 	if err != nil {
 		return fmt.Errorf("kafka producer: %w", err)
@@ -152,32 +156,33 @@ func (l *Log) Append(ctx context.Context, recs []store.Record) (int64, error) {
 	if l.writer.cl == nil || !l.mayWrite() {
 		return 0, store.ErrNotLeader
 	}
-	last, err := l.commit(ctx, recs)
-	if err != nil {
+	if err := l.commit(ctx, recs); err != nil {
 		l.abort()
 		return 0, l.writeError(err)
 	}
-	l.writer.lastWrite = last
-	return last, nil
+	l.writer.lastWrite = recs[len(recs)-1].Offset
+	return l.writer.lastWrite, nil
 }
 
-func (l *Log) commit(ctx context.Context, recs []store.Record) (int64, error) {
+func (l *Log) commit(ctx context.Context, recs []store.Record) error {
 	cl := l.writer.cl
 	if err := cl.BeginTransaction(); err != nil {
-		return 0, err
+		return err
 	}
 	krecs := make([]*kgo.Record, len(recs))
 	for i, r := range recs {
 		krecs[i] = &kgo.Record{Key: r.Key, Value: r.Value, Partition: 0, Timestamp: r.Timestamp}
 	}
-	results := cl.ProduceSync(ctx, krecs...)
-	if err := results.FirstErr(); err != nil {
-		return 0, err
+	if err := cl.ProduceSync(ctx, krecs...).FirstErr(); err != nil {
+		return err
 	}
 	if err := cl.EndTransaction(ctx, kgo.TryCommit); err != nil {
-		return 0, err
+		return err
 	}
-	return krecs[len(krecs)-1].Offset, nil
+	for i, kr := range krecs {
+		recs[i].Offset = kr.Offset
+	}
+	return nil
 }
 
 // abort drops the producer after a failed write: its transaction state is unknown, and the
@@ -200,4 +205,9 @@ func (l *Log) writeError(err error) error {
 		return fmt.Errorf("%w: %w", store.ErrNotLeader, err)
 	}
 	return err
+}
+
+// quickBackoff retries after 1ms, doubling up to one second.
+func quickBackoff(tries int) time.Duration {
+	return min(time.Millisecond<<min(tries, 10), time.Second)
 }
