@@ -15,6 +15,8 @@ FUZZ_TARGETS := \
 	./store/filelog:FuzzDecodeFrame \
 	./store/filelog:FuzzFrameRoundTrip \
 	./store/filelog:FuzzDecodeHeader \
+	./store/snapshot:FuzzRead \
+	./store/kafkagroup:FuzzDecodeGroupJSON \
 	./api:FuzzRequestDecoding
 
 .PHONY: all build run test deps vet unit kafka-up kafka-down kafka-test fuzz bench clean
