@@ -28,7 +28,8 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		}
 		status, body := classify(err)
 		if status >= 500 {
-			logger.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+			logger.Log(c.Request().Context(), failureLevel(status, body.ErrorCode), "request failed",
+				"method", c.Request().Method, "path", c.Request().URL.Path, "error_code", body.ErrorCode, "err", err)
 		}
 		if c.Request().Method == http.MethodHead {
 			_ = c.NoContent(status)
@@ -65,4 +66,15 @@ func errNotFound() error { return echo.NewHTTPError(http.StatusNotFound) }
 // errBadRequest is the 400 for malformed JSON or JSON of the wrong shape.
 func errBadRequest(msg string) error {
 	return &store.Error{Code: store.CodeBadRequest, Message: msg}
+}
+
+// failureLevel is Warn for the failures a healthy cluster goes through (an instance still
+// catching up, a leader change, a timeout while Kafka is away) and Error for the rest.
+func failureLevel(status, code int) slog.Level {
+	switch {
+	case status == http.StatusServiceUnavailable,
+		code == int(store.CodeOperationTimeout), code == int(store.CodeForwardingError), code == int(store.CodeUnknownLeader):
+		return slog.LevelWarn
+	}
+	return slog.LevelError
 }

@@ -66,12 +66,18 @@ func (h *handlers) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz answers 200 once the store has caught up with its log, 503 before.
+// readyz answers 200 once the store has caught up with its log, 503 before. With several
+// instances it also says which one leads.
 func (h *handlers) readyz(c echo.Context) error {
 	if !h.store.Ready() {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "starting"})
 	}
-	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "offset": h.store.Offset()})
+	body := map[string]any{"status": "ready", "offset": h.store.Offset()}
+	if h.cfg.Leadership != nil {
+		leader, self := h.cfg.Leadership.Leader()
+		body["leader"], body["is_leader"] = leader, self
+	}
+	return c.JSON(http.StatusOK, body)
 }
 
 func (h *handlers) openapiDocument(c echo.Context) error {

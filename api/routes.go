@@ -4,7 +4,9 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// register is the whole route table. A test keeps it and the OpenAPI document in step.
+// register is the whole route table. A test keeps it and the OpenAPI document in step. The
+// writes carry h.forward: a follower sends them to the leader (confluent-api.md §12), and a test
+// pins which routes those are. Lookups and compatibility checks are reads, served locally.
 func register(e *echo.Echo, h *handlers) {
 	e.GET("/", h.root)
 	e.POST("/", h.root)
@@ -20,12 +22,12 @@ func register(e *echo.Echo, h *handlers) {
 
 	e.GET("/subjects", h.listSubjects)
 	e.POST("/subjects/:subject", h.lookup)
-	e.DELETE("/subjects/:subject", h.deleteSubject)
+	e.DELETE("/subjects/:subject", h.deleteSubject, h.forward("delete subject"))
 	e.GET("/subjects/:subject/metadata", h.subjectMetadata)
 	e.GET("/subjects/:subject/versions", h.listVersions)
-	e.POST("/subjects/:subject/versions", h.registerSchema)
+	e.POST("/subjects/:subject/versions", h.registerSchema, h.forward("register schema"))
 	e.GET("/subjects/:subject/versions/:version", h.getVersion)
-	e.DELETE("/subjects/:subject/versions/:version", h.deleteVersion)
+	e.DELETE("/subjects/:subject/versions/:version", h.deleteVersion, h.forward("delete schema version"))
 	e.GET("/subjects/:subject/versions/:version/schema", h.rawVersion)
 	e.GET("/subjects/:subject/versions/:version/referencedby", h.referencedBy)
 
@@ -33,21 +35,21 @@ func register(e *echo.Echo, h *handlers) {
 	e.POST("/compatibility/subjects/:subject/versions", h.checkAll)
 
 	e.GET("/config", h.getConfig)
-	e.PUT("/config", h.putConfig)
-	e.DELETE("/config", h.deleteConfig)
+	e.PUT("/config", h.putConfig, h.forward("update config"))
+	e.DELETE("/config", h.deleteConfig, h.forward("delete config"))
 	e.GET("/config/:subject", h.getConfig)
-	e.PUT("/config/:subject", h.putConfig)
-	e.DELETE("/config/:subject", h.deleteConfig)
+	e.PUT("/config/:subject", h.putConfig, h.forward("update config"))
+	e.DELETE("/config/:subject", h.deleteConfig, h.forward("delete config"))
 
 	e.GET("/mode", h.getMode)
-	e.PUT("/mode", h.putMode)
-	e.DELETE("/mode", h.deleteMode)
+	e.PUT("/mode", h.putMode, h.forward("update mode"))
+	e.DELETE("/mode", h.deleteMode, h.forward("delete mode"))
 	e.GET("/mode/:subject", h.getMode)
-	e.PUT("/mode/:subject", h.putMode)
-	e.DELETE("/mode/:subject", h.deleteMode)
+	e.PUT("/mode/:subject", h.putMode, h.forward("update mode"))
+	e.DELETE("/mode/:subject", h.deleteMode, h.forward("delete mode"))
 
 	e.GET("/contexts", h.listContexts)
-	e.DELETE("/contexts/:context", h.deleteContext)
+	e.DELETE("/contexts/:context", h.deleteContext, h.forward("delete context"))
 
 	e.GET("/v1/metadata/id", h.clusterID)
 	e.GET("/v1/metadata/version", h.serverVersion)

@@ -23,6 +23,13 @@ type Config struct {
 	ClusterID string
 	// Version and Commit are reported by /v1/metadata/version.
 	Version, Commit string
+	// Leadership tells which instance accepts writes; nil means this one always does (the
+	// embedded store).
+	Leadership Leadership
+	// ForwardTimeout bounds a write forwarded to the leader (default 30s).
+	ForwardTimeout time.Duration
+	// ForwardClient sends forwarded requests; nil means a client with ForwardTimeout.
+	ForwardClient *http.Client
 }
 
 // DefaultMaxRequestBytes is the default bound on request bodies.
@@ -39,12 +46,19 @@ func New(cfg Config) *echo.Echo {
 	if cfg.ClusterID == "" {
 		cfg.ClusterID = "accord"
 	}
+	if cfg.ForwardTimeout <= 0 {
+		cfg.ForwardTimeout = DefaultForwardTimeout
+	}
+	if cfg.ForwardClient == nil && cfg.Leadership != nil {
+		cfg.ForwardClient = newForwardClient(cfg.ForwardTimeout)
+	}
 	h := &handlers{store: cfg.Store, cfg: cfg}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
-	e.Pre(trimTrailingSlash, rewriteContextPaths)
-	e.Use(requestID, accessLog(cfg.Logger), recoverPanics, negotiate, limitBody(cfg.MaxRequestBytes))
+	e.Pre(keepRequestURI, trimTrailingSlash, rewriteContextPaths)
+	e.Use(requestID, accessLog(cfg.Logger), recoverPanics, negotiate, readyGate(storeReady(cfg.Store)),
+		limitBody(cfg.MaxRequestBytes))
 	register(e, h)
 	return e
 }

@@ -30,6 +30,7 @@ type serveConfig struct {
 	logLevel              string
 	logFormat             string
 	shutdownTimeout       time.Duration
+	kafka                 *kafkaConfig
 }
 
 func serveFlags(fs *flag.FlagSet) *serveConfig {
@@ -44,6 +45,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to drain in-flight requests on SIGINT/SIGTERM")
+	c.kafka = kafkaFlags(fs)
 	return c
 }
 
@@ -62,25 +64,21 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 }
 
 func (c *serveConfig) run(ctx context.Context, logger *slog.Logger) error {
+	base, err := c.storeConfig(logger)
+	if err != nil {
+		return err
+	}
+	if c.kafka.enabled() {
+		return c.runKafka(ctx, base, logger)
+	}
 	start := time.Now()
-	level, ok := compat.ParseLevel(c.compatibility)
-	if !ok {
-		return fmt.Errorf("--compatibility %q is not a compatibility level", c.compatibility)
-	}
-	if c.incompatibleErrorCode != 409 && c.incompatibleErrorCode != 40901 {
-		return fmt.Errorf("--incompatible-error-code must be 409 or 40901, not %d", c.incompatibleErrorCode)
-	}
-	if c.protobufOneofRules != "current" && c.protobufOneofRules != "legacy" {
-		return fmt.Errorf("--protobuf-oneof-rules must be current or legacy, not %q", c.protobufOneofRules)
-	}
 	log, err := filelog.Open(c.dataDir, filelog.Config{Logger: logger.With("component", "filelog")})
 	if err != nil {
 		return err
 	}
 	defer closeLog(log, logger)
-	st, err := store.Open(ctx, store.Config{Log: log, Logger: logger, DefaultLevel: level,
-		ModeImmutable: !c.modeMutability, IncompatibleCode: store.Code(c.incompatibleErrorCode),
-		LegacyProtobufOneof: c.protobufOneofRules == "legacy"})
+	base.Log = log
+	st, err := store.Open(ctx, base)
 	if err != nil {
 		return err
 	}
@@ -91,13 +89,73 @@ func (c *serveConfig) run(ctx context.Context, logger *slog.Logger) error {
 	}
 	logger.Info("accord serving", "listen", ln.Addr().String(), "store", "embedded", "data_dir", c.dataDir,
 		"records", log.Stats().Records, "offset", st.Offset(), "startup", time.Since(start).Round(time.Millisecond))
-	return c.serveHTTP(ctx, ln, st, logger)
+	return c.serveHTTP(ctx, ln, api.Config{Store: st}, logger)
+}
+
+// storeConfig validates the flags every store shares.
+func (c *serveConfig) storeConfig(logger *slog.Logger) (store.Config, error) {
+	level, ok := compat.ParseLevel(c.compatibility)
+	if !ok {
+		return store.Config{}, fmt.Errorf("--compatibility %q is not a compatibility level", c.compatibility)
+	}
+	if c.incompatibleErrorCode != 409 && c.incompatibleErrorCode != 40901 {
+		return store.Config{}, fmt.Errorf("--incompatible-error-code must be 409 or 40901, not %d", c.incompatibleErrorCode)
+	}
+	if c.protobufOneofRules != "current" && c.protobufOneofRules != "legacy" {
+		return store.Config{}, fmt.Errorf("--protobuf-oneof-rules must be current or legacy, not %q", c.protobufOneofRules)
+	}
+	return store.Config{Logger: logger, DefaultLevel: level, ModeImmutable: !c.modeMutability,
+		IncompatibleCode: store.Code(c.incompatibleErrorCode), LegacyProtobufOneof: c.protobufOneofRules == "legacy",
+		WriteTimeout: c.kafka.writeTimeout}, nil
+}
+
+// runKafka serves on the Kafka store: it listens first, so /readyz can say that the store is
+// still catching up with the topic, then opens the topic, starts reading it and joins the
+// leader election.
+func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *slog.Logger) error {
+	ln, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	self, err := c.kafka.identity(ln)
+	if err != nil {
+		return err
+	}
+	log, err := c.kafka.openLog(ctx, c.dataDir, logger)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	base.Shared = log
+	st, err := store.Open(ctx, base)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	elector, err := c.kafka.elector(log, self, logger)
+	if err != nil {
+		return err
+	}
+	electCtx, stopElection := context.WithCancel(context.WithoutCancel(ctx))
+	elected := make(chan struct{})
+	go func() {
+		defer close(elected)
+		if err := elector.Run(electCtx); err != nil {
+			logger.Error("leader election stopped", "err", err)
+		}
+	}()
+	defer func() { stopElection(); <-elected }()
+	logger.Info("accord serving", "listen", ln.Addr().String(), "store", "kafka", "topic", c.kafka.topic,
+		"group", c.kafka.groupID, "advertised_url", self.URL(), "leader_eligible", self.Eligible)
+	return c.serveHTTP(ctx, ln, api.Config{Store: st, Leadership: elector, ClusterID: log.ClusterID()}, logger)
 }
 
 // serveHTTP serves until ctx is cancelled, then drains in-flight requests.
-func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, st *store.Store, logger *slog.Logger) error {
-	e := api.New(api.Config{Store: st, Logger: logger.With("component", "api"), MaxRequestBytes: c.maxRequestBytes,
-		Version: releaseVersion, Commit: buildCommit()})
+func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Config, logger *slog.Logger) error {
+	cfg.Logger, cfg.MaxRequestBytes = logger.With("component", "api"), c.maxRequestBytes
+	cfg.Version, cfg.Commit = releaseVersion, buildCommit()
+	e := api.New(cfg)
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

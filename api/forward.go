@@ -1,0 +1,200 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/accord-registry/accord/store"
+)
+
+// Leadership is the API's view of leader election.
+type Leadership interface {
+	// Leader returns the leader's base URL (e.g. "http://10.0.0.2:8081") and whether it is this
+	// instance. An empty url with self false means no leader is known right now.
+	Leader() (url string, self bool)
+}
+
+// DefaultForwardTimeout is the default bound on a write forwarded to the leader.
+const DefaultForwardTimeout = 30 * time.Second
+
+const (
+	// headerForward marks a request one instance forwarded to another. A follower never
+	// forwards such a request again: during a change of leader two instances may each believe
+	// the other leads, and the request would bounce between them.
+	headerForward = "X-Forward"
+	// catchUpTimeout bounds how long a follower waits, once the leader accepted a forwarded
+	// write, to apply that write to its own replica. Past it the follower answers anyway: the
+	// write succeeded, and only read-your-write on this instance is delayed.
+	catchUpTimeout = 5 * time.Second
+)
+
+// forwardedHeaders are the request headers Confluent passes to the leader (its
+// RequestHeaderBuilder). X-Request-ID is added apart, since this instance may have made it up.
+var forwardedHeaders = []string{
+	echo.HeaderContentType,
+	echo.HeaderAccept,
+	"Confluent-Accept-Unknown-Properties",
+	echo.HeaderAuthorization,
+}
+
+// forward is the route middleware of every write (confluent-api.md §12): the leader handles it
+// itself; a follower sends it to the leader and relays the answer. op names the write in the
+// 50003 error, in Confluent's words ("Error while forwarding register schema request to the
+// leader").
+func (h *handlers) forward(op string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if h.cfg.Leadership == nil {
+				return next(c)
+			}
+			leader, self := h.cfg.Leadership.Leader()
+			switch {
+			case self:
+				return next(c)
+			case leader == "" || strings.EqualFold(c.Request().Header.Get(headerForward), "true"):
+				return store.Errorf(store.CodeUnknownLeader, "Leader not known.")
+			}
+			return h.forwardTo(c, leader, op)
+		}
+	}
+}
+
+// forwardTo sends the request to the leader and relays its answer unchanged: status, body,
+// Content-Type and X-Request-ID. Only a failure to get an answer at all is 50003.
+func (h *handlers) forwardTo(c echo.Context, leader, op string) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), h.cfg.ForwardTimeout)
+	defer cancel()
+	target := strings.TrimSuffix(leader, "/") + originalURI(c.Request())
+	status, header, answer, err := h.roundTrip(ctx, c, target, body)
+	if err != nil {
+		h.cfg.Logger.Warn("forwarding to the leader failed", "op", op, "method", c.Request().Method,
+			"url", target, "request_id", c.Response().Header().Get(headerRequestID), "err", err)
+		return store.Errorf(store.CodeForwardingError, "Error while forwarding %s request to the leader", op)
+	}
+	if status >= 200 && status < 300 {
+		h.catchUp(c)
+	}
+	return relay(c, status, header, answer)
+}
+
+// roundTrip sends one forwarded request and reads the leader's whole answer, up to twice the
+// request limit: a write's answer is small, and a bigger one means something else answered.
+func (h *handlers) roundTrip(ctx context.Context, c echo.Context, target string, body []byte) (int, http.Header, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, c.Request().Method, target, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	for _, name := range forwardedHeaders {
+		for _, v := range c.Request().Header.Values(name) {
+			req.Header.Add(name, v)
+		}
+	}
+	req.Header.Set(headerRequestID, c.Response().Header().Get(headerRequestID))
+	req.Header.Set(headerForward, "true")
+	resp, err := h.cfg.ForwardClient.Do(req)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer resp.Body.Close()
+	limit := 2 * h.cfg.MaxRequestBytes
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("read the leader's answer: %w", err)
+	}
+	if int64(len(answer)) > limit {
+		return 0, nil, nil, fmt.Errorf("the leader's answer is larger than %d bytes", limit)
+	}
+	return resp.StatusCode, resp.Header, answer, nil
+}
+
+// catchUp waits until this follower has applied what the leader just committed, so the
+// client's next read here sees its write. A failure only delays that; the write stands.
+func (h *handlers) catchUp(c echo.Context) {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), catchUpTimeout)
+	defer cancel()
+	if err := h.store.CatchUp(ctx); err != nil {
+		h.cfg.Logger.Warn("not caught up with a forwarded write", "path", c.Request().URL.Path,
+			"request_id", c.Response().Header().Get(headerRequestID), "err", err)
+	}
+}
+
+// relay writes the leader's answer as this instance's own.
+func relay(c echo.Context, status int, header http.Header, body []byte) error {
+	out := c.Response().Header()
+	if ct := header.Get(echo.HeaderContentType); ct != "" {
+		out.Set(echo.HeaderContentType, ct)
+	}
+	if id := header.Get(headerRequestID); id != "" {
+		out.Set(headerRequestID, id)
+	}
+	c.Response().WriteHeader(status)
+	_, err := c.Response().Write(body)
+	return err
+}
+
+// readBody reads the whole request body; limitBody has already bounded it.
+func readBody(c echo.Context) ([]byte, error) {
+	data, err := io.ReadAll(c.Request().Body)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+	case err != nil:
+		return nil, errBadRequest("Failed to read request body")
+	}
+	return data, nil
+}
+
+// originalURI is the request target exactly as the client sent it: escapes such as %2F, a
+// /contexts/{ctx}/ prefix, a trailing slash and the raw query all survive, whereas
+// trimTrailingSlash and rewriteContextPaths have rewritten req.URL by now. net/http keeps the
+// target in RequestURI untouched; keepRequestURI fills it for requests built in-process.
+func originalURI(req *http.Request) string {
+	uri := req.RequestURI
+	if strings.HasPrefix(uri, "/") {
+		return uri
+	}
+	// An absolute-form target ("http://host/path?q"), as sent to a proxy.
+	if u, err := url.ParseRequestURI(uri); err == nil {
+		return u.RequestURI()
+	}
+	return req.URL.RequestURI()
+}
+
+// keepRequestURI records the request target before the other Pre middlewares rewrite req.URL,
+// for requests that reach the handler without one (built with http.NewRequest rather than
+// received by a server).
+func keepRequestURI(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if req := c.Request(); req.RequestURI == "" {
+			req.RequestURI = req.URL.RequestURI()
+		}
+		return next(c)
+	}
+}
+
+// newForwardClient is the client for forwarded writes: its own connections, no redirects
+// followed (the leader's answer is relayed as it is), and no proxy from the environment (the
+// leader is a peer on the cluster's network, and the request may carry credentials).
+func newForwardClient(timeout time.Duration) *http.Client {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.Proxy = nil
+	return &http.Client{
+		Transport:     transport,
+		Timeout:       timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}

@@ -1,0 +1,48 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/accord-registry/accord/store"
+)
+
+// readyGate answers 503 while ready reports false: a store on a shared log that has not yet
+// caught up with it would answer reads from a stale replica, and a client would take "subject
+// not found" for the truth. The probes, the API document and the server metadata stay open, so
+// that orchestrators and operators can see why. Confluent has no error_code for this; the
+// status itself is the code, as for the framework's own errors.
+func readyGate(ready func() bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if ready() || alwaysServed(c) {
+				return next(c)
+			}
+			return echo.NewHTTPError(http.StatusServiceUnavailable, "Accord is catching up with its log and does not serve yet")
+		}
+	}
+}
+
+// alwaysServed reports whether the request is one readyGate lets through.
+func alwaysServed(c echo.Context) bool {
+	if c.Request().Method != http.MethodGet {
+		return false
+	}
+	switch path := c.Path(); path {
+	case "/healthz", "/readyz", "/openapi.yaml":
+		return true
+	default:
+		return strings.HasPrefix(path, "/v1/metadata/")
+	}
+}
+
+// storeReady is st.Ready, or always true without a store (an API built only to list its
+// routes).
+func storeReady(st *store.Store) func() bool {
+	if st == nil {
+		return func() bool { return true }
+	}
+	return st.Ready
+}

@@ -1,0 +1,80 @@
+package api
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func serveRecorded(h http.Handler, method, target, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", v1JSON)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestReadyGate(t *testing.T) {
+	var ready atomic.Bool
+	e := New(Config{Store: openTestStore(t), Logger: testLogger(t)})
+	e.Use(readyGate(ready.Load))
+
+	notReady := errorAnswer(503, 503, "Accord is catching up with its log and does not serve yet")
+	for _, tc := range []struct {
+		method, target, body string
+		open                 bool // served while not ready
+	}{
+		{"GET", "/subjects", "", false},
+		{"GET", "/schemas/ids/1", "", false},
+		{"POST", "/subjects/s/versions", schemaInt, false},
+		{"PUT", "/config", `{"compatibility":"NONE"}`, false},
+		{"GET", "/contexts/.ctx/subjects", "", false},
+		{"GET", "/no/such/route", "", false},
+		{"GET", "/healthz", "", true},
+		{"GET", "/readyz", "", true},
+		{"GET", "/openapi.yaml", "", true},
+		{"GET", "/v1/metadata/id", "", true},
+		{"GET", "/v1/metadata/version", "", true},
+	} {
+		rec := serveRecorded(e, tc.method, tc.target, tc.body)
+		got := answer{rec.Code, rec.Header().Get("Content-Type"), rec.Body.String()}
+		switch {
+		case tc.open && rec.Code != http.StatusOK:
+			t.Errorf("%s %s while not ready = %+v, want 200", tc.method, tc.target, got)
+		case !tc.open:
+			if diff := cmp.Diff(notReady, got); diff != "" {
+				t.Errorf("%s %s while not ready (-want +got):\n%s", tc.method, tc.target, diff)
+			}
+			if rec.Header().Get("X-Request-ID") == "" {
+				t.Errorf("%s %s: 503 without X-Request-ID", tc.method, tc.target)
+			}
+		}
+	}
+
+	ready.Store(true)
+	if rec := serveRecorded(e, "GET", "/subjects", ""); rec.Code != http.StatusOK || rec.Body.String() != "[]" {
+		t.Errorf("GET /subjects once ready = %d %s, want 200 []", rec.Code, rec.Body)
+	}
+}
+
+// TestReadyGateFollowsStore checks the wiring in New: a store that is not ready (here, closed)
+// closes the API but for the probes.
+func TestReadyGateFollowsStore(t *testing.T) {
+	st := openTestStore(t)
+	e := New(Config{Store: st})
+	if rec := serveRecorded(e, "GET", "/subjects", ""); rec.Code != http.StatusOK {
+		t.Fatalf("GET /subjects on a ready store = %d %s", rec.Code, rec.Body)
+	}
+	st.Close()
+	for target, want := range map[string]int{"/subjects": 503, "/readyz": 503, "/healthz": 200} {
+		if rec := serveRecorded(e, "GET", target, ""); rec.Code != want {
+			t.Errorf("GET %s on a closed store = %d %s, want %d", target, rec.Code, rec.Body, want)
+		}
+	}
+}

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sasl/plain"
+	"github.com/twmb/franz-go/pkg/sasl/scram"
+
+	"github.com/accord-registry/accord/store/kafkagroup"
+	"github.com/accord-registry/accord/store/kafkalog"
+)
+
+// kafkaConfig is the `accord serve` configuration of the Kafka store.
+type kafkaConfig struct {
+	brokers           string
+	topic             string
+	replicationFactor int
+	skipValidation    bool
+	groupID           string
+	advertisedURL     string
+	leaderEligible    bool
+	snapshot          bool
+	sessionTimeout    time.Duration
+	heartbeatInterval time.Duration
+	initTimeout       time.Duration
+	writeTimeout      time.Duration
+
+	tls           bool
+	tlsCAFile     string
+	tlsCertFile   string
+	tlsKeyFile    string
+	tlsServerName string
+	tlsSkipVerify bool
+	saslMechanism string
+	saslUser      string
+	saslPassword  string
+}
+
+func kafkaFlags(fs *flag.FlagSet) *kafkaConfig {
+	k := &kafkaConfig{}
+	fs.StringVar(&k.brokers, "kafka-brokers", "", "comma-separated Kafka bootstrap brokers; selects the Kafka store (the `_schemas` topic) instead of the embedded one")
+	fs.StringVar(&k.topic, "kafka-topic", "_schemas", "the registry topic")
+	fs.IntVar(&k.replicationFactor, "kafka-replication-factor", 3, "replication factor of a topic Accord creates, capped at the number of live brokers")
+	fs.BoolVar(&k.skipValidation, "kafka-topic-skip-validation", false, "neither create nor check the topic")
+	fs.StringVar(&k.groupID, "group-id", "schema-registry", "group in which instances elect their leader (Confluent's schema.registry.group.id)")
+	fs.StringVar(&k.advertisedURL, "advertised-url", "", "URL other instances reach this one at (default http://<hostname>:<listen port>)")
+	fs.BoolVar(&k.leaderEligible, "leader-eligible", true, "whether this instance may become the leader")
+	fs.BoolVar(&k.snapshot, "kafka-snapshot", true, "keep a snapshot of the topic in --data-dir so restarts replay only the tail")
+	fs.DurationVar(&k.sessionTimeout, "group-session-timeout", 10*time.Second, "how long the group waits for a silent instance before electing another leader")
+	fs.DurationVar(&k.heartbeatInterval, "group-heartbeat-interval", 3*time.Second, "how often an instance tells the group it is alive")
+	fs.DurationVar(&k.initTimeout, "kafka-init-timeout", time.Minute, "how long startup may wait for Kafka")
+	fs.DurationVar(&k.writeTimeout, "write-timeout", 10*time.Second, "how long a write may wait for Kafka before failing with 50002")
+	fs.BoolVar(&k.tls, "kafka-tls", false, "connect to Kafka over TLS (implied by the other --kafka-tls-* flags)")
+	fs.StringVar(&k.tlsCAFile, "kafka-tls-ca-file", "", "PEM file of the CAs that sign the brokers' certificates (default: the system's)")
+	fs.StringVar(&k.tlsCertFile, "kafka-tls-cert-file", "", "PEM client certificate for mutual TLS")
+	fs.StringVar(&k.tlsKeyFile, "kafka-tls-key-file", "", "PEM key of --kafka-tls-cert-file")
+	fs.StringVar(&k.tlsServerName, "kafka-tls-server-name", "", "server name to verify the brokers' certificates against (default: the broker host)")
+	fs.BoolVar(&k.tlsSkipVerify, "kafka-tls-insecure-skip-verify", false, "do not verify the brokers' certificates (testing only)")
+	fs.StringVar(&k.saslMechanism, "kafka-sasl-mechanism", "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+	fs.StringVar(&k.saslUser, "kafka-sasl-user", "", "SASL user name")
+	fs.StringVar(&k.saslPassword, "kafka-sasl-password", "", "SASL password")
+	return k
+}
+
+func (k *kafkaConfig) enabled() bool { return strings.TrimSpace(k.brokers) != "" }
+
+// clientOpts turns the TLS and SASL flags into Kafka client options.
+func (k *kafkaConfig) clientOpts() ([]kgo.Opt, error) {
+	var opts []kgo.Opt
+	if k.tls || k.tlsCAFile != "" || k.tlsCertFile != "" || k.tlsServerName != "" || k.tlsSkipVerify {
+		cfg, err := k.tlsConfig()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, kgo.DialTLSConfig(cfg))
+	}
+	if k.saslMechanism != "" {
+		opt, err := k.sasl()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, opt)
+	}
+	return opts, nil
+}
+
+func (k *kafkaConfig) tlsConfig() (*tls.Config, error) {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: k.tlsServerName, InsecureSkipVerify: k.tlsSkipVerify} //nolint:gosec // opt-in flag
+	if k.tlsCAFile != "" {
+		pem, err := os.ReadFile(k.tlsCAFile)
+		if err != nil {
+			return nil, fmt.Errorf("--kafka-tls-ca-file: %w", err)
+		}
+		cfg.RootCAs = x509.NewCertPool()
+		if !cfg.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--kafka-tls-ca-file %s holds no PEM certificate", k.tlsCAFile)
+		}
+	}
+	if (k.tlsCertFile == "") != (k.tlsKeyFile == "") {
+		return nil, errors.New("--kafka-tls-cert-file and --kafka-tls-key-file go together")
+	}
+	if k.tlsCertFile != "" {
+		cert, err := tls.LoadX509KeyPair(k.tlsCertFile, k.tlsKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("--kafka-tls-cert-file: %w", err)
+		}
+		cfg.Certificates = []tls.Certificate{cert}
+	}
+	return cfg, nil
+}
+
+func (k *kafkaConfig) sasl() (kgo.Opt, error) {
+	switch strings.ToUpper(k.saslMechanism) {
+	case "PLAIN":
+		return kgo.SASL(plain.Auth{User: k.saslUser, Pass: k.saslPassword}.AsMechanism()), nil
+	case "SCRAM-SHA-256":
+		return kgo.SASL(scram.Auth{User: k.saslUser, Pass: k.saslPassword}.AsSha256Mechanism()), nil
+	case "SCRAM-SHA-512":
+		return kgo.SASL(scram.Auth{User: k.saslUser, Pass: k.saslPassword}.AsSha512Mechanism()), nil
+	}
+	return nil, fmt.Errorf("--kafka-sasl-mechanism %q: want PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512", k.saslMechanism)
+}
+
+// identity is how this instance presents itself to the group: --advertised-url, or the host
+// name and the port it listens on.
+func (k *kafkaConfig) identity(ln net.Listener) (kafkagroup.Identity, error) {
+	raw := k.advertisedURL
+	if raw == "" {
+		host, err := os.Hostname()
+		if err != nil {
+			return kafkagroup.Identity{}, fmt.Errorf("--advertised-url not set and no host name: %w", err)
+		}
+		raw = "http://" + net.JoinHostPort(host, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+	}
+	return kafkagroup.IdentityFromURL(raw, k.leaderEligible)
+}
+
+// openLog connects to Kafka and prepares the topic.
+func (k *kafkaConfig) openLog(ctx context.Context, dataDir string, logger *slog.Logger) (*kafkalog.Log, error) {
+	opts, err := k.clientOpts()
+	if err != nil {
+		return nil, err
+	}
+	snapshotPath := ""
+	if k.snapshot {
+		if err := os.MkdirAll(dataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("--data-dir: %w", err)
+		}
+		snapshotPath = filepath.Join(dataDir, "kafka-snapshot-"+k.topic)
+	}
+	ctx, cancel := context.WithTimeout(ctx, k.initTimeout)
+	defer cancel()
+	return kafkalog.Open(ctx, kafkalog.Config{
+		Brokers: splitList(k.brokers), Topic: k.topic, ReplicationFactor: k.replicationFactor,
+		SkipValidation: k.skipValidation, TransactionalID: kafkalog.TransactionalID(k.groupID, k.topic),
+		ClientOpts: opts, SnapshotPath: snapshotPath, Logger: logger.With("component", "kafkalog"),
+		FenceCooldown: 3 * k.sessionTimeout,
+	})
+}
+
+// elector joins the leader election; the log learns every outcome.
+func (k *kafkaConfig) elector(log *kafkalog.Log, self kafkagroup.Identity, logger *slog.Logger) (*kafkagroup.Elector, error) {
+	return kafkagroup.New(kafkagroup.Config{
+		Client: log.Client(), Group: k.groupID, Self: self,
+		SessionTimeout: k.sessionTimeout, HeartbeatInterval: k.heartbeatInterval,
+		Logger:   logger.With("component", "election"),
+		OnChange: func(a kafkagroup.Assignment) { log.SetLeader(a.Self, a.Generation) },
+	})
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
