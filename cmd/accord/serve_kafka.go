@@ -176,7 +176,7 @@ func (k *kafkaConfig) elector(log *kafkalog.Log, self kafkagroup.Identity, logge
 	return kafkagroup.New(kafkagroup.Config{
 		Client: log.Client(), Group: k.groupID, Self: self,
 		SessionTimeout: k.sessionTimeout, HeartbeatInterval: k.heartbeatInterval,
-		Logger:   logger.With("component", "election"),
+		Logger:   logger,
 		OnChange: func(a kafkagroup.Assignment) { log.SetLeader(a.Self, a.Generation) },
 	})
 }
