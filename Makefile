@@ -42,6 +42,9 @@ CLIENTS_JS  := test/clients/node
 ## Python and Node clients the end-to-end tests drive.
 deps:
 	$(GO) mod download
+	@command -v java >/dev/null && command -v mvn >/dev/null || { \
+		echo "installing Java 17 and Maven for the Kafka broker the tests run"; \
+		apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless maven >/dev/null; }
 	$(GO) run ./test/kafkaharness jars
 	test -x $(CLIENTS_PY)/.venv/bin/python || $(PYTHON) -m venv $(CLIENTS_PY)/.venv
 	$(CLIENTS_PY)/.venv/bin/pip install --quiet --disable-pip-version-check -r $(CLIENTS_PY)/requirements.txt
