@@ -66,6 +66,10 @@ func (s *Store) becomeReady(ctx context.Context) {
 	for ctx.Err() == nil {
 		if err := s.catchUpFor(ctx, time.Minute, false); err != nil {
 			s.logger.Warn("catching up with the log", "err", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
 			continue
 		}
 		s.ready.Store(true)

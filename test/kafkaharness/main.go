@@ -14,6 +14,10 @@
 // program) and writes "127.0.0.1:PORT" to <dir>/bootstrap once the broker answers metadata
 // requests and grants a transactional producer ID. Tests find it through KAFKA_BOOTSTRAP (see
 // package test/kafkatest); `make kafka-test` runs up, the Kafka tests, and down.
+//
+// The broker itself (configuration, format, start, readiness, stop) is kafkatest.Broker, which
+// tests that stop and restart Kafka start privately with kafkatest.StartBroker; this program
+// only adds the jar download and a directory that outlives it.
 package main
 
 import (
@@ -65,11 +69,10 @@ func run(args []string) error {
 		}
 		fmt.Println(libs)
 	case "up":
-		libs, err := ensureJars(ctx)
-		if err != nil {
+		if _, err := ensureJars(ctx); err != nil {
 			return err
 		}
-		addr, err := up(ctx, libs, *dir)
+		addr, err := up(ctx, *dir)
 		if err != nil {
 			return err
 		}
