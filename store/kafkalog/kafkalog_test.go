@@ -183,6 +183,18 @@ func TestKafkaNewLeaderFencesOldLeader(t *testing.T) {
 	if want := []string{"a-value", "b-value", "d-value"}; !slices.Equal(subjects, want) {
 		t.Fatalf("subjects after fencing = %v, want %v", subjects, want)
 	}
+
+	// Elected again in a later generation, the old leader writes again, after reading
+	// everything its successor wrote, and fences the successor in turn.
+	newLog.SetLeader(false, 3)
+	oldLog.SetLeader(true, 3)
+	waitFor(t, "re-elected leader's producer", func() bool {
+		_, err := register(t, old, "e-value", `"double"`)
+		return err == nil
+	})
+	if sc, err := old.Version(context.Background(), "e-value", 1, false); err != nil || sc.ID != 4 {
+		t.Fatalf("re-elected leader registered %+v, %v; want id 4", sc, err)
+	}
 }
 
 func TestKafkaAbortedTransactionsAreNotApplied(t *testing.T) {

@@ -32,6 +32,9 @@ func (ld leadership) mayWrite(now time.Time) bool {
 type writerState struct {
 	cl        *kgo.Client // nil until this instance writes as leader
 	lastWrite int64       // offset of the last own commit, or of the end found when initialised
+	// generation is the election generation the producer was initialised in: a fencing
+	// error it meets is about that term, even if a later election has already happened.
+	generation int32
 }
 
 func (w *writerState) close() {
@@ -73,10 +76,11 @@ func (l *Log) mayWrite() bool {
 	return l.leader.mayWrite(time.Now())
 }
 
-func (l *Log) markFenced() {
+// markFenced refuses writes in the given generation (the producer's) and earlier ones.
+func (l *Log) markFenced(generation int32) {
 	l.lmu.Lock()
 	defer l.lmu.Unlock()
-	l.leader.fencedAt, l.leader.fencedUntil = l.leader.generation, time.Now().Add(l.cfg.FenceCooldown)
+	l.leader.fencedAt, l.leader.fencedUntil = generation, time.Now().Add(l.cfg.FenceCooldown)
 }
 
 // Barrier implements [store.SharedLog].
@@ -104,6 +108,9 @@ func (l *Log) Barrier(ctx context.Context, write bool) (int64, error) {
 // transaction one left open; only then is the end of the log read, so it includes everything
 // any earlier leader managed to commit.
 func (l *Log) initWriter(ctx context.Context) error {
+	l.lmu.Lock()
+	generation := l.leader.generation
+	l.lmu.Unlock()
 	cl, err := kgo.NewClient(l.cfg.clientOpts(
 		kgo.TransactionalID(l.cfg.TransactionalID),
 		kgo.DefaultProduceTopic(l.cfg.Topic),
@@ -121,14 +128,14 @@ func (l *Log) initWriter(ctx context.Context) error {
 	}
 	if _, _, err := cl.ProducerID(ctx); err != nil {
 		cl.Close()
-		return l.writeError(fmt.Errorf("initialise the transactional producer: %w", err))
+		return l.writeError(generation, fmt.Errorf("initialise the transactional producer: %w", err))
 	}
 	end, err := l.lastStable(ctx)
 	if err != nil {
 		cl.Close()
 		return err
 	}
-	l.writer = writerState{cl: cl, lastWrite: end}
+	l.writer = writerState{cl: cl, lastWrite: end, generation: generation}
 	l.log.Info("writing as leader", "transactional_id", l.cfg.TransactionalID, "end_offset", end)
 	return nil
 }
@@ -157,8 +164,9 @@ func (l *Log) Append(ctx context.Context, recs []store.Record) (int64, error) {
 		return 0, store.ErrNotLeader
 	}
 	if err := l.commit(ctx, recs); err != nil {
+		generation := l.writer.generation
 		l.abort()
-		return 0, l.writeError(err)
+		return 0, l.writeError(generation, err)
 	}
 	l.writer.lastWrite = recs[len(recs)-1].Offset
 	return l.writer.lastWrite, nil
@@ -196,11 +204,11 @@ func (l *Log) abort() {
 	l.writer.close()
 }
 
-// writeError marks the log fenced when a newer producer took over the transactional id, and
-// reports that as ErrNotLeader.
-func (l *Log) writeError(err error) error {
+// writeError marks the log fenced when a newer producer took over the transactional id from
+// the producer of the given generation, and reports that as ErrNotLeader.
+func (l *Log) writeError(generation int32, err error) error {
 	if errors.Is(err, kerr.ProducerFenced) || errors.Is(err, kerr.InvalidProducerEpoch) {
-		l.markFenced()
+		l.markFenced(generation)
 		l.log.Warn("fenced by a newer leader; not writing until elected again", "err", err)
 		return fmt.Errorf("%w: %w", store.ErrNotLeader, err)
 	}
