@@ -87,5 +87,12 @@ bench: build
 	./$(BIN) bench
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./api ./store/filelog
 
+## bench-kafka: the Kafka store's benchmarks on the broker of kafka-up (started if none runs,
+## left running): startup on 100,000 schemas with and without the snapshot, and registrations
+## through the leader and a follower, each beside the embedded store in the same run.
+.PHONY: bench-kafka
+bench-kafka: kafka-up
+	KAFKA_BOOTSTRAP=$$(cat .kafka/bootstrap) $(GO) test -run '^$$' -bench '^BenchmarkKafka' -benchtime 1x -timeout 30m ./test
+
 clean:
 	rm -rf bin $(CLIENTS_PY)/.venv $(CLIENTS_JS)/node_modules
