@@ -38,6 +38,12 @@
 // Lock order: the writer lock (wmu) before the state lock (mu). Only apply, under mu, changes
 // the state; code under wmu alone only reads it.
 //
+// On a shared log (the Kafka topic) the store applies only what it reads back: a reader
+// goroutine applies every committed record under mu, a writer holds the writing channel (a
+// lock whose wait can time out), catches up with the log, decides its records under mu's read
+// lock, commits them and waits until the reader has applied them. Reads need no durability
+// wait there: everything applied was already committed.
+//
 // # Contexts
 //
 // Subjects may be qualified with a context (`:.ctx:orders-value`). Each context has its own id

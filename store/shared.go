@@ -50,6 +50,7 @@ func (s *Store) startFollowing() {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.follow = &follower{cancel: cancel, done: make(chan struct{})}
 	s.advanced = make(chan struct{})
+	s.writing = make(chan struct{}, 1)
 	go func() {
 		defer close(s.follow.done)
 		if err := s.shared.Follow(ctx, s.applyFollowed); err != nil && ctx.Err() == nil {
@@ -137,11 +138,18 @@ func (s *Store) catchUpFor(ctx context.Context, timeout time.Duration, write boo
 // writeShared is writeLocked on a shared log: under the writer lock, catch up with the log
 // (all of it, for a new leader), decide the records against the state, commit them, and wait
 // until the reader has applied them, so the write is visible to the caller's next read.
+//
+// The write timeout covers the wait for the writer lock too: while Kafka is away, queued
+// writes fail in time instead of waiting behind the one in flight.
 func (s *Store) writeShared(ctx context.Context, fn func(st *state) ([]Record, error)) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.WriteTimeout)
 	defer cancel()
+	select {
+	case s.writing <- struct{}{}:
+		defer func() { <-s.writing }()
+	case <-ctx.Done():
+		return sharedError(ctx.Err())
+	}
 	barrier, err := s.shared.Barrier(ctx, true)
 	if err != nil {
 		return sharedError(err)

@@ -54,7 +54,8 @@ type Store struct {
 
 	follow *follower // applies the shared log's records; nil for the embedded store
 
-	wmu sync.Mutex // serialises writers
+	wmu     sync.Mutex    // serialises writers on the embedded log
+	writing chan struct{} // serialises writers on a shared log; a channel, so waiting can time out
 
 	mu       sync.RWMutex // guards the following fields
 	st       *state

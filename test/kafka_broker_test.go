@@ -330,6 +330,11 @@ func (o *brokerOutage) readLatest(n *kafkaNode, phase int32, subject string) err
 		Version, ID int
 		Schema      string
 	}
+	// The floor is what n served before this request was sent: a concurrent reader's newer
+	// answer may arrive while this one is in flight.
+	o.mu.Lock()
+	prev := o.latestVer[n][subject]
+	o.mu.Unlock()
 	path := "/subjects/" + url.PathEscape(subject) + "/versions/latest"
 	status, body, err := o.c.api(n).call(context.Background(), http.MethodGet, path, nil, &got)
 	if err != nil || status != http.StatusOK || got.Subject != subject {
@@ -339,8 +344,7 @@ func (o *brokerOutage) readLatest(n *kafkaNode, phase int32, subject string) err
 		return fmt.Errorf("GET %s = id %d %s, acknowledged as id %d %s", path, got.ID, got.Schema, want.id, want.schema)
 	}
 	o.mu.Lock()
-	prev := o.latestVer[n][subject]
-	o.latestVer[n][subject] = max(prev, got.Version)
+	o.latestVer[n][subject] = max(o.latestVer[n][subject], got.Version)
 	o.mu.Unlock()
 	if got.Version < prev {
 		return fmt.Errorf("GET %s = version %d, after version %d", path, got.Version, prev)

@@ -148,7 +148,10 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 	defer func() { stopElection(); <-elected }()
 	logger.Info("accord serving", "listen", ln.Addr().String(), "store", "kafka", "topic", c.kafka.topic,
 		"group", c.kafka.groupID, "advertised_url", self.URL(), "leader_eligible", self.Eligible)
-	return c.serveHTTP(ctx, ln, api.Config{Store: st, Leadership: elector, ClusterID: log.ClusterID()}, logger)
+	// A forwarded write may wait the leader's whole write timeout; a little more lets its
+	// answer (50002, say) arrive instead of a forwarding error.
+	return c.serveHTTP(ctx, ln, api.Config{Store: st, Leadership: elector, ClusterID: log.ClusterID(),
+		ForwardTimeout: c.kafka.writeTimeout + 5*time.Second}, logger)
 }
 
 // serveHTTP serves until ctx is cancelled, then drains in-flight requests.

@@ -26,7 +26,7 @@ type Log struct {
 	topicID   string
 	snap      loadedSnapshot // what Follow delivers before it reads the topic
 
-	wmu    sync.Mutex // serialises Barrier(write) and Append: the writer's client and offsets
+	wmu    ctxLock // serialises Barrier(write) and Append: the writer's client and offsets
 	writer writerState
 
 	lmu    sync.Mutex // guards leadership
@@ -48,7 +48,7 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kafka client: %w", err)
 	}
-	l := &Log{cfg: cfg, log: cfg.Logger, cl: cl, admin: kadm.NewClient(cl)}
+	l := &Log{cfg: cfg, log: cfg.Logger, cl: cl, admin: kadm.NewClient(cl), wmu: newCtxLock()}
 	if err := l.open(ctx); err != nil {
 		cl.Close()
 		return nil, err
@@ -84,9 +84,9 @@ func (l *Log) Client() *kgo.Client { return l.cl }
 // Close releases the log's Kafka clients. Stop the store (and so Follow) first.
 func (l *Log) Close() error {
 	l.closeOnce.Do(func() {
-		l.wmu.Lock()
+		l.wmu.lock(context.Background())
 		l.writer.close()
-		l.wmu.Unlock()
+		l.wmu.unlock()
 		l.cl.Close()
 	})
 	return nil

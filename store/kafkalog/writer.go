@@ -63,9 +63,10 @@ func (l *Log) SetLeader(self bool, generation int32) {
 	}
 	if !self && was {
 		go func() {
-			l.wmu.Lock()
-			defer l.wmu.Unlock()
-			l.writer.close()
+			if l.wmu.lock(context.Background()) == nil {
+				defer l.wmu.unlock()
+				l.writer.close()
+			}
 		}()
 	}
 }
@@ -88,8 +89,10 @@ func (l *Log) Barrier(ctx context.Context, write bool) (int64, error) {
 	if !write {
 		return l.lastStable(ctx)
 	}
-	l.wmu.Lock()
-	defer l.wmu.Unlock()
+	if err := l.wmu.lock(ctx); err != nil {
+		return 0, err
+	}
+	defer l.wmu.unlock()
 	if !l.mayWrite() {
 		l.writer.close()
 		return 0, store.ErrNotLeader
@@ -117,7 +120,9 @@ func (l *Log) initWriter(ctx context.Context) error {
 		kgo.RecordPartitioner(kgo.ManualPartitioner()),
 		kgo.ProducerLinger(0),
 		kgo.ProducerBatchCompression(kgo.NoCompression()),
-		kgo.TransactionTimeout(time.Minute),
+		// Commits follow their records at once; a transaction open longer was abandoned by a
+		// producer that lost the broker, and the broker aborts it after this long.
+		kgo.TransactionTimeout(30*time.Second),
 		// A transaction begun right after the previous commit meets CONCURRENT_TRANSACTIONS
 		// until the broker has written the markers, which takes a millisecond or two; kgo's
 		// default backoff would turn that into a 100ms pause per write.
@@ -158,14 +163,20 @@ func (l *Log) lastStable(ctx context.Context) (int64, error) {
 
 // Append implements [store.SharedLog]: one transaction per call.
 func (l *Log) Append(ctx context.Context, recs []store.Record) (int64, error) {
-	l.wmu.Lock()
-	defer l.wmu.Unlock()
+	if err := l.wmu.lock(ctx); err != nil {
+		return 0, err
+	}
+	defer l.wmu.unlock()
 	if l.writer.cl == nil || !l.mayWrite() {
 		return 0, store.ErrNotLeader
 	}
 	if err := l.commit(ctx, recs); err != nil {
 		generation := l.writer.generation
-		l.abort()
+		if ctx.Err() != nil {
+			l.dropWriter()
+		} else {
+			l.abort()
+		}
 		return 0, l.writeError(generation, err)
 	}
 	l.writer.lastWrite = recs[len(recs)-1].Offset
@@ -181,7 +192,7 @@ func (l *Log) commit(ctx context.Context, recs []store.Record) error {
 	for i, r := range recs {
 		krecs[i] = &kgo.Record{Key: r.Key, Value: r.Value, Partition: 0, Timestamp: r.Timestamp}
 	}
-	if err := cl.ProduceSync(ctx, krecs...).FirstErr(); err != nil {
+	if err := produceWithin(ctx, cl, krecs); err != nil {
 		return err
 	}
 	if err := cl.EndTransaction(ctx, kgo.TryCommit); err != nil {
@@ -191,6 +202,49 @@ func (l *Log) commit(ctx context.Context, recs []store.Record) error {
 		recs[i].Offset = kr.Offset
 	}
 	return nil
+}
+
+// produceWithin produces krecs and waits for them, but no longer than ctx: kgo keeps waiting
+// for records already sent to a broker that went away (failing them early could reorder an
+// idempotent sequence), and a write must fail with a timeout rather than hang for the outage.
+func produceWithin(ctx context.Context, cl *kgo.Client, krecs []*kgo.Record) error {
+	done := make(chan error, 1)
+	go func() { done <- cl.ProduceSync(ctx, krecs...).FirstErr() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// dropWriter abandons a producer whose write timed out with records possibly still in flight:
+// it is closed in the background once kgo lets go of them, and the next write initialises a
+// new producer, whose InitProducerID aborts whatever this one left open.
+func (l *Log) dropWriter() {
+	cl := l.writer.cl
+	l.writer.cl = nil
+	go func() {
+		cl.Close()
+		l.reinitWriter()
+	}()
+}
+
+// reinitWriter initialises a new producer after one was abandoned, without waiting for the
+// next write: its InitProducerID aborts the transaction the old one may have left open, which
+// would otherwise hold every reader's last stable offset back until the transaction timeout.
+func (l *Log) reinitWriter() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for ctx.Err() == nil && l.mayWrite() {
+		if _, err := l.Barrier(ctx, true); err == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 // abort drops the producer after a failed write: its transaction state is unknown, and the
