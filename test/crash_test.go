@@ -453,29 +453,14 @@ func startAccordWith(t *testing.T, bin, dir string, args func(addr string) []str
 			close(p.done)
 		}()
 		t.Cleanup(func() { p.kill(t) })
-		hc := &http.Client{Timeout: 2 * time.Second}
-		ready := false
-		pollUntil(t, 60*time.Second, "accord to become ready", func() bool {
-			select {
-			case <-p.done:
-				return true
-			default:
-			}
-			resp, err := hc.Get(p.url + "/readyz")
-			if err != nil {
-				return false
-			}
-			resp.Body.Close()
-			ready = resp.StatusCode == http.StatusOK
-			return ready
-		})
-		if ready {
+		err := waitReady(&http.Client{Timeout: 2 * time.Second}, p, 60*time.Second)
+		if err == nil {
 			return p
 		}
 		if strings.Contains(p.logs.String(), "address already in use") && attempt < 3 {
 			continue // lost the free port to someone else
 		}
-		t.Fatalf("accord exited before it was ready: %v\n%s", p.exitErr, p.logs.String())
+		t.Fatalf("%v\n%s", err, p.logs.String())
 	}
 }
 

@@ -93,7 +93,7 @@ func TestKafkaBrokerRestart(t *testing.T) {
 	wg.Wait()
 	o.report(t)
 	o.checkAnsweredDuringOutage(t)
-	waitSameOffset(t, c, time.Minute)
+	c.waitApplied(t, time.Minute, false) // who leads is beside the point here
 	c.checkRegistry(t, o.led, false)
 	recs := c.readTopic(t)
 	checkTopicSchemas(t, recs)
@@ -467,32 +467,6 @@ func (o *brokerOutage) checkAnsweredDuringOutage(t *testing.T) {
 		if failed < 5 {
 			t.Errorf("%s answered %d writes sent while the broker was down, want at least 5", n.name, failed)
 		}
-	}
-}
-
-// waitSameOffset waits until every instance has applied the whole topic. (Unlike
-// waitCaughtUp it does not ask the instances who leads.)
-func waitSameOffset(t *testing.T, c *kafkaCluster, timeout time.Duration) {
-	t.Helper()
-	adm := c.admin(t)
-	var why error
-	ok := poll(timeout, func() bool {
-		ends, err := adm.ListEndOffsets(context.Background(), c.topic)
-		if err != nil {
-			why = err
-			return false
-		}
-		end, _ := ends.Lookup(c.topic, 0)
-		for _, n := range c.nodes {
-			if r, err := c.readiness(n); err != nil || r.Offset != end.Offset-1 {
-				why = fmt.Errorf("%s applied offset %d (%v), the topic ends at %d", n.name, r.Offset, err, end.Offset)
-				return false
-			}
-		}
-		return true
-	})
-	if !ok {
-		t.Fatalf("instances not caught up after %v: %v", timeout, why)
 	}
 }
 

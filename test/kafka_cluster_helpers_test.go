@@ -326,11 +326,20 @@ func (c *kafkaCluster) waitForLeader(t *testing.T, nodes []*kafkaNode, timeout t
 // whole topic, so that their answers can be compared.
 func (c *kafkaCluster) waitCaughtUp(t *testing.T, timeout time.Duration) {
 	t.Helper()
+	c.waitApplied(t, timeout, true)
+}
+
+// waitApplied waits until each node has applied the whole topic and, if askLeader, the nodes
+// agree on a leader.
+func (c *kafkaCluster) waitApplied(t *testing.T, timeout time.Duration, askLeader bool) {
+	t.Helper()
 	adm := c.admin(t)
 	var why error
 	ok := poll(timeout, func() bool {
-		if _, why = c.agreedLeader(c.nodes); why != nil {
-			return false
+		if askLeader {
+			if _, why = c.agreedLeader(c.nodes); why != nil {
+				return false
+			}
 		}
 		ends, err := adm.ListEndOffsets(context.Background(), c.topic)
 		if err != nil {
