@@ -19,6 +19,7 @@ import (
 	"github.com/accord-registry/accord/store"
 	"github.com/accord-registry/accord/store/filelog"
 	"github.com/accord-registry/accord/store/kafkalog"
+	"github.com/accord-registry/accord/store/snapshot"
 )
 
 const avroOrder = `{"type":"record","name":"Order","fields":[{"name":"id","type":"long"}]}`
@@ -369,5 +370,22 @@ func TestKafkaSnapshotRestart(t *testing.T) {
 	foreign := openStore(t, other.openLog(t, dir))
 	if subjects, _ := foreign.Subjects(context.Background(), store.SubjectsOptions{Deleted: true}); len(subjects) != 0 {
 		t.Fatalf("a snapshot of another topic was applied: %v", subjects)
+	}
+
+	// A snapshot that claims offsets beyond the topic's end (the topic was recreated and
+	// holds less than the snapshot saw) is discarded too.
+	meta, recs, err := snapshot.Read(filepath.Join(dir, "snapshot"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta.Offset += 1000
+	recs = append(recs, store.Record{Offset: meta.Offset, Key: []byte(`{"keytype":"SCHEMA","subject":"ghost","version":1,"magic":1}`),
+		Value: []byte(`{"subject":"ghost","version":1,"id":99,"schema":"\"string\"","deleted":false}`)})
+	if err := snapshot.Write(filepath.Join(dir, "snapshot"), meta, recs); err != nil {
+		t.Fatal(err)
+	}
+	beyond := openStore(t, c.openLog(t, dir))
+	if got, want := dump(t, beyond), dump(t, full); got != want {
+		t.Fatalf("a snapshot beyond the topic's end was applied:\n%s", got)
 	}
 }
