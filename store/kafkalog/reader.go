@@ -34,6 +34,7 @@ func (l *Log) Follow(ctx context.Context, fn func([]store.Record)) error {
 	defer cl.Close()
 	snaps := l.newSnapshotter()
 	defer snaps.final()
+	l.snap.records = nil // applied, and kept by the snapshotter if it needs them
 	warn := newRateLimited(l.log, 10*time.Second)
 	for ctx.Err() == nil {
 		fetches := cl.PollFetches(ctx)
