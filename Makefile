@@ -17,6 +17,8 @@ FUZZ_TARGETS := \
 	./store/filelog:FuzzDecodeHeader \
 	./store/snapshot:FuzzRead \
 	./store/kafkagroup:FuzzDecodeGroupJSON \
+	./serde:FuzzDecode \
+	./serde:FuzzIndexes \
 	./api:FuzzRequestDecoding
 
 .PHONY: all build run test deps vet unit kafka-up kafka-down kafka-test fuzz bench clean

@@ -1,0 +1,50 @@
+// Package serde reads and writes the bytes that tie a Kafka record to the schema it was
+// written with, in the formats Confluent's serializers use, so that records produced by Go
+// programs are read by Confluent's Java, Python and Go deserializers and the other way round.
+//
+// # Wire format
+//
+// The classic format prefixes the payload with a magic byte and a numeric schema id, the id
+// the registry returned on registration:
+//
+//	┌──────────────┬─────────────────────────┬───────────────────────────┬──────────────┐
+//	│ 0x00 <1b>    │ schema id <4b, BE int32>│ [Protobuf] indexes <var>  │ payload      │
+//	└──────────────┴─────────────────────────┴───────────────────────────┴──────────────┘
+//
+// Confluent Platform 8.0 added schema GUIDs (the registry's "guid" field). A GUID travels
+// either as a prefix, magic 0x01 and the 16 GUID bytes most-significant first:
+//
+//	┌──────────────┬─────────────────────────┬───────────────────────────┬──────────────┐
+//	│ 0x01 <1b>    │ GUID <16b>              │ [Protobuf] indexes <var>  │ payload      │
+//	└──────────────┴─────────────────────────┴───────────────────────────┴──────────────┘
+//
+// or, with the payload left bare, in a record header: __key_schema_id for a key,
+// __value_schema_id for a value ([KeyHeader], [ValueHeader]), whose value is the same magic
+// byte, GUID and Protobuf indexes ([HeaderValue]). Readers look at the header first and fall
+// back to the prefix, accepting both magic bytes there ([Decode]); any other first byte is an
+// error that says what the byte looks like (a '{' is most likely JSON written without a
+// registry).
+//
+// A Protobuf schema is a file that may define many messages, so Protobuf records also say
+// which message they hold: the path of indexes from the file's top-level message list down
+// through nested types, as a count and then each index, all zig-zag varints. The path [0], the
+// first message, is shortened to the single byte 0x00 ([AppendIndexes], [DecodeIndexes]).
+// Avro and JSON Schema records carry no indexes.
+//
+// # Guarantees
+//
+// Decoding never panics and never trusts a length: short input, unknown magic bytes, negative
+// or oversized index counts (more than 128, far deeper than any real nesting) and malformed
+// varints are reported as [*WireError]. Whatever the decoders accept re-encodes to the same
+// bytes (one exception, the long form of [0], is described at [DecodeIndexes]). The append
+// functions and the prefix decoder do not allocate, because they run once per record; a
+// Protobuf index path is one small slice the caller owns.
+//
+// # Dependencies
+//
+// serde imports only the standard library. It is a library for other people's producers and
+// consumers, which must not inherit the registry server's dependencies (its HTTP framework,
+// store and compatibility checker), nor a particular Kafka client: [Header] is serde's own
+// type, so the same code serves franz-go, confluent-kafka-go and sarama users. A test in the
+// repository's test package fails the build if that changes.
+package serde
