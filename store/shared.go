@@ -65,7 +65,7 @@ func (s *Store) startFollowing() {
 func (s *Store) becomeReady(ctx context.Context) {
 	start := time.Now()
 	for ctx.Err() == nil {
-		if err := s.catchUpFor(ctx, time.Minute, false); err != nil {
+		if err := s.catchUpFor(ctx, time.Minute); err != nil {
 			s.logger.Warn("catching up with the log", "err", err)
 			select {
 			case <-ctx.Done():
@@ -120,15 +120,12 @@ func (s *Store) waitApplied(ctx context.Context, offset int64) error {
 	}
 }
 
-// catchUp waits, within the write timeout, until the state includes the log's barrier.
-func (s *Store) catchUp(ctx context.Context, write bool) error {
-	return s.catchUpFor(ctx, s.cfg.WriteTimeout, write)
-}
-
-func (s *Store) catchUpFor(ctx context.Context, timeout time.Duration, write bool) error {
+// catchUpFor waits, at most timeout, until the state includes everything committed to the
+// log when it was called.
+func (s *Store) catchUpFor(ctx context.Context, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	barrier, err := s.shared.Barrier(ctx, write)
+	barrier, err := s.shared.Barrier(ctx, false)
 	if err != nil {
 		return sharedError(err)
 	}

@@ -235,5 +235,5 @@ func (s *Store) CatchUp(ctx context.Context) error {
 	if s.shared == nil {
 		return nil
 	}
-	return s.catchUp(ctx, false)
+	return s.catchUpFor(ctx, s.cfg.WriteTimeout)
 }
