@@ -31,6 +31,27 @@
 // first message, is shortened to the single byte 0x00 ([AppendIndexes], [DecodeIndexes]).
 // Avro and JSON Schema records carry no indexes.
 //
+// # Serializers
+//
+// The format packages, serde/avro, serde/protobuf and serde/jsonschema, turn Go values into
+// such records and back, with generic types: avro.NewSerializer[Order] writes Orders and
+// nothing else. They share the pieces in this package:
+//
+//   - [Client] puts bounded, single-flight caches in front of franz-go's registry client
+//     (github.com/twmb/franz-go/pkg/sr), so that the registry is asked once per schema and
+//     not once per record, and records with known ids still decode while it is down.
+//   - [Config] speaks Confluent's serializer vocabulary: subject name strategies
+//     ([TopicName], [RecordName], [TopicRecordName] or your own), auto-registration or an
+//     explicit id or the latest version (with metadata), normalization, key or value, and
+//     where the id goes ([IDFormat]).
+//   - [Writer] decides once per topic which registered schema a serializer writes with and
+//     frames each payload with its id; [Reader] finds a record's id and the writer's schema.
+//     After the first record of a topic, serializing is a lock-free map lookup, the prefix
+//     and the codec, and deserializing is the prefix and the codec.
+//
+// Package serde/sertest runs a real registry in the test process, so that code using these
+// packages is tested without a server.
+//
 // # Guarantees
 //
 // Decoding never panics and never trusts a length: short input, unknown magic bytes, negative
@@ -42,9 +63,10 @@
 //
 // # Dependencies
 //
-// serde imports only the standard library. It is a library for other people's producers and
-// consumers, which must not inherit the registry server's dependencies (its HTTP framework,
-// store and compatibility checker), nor a particular Kafka client: [Header] is serde's own
-// type, so the same code serves franz-go, confluent-kafka-go and sarama users. A test in the
-// repository's test package fails the build if that changes.
+// serde imports the standard library and franz-go's registry client, nothing else. It is a
+// library for other people's producers and consumers, which must not inherit the registry
+// server's dependencies (its HTTP framework, store and compatibility checker), nor a
+// particular Kafka client: [Header] is serde's own type, so the same code serves franz-go,
+// confluent-kafka-go and sarama users. A test in the repository's test package fails the
+// build if that changes.
 package serde

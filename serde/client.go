@@ -1,0 +1,286 @@
+package serde
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sort"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/sr"
+)
+
+// Client is a schema registry client for serializers: franz-go's [sr.Client], which keeps
+// nothing between calls on purpose, with the caches a serializer needs in front of it.
+//
+//   - id → schema and GUID → schema: a schema behind an id never changes, so these entries
+//     never expire. Once an id is known, records written with it decode while the registry
+//     is down.
+//   - schema → id, per subject (registrations and lookups).
+//   - subject + version → schema, for references.
+//   - latest version, and latest version with given metadata, per subject: these change, so
+//     they expire after a TTL (one minute by default); when the refresh fails because the
+//     registry cannot be reached or answers 5xx, the last known answer is kept.
+//
+// Every cache is bounded (1,000 entries each by default, least recently used out first), and
+// misses are single-flight: concurrent callers that miss the same key share one request.
+// A Client is safe for concurrent use; share one per registry.
+type Client struct {
+	sr        *sr.Client
+	log       *slog.Logger
+	now       func() time.Time
+	latestTTL time.Duration
+
+	ids      *cache[int32, sr.Schema]
+	guids    *cache[[16]byte, sr.Schema]
+	subjects *cache[subjectKey, Registered]
+	versions *cache[versionKey, Registered]
+	latest   *cache[latestKey, Registered]
+}
+
+// Registered is a schema as a registry holds it under a subject.
+type Registered struct {
+	ID      int32
+	GUID    [16]byte // zero when the registry predates GUIDs (Confluent Platform < 8)
+	HasGUID bool
+	Subject string
+	Version int
+	Schema  sr.Schema
+}
+
+// Reference is a schema another schema refers to, under the name it is referred to by.
+type Reference struct {
+	Name string
+	Registered
+}
+
+type subjectKey struct {
+	register  bool
+	normalize bool
+	subject   string
+	schema    string // the request body
+}
+
+type versionKey struct {
+	subject string
+	version int
+}
+
+type latestKey struct {
+	subject  string
+	metadata string // "" for the plain latest version, else the sorted query string
+}
+
+// ClientOption configures a [Client].
+type ClientOption func(*clientOptions)
+
+type clientOptions struct {
+	capacity  int
+	latestTTL time.Duration
+	log       *slog.Logger
+	now       func() time.Time
+}
+
+// CacheCapacity bounds each of the client's caches to n entries (default 1,000).
+func CacheCapacity(n int) ClientOption { return func(o *clientOptions) { o.capacity = n } }
+
+// LatestTTL sets how long the latest version of a subject is used before it is asked for
+// again (default one minute). Serializers that use the latest version see a new version
+// within this time.
+func LatestTTL(d time.Duration) ClientOption { return func(o *clientOptions) { o.latestTTL = d } }
+
+// ClientLogger sets where the client reports stale answers it serves during an outage
+// (default: nowhere).
+func ClientLogger(l *slog.Logger) ClientOption { return func(o *clientOptions) { o.log = l } }
+
+// clientClock replaces the clock, for tests of expiry.
+func clientClock(now func() time.Time) ClientOption { return func(o *clientOptions) { o.now = now } }
+
+// NewClient wraps a franz-go registry client (sr.NewClient(sr.URLs(...)), with whatever
+// authentication and TLS it is given) with caches.
+func NewClient(cl *sr.Client, opts ...ClientOption) *Client {
+	o := clientOptions{capacity: 1000, latestTTL: time.Minute, now: time.Now,
+		log: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return &Client{sr: cl, log: o.log, now: o.now, latestTTL: o.latestTTL,
+		ids:      newCache[int32, sr.Schema](o.capacity, 0, o.now),
+		guids:    newCache[[16]byte, sr.Schema](o.capacity, 0, o.now),
+		subjects: newCache[subjectKey, Registered](o.capacity, 0, o.now),
+		versions: newCache[versionKey, Registered](o.capacity, 0, o.now),
+		latest:   newCache[latestKey, Registered](o.capacity, o.latestTTL, o.now),
+	}
+}
+
+// SR returns the underlying franz-go client, for calls the serializers do not need.
+func (c *Client) SR() *sr.Client { return c.sr }
+
+// Schema returns the schema a record's id names, numeric or GUID.
+func (c *Client) Schema(ctx context.Context, id SchemaID) (sr.Schema, error) {
+	if id.IsGUID {
+		return c.guids.get(ctx, id.GUID, func(ctx context.Context) (sr.Schema, error) {
+			s, err := c.sr.SchemaByGUID(ctx, formatGUID(id.GUID))
+			return s.Schema, wrap(err, "get schema by %s", id)
+		}, nil)
+	}
+	return c.ids.get(ctx, id.ID, func(ctx context.Context) (sr.Schema, error) {
+		s, err := c.sr.SchemaByID(ctx, int(id.ID))
+		return s, wrap(err, "get schema by %s", id)
+	}, nil)
+}
+
+// Register registers s under subject (POST /subjects/{subject}/versions), or finds the
+// version it already has there, and returns its id. normalize asks the registry to
+// normalize the schema first.
+func (c *Client) Register(ctx context.Context, subject string, s sr.Schema, normalize bool) (Registered, error) {
+	return c.bySchema(ctx, subjectKey{register: true, normalize: normalize, subject: subject}, s)
+}
+
+// Lookup finds the version of subject whose schema is s (POST /subjects/{subject}), without
+// registering anything; a schema that is not there is a *sr.ResponseError with code 40403.
+func (c *Client) Lookup(ctx context.Context, subject string, s sr.Schema, normalize bool) (Registered, error) {
+	return c.bySchema(ctx, subjectKey{normalize: normalize, subject: subject}, s)
+}
+
+func (c *Client) bySchema(ctx context.Context, key subjectKey, s sr.Schema) (Registered, error) {
+	body, err := json.Marshal(s)
+	if err != nil {
+		return Registered{}, fmt.Errorf("serde: encode schema: %w", err)
+	}
+	key.schema = string(body)
+	return c.subjects.get(ctx, key, func(ctx context.Context) (Registered, error) {
+		if key.normalize {
+			ctx = sr.WithParams(ctx, sr.Normalize)
+		}
+		if !key.register {
+			ss, err := c.sr.LookupSchema(ctx, key.subject, s)
+			return registered(ss, key.subject), wrap(err, "look up schema under subject %q", key.subject)
+		}
+		var resp sr.SubjectSchema
+		err := c.sr.Do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(key.subject)+"/versions", s, &resp)
+		if err != nil {
+			return Registered{}, wrap(err, "register schema under subject %q", key.subject)
+		}
+		if resp.Version == 0 {
+			// Registries before Confluent 7.x answer with the id alone; the lookup has the rest.
+			ss, err := c.sr.LookupSchema(ctx, key.subject, s)
+			return registered(ss, key.subject), wrap(err, "look up schema under subject %q", key.subject)
+		}
+		resp.Schema = s
+		return registered(resp, key.subject), nil
+	}, nil)
+}
+
+// Version returns a version of a subject; references are resolved with it.
+func (c *Client) Version(ctx context.Context, subject string, version int) (Registered, error) {
+	return c.versions.get(ctx, versionKey{subject, version}, func(ctx context.Context) (Registered, error) {
+		ss, err := c.sr.SchemaByVersion(ctx, subject, version)
+		return registered(ss, subject), wrap(err, "get version %d of subject %q", version, subject)
+	}, nil)
+}
+
+// Latest returns the latest version of subject, at most the client's LatestTTL old.
+func (c *Client) Latest(ctx context.Context, subject string) (Registered, error) {
+	return c.latest.get(ctx, latestKey{subject: subject}, func(ctx context.Context) (Registered, error) {
+		ss, err := c.sr.SchemaByVersion(ctx, subject, -1)
+		return registered(ss, subject), wrap(err, "get the latest version of subject %q", subject)
+	}, c.stale(subject))
+}
+
+// LatestWithMetadata returns the latest version of subject whose metadata properties include
+// all of md (GET /subjects/{subject}/metadata), at most the client's LatestTTL old.
+func (c *Client) LatestWithMetadata(ctx context.Context, subject string, md map[string]string) (Registered, error) {
+	keys := make([]string, 0, len(md))
+	for k := range md {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	params := url.Values{}
+	for _, k := range keys {
+		params.Add("key", k)
+		params.Add("value", md[k])
+	}
+	query := params.Encode()
+	return c.latest.get(ctx, latestKey{subject: subject, metadata: query}, func(ctx context.Context) (Registered, error) {
+		var ss sr.SubjectSchema
+		ctx = sr.WithParams(ctx, sr.RawParams(params))
+		err := c.sr.Do(ctx, http.MethodGet, "/subjects/"+url.PathEscape(subject)+"/metadata", nil, &ss)
+		return registered(ss, subject), wrap(err, "get the latest version of subject %q with metadata %s", subject, query)
+	}, c.stale(subject))
+}
+
+// References returns every schema that refs name, directly or through other references,
+// each once, and each after the schemas it refers to: the order in which a parser must see
+// them.
+func (c *Client) References(ctx context.Context, refs []sr.SchemaReference) ([]Reference, error) {
+	var out []Reference
+	seen := make(map[versionKey]bool)
+	var visit func(refs []sr.SchemaReference, depth int) error
+	visit = func(refs []sr.SchemaReference, depth int) error {
+		if depth > maxReferenceDepth {
+			return fmt.Errorf("serde: references nested more than %d deep", maxReferenceDepth)
+		}
+		for _, ref := range refs {
+			key := versionKey{ref.Subject, ref.Version}
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			r, err := c.Version(ctx, ref.Subject, ref.Version)
+			if err != nil {
+				return err
+			}
+			if err := visit(r.Schema.References, depth+1); err != nil {
+				return err
+			}
+			out = append(out, Reference{Name: ref.Name, Registered: r})
+		}
+		return nil
+	}
+	return out, visit(refs, 0)
+}
+
+// maxReferenceDepth bounds a chain of references; registries refuse cycles, but a client must
+// not trust that.
+const maxReferenceDepth = 64
+
+// stale returns the test for errors during which an expired latest version is still used:
+// the registry could not be reached or failed (5xx). A 4xx answer, such as a deleted subject,
+// is news and is returned.
+func (c *Client) stale(subject string) func(error) bool {
+	return func(err error) bool {
+		var re *sr.ResponseError
+		if errors.As(err, &re) && re.StatusCode < 500 {
+			return false
+		}
+		c.log.Warn("serde: registry unavailable, using the last known latest version", "subject", subject, "err", err)
+		return true
+	}
+}
+
+// registered converts franz-go's answer. A GUID the registry sends that does not parse is
+// treated as absent.
+func registered(ss sr.SubjectSchema, subject string) Registered {
+	r := Registered{ID: int32(ss.ID), Subject: subject, Version: ss.Version, Schema: ss.Schema}
+	if ss.Subject != "" {
+		r.Subject = ss.Subject
+	}
+	if g, err := ParseGUID(ss.GUID); err == nil {
+		r.GUID, r.HasGUID = g, true
+	}
+	return r
+}
+
+// wrap prefixes a registry error with what was being done, keeping it inspectable with
+// errors.As (*sr.ResponseError carries the status and Confluent's error code).
+func wrap(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("serde: %s: %w", fmt.Sprintf(format, args...), err)
+}
