@@ -1,0 +1,139 @@
+package avro
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	hamba "github.com/hamba/avro/v2"
+	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/accord-registry/accord/serde"
+)
+
+// Deserializer reads Avro records in Confluent's wire format into values of type T. It is
+// safe for concurrent use.
+type Deserializer[T any] struct {
+	r    *serde.Reader
+	api  hamba.API
+	text string // the reader's schema; "" decodes with the writer's
+	refs []sr.SchemaReference
+
+	reader   atomic.Pointer[hamba.Schema]
+	readerMu sync.Mutex
+	plans    serde.Memo[serde.SchemaID, *decoder[T]] // per writer id: what to decode with
+	readers  sync.Pool                              // of *hamba.Reader
+}
+
+// GenericDeserializer decodes with the writer's schema into dynamic values: records as
+// map[string]any, arrays as []any, and so on (hamba/avro's mapping).
+type GenericDeserializer = Deserializer[any]
+
+// NewDeserializer returns a deserializer into T whose reader schema is the Avro schema text:
+// records written with another schema are resolved to it, as Avro's schema resolution says.
+func NewDeserializer[T any](c *serde.Client, schema string, opts ...serde.Option) (*Deserializer[T], error) {
+	r, err := serde.NewReader(c, opts...)
+	if err != nil {
+		return nil, err
+	}
+	cfg, _ := serde.NewConfig(opts...)
+	d := &Deserializer[T]{r: r, api: newAPI(), text: schema, refs: cfg.References}
+	d.readers.New = func() any { return hamba.NewReader(nil, 0, hamba.WithReaderConfig(d.api)) }
+	if schema != "" && len(d.refs) == 0 {
+		if _, err := d.readerSchema(context.Background()); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// NewGenericDeserializer returns a deserializer that decodes every record with the schema
+// it was written with.
+func NewGenericDeserializer(c *serde.Client, opts ...serde.Option) (*GenericDeserializer, error) {
+	return NewDeserializer[any](c, "", opts...)
+}
+
+// Deserialize decodes a record, returning the value and the id of the schema it was written
+// with. headers are the record's headers (for the GUID header format; nil is fine).
+func (d *Deserializer[T]) Deserialize(ctx context.Context, payload []byte, headers []serde.Header) (T, serde.SchemaID, error) {
+	var v T
+	id, err := d.DeserializeInto(ctx, payload, headers, &v)
+	return v, id, err
+}
+
+// DeserializeInto decodes a record into v.
+func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, headers []serde.Header, v *T) (serde.SchemaID, error) {
+	id, _, body, err := d.r.Find(payload, headers, false)
+	if err != nil {
+		return id, err
+	}
+	plan, ok := d.plans.Load(id)
+	if !ok {
+		if plan, err = d.plan(ctx, id); err != nil {
+			return id, err
+		}
+	}
+	rd := d.readers.Get().(*hamba.Reader)
+	err = plan.decode(rd, body, v)
+	d.readers.Put(rd)
+	if err != nil {
+		return id, fmt.Errorf("serde/avro: decode a record written with schema %v: %w", id, err)
+	}
+	return id, nil
+}
+
+// plan builds what records written with id decode with: the writer's schema for a generic
+// deserializer, the reader's when both are the same, else the resolution of the two.
+func (d *Deserializer[T]) plan(ctx context.Context, id serde.SchemaID) (*decoder[T], error) {
+	ws, err := d.r.Schema(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if ws.Type != sr.TypeAvro {
+		return nil, fmt.Errorf("serde/avro: schema %v is %s, not Avro", id, ws.Type)
+	}
+	writer, err := parse(ctx, d.r.Client(), ws.Schema, ws.References)
+	if err != nil {
+		return nil, fmt.Errorf("writer schema %v: %w", id, err)
+	}
+	plan := writer
+	if d.text != "" {
+		reader, err := d.readerSchema(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if plan, err = resolve(reader, writer); err != nil {
+			return nil, fmt.Errorf("serde/avro: records written with schema %v cannot be read as %s: %w", id, recordName(reader), err)
+		}
+	}
+	dec := newDecoder[T](d.api, plan)
+	d.plans.Store(id, dec)
+	return dec, nil
+}
+
+// resolve returns the schema that reads data written with writer into reader's shape.
+func resolve(reader, writer hamba.Schema) (hamba.Schema, error) {
+	if reader.Fingerprint() == writer.Fingerprint() {
+		return reader, nil
+	}
+	return hamba.NewSchemaCompatibility().Resolve(reader, writer)
+}
+
+// readerSchema parses the reader's schema (with its references) once.
+func (d *Deserializer[T]) readerSchema(ctx context.Context) (hamba.Schema, error) {
+	if p := d.reader.Load(); p != nil {
+		return *p, nil
+	}
+	d.readerMu.Lock()
+	defer d.readerMu.Unlock()
+	if p := d.reader.Load(); p != nil {
+		return *p, nil
+	}
+	s, err := parse(ctx, d.r.Client(), d.text, d.refs)
+	if err != nil {
+		return nil, err
+	}
+	d.reader.Store(&s)
+	return s, nil
+}
