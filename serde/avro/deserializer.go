@@ -23,7 +23,7 @@ type Deserializer[T any] struct {
 	reader   atomic.Pointer[hamba.Schema]
 	readerMu sync.Mutex
 	plans    serde.Memo[serde.SchemaID, *decoder[T]] // per writer id: what to decode with
-	readers  sync.Pool                              // of *hamba.Reader
+	readers  sync.Pool                               // of *hamba.Reader
 }
 
 // GenericDeserializer decodes with the writer's schema into dynamic values: records as
