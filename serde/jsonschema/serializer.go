@@ -1,0 +1,118 @@
+package jsonschema
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/accord-registry/accord/serde"
+)
+
+// Serializer writes values of type T as JSON records in Confluent's wire format. It is safe
+// for concurrent use.
+type Serializer[T any] struct {
+	w        *serde.Writer
+	text     string
+	name     string
+	refs     []sr.SchemaReference
+	inHeader bool
+	validate bool
+
+	validators serde.Memo[int32, *jsonschema.Schema] // per target id
+}
+
+// GenericSerializer writes any value encoding/json can encode.
+type GenericSerializer = Serializer[any]
+
+// NewSerializer returns a serializer of T under the JSON Schema text.
+func NewSerializer[T any](c *serde.Client, schema string, opts ...serde.Option) (*Serializer[T], error) {
+	w, err := serde.NewWriter(c, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if !json.Valid([]byte(schema)) {
+		return nil, errors.New("serde/jsonschema: the schema is not JSON")
+	}
+	cfg := w.Config()
+	return &Serializer[T]{w: w, text: schema, name: title(schema), refs: cfg.References,
+		inHeader: cfg.IDFormat == serde.HeaderGUID, validate: cfg.Validate}, nil
+}
+
+// NewGenericSerializer returns a serializer of dynamic values under the JSON Schema text.
+func NewGenericSerializer(c *serde.Client, schema string, opts ...serde.Option) (*GenericSerializer, error) {
+	return NewSerializer[any](c, schema, opts...)
+}
+
+var errUseHeaders = errors.New("serde/jsonschema: the serializer puts the schema id in a record header (HeaderGUID): use SerializeWithHeaders")
+
+// Serialize returns v as a record value (or key) for topic: the schema id, then the JSON.
+func (s *Serializer[T]) Serialize(ctx context.Context, topic string, v T) ([]byte, error) {
+	return s.Append(ctx, nil, topic, v)
+}
+
+// Append appends the record for v to buf.
+func (s *Serializer[T]) Append(ctx context.Context, buf []byte, topic string, v T) ([]byte, error) {
+	if s.inHeader {
+		return buf, errUseHeaders
+	}
+	out, _, err := s.encode(ctx, buf, topic, v)
+	return out, err
+}
+
+// SerializeWithHeaders returns the record for v and the headers to send with it: headers
+// unchanged in the prefix formats, plus the schema id header in HeaderGUID.
+func (s *Serializer[T]) SerializeWithHeaders(ctx context.Context, topic string, v T, headers []serde.Header) ([]byte, []serde.Header, error) {
+	out, t, err := s.encode(ctx, nil, topic, v)
+	if err != nil {
+		return nil, headers, err
+	}
+	return out, s.w.AppendHeader(headers, t, nil), nil
+}
+
+func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, v T) ([]byte, *serde.Target, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return buf, nil, fmt.Errorf("serde/jsonschema: encode %T: %w", v, err)
+	}
+	t, ok := s.w.Cached(topic, s.name)
+	if !ok {
+		if t, err = s.w.Resolve(ctx, topic, s.name, sr.Schema{Schema: s.text, Type: sr.TypeJSON, References: s.refs}); err != nil {
+			return buf, nil, err
+		}
+	}
+	if s.validate {
+		validator, err := s.validator(ctx, t)
+		if err != nil {
+			return buf, nil, err
+		}
+		if err := validate(validator, body); err != nil {
+			return buf, nil, err
+		}
+	}
+	buf = slices.Grow(buf, 17+len(body))
+	buf = s.w.AppendPrefix(buf, t, nil)
+	return append(buf, body...), t, nil
+}
+
+// validator is the compiled schema values written for t are checked against: the
+// serializer's own, or the one chosen by id or as the latest version.
+func (s *Serializer[T]) validator(ctx context.Context, t *serde.Target) (*jsonschema.Schema, error) {
+	if v, ok := s.validators.Load(t.ID); ok {
+		return v, nil
+	}
+	text, refs := s.text, s.refs
+	if !t.Own {
+		text, refs = t.Schema.Schema, t.Schema.References
+	}
+	v, err := compile(ctx, s.w.Client(), text, refs)
+	if err != nil {
+		return nil, err
+	}
+	s.validators.Store(t.ID, v)
+	return v, nil
+}

@@ -1,0 +1,107 @@
+package jsonschema
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/accord-registry/accord/serde"
+)
+
+// base is the URL a schema is compiled at when it has no $id of its own; references with
+// relative names resolve against it. Nothing is ever fetched from it.
+const base = "https://schemas.accord.invalid/"
+
+// compile compiles text and the schemas it references into a validator.
+func compile(ctx context.Context, c *serde.Client, text string, refs []sr.SchemaReference) (*jsonschema.Schema, error) {
+	comp := jsonschema.NewCompiler()
+	comp.Draft = jsonschema.Draft7
+	comp.LoadURL = func(u string) (io.ReadCloser, error) {
+		return nil, fmt.Errorf("%s is not among the schema's references", u)
+	}
+	if len(refs) > 0 {
+		deps, err := c.References(ctx, refs)
+		if err != nil {
+			return nil, err
+		}
+		for _, dep := range deps {
+			if err := comp.AddResource(resolve(dep.Name), strings.NewReader(dep.Schema.Schema)); err != nil {
+				return nil, fmt.Errorf("serde/jsonschema: reference %q: %w", dep.Name, err)
+			}
+		}
+	}
+	main := base + "schema.json"
+	if err := comp.AddResource(main, strings.NewReader(text)); err != nil {
+		return nil, fmt.Errorf("serde/jsonschema: %w", err)
+	}
+	s, err := comp.Compile(main)
+	if err != nil {
+		return nil, fmt.Errorf("serde/jsonschema: %w", err)
+	}
+	return s, nil
+}
+
+// resolve is the URL a reference is known by: its name when that is an absolute URL, else
+// the name relative to base.
+func resolve(name string) string {
+	if u, err := url.Parse(name); err == nil && u.IsAbs() {
+		return name
+	}
+	return base + strings.TrimPrefix(name, "./")
+}
+
+// validate checks a JSON document against s.
+func validate(s *jsonschema.Schema, doc []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return fmt.Errorf("serde/jsonschema: not JSON: %w", err)
+	}
+	if err := s.Validate(v); err != nil {
+		var ve *jsonschema.ValidationError
+		if errors.As(err, &ve) {
+			return &ValidationError{Err: ve}
+		}
+		return err
+	}
+	return nil
+}
+
+// ValidationError is a value or record that does not match its schema.
+type ValidationError struct {
+	Err *jsonschema.ValidationError // the validator's tree of failures
+}
+
+func (e *ValidationError) Error() string {
+	leaf := e.Err
+	for len(leaf.Causes) > 0 {
+		leaf = leaf.Causes[0]
+	}
+	where := leaf.InstanceLocation
+	if where == "" {
+		where = "/"
+	}
+	return fmt.Sprintf("serde/jsonschema: the value does not match its schema at %s: %s", where, leaf.Message)
+}
+
+func (e *ValidationError) Unwrap() error { return e.Err }
+
+// title is the schema's "title", the record name of the record name strategies.
+func title(text string) string {
+	var top struct {
+		Title string `json:"title"`
+	}
+	if err := json.Unmarshal([]byte(text), &top); err != nil {
+		return ""
+	}
+	return top.Title
+}
