@@ -19,6 +19,9 @@ FUZZ_TARGETS := \
 	./store/kafkagroup:FuzzDecodeGroupJSON \
 	./serde:FuzzDecode \
 	./serde:FuzzIndexes \
+	./serde/avro:FuzzDeserialize \
+	./serde/protobuf:FuzzDeserialize \
+	./serde/jsonschema:FuzzDeserialize \
 	./api:FuzzRequestDecoding
 
 .PHONY: all build run test deps vet unit kafka-up kafka-down kafka-test fuzz bench clean
@@ -85,9 +88,14 @@ fuzz:
 	done
 
 ## bench: the load tool (10,000 schemas, 32 clients) and the Go benchmarks.
-bench: build
+bench: build bench-serde
 	./$(BIN) bench
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./api ./store/filelog
+
+## bench-serde: the serializers against the raw codecs and confluent-kafka-go, same run.
+.PHONY: bench-serde
+bench-serde:
+	$(GO) test -run '^$$' -bench '^Benchmark(Serialize|Deserialize)$$' -benchmem -count 5 ./serde/avro ./serde/protobuf ./serde/jsonschema
 
 ## bench-kafka: the Kafka store's benchmarks on the broker of kafka-up (started if none runs,
 ## left running): startup on 100,000 schemas with and without the snapshot, and registrations

@@ -91,6 +91,10 @@ func References(refs ...sr.SchemaReference) Option {
 	return func(c *Config) { c.References = append(c.References, refs...) }
 }
 
+// OwnSchema reports whether a serializer writes with its own schema (registered or looked
+// up), rather than with one chosen by id or as the latest version.
+func (c Config) OwnSchema() bool { return c.SchemaID == 0 && !c.UseLatest && c.LatestMetadata == nil }
+
 // NewConfig applies opts to the defaults and checks the result.
 func NewConfig(opts ...Option) (Config, error) {
 	c := Config{Subject: TopicName, AutoRegister: true}

@@ -1,0 +1,128 @@
+package protobuf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/twmb/franz-go/pkg/sr"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/accord-registry/accord/serde"
+)
+
+// Serializer writes messages of type T in Confluent's wire format. It is safe for concurrent
+// use.
+type Serializer[T proto.Message] struct {
+	w        *serde.Writer
+	inHeader bool
+	own      bool
+	files    *fileSchemas
+	fixed    *message                                // T's message, when T is a generated type
+	messages serde.Memo[protoreflect.FullName, *message] // others, for dynamic messages
+}
+
+// DynamicSerializer writes any message, generated or *dynamicpb.Message.
+type DynamicSerializer = Serializer[proto.Message]
+
+// NewSerializer returns a serializer of T, a generated message type such as *orderpb.Order.
+func NewSerializer[T proto.Message](c *serde.Client, opts ...serde.Option) (*Serializer[T], error) {
+	w, err := serde.NewWriter(c, opts...)
+	if err != nil {
+		return nil, err
+	}
+	cfg := w.Config()
+	s := &Serializer[T]{w: w, inHeader: cfg.IDFormat == serde.HeaderGUID, own: cfg.OwnSchema(),
+		files: &fileSchemas{client: c, autoRegister: cfg.AutoRegister, normalize: cfg.Normalize}}
+	var zero T
+	if m := any(zero); m != nil { // a concrete (pointer) type, not the proto.Message interface
+		s.fixed = describe(zero.ProtoReflect().Descriptor())
+	}
+	return s, nil
+}
+
+// NewDynamicSerializer returns a serializer of any message.
+func NewDynamicSerializer(c *serde.Client, opts ...serde.Option) (*DynamicSerializer, error) {
+	return NewSerializer[proto.Message](c, opts...)
+}
+
+var errUseHeaders = errors.New("serde/protobuf: the serializer puts the schema id in a record header (HeaderGUID): use SerializeWithHeaders")
+
+// Serialize returns m as a record value (or key) for topic: the schema id, the message
+// indexes, then the Protobuf body.
+func (s *Serializer[T]) Serialize(ctx context.Context, topic string, m T) ([]byte, error) {
+	return s.Append(ctx, nil, topic, m)
+}
+
+// Append appends the record for m to buf, growing it at most once.
+func (s *Serializer[T]) Append(ctx context.Context, buf []byte, topic string, m T) ([]byte, error) {
+	if s.inHeader {
+		return buf, errUseHeaders
+	}
+	out, _, _, err := s.encode(ctx, buf, topic, m)
+	return out, err
+}
+
+// SerializeWithHeaders returns the record for m and the headers to send with it: headers
+// unchanged in the prefix formats, plus the schema id header (with the indexes) in
+// HeaderGUID.
+func (s *Serializer[T]) SerializeWithHeaders(ctx context.Context, topic string, m T, headers []serde.Header) ([]byte, []serde.Header, error) {
+	out, t, msg, err := s.encode(ctx, nil, topic, m)
+	if err != nil {
+		return nil, headers, err
+	}
+	return out, s.w.AppendHeader(headers, t, msg.indexes), nil
+}
+
+func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, m T) ([]byte, *serde.Target, *message, error) {
+	msg := s.fixed
+	if msg == nil {
+		if any(m) == nil {
+			return buf, nil, nil, errors.New("serde/protobuf: nil message")
+		}
+		msg = s.describe(m.ProtoReflect().Descriptor())
+	}
+	t, ok := s.w.Cached(topic, msg.name)
+	if !ok {
+		var err error
+		if t, err = s.resolve(ctx, topic, msg); err != nil {
+			return buf, nil, nil, err
+		}
+	}
+	size := proto.MarshalOptions{}.Size(m)
+	buf = slices.Grow(buf, maxPrefix+size)
+	buf = s.w.AppendPrefix(buf, t, msg.indexes)
+	out, err := proto.MarshalOptions{UseCachedSize: true}.MarshalAppend(buf, m)
+	if err != nil {
+		return buf, nil, nil, fmt.Errorf("serde/protobuf: encode %s: %w", msg.name, err)
+	}
+	return out, t, msg, nil
+}
+
+// maxPrefix is room for the longest prefix with a few levels of indexes.
+const maxPrefix = 32
+
+// resolve decides the target of a topic, registering the message's file and its imports when
+// the serializer writes with its own schema.
+func (s *Serializer[T]) resolve(ctx context.Context, topic string, msg *message) (*serde.Target, error) {
+	var own sr.Schema
+	if s.own {
+		var err error
+		if own, err = s.files.schema(ctx, msg.file); err != nil {
+			return nil, err
+		}
+	}
+	return s.w.Resolve(ctx, topic, msg.name, own)
+}
+
+// describe returns what is known about a dynamic message's type.
+func (s *Serializer[T]) describe(md protoreflect.MessageDescriptor) *message {
+	if msg, ok := s.messages.Load(md.FullName()); ok && msg.file == md.ParentFile() {
+		return msg
+	}
+	msg := describe(md)
+	s.messages.Store(md.FullName(), msg)
+	return msg
+}
