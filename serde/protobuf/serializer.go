@@ -20,7 +20,7 @@ type Serializer[T proto.Message] struct {
 	inHeader bool
 	own      bool
 	files    *fileSchemas
-	fixed    *message                                // T's message, when T is a generated type
+	fixed    *message                                    // T's message, when T is a generated type
 	messages serde.Memo[protoreflect.FullName, *message] // others, for dynamic messages
 }
 
