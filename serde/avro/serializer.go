@@ -2,7 +2,6 @@ package avro
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -17,11 +16,12 @@ import (
 // Serializer writes values of type T as Avro records in Confluent's wire format. It is safe
 // for concurrent use.
 type Serializer[T any] struct {
-	w        *serde.Writer
-	api      hamba.API
-	text     string
-	refs     []sr.SchemaReference
-	inHeader bool
+	serde.Serializer[T] // Serialize, Append, SerializeWithHeaders
+
+	w    *serde.Writer
+	api  hamba.API
+	text string
+	refs []sr.SchemaReference
 
 	own     atomic.Pointer[ownSchema[T]]
 	ownMu   sync.Mutex
@@ -46,8 +46,8 @@ func NewSerializer[T any](c *serde.Client, schema string, opts ...serde.Option) 
 	if err != nil {
 		return nil, err
 	}
-	cfg := w.Config()
-	s := &Serializer[T]{w: w, api: newAPI(), text: schema, refs: cfg.References, inHeader: cfg.IDFormat == serde.HeaderGUID}
+	s := &Serializer[T]{w: w, api: newAPI(), text: schema, refs: w.Config().References}
+	s.Serializer = serde.NewSerializer(w, s.encode)
 	s.writers.New = func() any { return hamba.NewWriter(nil, 512, hamba.WithWriterConfig(s.api)) }
 	if len(s.refs) == 0 {
 		if _, err := s.ownSchema(context.Background()); err != nil {
@@ -62,54 +62,28 @@ func NewGenericSerializer(c *serde.Client, schema string, opts ...serde.Option) 
 	return NewSerializer[any](c, schema, opts...)
 }
 
-var errUseHeaders = errors.New("serde/avro: the serializer puts the schema id in a record header (HeaderGUID): use SerializeWithHeaders")
-
-// Serialize returns v as a record value (or key) for topic: the schema id, then the Avro body.
-func (s *Serializer[T]) Serialize(ctx context.Context, topic string, v T) ([]byte, error) {
-	return s.Append(ctx, nil, topic, v)
-}
-
-// Append appends the record for v to buf, growing it at most once.
-func (s *Serializer[T]) Append(ctx context.Context, buf []byte, topic string, v T) ([]byte, error) {
-	if s.inHeader {
-		return buf, errUseHeaders
-	}
-	out, _, err := s.encode(ctx, buf, topic, v)
-	return out, err
-}
-
-// SerializeWithHeaders returns the record for v and the headers to send with it: headers
-// unchanged in the prefix formats, plus the schema id header in HeaderGUID.
-func (s *Serializer[T]) SerializeWithHeaders(ctx context.Context, topic string, v T, headers []serde.Header) ([]byte, []serde.Header, error) {
-	out, t, err := s.encode(ctx, nil, topic, v)
-	if err != nil {
-		return nil, headers, err
-	}
-	return out, s.w.AppendHeader(headers, t, nil), nil
-}
-
 // encode appends the prefix and the body. After the first record of a topic it takes no
 // lock: the schema, the target and the encoder plan are all cached.
-func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, v T) ([]byte, *serde.Target, error) {
+func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, v T) ([]byte, *serde.Target, []int, error) {
 	own := s.own.Load()
 	if own == nil {
 		var err error
 		if own, err = s.ownSchema(ctx); err != nil {
-			return buf, nil, err
+			return buf, nil, nil, err
 		}
 	}
 	t, ok := s.w.Cached(topic, own.name)
 	if !ok {
 		var err error
 		if t, err = s.w.Resolve(ctx, topic, own.name, sr.Schema{Schema: s.text, Type: sr.TypeAvro, References: s.refs}); err != nil {
-			return buf, nil, err
+			return buf, nil, nil, err
 		}
 	}
 	enc := own.enc
 	if !t.Own {
 		var err error
 		if enc, err = s.targetEncoder(ctx, t); err != nil {
-			return buf, nil, err
+			return buf, nil, nil, err
 		}
 	}
 	wr := s.writers.Get().(*hamba.Writer)
@@ -119,14 +93,14 @@ func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, v 
 		err := fmt.Errorf("serde/avro: encode %T for subject %q: %w", v, t.Subject, wr.Error)
 		wr.Error = nil
 		s.writers.Put(wr)
-		return buf, nil, err
+		return buf, nil, nil, err
 	}
 	body := wr.Buffer()
 	buf = slices.Grow(buf, maxPrefix+len(body))
 	buf = s.w.AppendPrefix(buf, t, nil)
 	buf = append(buf, body...)
 	s.writers.Put(wr)
-	return buf, t, nil
+	return buf, t, nil, nil
 }
 
 // maxPrefix is the longest prefix: magic byte and GUID.

@@ -16,11 +16,12 @@ import (
 // Serializer writes values of type T as JSON records in Confluent's wire format. It is safe
 // for concurrent use.
 type Serializer[T any] struct {
+	serde.Serializer[T] // Serialize, Append, SerializeWithHeaders
+
 	w        *serde.Writer
 	text     string
 	name     string
 	refs     []sr.SchemaReference
-	inHeader bool
 	validate bool
 
 	validators serde.Memo[int32, *jsonschema.Schema] // per target id
@@ -39,8 +40,9 @@ func NewSerializer[T any](c *serde.Client, schema string, opts ...serde.Option) 
 		return nil, errors.New("serde/jsonschema: the schema is not JSON")
 	}
 	cfg := w.Config()
-	return &Serializer[T]{w: w, text: schema, name: title(schema), refs: cfg.References,
-		inHeader: cfg.IDFormat == serde.HeaderGUID, validate: cfg.Validate}, nil
+	s := &Serializer[T]{w: w, text: schema, name: title(schema), refs: cfg.References, validate: cfg.Validate}
+	s.Serializer = serde.NewSerializer(w, s.encode)
+	return s, nil
 }
 
 // NewGenericSerializer returns a serializer of dynamic values under the JSON Schema text.
@@ -48,55 +50,30 @@ func NewGenericSerializer(c *serde.Client, schema string, opts ...serde.Option) 
 	return NewSerializer[any](c, schema, opts...)
 }
 
-var errUseHeaders = errors.New("serde/jsonschema: the serializer puts the schema id in a record header (HeaderGUID): use SerializeWithHeaders")
-
-// Serialize returns v as a record value (or key) for topic: the schema id, then the JSON.
-func (s *Serializer[T]) Serialize(ctx context.Context, topic string, v T) ([]byte, error) {
-	return s.Append(ctx, nil, topic, v)
-}
-
-// Append appends the record for v to buf.
-func (s *Serializer[T]) Append(ctx context.Context, buf []byte, topic string, v T) ([]byte, error) {
-	if s.inHeader {
-		return buf, errUseHeaders
-	}
-	out, _, err := s.encode(ctx, buf, topic, v)
-	return out, err
-}
-
-// SerializeWithHeaders returns the record for v and the headers to send with it: headers
-// unchanged in the prefix formats, plus the schema id header in HeaderGUID.
-func (s *Serializer[T]) SerializeWithHeaders(ctx context.Context, topic string, v T, headers []serde.Header) ([]byte, []serde.Header, error) {
-	out, t, err := s.encode(ctx, nil, topic, v)
-	if err != nil {
-		return nil, headers, err
-	}
-	return out, s.w.AppendHeader(headers, t, nil), nil
-}
-
-func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, v T) ([]byte, *serde.Target, error) {
+// encode appends the prefix and the JSON text, validated first when asked.
+func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, v T) ([]byte, *serde.Target, []int, error) {
 	body, err := json.Marshal(v)
 	if err != nil {
-		return buf, nil, fmt.Errorf("serde/jsonschema: encode %T: %w", v, err)
+		return buf, nil, nil, fmt.Errorf("serde/jsonschema: encode %T: %w", v, err)
 	}
 	t, ok := s.w.Cached(topic, s.name)
 	if !ok {
 		if t, err = s.w.Resolve(ctx, topic, s.name, sr.Schema{Schema: s.text, Type: sr.TypeJSON, References: s.refs}); err != nil {
-			return buf, nil, err
+			return buf, nil, nil, err
 		}
 	}
 	if s.validate {
 		validator, err := s.validator(ctx, t)
 		if err != nil {
-			return buf, nil, err
+			return buf, nil, nil, err
 		}
 		if err := validate(validator, body); err != nil {
-			return buf, nil, err
+			return buf, nil, nil, err
 		}
 	}
 	buf = slices.Grow(buf, 17+len(body))
 	buf = s.w.AppendPrefix(buf, t, nil)
-	return append(buf, body...), t, nil
+	return append(buf, body...), t, nil, nil
 }
 
 // validator is the compiled schema values written for t are checked against: the

@@ -16,8 +16,9 @@ import (
 // Serializer writes messages of type T in Confluent's wire format. It is safe for concurrent
 // use.
 type Serializer[T proto.Message] struct {
+	serde.Serializer[T] // Serialize, Append, SerializeWithHeaders
+
 	w        *serde.Writer
-	inHeader bool
 	own      bool
 	files    *fileSchemas
 	fixed    *message                                    // T's message, when T is a generated type
@@ -34,8 +35,9 @@ func NewSerializer[T proto.Message](c *serde.Client, opts ...serde.Option) (*Ser
 		return nil, err
 	}
 	cfg := w.Config()
-	s := &Serializer[T]{w: w, inHeader: cfg.IDFormat == serde.HeaderGUID, own: cfg.OwnSchema(),
+	s := &Serializer[T]{w: w, own: cfg.OwnSchema(),
 		files: &fileSchemas{client: c, autoRegister: cfg.AutoRegister, normalize: cfg.Normalize}}
+	s.Serializer = serde.NewSerializer(w, s.encode)
 	var zero T
 	if m := any(zero); m != nil { // a concrete (pointer) type, not the proto.Message interface
 		s.fixed = describe(zero.ProtoReflect().Descriptor())
@@ -48,35 +50,8 @@ func NewDynamicSerializer(c *serde.Client, opts ...serde.Option) (*DynamicSerial
 	return NewSerializer[proto.Message](c, opts...)
 }
 
-var errUseHeaders = errors.New("serde/protobuf: the serializer puts the schema id in a record header (HeaderGUID): use SerializeWithHeaders")
-
-// Serialize returns m as a record value (or key) for topic: the schema id, the message
-// indexes, then the Protobuf body.
-func (s *Serializer[T]) Serialize(ctx context.Context, topic string, m T) ([]byte, error) {
-	return s.Append(ctx, nil, topic, m)
-}
-
-// Append appends the record for m to buf, growing it at most once.
-func (s *Serializer[T]) Append(ctx context.Context, buf []byte, topic string, m T) ([]byte, error) {
-	if s.inHeader {
-		return buf, errUseHeaders
-	}
-	out, _, _, err := s.encode(ctx, buf, topic, m)
-	return out, err
-}
-
-// SerializeWithHeaders returns the record for m and the headers to send with it: headers
-// unchanged in the prefix formats, plus the schema id header (with the indexes) in
-// HeaderGUID.
-func (s *Serializer[T]) SerializeWithHeaders(ctx context.Context, topic string, m T, headers []serde.Header) ([]byte, []serde.Header, error) {
-	out, t, msg, err := s.encode(ctx, nil, topic, m)
-	if err != nil {
-		return nil, headers, err
-	}
-	return out, s.w.AppendHeader(headers, t, msg.indexes), nil
-}
-
-func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, m T) ([]byte, *serde.Target, *message, error) {
+// encode appends the prefix, the message indexes and the message.
+func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, m T) ([]byte, *serde.Target, []int, error) {
 	msg := s.fixed
 	if msg == nil {
 		if any(m) == nil {
@@ -98,7 +73,7 @@ func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, m 
 	if err != nil {
 		return buf, nil, nil, fmt.Errorf("serde/protobuf: encode %s: %w", msg.name, err)
 	}
-	return out, t, msg, nil
+	return out, t, msg.indexes, nil
 }
 
 // maxPrefix is room for the longest prefix with a few levels of indexes.
