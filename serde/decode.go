@@ -22,10 +22,16 @@ package serde
 // Decode is stricter than Java in two ways: a header value with bytes after the id (or after
 // the indexes) is rejected rather than read in part, and padded varints are rejected.
 func Decode(payload []byte, headers []Header, isKey, protobuf bool) (id SchemaID, indexes []int, body []byte, err error) {
+	return decode(payload, headers, isKey, protobuf, true)
+}
+
+// decode is Decode; without keep it checks the Protobuf indexes but does not return them,
+// and so never allocates.
+func decode(payload []byte, headers []Header, isKey, protobuf, keep bool) (id SchemaID, indexes []int, body []byte, err error) {
 	// The id is written into the zero named result in place, hence the bare returns: see
 	// readPrefix.
 	if v := lastHeaderValue(headers, headerName(isKey)); len(v) > 0 {
-		if indexes, err = checkHeaderValue(v, isKey, protobuf); err != nil {
+		if indexes, err = checkHeaderValue(v, isKey, protobuf, keep); err != nil {
 			return SchemaID{}, nil, nil, err
 		}
 		id.readPrefix(v)
@@ -38,7 +44,7 @@ func Decode(payload []byte, headers []Header, isKey, protobuf bool) (id SchemaID
 	}
 	if protobuf {
 		var m int
-		if indexes, m, err = decodeIndexes(payload[n:], whereIndexes); err != nil {
+		if indexes, m, err = decodeIndexes(payload[n:], whereIndexes, keep); err != nil {
 			return SchemaID{}, nil, nil, err
 		}
 		n += m

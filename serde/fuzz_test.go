@@ -58,6 +58,7 @@ func FuzzDecode(f *testing.F) {
 			headers = append(headers, Header{Key: ValueHeader, Value: header})
 		}
 		checkDecode(t, payload, headers, isKey, protobuf)
+		checkDecodeWithoutIndexes(t, payload, headers, isKey, protobuf)
 		checkRoundTrip(t, idFrom(payload), pathFrom(header), payload, isKey, protobuf)
 	})
 }
@@ -274,4 +275,14 @@ func pathFrom(b []byte) []int {
 		path, b = append(path, int(v&math.MaxInt32)), b[n:]
 	}
 	return path
+}
+
+// checkDecodeWithoutIndexes checks that the path that skips the Protobuf indexes (what typed
+// deserializers use) accepts and rejects exactly what Decode does, with the same id and body.
+func checkDecodeWithoutIndexes(t *testing.T, payload []byte, headers []Header, isKey, protobuf bool) {
+	id, _, body, err := Decode(payload, headers, isKey, protobuf)
+	id2, indexes, body2, err2 := decode(payload, headers, isKey, protobuf, false)
+	if (err == nil) != (err2 == nil) || id != id2 || !bytes.Equal(body, body2) || indexes != nil {
+		t.Fatalf("without indexes: %v %x %v %v; with: %v %x %v", id2, body2, indexes, err2, id, body, err)
+	}
 }

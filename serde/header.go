@@ -54,7 +54,7 @@ func lastHeaderValue(headers []Header, name string) []byte {
 // checkHeaderValue checks that a header value holds a prefix (see checkPrefix; readPrefix
 // reads the id) and, for Protobuf, the message indexes, and nothing else; it returns the
 // indexes.
-func checkHeaderValue(v []byte, isKey, protobuf bool) ([]int, error) {
+func checkHeaderValue(v []byte, isKey, protobuf, keep bool) ([]int, error) {
 	where, indexesWhere := headerWhere(isKey)
 	n, err := checkPrefix(v, where)
 	if err != nil {
@@ -66,7 +66,7 @@ func checkHeaderValue(v []byte, isKey, protobuf bool) ([]int, error) {
 		}
 		return nil, nil
 	}
-	indexes, m, err := decodeIndexes(v[n:], indexesWhere)
+	indexes, m, err := decodeIndexes(v[n:], indexesWhere, keep)
 	if err != nil {
 		return nil, err
 	}

@@ -74,7 +74,7 @@ func varintLen(v int64) int {
 // re-encodes to the same bytes. A negative count or index, a count above 128, or bytes that end
 // early give a [*WireError].
 func DecodeIndexes(b []byte) ([]int, []byte, error) {
-	indexes, n, err := decodeIndexes(b, whereIndexes)
+	indexes, n, err := decodeIndexes(b, whereIndexes, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -82,14 +82,15 @@ func DecodeIndexes(b []byte) ([]int, []byte, error) {
 }
 
 // decodeIndexes reads a message-index array from b, returning the path and the number of bytes
-// read; where names b in errors.
-func decodeIndexes(b []byte, where string) ([]int, int, error) {
+// read; where names b in errors. Without keep it only checks the indexes and returns a nil
+// path, allocating nothing.
+func decodeIndexes(b []byte, where string, keep bool) ([]int, int, error) {
 	count, n, reason := readVarint(b)
 	switch {
 	case reason != "":
 		return nil, 0, errIndexes(where, "%s in the index count", reason)
 	case count == 0:
-		return []int{0}, n, nil
+		return zeroPath(keep), n, nil
 	case count < 0:
 		return nil, 0, errIndexes(where, "negative message index count %d", count)
 	case count > maxIndexes:
@@ -97,10 +98,13 @@ func decodeIndexes(b []byte, where string) ([]int, int, error) {
 	case int(count) > len(b)-n:
 		return nil, 0, errIndexes(where, "truncated: %d indexes announced, %d bytes left", count, len(b)-n)
 	case count == 1 && b[n] == 0:
-		return []int{0}, n + 1, nil
+		return zeroPath(keep), n + 1, nil
 	}
-	indexes := make([]int, count)
-	for i := range indexes {
+	var indexes []int
+	if keep {
+		indexes = make([]int, count)
+	}
+	for i := range int(count) {
 		v, m, reason := readVarint(b[n:])
 		if reason != "" {
 			return nil, 0, errIndexes(where, "%s in index %d", reason, i)
@@ -108,9 +112,20 @@ func decodeIndexes(b []byte, where string) ([]int, int, error) {
 		if v < 0 {
 			return nil, 0, errIndexes(where, "negative message index %d at position %d", v, i)
 		}
-		indexes[i], n = int(v), n+m
+		if keep {
+			indexes[i] = int(v)
+		}
+		n += m
 	}
 	return indexes, n, nil
+}
+
+// zeroPath is the path [0], or nil when the caller does not keep the path.
+func zeroPath(keep bool) []int {
+	if keep {
+		return []int{0}
+	}
+	return nil
 }
 
 // readVarint reads one zig-zag varint of at most 32 bits from the start of b, returning it and

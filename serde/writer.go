@@ -3,6 +3,7 @@ package serde
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/sr"
@@ -20,9 +21,16 @@ type Writer struct {
 	client  *Client
 	cfg     Config
 	targets Memo[targetKey, *Target]
+	last    atomic.Pointer[lastTarget] // the target of the previous record, checked first
 }
 
 type targetKey struct{ topic, record string }
+
+// lastTarget spares the common case, every record to one topic, the map lookup.
+type lastTarget struct {
+	key    targetKey
+	target *Target
+}
 
 // Target is the registered schema a serializer writes a topic's records with.
 type Target struct {
@@ -53,11 +61,21 @@ func (w *Writer) Client() *Client { return w.client }
 // Cached returns the target decided for topic and recordName, if it is still valid. It takes
 // no lock and does not allocate: it is the per-record path.
 func (w *Writer) Cached(topic, recordName string) (*Target, bool) {
-	t, ok := w.targets.Load(targetKey{topic, recordName})
-	if !ok || (!t.expires.IsZero() && !w.client.now().Before(t.expires)) {
+	key := targetKey{topic, recordName}
+	if last := w.last.Load(); last != nil && last.key == key {
+		return last.target, w.valid(last.target)
+	}
+	t, ok := w.targets.Load(key)
+	if !ok || !w.valid(t) {
 		return nil, false
 	}
+	w.last.Store(&lastTarget{key, t})
 	return t, true
+}
+
+// valid reports whether a target has not expired.
+func (w *Writer) valid(t *Target) bool {
+	return t.expires.IsZero() || w.client.now().Before(t.expires)
 }
 
 // Resolve decides the target for topic and recordName with the registry, as the
@@ -95,6 +113,7 @@ func (w *Writer) Resolve(ctx context.Context, topic, recordName string, s sr.Sch
 		t.expires = time.Time{}
 	}
 	w.targets.Store(targetKey{topic, recordName}, t)
+	w.last.Store(&lastTarget{targetKey{topic, recordName}, t})
 	return t, nil
 }
 
@@ -177,6 +196,13 @@ func (r *Reader) Client() *Client { return r.client }
 // the payload after any prefix. See [Decode].
 func (r *Reader) Find(payload []byte, headers []Header, protobuf bool) (id SchemaID, indexes []int, body []byte, err error) {
 	return Decode(payload, headers, r.cfg.Key, protobuf)
+}
+
+// FindBody is Find for deserializers that do not need the Protobuf message indexes (they
+// are checked, not returned): it never allocates.
+func (r *Reader) FindBody(payload []byte, headers []Header, protobuf bool) (id SchemaID, body []byte, err error) {
+	id, _, body, err = decode(payload, headers, r.cfg.Key, protobuf, false)
+	return id, body, err
 }
 
 // Schema returns the writer's schema for id.

@@ -43,7 +43,7 @@ func (d *Deserializer[T]) Deserialize(ctx context.Context, payload []byte, heade
 
 // DeserializeInto decodes a record into v, which it resets first.
 func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, headers []serde.Header, v T) (serde.SchemaID, error) {
-	id, _, body, err := d.r.Find(payload, headers, true)
+	id, body, err := d.r.FindBody(payload, headers, true)
 	if err != nil {
 		return id, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/twmb/franz-go/pkg/sr"
 	"google.golang.org/protobuf/proto"
@@ -66,10 +65,9 @@ func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, m 
 			return buf, nil, nil, err
 		}
 	}
-	size := proto.MarshalOptions{}.Size(m)
-	buf = slices.Grow(buf, maxPrefix+size)
+	// MarshalAppend sizes the message once and grows buf at most once.
 	buf = s.w.AppendPrefix(buf, t, msg.indexes)
-	out, err := proto.MarshalOptions{UseCachedSize: true}.MarshalAppend(buf, m)
+	out, err := proto.MarshalOptions{}.MarshalAppend(buf, m)
 	if err != nil {
 		return buf, nil, nil, fmt.Errorf("serde/protobuf: encode %s: %w", msg.name, err)
 	}
