@@ -92,10 +92,11 @@ bench: build bench-serde
 	./$(BIN) bench
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./api ./store/filelog
 
-## bench-serde: the serializers against the raw codecs and confluent-kafka-go, same run.
+## bench-serde: the serializers against the raw codecs and confluent-kafka-go, same run, one
+## package at a time (packages benchmarked side by side disturb each other on two cores).
 .PHONY: bench-serde
 bench-serde:
-	$(GO) test -run '^$$' -bench '^Benchmark(Serialize|Deserialize)$$' -benchmem -count 5 ./serde/avro ./serde/protobuf ./serde/jsonschema
+	$(GO) test -p 1 -run '^$$' -bench '^Benchmark(Serialize|Deserialize)$$' -benchmem -count 5 ./serde/avro ./serde/protobuf ./serde/jsonschema
 
 ## bench-kafka: the Kafka store's benchmarks on the broker of kafka-up (started if none runs,
 ## left running): startup on 100,000 schemas with and without the snapshot, and registrations
