@@ -46,7 +46,7 @@
 //     where the id goes ([IDFormat]).
 //   - [Writer] decides once per topic which registered schema a serializer writes with and
 //     frames each payload with its id; [Reader] finds a record's id and the writer's schema.
-//     After the first record of a topic, serializing is a lock-free map lookup, the prefix
+//     After the first record of a topic, serializing is a lock-free lookup, the prefix
 //     and the codec, and deserializing is the prefix and the codec.
 //
 // Package serde/sertest runs a real registry in the test process, so that code using these

@@ -180,7 +180,8 @@ type Reader struct {
 	cfg    Config
 }
 
-// NewReader returns a Reader for a deserializer configured by opts; only [Key] matters.
+// NewReader returns a Reader for a deserializer configured by opts: [Key] says which header
+// to read; [References] and [Validate] are for the format packages.
 func NewReader(c *Client, opts ...Option) (*Reader, error) {
 	cfg, err := NewConfig(opts...)
 	if err != nil {
@@ -191,6 +192,9 @@ func NewReader(c *Client, opts ...Option) (*Reader, error) {
 
 // Client returns the reader's registry client.
 func (r *Reader) Client() *Client { return r.client }
+
+// Config returns the reader's configuration.
+func (r *Reader) Config() Config { return r.cfg }
 
 // Find reads the schema id (and, when protobuf, the message indexes) of a record; body is
 // the payload after any prefix. See [Decode].

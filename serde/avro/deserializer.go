@@ -37,8 +37,7 @@ func NewDeserializer[T any](c *serde.Client, schema string, opts ...serde.Option
 	if err != nil {
 		return nil, err
 	}
-	cfg, _ := serde.NewConfig(opts...)
-	d := &Deserializer[T]{r: r, api: newAPI(), text: schema, refs: cfg.References}
+	d := &Deserializer[T]{r: r, api: newAPI(), text: schema, refs: r.Config().References}
 	d.readers.New = func() any { return hamba.NewReader(nil, 0, hamba.WithReaderConfig(d.api)) }
 	if schema != "" && len(d.refs) == 0 {
 		if _, err := d.readerSchema(context.Background()); err != nil {

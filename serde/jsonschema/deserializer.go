@@ -34,8 +34,7 @@ func NewDeserializer[T any](c *serde.Client, opts ...serde.Option) (*Deserialize
 	if err != nil {
 		return nil, err
 	}
-	cfg, _ := serde.NewConfig(opts...)
-	return &Deserializer[T]{r: r, validate: cfg.Validate}, nil
+	return &Deserializer[T]{r: r, validate: r.Config().Validate}, nil
 }
 
 // NewGenericDeserializer returns a deserializer of records into dynamic values.
