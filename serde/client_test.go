@@ -17,6 +17,7 @@ import (
 const (
 	userV1 = `{"type":"record","name":"User","namespace":"com.example","fields":[{"name":"id","type":"long"}]}`
 	userV2 = `{"type":"record","name":"User","namespace":"com.example","fields":[{"name":"id","type":"long"},{"name":"email","type":["null","string"],"default":null}]}`
+	userV3 = `{"type":"record","name":"User","namespace":"com.example","fields":[{"name":"id","type":"long"},{"name":"email","type":["null","string"],"default":null},{"name":"phone","type":["null","string"],"default":null}]}`
 )
 
 func avroSchema(text string) sr.Schema { return sr.Schema{Schema: text, Type: sr.TypeAvro} }
@@ -220,7 +221,15 @@ func TestWriterUseLatestAndSchemaID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v2, err := r.SR().CreateSchema(ctx, "users-value", avroSchema(userV2))
+	// v2 carries the metadata asked for below; v3, the latest, overrides it (a version
+	// without metadata would inherit v2's, as in Confluent).
+	v2, err := r.SR().CreateSchema(ctx, "users-value", sr.Schema{Schema: userV2,
+		SchemaMetadata: &sr.SchemaMetadata{Properties: map[string]string{"owner": "team-a"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v3, err := r.SR().CreateSchema(ctx, "users-value", sr.Schema{Schema: userV3,
+		SchemaMetadata: &sr.SchemaMetadata{Properties: map[string]string{"owner": "team-b"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +237,11 @@ func TestWriterUseLatestAndSchemaID(t *testing.T) {
 		name string
 		opt  serde.Option
 		want int
-	}{{"latest", serde.UseLatest(), v2.ID}, {"schema id", serde.UseSchemaID(int32(v1.ID)), v1.ID}} {
+	}{
+		{"latest", serde.UseLatest(), v3.ID},
+		{"schema id", serde.UseSchemaID(int32(v1.ID)), v1.ID},
+		{"latest with metadata", serde.UseLatestWithMetadata(map[string]string{"owner": "team-a"}), v2.ID},
+	} {
 		w, err := serde.NewWriter(r.Client(), tc.opt)
 		if err != nil {
 			t.Fatal(err)
