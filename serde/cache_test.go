@@ -190,9 +190,9 @@ func TestMemo(t *testing.T) {
 }
 
 func BenchmarkMemoLoad(b *testing.B) {
-	var m Memo[targetKey, *Target]
+	var m Memo[targetKey, *targetEntry]
 	for i := range 8 {
-		m.Store(targetKey{topic: string(rune('a' + i)), record: "r"}, &Target{})
+		m.Store(targetKey{topic: string(rune('a' + i)), record: "r"}, &targetEntry{})
 	}
 	b.ReportAllocs()
 	for b.Loop() {

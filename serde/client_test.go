@@ -310,3 +310,33 @@ func TestConfigRejectsContradictions(t *testing.T) {
 		t.Errorf("defaults: %+v, %v", c, err)
 	}
 }
+
+// BenchmarkWriterCached is the per-record lookup of a serializer writing to one topic and to
+// two topics in turn; neither may allocate.
+func BenchmarkWriterCached(b *testing.B) {
+	r := sertest.New(b)
+	w, err := serde.NewWriter(r.Client())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, topic := range []string{"a", "b"} {
+		if _, err := w.Resolve(context.Background(), topic, "", avroSchema(userV1)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		topics []string
+	}{{"one topic", []string{"a"}}, {"two topics", []string{"a", "b"}}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, ok := w.Cached(tc.topics[i%len(tc.topics)], ""); !ok {
+					b.Fatal("miss")
+				}
+				i++
+			}
+		})
+	}
+}

@@ -20,14 +20,15 @@ import (
 type Writer struct {
 	client  *Client
 	cfg     Config
-	targets Memo[targetKey, *Target]
-	last    atomic.Pointer[lastTarget] // the target of the previous record, checked first
+	targets Memo[targetKey, *targetEntry]
+	last    atomic.Pointer[targetEntry] // the target of the previous record, checked first
 }
 
 type targetKey struct{ topic, record string }
 
-// lastTarget spares the common case, every record to one topic, the map lookup.
-type lastTarget struct {
+// targetEntry is a target with its key, so that the previous record's entry can be kept
+// (sparing the common case, every record to one topic, the map lookup) without allocating.
+type targetEntry struct {
 	key    targetKey
 	target *Target
 }
@@ -65,12 +66,12 @@ func (w *Writer) Cached(topic, recordName string) (*Target, bool) {
 	if last := w.last.Load(); last != nil && last.key == key {
 		return last.target, w.valid(last.target)
 	}
-	t, ok := w.targets.Load(key)
-	if !ok || !w.valid(t) {
+	e, ok := w.targets.Load(key)
+	if !ok || !w.valid(e.target) {
 		return nil, false
 	}
-	w.last.Store(&lastTarget{key, t})
-	return t, true
+	w.last.Store(e)
+	return e.target, true
 }
 
 // valid reports whether a target has not expired.
@@ -112,8 +113,9 @@ func (w *Writer) Resolve(ctx context.Context, topic, recordName string, s sr.Sch
 	if w.client.latestTTL <= 0 {
 		t.expires = time.Time{}
 	}
-	w.targets.Store(targetKey{topic, recordName}, t)
-	w.last.Store(&lastTarget{targetKey{topic, recordName}, t})
+	e := &targetEntry{targetKey{topic, recordName}, t}
+	w.targets.Store(e.key, e)
+	w.last.Store(e)
 	return t, nil
 }
 
