@@ -142,7 +142,8 @@ func (c *Client) Register(ctx context.Context, subject string, s sr.Schema, norm
 }
 
 // Lookup finds the version of subject whose schema is s (POST /subjects/{subject}), without
-// registering anything; a schema that is not there is a *sr.ResponseError with code 40403.
+// registering anything; a subject or schema that is not there is a *sr.ResponseError
+// (error code 40401 or 40403).
 func (c *Client) Lookup(ctx context.Context, subject string, s sr.Schema, normalize bool) (Registered, error) {
 	return c.bySchema(ctx, subjectKey{normalize: normalize, subject: subject}, s)
 }
