@@ -9,6 +9,7 @@ require (
 	github.com/hamba/avro/v2 v2.31.0
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/modern-go/reflect2 v1.0.2
+	github.com/rogpeppe/go-internal v1.16.0
 	github.com/santhosh-tekuri/jsonschema/v5 v5.3.1
 	github.com/twmb/franz-go v1.22.2
 	github.com/twmb/franz-go/pkg/kadm v1.19.0

@@ -1,5 +1,6 @@
 // Command accord is the Accord schema registry: `accord serve` runs the Confluent-compatible
-// server, `accord bench` drives a running server with load.
+// server, `accord check` answers in CI whether a schema change is compatible, `accord bench`
+// drives a running server with load.
 package main
 
 import (
@@ -28,6 +29,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		err = serve(ctx, args[1:], stderr)
+	case "check":
+		return checkCommand(ctx, args[1:], stdout, stderr)
 	case "bench":
 		err = bench(ctx, args[1:], stdout, stderr)
 	case "version":
@@ -52,6 +55,7 @@ func usage(w io.Writer) {
 
 Commands:
   serve    run the schema registry (Confluent REST API) on the embedded store
+  check    check a schema change for compatibility, offline or against a registry (exit 0/1/2)
   bench    measure a running registry over HTTP
   version  print the version
 

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/accord-registry/accord/compat"
+)
+
+// offline checks the last file against the others with the registry's own parser and
+// checker (package compat): the verdict and messages are those `accord serve` would give.
+func (c *checkConfig) offline(files []string) (*checkReport, error) {
+	level, err := c.levelOr(compat.LevelBackward)
+	if err != nil {
+		return nil, err
+	}
+	newPath := files[len(files)-1]
+	typ, err := c.typeOf(newPath)
+	if err != nil {
+		return nil, err
+	}
+	deps, err := c.references.fromFiles(typ)
+	if err != nil {
+		return nil, err
+	}
+	previous := make([]compat.Previous, 0, len(files)-1)
+	for i, path := range files[:len(files)-1] {
+		s, err := parseFile(path, typ, deps, false)
+		if err != nil {
+			return nil, err
+		}
+		previous = append(previous, compat.Previous{Schema: s, Version: i + 1})
+	}
+	next, err := parseFile(newPath, typ, deps, true)
+	if err != nil {
+		return nil, err
+	}
+	result := compat.Check(next, previous, compat.CheckOptions{Level: level})
+	against := strings.Join(files[:len(files)-1], ", ")
+	return newReport(newPath, against, level.String(), result), nil
+}
+
+// parseFile reads and parses one schema file; isNew validates it as a new registration does.
+func parseFile(path string, typ compat.SchemaType, deps []compat.Dependency, isNew bool) (*compat.Schema, error) {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := compat.Parse(typ, string(text), deps, compat.ParseOptions{New: isNew})
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a valid %s schema: %w", path, typ, err)
+	}
+	return s, nil
+}
+
+// references is the repeatable --reference flag: name=FILE or name=subject:version.
+type references []reference
+
+type reference struct{ name, target string }
+
+func (r *references) String() string {
+	parts := make([]string, len(*r))
+	for i, ref := range *r {
+		parts[i] = ref.name + "=" + ref.target
+	}
+	return strings.Join(parts, ",")
+}
+
+func (r *references) Set(v string) error {
+	name, target, ok := strings.Cut(v, "=")
+	if !ok || name == "" || target == "" {
+		return errors.New("want name=FILE or name=subject:version")
+	}
+	*r = append(*r, reference{name, target})
+	return nil
+}
+
+// fromFiles reads references given as files, in the order given: a reference's own
+// references must come before it.
+func (r references) fromFiles(typ compat.SchemaType) ([]compat.Dependency, error) {
+	deps := make([]compat.Dependency, 0, len(r))
+	for _, ref := range r {
+		text, err := os.ReadFile(ref.target)
+		if err != nil {
+			return nil, fmt.Errorf("--reference %s: %w", ref.name, err)
+		}
+		deps = append(deps, compat.Dependency{Name: ref.name, Type: typ, Schema: string(text)})
+	}
+	return deps, nil
+}

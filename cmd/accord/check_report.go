@@ -1,0 +1,234 @@
+package main
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/accord-registry/accord/compat"
+)
+
+// checkReport is the outcome of `accord check` in every output format.
+type checkReport struct {
+	File       string   `json:"file"`
+	Against    string   `json:"against"`
+	Level      string   `json:"level"`
+	Compatible bool     `json:"compatible"`
+	Changes    []change `json:"changes"`
+	Messages   []string `json:"messages"` // the registry's messages, as Confluent words them
+}
+
+// change is one incompatible difference, read out of a registry message.
+type change struct {
+	Kind        string `json:"kind"`           // Confluent's errorType or difference type
+	Path        string `json:"path,omitempty"` // where in the schema
+	Description string `json:"description"`
+	Advice      string `json:"advice,omitempty"`
+	Line        int    `json:"line,omitempty"` // best guess at the line of the new file
+}
+
+func newReport(file, against, level string, r compat.Result) *checkReport {
+	rep := &checkReport{File: file, Against: against, Level: level, Compatible: r.Compatible,
+		Messages: r.Messages, Changes: []change{}}
+	text, _ := os.ReadFile(file)
+	for _, m := range r.Messages {
+		if c, ok := parseChange(m); ok {
+			c.Line = lineOf(string(text), c)
+			rep.Changes = append(rep.Changes, c)
+		}
+	}
+	return rep
+}
+
+var (
+	kindPattern = regexp.MustCompile(`(?:errorType:["']|type=)([A-Z][A-Z_]+)`)
+	pathPattern = regexp.MustCompile(`(?:path '|jsonPath='|fullPath=')([^']*)'`)
+	namePattern = regexp.MustCompile(`(?:field|symbol|name) '([^']+)'`)
+)
+
+// parseChange reads the kind, path and description out of one message. The closing
+// "{validateFields: ..., compatibility: ...}" message is not a change.
+func parseChange(msg string) (change, bool) {
+	kind := kindPattern.FindStringSubmatch(msg)
+	if kind == nil {
+		return change{}, false
+	}
+	c := change{Kind: kind[1], Description: msg, Advice: advice[kind[1]]}
+	if c.Kind == "READER_FIELD_MISSING_DEFAULT_VALUE" && strings.Contains(msg, "missing in the new schema") {
+		c.Advice = "keep the field, or give it a default in every version that still reads it (old readers fill it from their default)"
+	}
+	if p := pathPattern.FindStringSubmatch(msg); p != nil {
+		c.Path = p[1]
+	}
+	c.Description = description(msg)
+	return c, true
+}
+
+// description is the human part of a message, "{errorType:'…', description:'…',
+// additionalInfo:'…'}" (Avro) or "{errorType:"…", description:"…'}" (JSON Schema and
+// Protobuf, quoted as Confluent quotes them), with the additional information in parentheses.
+func description(msg string) string {
+	_, rest, ok := strings.Cut(msg, "description:")
+	if !ok || rest == "" {
+		return msg
+	}
+	rest = strings.TrimSuffix(strings.TrimSuffix(rest[1:], "}"), "'")
+	rest = strings.TrimSuffix(rest, `"`)
+	desc, info, _ := strings.Cut(rest, "', additionalInfo:'")
+	if info != "" {
+		desc += " (" + info + ")"
+	}
+	return desc
+}
+
+// lineOf guesses the line of the new file a change is about: the first line naming the
+// field or type the description names, else 1.
+func lineOf(text string, c change) int {
+	if m := namePattern.FindStringSubmatch(c.Description); m != nil {
+		for i, line := range strings.Split(text, "\n") {
+			if strings.Contains(line, `"`+m[1]+`"`) || strings.Contains(line, " "+m[1]+" ") {
+				return i + 1
+			}
+		}
+	}
+	return 1
+}
+
+// advice says what to do about the common kinds of incompatible change.
+var advice = map[string]string{
+	"READER_FIELD_MISSING_DEFAULT_VALUE":              `give the new field a default, or make it optional: "type": ["null", ...], "default": null`,
+	"TYPE_MISMATCH":                                   "keep the field's type (or a promotion Avro allows: int→long→float→double, string↔bytes); for a new type add a new field",
+	"NAME_MISMATCH":                                   `keep the type's full name, or list the old name in "aliases"`,
+	"MISSING_ENUM_SYMBOLS":                            `keep the removed symbols, or give the enum a "default" symbol`,
+	"MISSING_UNION_BRANCH":                            "keep the removed branch of the union",
+	"FIXED_SIZE_MISMATCH":                             "keep the fixed type's size; use a new field for another size",
+	"TYPE_CHANGED":                                    "keep the property's type; add a new property for the new type",
+	"TYPE_NARROWED":                                   "accept at least the values the old schema accepted",
+	"OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL":   "old records may hold the property with any value: close the old schema's content model (additionalProperties: false) before adding properties",
+	"REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL": "make the new property optional, or give it a default",
+	"PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL":          "a closed object (additionalProperties: false) cannot gain properties under this level",
+	"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL":      "keep the property, or open the content model",
+	"FIELD_KIND_CHANGED":                              "keep the field's kind; add a field with a new number instead",
+	"FIELD_SCALAR_KIND_CHANGED":                       "keep the field's scalar type (or a wire-compatible one); add a field with a new number instead",
+	"FIELD_NAMED_TYPE_CHANGED":                        "keep the field's message or enum type; add a field with a new number instead",
+	"MESSAGE_REMOVED":                                 "keep the message (deprecate it instead of removing it)",
+	"ONEOF_FIELD_REMOVED":                             "keep the field in the oneof",
+	"MULTIPLE_FIELDS_MOVED_TO_ONEOF":                  "move at most one existing field into a new oneof",
+	"REQUIRED_FIELD_ADDED":                            "add the field as optional",
+	"REQUIRED_FIELD_REMOVED":                          "keep the required field",
+}
+
+// reportWriters are the output formats.
+var reportWriters = map[string]func(io.Writer, *checkReport) error{
+	"text":   writeText,
+	"json":   writeJSON,
+	"junit":  writeJUnit,
+	"github": writeGitHub,
+}
+
+func writeReport(w io.Writer, format string, r *checkReport) error {
+	return reportWriters[format](w, r)
+}
+
+func writeText(w io.Writer, r *checkReport) error {
+	verdict := "compatible"
+	if !r.Compatible {
+		verdict = "INCOMPATIBLE"
+	}
+	fmt.Fprintf(w, "%s: %s with %s (%s)\n", r.File, verdict, r.Against, r.Level)
+	for _, c := range r.Changes {
+		where := ""
+		if c.Path != "" {
+			where = " at " + c.Path
+		}
+		fmt.Fprintf(w, "  %s:%d: %s%s: %s\n", r.File, c.Line, c.Kind, where, c.Description)
+		if c.Advice != "" {
+			fmt.Fprintf(w, "    fix: %s\n", c.Advice)
+		}
+	}
+	if !r.Compatible && len(r.Changes) == 0 {
+		for _, m := range r.Messages {
+			fmt.Fprintf(w, "  %s\n", m)
+		}
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, r *checkReport) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// writeGitHub prints GitHub Actions workflow commands: an error annotation per change, on
+// the pull request's diff.
+func writeGitHub(w io.Writer, r *checkReport) error {
+	if r.Compatible {
+		fmt.Fprintf(w, "::notice file=%s::compatible with %s (%s)\n", r.File, r.Against, r.Level)
+		return nil
+	}
+	changes := r.Changes
+	if len(changes) == 0 {
+		changes = []change{{Kind: "INCOMPATIBLE", Description: strings.Join(r.Messages, "; "), Line: 1}}
+	}
+	for _, c := range changes {
+		msg := c.Kind + ": " + c.Description
+		if c.Advice != "" {
+			msg += ". Fix: " + c.Advice
+		}
+		fmt.Fprintf(w, "::error file=%s,line=%d,title=incompatible with %s (%s)::%s\n", r.File, c.Line, r.Against, r.Level, githubEscape(msg))
+	}
+	return nil
+}
+
+// githubEscape escapes a workflow command's message.
+func githubEscape(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+type junitSuite struct {
+	XMLName  xml.Name    `xml:"testsuite"`
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	ClassName string        `xml:"classname,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Body    string `xml:",chardata"`
+}
+
+// writeJUnit writes a JUnit XML test suite with one test case for the file, failed when
+// incompatible, which CI systems show as a test result.
+func writeJUnit(w io.Writer, r *checkReport) error {
+	tc := junitCase{Name: r.File, ClassName: "accord.check." + r.Level}
+	suite := junitSuite{Name: "accord check", Tests: 1}
+	if !r.Compatible {
+		suite.Failures = 1
+		var body strings.Builder
+		writeText(&body, r)
+		tc.Failure = &junitFailure{Message: "incompatible with " + r.Against, Body: body.String()}
+	}
+	suite.Cases = []junitCase{tc}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(suite); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}

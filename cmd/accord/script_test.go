@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/accord-registry/accord/serde/sertest"
+)
+
+// The command line is tested by running the accord binary (this test binary, re-executed as
+// accord by testscript) on the scripts in testdata/script: exit codes, output formats
+// (compared with the golden files in each script), and checks against a real registry
+// running in the test process, whose URL scripts find in $REGISTRY.
+//
+// go test ./cmd/accord -run Script -update rewrites the golden files from the output.
+
+var updateScripts = flag.Bool("update", false, "rewrite the golden files of testdata/script from the output")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"accord": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
+	})
+}
+
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: *updateScripts,
+		Setup: func(env *testscript.Env) error {
+			r, err := sertest.Start()
+			if err != nil {
+				return err
+			}
+			env.Defer(func() { r.Close() })
+			env.Setenv("REGISTRY", r.URL())
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"register": register},
+	})
+}
+
+// register SUBJECT FILE [TYPE] registers a file's schema in the script's registry.
+func register(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: register SUBJECT FILE [AVRO|JSON|PROTOBUF]")
+	}
+	cl, err := sr.NewClient(sr.URLs(ts.Getenv("REGISTRY")))
+	ts.Check(err)
+	s := sr.Schema{Schema: ts.ReadFile(args[1])}
+	if len(args) > 2 {
+		ts.Check(s.Type.UnmarshalText([]byte(strings.ToUpper(args[2]))))
+	}
+	_, err = cl.CreateSchema(context.Background(), args[0], s)
+	if (err != nil) != neg {
+		ts.Fatalf("register %s %s: %v", args[0], args[1], err)
+	}
+}
