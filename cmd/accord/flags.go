@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"os"
@@ -30,4 +31,17 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 // envName maps a flag name to its environment variable.
 func envName(flagName string) string {
 	return "ACCORD_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// caPool reads the PEM certificates of the CA file given to --flag.
+func caPool(flag, path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %w", flag, err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("--%s %s holds no PEM certificate", flag, path)
+	}
+	return pool, nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -100,14 +99,11 @@ func (k *kafkaConfig) clientOpts() ([]kgo.Opt, error) {
 func (k *kafkaConfig) tlsConfig() (*tls.Config, error) {
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: k.tlsServerName, InsecureSkipVerify: k.tlsSkipVerify} //nolint:gosec // opt-in flag
 	if k.tlsCAFile != "" {
-		pem, err := os.ReadFile(k.tlsCAFile)
+		pool, err := caPool("kafka-tls-ca-file", k.tlsCAFile)
 		if err != nil {
-			return nil, fmt.Errorf("--kafka-tls-ca-file: %w", err)
+			return nil, err
 		}
-		cfg.RootCAs = x509.NewCertPool()
-		if !cfg.RootCAs.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("--kafka-tls-ca-file %s holds no PEM certificate", k.tlsCAFile)
-		}
+		cfg.RootCAs = pool
 	}
 	if (k.tlsCertFile == "") != (k.tlsKeyFile == "") {
 		return nil, errors.New("--kafka-tls-cert-file and --kafka-tls-key-file go together")
