@@ -29,6 +29,7 @@ func FuzzDeserialize(f *testing.F) {
 	f.Add(valid[5:])
 	f.Add([]byte(`{"id":1e400,"item":"x"}`))
 	f.Add([]byte(`[[[[[[[[[[[[]]]]]]]]]]]]`))
+	f.Add([]byte(`{"id":1e99999999,"item":"x"}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		_, _, _ = de.Deserialize(ctx, append(append([]byte{}, valid[:5]...), body...), nil)
 	})

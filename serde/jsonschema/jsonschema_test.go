@@ -100,6 +100,35 @@ func TestValidation(t *testing.T) {
 	}
 }
 
+// TestNumbersBeyondRange covers numbers math/big cannot hold (an exponent past its limit):
+// the validator compares numbers as big.Rat and panicked on them, in a value (found by
+// FuzzDeserialize) and in a schema's enum.
+func TestNumbersBeyondRange(t *testing.T) {
+	r := sertest.New(t)
+	de := newDeserializer[any](t, r.Client(), serde.Validate())
+	payload, err := newSerializer[order](t, r.Client(), orderSchema).Serialize(ctx, "orders", order{ID: 1, Item: "pen"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostile := append(payload[:5:5], `{"id":1e99999999,"item":"x"}`...)
+	if _, _, err := de.Deserialize(ctx, hostile, nil); err == nil || !strings.Contains(err.Error(), "out of range") {
+		t.Errorf("a value with 1e99999999: %v, want an out of range error", err)
+	}
+	enum := `{"type":"object","properties":{"n":{"enum":[1e99999999,2]}}}`
+	lax := newSerializer[map[string]any](t, r.Client(), enum)
+	payload, err = lax.Serialize(ctx, "enums", map[string]any{"n": 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := de.Deserialize(ctx, payload, nil); err == nil || !strings.Contains(err.Error(), "out of range") {
+		t.Errorf("a schema with 1e99999999 in an enum: %v, want an out of range error", err)
+	}
+	strict := newSerializer[map[string]any](t, r.Client(), enum, serde.Validate())
+	if _, err := strict.Serialize(ctx, "enums", map[string]any{"n": 2}); err == nil || !strings.Contains(err.Error(), "out of range") {
+		t.Errorf("a validating serializer on that schema: %v, want an out of range error", err)
+	}
+}
+
 func TestValidatorCompiledOncePerID(t *testing.T) {
 	r := sertest.New(t)
 	payload, err := newSerializer[order](t, r.Client(), orderSchema).Serialize(ctx, "orders", order{ID: 1, Item: "pen"})

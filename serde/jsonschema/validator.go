@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net/url"
 	"strings"
 
@@ -33,10 +34,16 @@ func compile(ctx context.Context, c *serde.Client, text string, refs []sr.Schema
 			return nil, err
 		}
 		for _, dep := range deps {
+			if err := numbersRepresentable([]byte(dep.Schema.Schema)); err != nil {
+				return nil, fmt.Errorf("serde/jsonschema: reference %q: %w", dep.Name, err)
+			}
 			if err := comp.AddResource(resolve(dep.Name), strings.NewReader(dep.Schema.Schema)); err != nil {
 				return nil, fmt.Errorf("serde/jsonschema: reference %q: %w", dep.Name, err)
 			}
 		}
+	}
+	if err := numbersRepresentable([]byte(text)); err != nil {
+		return nil, fmt.Errorf("serde/jsonschema: %w", err)
 	}
 	main := base + "schema.json"
 	if err := comp.AddResource(main, strings.NewReader(text)); err != nil {
@@ -59,13 +66,21 @@ func resolve(name string) string {
 }
 
 // validate checks a JSON document against s.
-func validate(s *jsonschema.Schema, doc []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+func validate(s *jsonschema.Schema, doc []byte) (err error) {
+	v, err := decodeNumbers(doc)
+	if err != nil {
 		return fmt.Errorf("serde/jsonschema: not JSON: %w", err)
 	}
+	if err := representable(v); err != nil {
+		return fmt.Errorf("serde/jsonschema: %w", err)
+	}
+	defer func() {
+		// The validator is a dependency fed with untrusted bytes: a panic in it is
+		// reported as this record's failure instead of taking the consumer down.
+		if p := recover(); p != nil {
+			err = fmt.Errorf("serde/jsonschema: the validator failed on this value: %v", p)
+		}
+	}()
 	if err := s.Validate(v); err != nil {
 		var ve *jsonschema.ValidationError
 		if errors.As(err, &ve) {
@@ -104,4 +119,54 @@ func title(text string) string {
 		return ""
 	}
 	return top.Title
+}
+
+// decodeNumbers decodes one JSON document keeping numbers as json.Number, the form the
+// validator expects.
+func decodeNumbers(doc []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// numbersRepresentable reports a schema document holding a number the validator cannot
+// hold exactly; a document that is not JSON is left to the compiler to report.
+func numbersRepresentable(doc []byte) error {
+	v, err := decodeNumbers(doc)
+	if err != nil {
+		return nil
+	}
+	return representable(v)
+}
+
+// representable rejects numbers that math/big cannot hold as a rational (an exponent
+// beyond its limit, such as 1e99999999): the validator compares numbers as big.Rat and
+// would dereference the nil that a failed conversion leaves.
+func representable(v any) error {
+	switch v := v.(type) {
+	case json.Number:
+		if !strings.ContainsAny(string(v), "eE") {
+			return nil // plain decimals always convert
+		}
+		if _, ok := new(big.Rat).SetString(string(v)); !ok {
+			return fmt.Errorf("number %.40s is out of range", string(v))
+		}
+	case []any:
+		for _, e := range v {
+			if err := representable(e); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		for _, e := range v {
+			if err := representable(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
