@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/accord-registry/accord/compat"
@@ -22,7 +21,6 @@ const (
 
 // checkConfig is everything `accord check` is given.
 type checkConfig struct {
-	registry   string
 	subject    string
 	version    string
 	level      string
@@ -34,14 +32,13 @@ type checkConfig struct {
 
 func checkFlags(fs *flag.FlagSet) *checkConfig {
 	c := &checkConfig{}
-	fs.StringVar(&c.registry, "registry", os.Getenv("ACCORD_REGISTRY_URL"), "registry to check against (env ACCORD_REGISTRY_URL); without it, files are checked against each other")
 	fs.StringVar(&c.subject, "subject", "", "with --registry: the subject the file would be registered under")
 	fs.StringVar(&c.version, "version", "", "with --registry: check against this version only (a number or latest); default: the versions the subject's level says")
 	fs.StringVar(&c.level, "level", "", "compatibility level (BACKWARD, FULL_TRANSITIVE, ...); default BACKWARD offline, the subject's effective level with --registry")
 	fs.StringVar(&c.schemaType, "type", "", "schema type: avro, json or protobuf; default from the extension (.avsc, .json, .proto)")
 	fs.StringVar(&c.format, "format", "text", "output: text, json, junit or github")
 	fs.Var(&c.references, "reference", "a schema the checked ones reference: name=FILE, or name=subject:version with --registry (repeatable)")
-	c.client.register(fs)
+	c.client.register(fs, "registry to check against (env ACCORD_REGISTRY_URL); without it, files are checked against each other")
 	return c
 }
 
@@ -98,7 +95,7 @@ func (c *checkConfig) run(ctx context.Context, files []string) (*checkReport, er
 	if _, ok := reportWriters[c.format]; !ok {
 		return nil, fmt.Errorf("unknown --format %q: use text, json, junit or github", c.format)
 	}
-	if c.registry != "" {
+	if c.client.url != "" {
 		if len(files) != 1 || c.subject == "" {
 			return nil, errors.New("with --registry, give --subject and exactly one file")
 		}

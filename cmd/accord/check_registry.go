@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -14,33 +12,6 @@ import (
 
 	"github.com/accord-registry/accord/compat"
 )
-
-// registryFlags are how the commands that talk to a registry reach it.
-type registryFlags struct {
-	user, password, tlsCA string
-}
-
-func (f *registryFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.user, "user", "", "basic auth user (env ACCORD_USER)")
-	fs.StringVar(&f.password, "password", "", "basic auth password (env ACCORD_PASSWORD)")
-	fs.StringVar(&f.tlsCA, "tls-ca", "", "PEM file of the CA that signed the registry's certificate (default: the system's)")
-}
-
-// client returns a registry client for url with the flags' credentials and TLS settings.
-func (f *registryFlags) client(url string) (*sr.Client, error) {
-	opts := []sr.ClientOpt{sr.URLs(url), sr.UserAgent("accord-cli")}
-	if f.user != "" || f.password != "" {
-		opts = append(opts, sr.BasicAuth(f.user, f.password))
-	}
-	if f.tlsCA != "" {
-		pool, err := caPool("tls-ca", f.tlsCA)
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, sr.DialTLSConfig(&tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}))
-	}
-	return sr.NewClient(opts...)
-}
 
 var srTypes = map[compat.SchemaType]sr.SchemaType{compat.TypeAvro: sr.TypeAvro, compat.TypeJSON: sr.TypeJSON, compat.TypeProtobuf: sr.TypeProtobuf}
 
@@ -68,7 +39,7 @@ func (c *checkConfig) againstRegistry(ctx context.Context, path string) (*checkR
 	if err != nil {
 		return nil, err
 	}
-	cl, err := c.client.client(c.registry)
+	cl, err := c.client.client()
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sort"
 	"syscall"
 )
 
@@ -39,6 +40,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return 0
 	default:
+		if cmd, ok := clientCommands()[args[0]]; ok {
+			return runClient(ctx, args[0], cmd, args[1:], stdout, stderr)
+		}
 		fmt.Fprintf(stderr, "accord: unknown command %q\n", args[0])
 		usage(stderr)
 		return 2
@@ -59,6 +63,19 @@ Commands:
   bench    measure a running registry over HTTP
   version  print the version
 
+Commands for a running registry (--registry URL or ACCORD_REGISTRY_URL; --json prints the
+registry's JSON answer):
+`)
+	cmds := clientCommands()
+	names := make([]string, 0, len(cmds))
+	for name := range cmds {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", name, cmds[name].about)
+	}
+	fmt.Fprint(w, `
 Run 'accord <command> -h' for the flags of a command. Every flag can also be set in the
 environment as ACCORD_<FLAG>, e.g. --data-dir as ACCORD_DATA_DIR.
 `)

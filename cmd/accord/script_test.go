@@ -16,7 +16,8 @@ import (
 // The command line is tested by running the accord binary (this test binary, re-executed as
 // accord by testscript) on the scripts in testdata/script: exit codes, output formats
 // (compared with the golden files in each script), and checks against a real registry
-// running in the test process, whose URL scripts find in $REGISTRY.
+// running in the test process, whose URL scripts find in $REGISTRY (and a second, empty one
+// in $REGISTRY2).
 //
 // go test ./cmd/accord -run Script -update rewrites the golden files from the output.
 
@@ -33,12 +34,16 @@ func TestScript(t *testing.T) {
 		Dir:           "testdata/script",
 		UpdateScripts: *updateScripts,
 		Setup: func(env *testscript.Env) error {
-			r, err := sertest.Start()
-			if err != nil {
-				return err
+			// $REGISTRY for every script, and $REGISTRY2 for those that move schemas
+			// between two registries.
+			for _, name := range []string{"REGISTRY", "REGISTRY2"} {
+				r, err := sertest.Start()
+				if err != nil {
+					return err
+				}
+				env.Defer(func() { r.Close() })
+				env.Setenv(name, r.URL())
 			}
-			env.Defer(func() { r.Close() })
-			env.Setenv("REGISTRY", r.URL())
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"register": register},
