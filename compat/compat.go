@@ -123,8 +123,8 @@ func (l *Level) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// transitive reports whether l checks every previous version.
-func (l Level) transitive() bool {
+// Transitive reports whether l checks every previous version, not only the latest.
+func (l Level) Transitive() bool {
 	return l == LevelBackwardTransitive || l == LevelForwardTransitive || l == LevelFullTransitive
 }
 
@@ -294,7 +294,7 @@ func checkLevel(next *Schema, previous []Previous, opts CheckOptions) []string {
 	if !level.valid() || level == LevelNone || len(previous) == 0 {
 		return nil
 	}
-	if !level.transitive() {
+	if !level.Transitive() {
 		return checkOne(next, previous[len(previous)-1], opts)
 	}
 	for i := len(previous) - 1; i >= 0; i-- {

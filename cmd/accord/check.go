@@ -26,6 +26,8 @@ type checkConfig struct {
 	level      string
 	schemaType string
 	format     string
+	gitBase    string
+	manifest   string
 	references references
 	client     registryFlags
 }
@@ -37,25 +39,53 @@ func checkFlags(fs *flag.FlagSet) *checkConfig {
 	fs.StringVar(&c.level, "level", "", "compatibility level (BACKWARD, FULL_TRANSITIVE, ...); default BACKWARD offline, the subject's effective level with --registry")
 	fs.StringVar(&c.schemaType, "type", "", "schema type: avro, json or protobuf; default from the extension (.avsc, .json, .proto)")
 	fs.StringVar(&c.format, "format", "text", "output: text, json, junit or github")
+	fs.StringVar(&c.gitBase, "git-base", "", "compare each file with its version at this git revision (a branch, tag or commit); transitive levels also with every earlier version in its history")
+	fs.StringVar(&c.manifest, "manifest", "accord.yaml", "the manifest mapping files to subjects, types, levels and references, read when no file is given")
 	fs.Var(&c.references, "reference", "a schema the checked ones reference: name=FILE, or name=subject:version with --registry (repeatable)")
 	c.client.register(fs, "registry to check against (env ACCORD_REGISTRY_URL); without it, files are checked against each other")
 	return c
 }
 
 const checkUsage = `Usage:
-  accord check [flags] --level LEVEL OLD... NEW
-  accord check [flags] --registry URL --subject SUBJECT NEW
+  accord check [flags] [--level LEVEL] OLD... NEW
+  accord check [flags] --git-base REF FILE...
+  accord check [flags] --registry URL --subject SUBJECT FILE
+  accord check [flags] [--git-base REF | --registry URL]      (the schemas of accord.yaml)
 
-Checks whether a schema change is compatible, with the verdict and messages Confluent Schema
-Registry gives, and exits 0 (compatible), 1 (incompatible) or 2 (bad usage or a file that does
-not parse).
+Checks whether schema changes are compatible, with the verdict and the messages Confluent
+Schema Registry gives, and exits 0 (compatible), 1 (incompatible) or 2 (bad usage, or a file
+that does not parse). The type comes from the extension (.avsc, .json, .proto) or --type.
 
-Offline, the last file is the new schema and the others are the earlier versions, oldest first:
-a non-transitive level checks it against the last of them, a transitive level against all.
+Files: the last file is the new schema and the others are its earlier versions, oldest
+first. A plain level checks it against the last of them, a transitive one against all.
 
-Against a registry, the file is checked as if registered under --subject: with the subject's
-effective level and versions by default (the registry decides), against one --version, or
-with --level (Accord checks the subject's versions here, with the registry's code).
+Git: each file is checked against its version at REF (in a pull request, the target
+branch: --git-base origin/main); a transitive level checks against every version the file
+had in the history up to REF. A file that REF does not have is new, and compatible.
+
+Registry: the file is checked as if registered under --subject: with the subject's level
+and versions (the registry decides), against one --version, or with --level (the subject's
+versions are checked here, with the registry's own code). A subject that does not exist
+yet accepts anything.
+
+Manifest: without files, the schemas listed in accord.yaml (or --manifest) are checked,
+each with its subject, type, level and references:
+
+  registry: https://registry.example.com  # optional; --registry and ACCORD_REGISTRY_URL win
+  level: BACKWARD                         # optional default level
+  schemas:
+    - file: schemas/order.avsc            # relative to the manifest
+      subject: orders-value               # needed to check against a registry
+      type: avro                          # optional
+      level: FULL_TRANSITIVE              # optional
+      references:                         # optional
+        - name: com.acme.Money
+          file: schemas/money.avsc        # used offline and with --git-base
+          subject: money-value            # used with a registry
+          version: 1                      # a number or latest (default)
+
+Output (--format): text, with the place of each change and what to do about it; json; junit
+(a test case per schema); github (annotations on the pull request's diff).
 
 Flags:
 `
@@ -69,7 +99,7 @@ func checkCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fs.PrintDefaults()
 	}
 	c := checkFlags(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, interleaved(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitCompatible
 		}
@@ -84,27 +114,39 @@ func checkCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "accord check: %v\n", err)
 		return exitUsage
 	}
-	if !report.Compatible {
+	if !allCompatible(report) {
 		return exitIncompatible
 	}
 	return exitCompatible
 }
 
-// run checks the files and returns the verdict; an error is a usage or input problem.
-func (c *checkConfig) run(ctx context.Context, files []string) (*checkReport, error) {
+// run checks the files and returns a report per schema checked; an error is a usage or
+// input problem.
+func (c *checkConfig) run(ctx context.Context, files []string) ([]*checkReport, error) {
 	if _, ok := reportWriters[c.format]; !ok {
 		return nil, fmt.Errorf("unknown --format %q: use text, json, junit or github", c.format)
 	}
-	if c.client.url != "" {
+	switch {
+	case len(files) == 0 && c.subject == "":
+		return c.fromManifest(ctx)
+	case c.gitBase != "":
+		return c.againstGitFiles(ctx, files)
+	case c.client.url != "":
 		if len(files) != 1 || c.subject == "" {
 			return nil, errors.New("with --registry, give --subject and exactly one file")
 		}
-		return c.againstRegistry(ctx, files[0])
+		return one(c.againstRegistry(ctx, files[0]))
+	case len(files) < 2:
+		return nil, errors.New("offline, give the earlier versions and then the new schema (at least two files), or --git-base, or --registry")
 	}
-	if len(files) < 2 {
-		return nil, errors.New("offline, give the earlier versions and then the new schema (at least two files), or --registry")
+	return one(c.offline(files))
+}
+
+func one(r *checkReport, err error) ([]*checkReport, error) {
+	if err != nil {
+		return nil, err
 	}
-	return c.offline(files)
+	return []*checkReport{r}, nil
 }
 
 // levelOr returns the --level flag's level, or def when it is not set.

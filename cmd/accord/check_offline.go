@@ -21,7 +21,7 @@ func (c *checkConfig) offline(files []string) (*checkReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	deps, err := c.references.fromFiles(typ)
+	deps, err := c.references.fromFiles(typ, os.ReadFile)
 	if err != nil {
 		return nil, err
 	}
@@ -48,9 +48,14 @@ func parseFile(path string, typ compat.SchemaType, deps []compat.Dependency, isN
 	if err != nil {
 		return nil, err
 	}
+	return parseText(path, text, typ, deps, isNew)
+}
+
+// parseText parses a schema; name says where it came from in the error.
+func parseText(name string, text []byte, typ compat.SchemaType, deps []compat.Dependency, isNew bool) (*compat.Schema, error) {
 	s, err := compat.Parse(typ, string(text), deps, compat.ParseOptions{New: isNew})
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a valid %s schema: %w", path, typ, err)
+		return nil, fmt.Errorf("%s: not a valid %s schema: %w", name, typ, err)
 	}
 	return s, nil
 }
@@ -77,12 +82,12 @@ func (r *references) Set(v string) error {
 	return nil
 }
 
-// fromFiles reads references given as files, in the order given: a reference's own
-// references must come before it.
-func (r references) fromFiles(typ compat.SchemaType) ([]compat.Dependency, error) {
+// fromFiles reads references given as files with read (the working tree's or a git
+// revision's), in the order given: a reference's own references must come before it.
+func (r references) fromFiles(typ compat.SchemaType, read func(string) ([]byte, error)) ([]compat.Dependency, error) {
 	deps := make([]compat.Dependency, 0, len(r))
 	for _, ref := range r {
-		text, err := os.ReadFile(ref.target)
+		text, err := read(ref.target)
 		if err != nil {
 			return nil, fmt.Errorf("--reference %s: %w", ref.name, err)
 		}

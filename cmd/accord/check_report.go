@@ -122,19 +122,44 @@ var advice = map[string]string{
 	"REQUIRED_FIELD_REMOVED":                          "keep the required field",
 }
 
-// reportWriters are the output formats.
-var reportWriters = map[string]func(io.Writer, *checkReport) error{
+// reportWriters are the output formats; each writes the reports of one run (a file, or
+// every file of a --git-base or manifest run).
+var reportWriters = map[string]func(io.Writer, []*checkReport) error{
 	"text":   writeText,
 	"json":   writeJSON,
 	"junit":  writeJUnit,
 	"github": writeGitHub,
 }
 
-func writeReport(w io.Writer, format string, r *checkReport) error {
-	return reportWriters[format](w, r)
+func writeReport(w io.Writer, format string, reports []*checkReport) error {
+	return reportWriters[format](w, reports)
 }
 
-func writeText(w io.Writer, r *checkReport) error {
+// allCompatible is the verdict of a run.
+func allCompatible(reports []*checkReport) bool {
+	for _, r := range reports {
+		if !r.Compatible {
+			return false
+		}
+	}
+	return true
+}
+
+func writeText(w io.Writer, reports []*checkReport) error {
+	incompatible := 0
+	for _, r := range reports {
+		writeTextReport(w, r)
+		if !r.Compatible {
+			incompatible++
+		}
+	}
+	if len(reports) > 1 {
+		fmt.Fprintf(w, "%d schemas checked, %d incompatible\n", len(reports), incompatible)
+	}
+	return nil
+}
+
+func writeTextReport(w io.Writer, r *checkReport) {
 	verdict := "compatible"
 	if !r.Compatible {
 		verdict = "INCOMPATIBLE"
@@ -155,21 +180,33 @@ func writeText(w io.Writer, r *checkReport) error {
 			fmt.Fprintf(w, "  %s\n", m)
 		}
 	}
-	return nil
 }
 
-func writeJSON(w io.Writer, r *checkReport) error {
+// jsonOutput is --format json: the run's verdict, and a report per schema checked.
+type jsonOutput struct {
+	Compatible bool           `json:"compatible"`
+	Checks     []*checkReport `json:"checks"`
+}
+
+func writeJSON(w io.Writer, reports []*checkReport) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return enc.Encode(jsonOutput{Compatible: allCompatible(reports), Checks: reports})
 }
 
 // writeGitHub prints GitHub Actions workflow commands: an error annotation per change, on
 // the pull request's diff.
-func writeGitHub(w io.Writer, r *checkReport) error {
+func writeGitHub(w io.Writer, reports []*checkReport) error {
+	for _, r := range reports {
+		writeGitHubReport(w, r)
+	}
+	return nil
+}
+
+func writeGitHubReport(w io.Writer, r *checkReport) {
 	if r.Compatible {
 		fmt.Fprintf(w, "::notice file=%s::compatible with %s (%s)\n", r.File, r.Against, r.Level)
-		return nil
+		return
 	}
 	changes := r.Changes
 	if len(changes) == 0 {
@@ -182,7 +219,6 @@ func writeGitHub(w io.Writer, r *checkReport) error {
 		}
 		fmt.Fprintf(w, "::error file=%s,line=%d,title=incompatible with %s (%s)::%s\n", r.File, c.Line, r.Against, r.Level, githubEscape(msg))
 	}
-	return nil
 }
 
 // githubEscape escapes a workflow command's message.
@@ -209,18 +245,20 @@ type junitFailure struct {
 	Body    string `xml:",chardata"`
 }
 
-// writeJUnit writes a JUnit XML test suite with one test case for the file, failed when
-// incompatible, which CI systems show as a test result.
-func writeJUnit(w io.Writer, r *checkReport) error {
-	tc := junitCase{Name: r.File, ClassName: "accord.check." + r.Level}
-	suite := junitSuite{Name: "accord check", Tests: 1}
-	if !r.Compatible {
-		suite.Failures = 1
-		var body strings.Builder
-		writeText(&body, r)
-		tc.Failure = &junitFailure{Message: "incompatible with " + r.Against, Body: body.String()}
+// writeJUnit writes a JUnit XML test suite with a test case per schema checked, failed when
+// incompatible, which CI systems show as test results.
+func writeJUnit(w io.Writer, reports []*checkReport) error {
+	suite := junitSuite{Name: "accord check", Tests: len(reports), Cases: []junitCase{}}
+	for _, r := range reports {
+		tc := junitCase{Name: r.File, ClassName: "accord.check." + r.Level}
+		if !r.Compatible {
+			suite.Failures++
+			var body strings.Builder
+			writeTextReport(&body, r)
+			tc.Failure = &junitFailure{Message: "incompatible with " + r.Against, Body: body.String()}
+		}
+		suite.Cases = append(suite.Cases, tc)
 	}
-	suite.Cases = []junitCase{tc}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}

@@ -50,17 +50,25 @@ func TestScript(t *testing.T) {
 	})
 }
 
-// register SUBJECT FILE [TYPE] registers a file's schema in the script's registry.
+// register SUBJECT FILE [AVRO|JSON|PROTOBUF] [name=subject:version...] registers a file's
+// schema, with references, in the script's registry.
 func register(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 2 {
-		ts.Fatalf("usage: register SUBJECT FILE [AVRO|JSON|PROTOBUF]")
+		ts.Fatalf("usage: register SUBJECT FILE [AVRO|JSON|PROTOBUF] [name=subject:version...]")
 	}
 	cl, err := sr.NewClient(sr.URLs(ts.Getenv("REGISTRY")))
 	ts.Check(err)
 	s := sr.Schema{Schema: ts.ReadFile(args[1])}
-	if len(args) > 2 {
-		ts.Check(s.Type.UnmarshalText([]byte(strings.ToUpper(args[2]))))
+	var refs references
+	for _, arg := range args[2:] {
+		if strings.Contains(arg, "=") {
+			ts.Check(refs.Set(arg))
+		} else {
+			ts.Check(s.Type.UnmarshalText([]byte(strings.ToUpper(arg))))
+		}
 	}
+	s.References, err = refs.fromRegistry()
+	ts.Check(err)
 	_, err = cl.CreateSchema(context.Background(), args[0], s)
 	if (err != nil) != neg {
 		ts.Fatalf("register %s %s: %v", args[0], args[1], err)

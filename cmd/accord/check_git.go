@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/accord-registry/accord/compat"
+)
+
+// With --git-base, each file is checked against what it was at a git revision: a pull
+// request's check is `accord check --git-base origin/main schemas/*.avsc`. Transitive levels
+// check against every version the file had in the history up to that revision, as a
+// registry that received each of them would.
+
+// againstGitFiles checks each file against its history.
+func (c *checkConfig) againstGitFiles(ctx context.Context, files []string) ([]*checkReport, error) {
+	if len(files) == 0 {
+		return nil, errors.New("with --git-base, give the files to check")
+	}
+	repo, err := openGitRepo(ctx, c.gitBase)
+	if err != nil {
+		return nil, err
+	}
+	reports := make([]*checkReport, 0, len(files))
+	for _, f := range files {
+		r, err := c.againstGit(ctx, repo, f)
+		if err != nil {
+			return nil, err
+		}
+		reports = append(reports, r)
+	}
+	return reports, nil
+}
+
+// againstGit checks one file against its version at the base revision, or for a transitive
+// level against each distinct version in the file's history up to it, oldest first. A file
+// that did not exist at the base is new: there is nothing it must stay compatible with.
+func (c *checkConfig) againstGit(ctx context.Context, repo *gitRepo, path string) (*checkReport, error) {
+	level, err := c.levelOr(compat.LevelBackward)
+	if err != nil {
+		return nil, err
+	}
+	typ, err := c.typeOf(path)
+	if err != nil {
+		return nil, err
+	}
+	deps, err := c.references.fromFiles(typ, os.ReadFile)
+	if err != nil {
+		return nil, err
+	}
+	next, err := parseFile(path, typ, deps, true)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := repo.rel(path)
+	if err != nil {
+		return nil, err
+	}
+	revisions := []string{repo.base}
+	if level.Transitive() {
+		if revisions, err = repo.history(ctx, rel); err != nil {
+			return nil, err
+		}
+	}
+	previous, err := c.gitVersions(ctx, repo, rel, typ, revisions)
+	if err != nil {
+		return nil, err
+	}
+	against := repo.baseName + ":" + rel
+	switch {
+	case len(previous) == 0:
+		against = "nothing (new since " + repo.baseName + ")"
+	case level.Transitive():
+		against = fmt.Sprintf("%d versions of %s up to %s", len(previous), rel, repo.baseName)
+	}
+	result := compat.Check(next, previous, compat.CheckOptions{Level: level})
+	return newReport(path, against, level.String(), result), nil
+}
+
+// gitVersions parses the file's distinct versions at the revisions, skipping those where it
+// did not exist. References are read at the same revision, or from the working tree where
+// the revision does not have them.
+func (c *checkConfig) gitVersions(ctx context.Context, repo *gitRepo, rel string, typ compat.SchemaType, revisions []string) ([]compat.Previous, error) {
+	var previous []compat.Previous
+	var last []byte
+	for _, rev := range revisions {
+		text, ok, err := repo.show(ctx, rev, rel)
+		if err != nil {
+			return nil, err
+		}
+		if !ok || (previous != nil && bytes.Equal(text, last)) {
+			continue
+		}
+		deps, err := c.references.fromFiles(typ, repo.readerAt(ctx, rev))
+		if err != nil {
+			return nil, err
+		}
+		s, err := parseText(shortRev(rev)+":"+rel, text, typ, deps, false)
+		if err != nil {
+			return nil, err
+		}
+		previous = append(previous, compat.Previous{Schema: s, Version: len(previous) + 1})
+		last = text
+	}
+	return previous, nil
+}
+
+// gitRepo runs git in the repository of the working directory.
+type gitRepo struct {
+	top      string // the work tree's root
+	base     string // the base revision's commit
+	baseName string // the base revision as given
+}
+
+func openGitRepo(ctx context.Context, base string) (*gitRepo, error) {
+	top, err := git(ctx, "", "rev-parse", "--show-toplevel")
+	if err != nil {
+		return nil, fmt.Errorf("--git-base needs a git work tree: %w", err)
+	}
+	commit, err := git(ctx, "", "rev-parse", "--verify", "--quiet", base+"^{commit}")
+	if err != nil {
+		return nil, fmt.Errorf("--git-base %s is not a commit of this repository (in CI, fetch it first: git fetch origin %s)", base, base)
+	}
+	return &gitRepo{top: strings.TrimSpace(string(top)), base: strings.TrimSpace(string(commit)), baseName: base}, nil
+}
+
+// rel is a path as git names it in a tree: relative to the work tree's root, with slashes.
+func (g *gitRepo) rel(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	top := g.top
+	// Compare real paths: the working directory may be reached through a symbolic link.
+	if real, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		abs = filepath.Join(real, filepath.Base(abs))
+	}
+	if real, err := filepath.EvalSymlinks(top); err == nil {
+		top = real
+	}
+	rel, err := filepath.Rel(top, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", fmt.Errorf("%s is outside the git work tree %s", path, g.top)
+	}
+	return filepath.ToSlash(rel), nil
+}
+
+// show returns a file's content at a revision; false when it does not exist there.
+func (g *gitRepo) show(ctx context.Context, rev, rel string) ([]byte, bool, error) {
+	if _, err := git(ctx, g.top, "cat-file", "-e", rev+":"+rel); err != nil {
+		return nil, false, nil
+	}
+	text, err := git(ctx, g.top, "cat-file", "blob", rev+":"+rel)
+	return text, err == nil, err
+}
+
+// readerAt reads files at a revision, falling back to the working tree for a file the
+// revision does not have.
+func (g *gitRepo) readerAt(ctx context.Context, rev string) func(string) ([]byte, error) {
+	return func(path string) ([]byte, error) {
+		rel, err := g.rel(path)
+		if err != nil {
+			return nil, err
+		}
+		text, ok, err := g.show(ctx, rev, rel)
+		if err != nil || !ok {
+			return os.ReadFile(path)
+		}
+		return text, nil
+	}
+}
+
+// history lists the commits up to the base that changed the file, oldest first.
+func (g *gitRepo) history(ctx context.Context, rel string) ([]string, error) {
+	out, err := git(ctx, g.top, "log", "--format=%H", "--reverse", g.base, "--", rel)
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(string(out)), nil
+}
+
+// git runs a git command in dir (the working directory when empty) and returns its output.
+func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return nil, fmt.Errorf("git %s: %s", args[0], msg)
+		}
+		return nil, fmt.Errorf("git %s: %w", args[0], err)
+	}
+	return out, nil
+}
+
+func shortRev(rev string) string {
+	if len(rev) > 12 {
+		return rev[:12]
+	}
+	return rev
+}
