@@ -196,10 +196,7 @@ func subjectsCommand(fs *flag.FlagSet) clientAction {
 		if len(args) != 0 {
 			return usageError("no arguments expected")
 		}
-		params := []sr.Param{}
-		if *deleted {
-			params = append(params, sr.ShowDeleted)
-		}
+		params := when(*deleted, sr.ShowDeleted)
 		if *prefix != "" {
 			params = append(params, sr.SubjectPrefix(*prefix))
 		}
@@ -219,10 +216,7 @@ func versionsCommand(fs *flag.FlagSet) clientAction {
 		if len(args) != 1 {
 			return usageError("give one SUBJECT")
 		}
-		params := []sr.Param{}
-		if *deleted {
-			params = append(params, sr.ShowDeleted)
-		}
+		params := when(*deleted, sr.ShowDeleted)
 		var versions []int
 		raw, err := r.get(ctx, subjectPath(args[0], "/versions"), &versions, params...)
 		if err != nil {
@@ -265,10 +259,7 @@ func getCommand(fs *flag.FlagSet) clientAction {
 		default:
 			return usageError("give SUBJECT [VERSION], or --id ID")
 		}
-		params := []sr.Param{}
-		if *deleted {
-			params = append(params, sr.ShowDeleted)
-		}
+		params := when(*deleted, sr.ShowDeleted)
 		var s registered
 		raw, err := r.get(ctx, path, &s, params...)
 		if err != nil {
@@ -303,10 +294,7 @@ func registerCommand(fs *flag.FlagSet) clientAction {
 			return usageError("%v", err)
 		}
 		body := registered{Schema: text, SchemaType: string(typ), References: srRefs}
-		params := []sr.Param{}
-		if *normalize {
-			params = append(params, sr.Normalize)
-		}
+		params := when(*normalize, sr.Normalize)
 		raw, err := r.call(ctx, "POST", subjectPath(args[0], "/versions"), body, params...)
 		if err != nil {
 			return err
@@ -358,6 +346,14 @@ func deleteCommand(fs *flag.FlagSet) clientAction {
 		}
 		return r.emit(raw, text)
 	}
+}
+
+// when is the query parameter p if the flag is set.
+func when(flag bool, p sr.Param) []sr.Param {
+	if flag {
+		return []sr.Param{p}
+	}
+	return nil
 }
 
 // lines prints values one per line.

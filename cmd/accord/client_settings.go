@@ -50,11 +50,7 @@ func (s setting) command(fs *flag.FlagSet) clientAction {
 		}
 		switch {
 		case *set != "":
-			params := []sr.Param{}
-			if force != nil && *force {
-				params = append(params, sr.Force)
-			}
-			raw, err := r.call(ctx, "PUT", path, map[string]string{s.writeKey: strings.ToUpper(*set)}, params...)
+			raw, err := r.call(ctx, "PUT", path, map[string]string{s.writeKey: strings.ToUpper(*set)}, when(force != nil && *force, sr.Force)...)
 			if err != nil {
 				return err
 			}
@@ -66,11 +62,7 @@ func (s setting) command(fs *flag.FlagSet) clientAction {
 			}
 			return r.emit(raw, fmt.Sprintf("%s: removed (was %s)\n", scope, field(raw, s.readKey, s.writeKey)))
 		}
-		params := []sr.Param{}
-		if len(args) == 1 {
-			params = append(params, sr.DefaultToGlobal)
-		}
-		raw, err := r.get(ctx, path, nil, params...)
+		raw, err := r.get(ctx, path, nil, when(len(args) == 1, sr.DefaultToGlobal)...)
 		if err != nil {
 			return err
 		}

@@ -254,10 +254,6 @@ func putConfig(ctx context.Context, r *remote, path string, config json.RawMessa
 
 // setMode puts a mode; force lets IMPORT in on a scope that has subjects.
 func setMode(ctx context.Context, r *remote, path, mode string, force bool) error {
-	var params []sr.Param
-	if force {
-		params = append(params, sr.Force)
-	}
-	_, err := r.call(ctx, "PUT", path, map[string]string{"mode": mode}, params...)
+	_, err := r.call(ctx, "PUT", path, map[string]string{"mode": mode}, when(force, sr.Force)...)
 	return err
 }
