@@ -30,6 +30,9 @@ type Config struct {
 	ForwardTimeout time.Duration
 	// ForwardClient sends forwarded requests; nil means a client with ForwardTimeout.
 	ForwardClient *http.Client
+	// Authenticator, when set, requires HTTP Basic credentials on every request but the
+	// health probes; forwarded writes carry the caller's credentials to the leader.
+	Authenticator Authenticator
 }
 
 // DefaultMaxRequestBytes is the default bound on request bodies.
@@ -57,8 +60,11 @@ func New(cfg Config) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
 	e.Pre(keepRequestURI, trimTrailingSlash, rewriteContextPaths)
-	e.Use(requestID, accessLog(cfg.Logger), recoverPanics, negotiate, readyGate(storeReady(cfg.Store)),
-		limitBody(cfg.MaxRequestBytes))
+	e.Use(requestID, accessLog(cfg.Logger), recoverPanics)
+	if cfg.Authenticator != nil {
+		e.Use(authenticate(cfg.Authenticator))
+	}
+	e.Use(negotiate, readyGate(storeReady(cfg.Store)), limitBody(cfg.MaxRequestBytes))
 	register(e, h)
 	return e
 }
@@ -82,7 +88,8 @@ func accessLog(logger *slog.Logger) echo.MiddlewareFunc {
 				c.Error(err)
 			}
 			logger.Debug("request", "method", c.Request().Method, "path", c.Request().URL.RequestURI(),
-				"status", c.Response().Status, "duration", time.Since(start), "request_id", c.Response().Header().Get(headerRequestID))
+				"status", c.Response().Status, "duration", time.Since(start), "request_id", c.Response().Header().Get(headerRequestID),
+				"principal", principal(c))
 			return nil
 		}
 	}

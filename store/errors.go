@@ -16,6 +16,7 @@ type Code int
 // 415, 422) use the HTTP status itself as the code, as Confluent's REST layer does.
 const (
 	CodeBadRequest                      Code = 400
+	CodeUnauthorized                    Code = 401
 	CodeNotFound                        Code = 404
 	CodeMethodNotAllowed                Code = 405
 	CodeNotAcceptable                   Code = 406
@@ -60,6 +61,7 @@ type codeInfo struct {
 // codes is the whole code table. A test walks it so no code exists without a status.
 var codes = map[Code]codeInfo{
 	CodeBadRequest:                      {"bad_request", http.StatusBadRequest},
+	CodeUnauthorized:                    {"unauthorized", http.StatusUnauthorized},
 	CodeNotFound:                        {"not_found", http.StatusNotFound},
 	CodeMethodNotAllowed:                {"method_not_allowed", http.StatusMethodNotAllowed},
 	CodeNotAcceptable:                   {"not_acceptable", http.StatusNotAcceptable},

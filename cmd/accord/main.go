@@ -34,6 +34,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return checkCommand(ctx, args[1:], stdout, stderr)
 	case "bench":
 		err = bench(ctx, args[1:], stdout, stderr)
+	case "passwd":
+		err = passwd(args[1:], os.Stdin, stdout, stderr)
 	case "version":
 		_, err = fmt.Fprintln(stdout, buildVersion())
 	case "help", "-h", "--help":
@@ -61,6 +63,7 @@ Commands:
   serve    run the schema registry (Confluent REST API) on the embedded store
   check    check a schema change for compatibility, offline or against a registry (exit 0/1/2)
   bench    measure a running registry over HTTP
+  passwd   hash a password for the users file of serve --auth-file
   version  print the version
 
 Commands for a running registry (--registry URL or ACCORD_REGISTRY_URL; --json prints the

@@ -9,10 +9,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/accord-registry/accord/api"
+	"github.com/accord-registry/accord/api/auth"
 	"github.com/accord-registry/accord/compat"
 	"github.com/accord-registry/accord/store"
 	"github.com/accord-registry/accord/store/filelog"
@@ -30,6 +34,7 @@ type serveConfig struct {
 	logLevel              string
 	logFormat             string
 	shutdownTimeout       time.Duration
+	authFile              string
 	kafka                 *kafkaConfig
 }
 
@@ -45,6 +50,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to drain in-flight requests on SIGINT/SIGTERM")
+	fs.StringVar(&c.authFile, "auth-file", "", "users file (YAML or JSON, bcrypt or argon2id hashes from accord passwd): require HTTP Basic credentials; re-read on SIGHUP")
 	c.kafka = kafkaFlags(fs)
 	return c
 }
@@ -158,6 +164,16 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Config, logger *slog.Logger) error {
 	cfg.Logger, cfg.MaxRequestBytes = logger.With("component", "api"), c.maxRequestBytes
 	cfg.Version, cfg.Commit = releaseVersion, buildCommit()
+	if c.authFile != "" {
+		users, err := auth.Load(c.authFile)
+		if err != nil {
+			return err
+		}
+		cfg.Authenticator = users
+		logger.Info("authentication on", "auth_file", c.authFile, "users", users.Users())
+		stop := reloadOnHangup(users, logger)
+		defer stop()
+	}
 	e := api.New(cfg)
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
@@ -177,6 +193,29 @@ func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Co
 		return err
 	}
 	return nil
+}
+
+// reloadOnHangup re-reads the users file on every SIGHUP until stop is called. A file that
+// does not load leaves the previous users in force.
+func reloadOnHangup(users *auth.Authenticator, logger *slog.Logger) (stop func()) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-hup:
+				if err := users.Reload(); err != nil {
+					logger.Error("users file not reloaded; the previous users stay in force", "err", err)
+					continue
+				}
+				logger.Info("users file reloaded", "users", users.Users())
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { signal.Stop(hup); close(done) }
 }
 
 func closeLog(log *filelog.Log, logger *slog.Logger) {

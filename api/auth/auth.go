@@ -1,0 +1,161 @@
+// Package auth authenticates the registry's callers: HTTP Basic credentials checked against
+// a users file of bcrypt or argon2id hashes.
+//
+// Password hashes are slow on purpose (tens of milliseconds), and clients send their
+// credentials with every request, so a verified pair is remembered: the next request with
+// the same user and password costs one HMAC instead of one bcrypt. The memory is an HMAC
+// under a key made at start, never the password, and it is dropped whenever the file is
+// re-read, so a changed or removed password stops working at once.
+package auth
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// maxVerified bounds the remembered pairs; past it the memory starts over, so that a flood
+// of distinct credentials cannot grow it.
+const maxVerified = 4096
+
+// Authenticator checks credentials against the users file it was loaded from.
+type Authenticator struct {
+	path  string
+	users atomic.Pointer[userSet]
+	// hashed counts password hash verifications, the slow path, for tests to see that a
+	// known pair does not take it.
+	hashed atomic.Int64
+}
+
+// userSet is one reading of the users file, with the pairs verified against it.
+type userSet struct {
+	hashes map[string]string // user → password hash
+	key    []byte            // HMAC key of the verified pairs
+	// decoy is verified when the user is unknown, so that an unknown user takes as long
+	// to refuse as a wrong password and user names cannot be probed by timing.
+	decoy string
+
+	mu       sync.RWMutex
+	verified map[[sha256.Size]byte]struct{}
+}
+
+// fileFormat is the users file, in YAML or JSON:
+//
+//	users:
+//	  - name: alice
+//	    password: "$2a$10$…"   # bcrypt, or $argon2id$v=19$…
+type fileFormat struct {
+	Users []struct {
+		Name     string `yaml:"name"`
+		Password string `yaml:"password"`
+	} `yaml:"users"`
+}
+
+// Load reads a users file.
+func Load(path string) (*Authenticator, error) {
+	a := &Authenticator{path: path}
+	if err := a.Reload(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Reload re-reads the users file. On an error the previous users stay in force.
+func (a *Authenticator) Reload() error {
+	set, err := readUsers(a.path)
+	if err != nil {
+		return err
+	}
+	a.users.Store(set)
+	return nil
+}
+
+// Users is the number of users the file defines.
+func (a *Authenticator) Users() int { return len(a.users.Load().hashes) }
+
+// Authenticate reports whether user and password are a user of the file and its password.
+func (a *Authenticator) Authenticate(user, password string) bool {
+	set := a.users.Load()
+	hash, known := set.hashes[user]
+	if !known {
+		verify(set.decoy, password)
+		return false
+	}
+	pair := set.pairKey(user, password)
+	set.mu.RLock()
+	_, ok := set.verified[pair]
+	set.mu.RUnlock()
+	if ok {
+		return true
+	}
+	a.hashed.Add(1)
+	if !verify(hash, password) {
+		return false
+	}
+	set.mu.Lock()
+	if len(set.verified) >= maxVerified {
+		clear(set.verified)
+	}
+	set.verified[pair] = struct{}{}
+	set.mu.Unlock()
+	return true
+}
+
+// pairKey is the HMAC of a user and password under the set's key.
+func (s *userSet) pairKey(user, password string) [sha256.Size]byte {
+	m := hmac.New(sha256.New, s.key)
+	io.WriteString(m, user)
+	m.Write([]byte{0})
+	io.WriteString(m, password)
+	var k [sha256.Size]byte
+	m.Sum(k[:0])
+	return k
+}
+
+// readUsers reads and checks a users file: every user named once, with a hash of a known
+// scheme. Unknown keys are errors, so that a misspelt key does not go unnoticed.
+func readUsers(path string) (*userSet, error) {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("users file: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(text))
+	dec.KnownFields(true)
+	var f fileFormat
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("users file %s: %w", path, err)
+	}
+	set := &userSet{hashes: make(map[string]string, len(f.Users)), key: make([]byte, 32),
+		verified: map[[sha256.Size]byte]struct{}{}}
+	for i, u := range f.Users {
+		switch {
+		case u.Name == "":
+			return nil, fmt.Errorf("users file %s: user %d has no name", path, i+1)
+		case set.hashes[u.Name] != "":
+			return nil, fmt.Errorf("users file %s: user %q is defined twice", path, u.Name)
+		}
+		if err := checkHash(u.Password); err != nil {
+			return nil, fmt.Errorf("users file %s: the password of %q: %w (make one with accord passwd)", path, u.Name, err)
+		}
+		set.hashes[u.Name] = u.Password
+	}
+	if len(set.hashes) == 0 {
+		return nil, fmt.Errorf("users file %s defines no users: nobody could use the registry", path)
+	}
+	if _, err := rand.Read(set.key); err != nil {
+		return nil, err
+	}
+	if set.decoy, err = HashBcrypt(string(set.key)); err != nil {
+		return nil, err
+	}
+	return set, nil
+}

@@ -1,0 +1,132 @@
+package api
+
+import (
+	"bytes"
+	"encoding/base64"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/accord-registry/accord/api/auth"
+)
+
+// lockedBuffer collects log output from concurrent handlers.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func basic(user, password string) http.Header {
+	return http.Header{"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))}}
+}
+
+// TestAuthentication walks every path of Basic authentication, and then checks that no
+// password, hash or Authorization header reached the logs, at debug level.
+func TestAuthentication(t *testing.T) {
+	const password = "s3cret-Passw0rd"
+	hash, err := auth.HashBcrypt(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "users.yaml")
+	if err := os.WriteFile(path, []byte("users:\n  - name: alice\n    password: \""+hash+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	users, err := auth.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs lockedBuffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	url := serveHTTP(t, New(Config{Store: openTestStore(t), Logger: logger, Authenticator: users})).URL
+
+	unauthorized := errorAnswer(401, 401, "Unauthorized")
+	for _, tc := range []struct {
+		name, method, path, body string
+		header                   http.Header
+		want                     int
+	}{
+		{"no credentials", "GET", "/subjects", "", nil, 401},
+		{"no credentials, write", "POST", "/subjects/s/versions", schemaInt, nil, 401},
+		{"wrong password", "GET", "/subjects", "", basic("alice", "wrong"), 401},
+		{"unknown user", "GET", "/subjects", "", basic("mallory", password), 401},
+		{"not Basic", "GET", "/subjects", "", http.Header{"Authorization": {"Bearer " + password}}, 401},
+		{"malformed Basic", "GET", "/subjects", "", http.Header{"Authorization": {"Basic !!!"}}, 401},
+		{"unknown route without credentials", "GET", "/no/such/route", "", nil, 401},
+		{"health probe", "GET", "/healthz", "", nil, 200},
+		{"readiness probe", "GET", "/readyz", "", nil, 200},
+		{"right password", "POST", "/subjects/s/versions", schemaInt, basic("alice", password), 200},
+		{"right password, read", "GET", "/subjects", "", basic("alice", password), 200},
+	} {
+		got, header := do(t, tc.method, url+tc.path, tc.body, tc.header)
+		switch {
+		case got.Status != tc.want:
+			t.Errorf("%s: %s %s = %+v, want %d", tc.name, tc.method, tc.path, got, tc.want)
+		case tc.want == 401 && got != unauthorized:
+			t.Errorf("%s: %+v, want %+v", tc.name, got, unauthorized)
+		case tc.want == 401 && header.Get("WWW-Authenticate") != `Basic realm="accord", charset="UTF-8"`:
+			t.Errorf("%s: WWW-Authenticate %q", tc.name, header.Get("WWW-Authenticate"))
+		}
+	}
+
+	out := logs.String()
+	if !strings.Contains(out, `"principal":"alice"`) {
+		t.Errorf("the access log does not name the principal:\n%s", out)
+	}
+	for _, secret := range []string{password, hash, "wrong", "Authorization", "Basic ",
+		base64.StdEncoding.EncodeToString([]byte("alice:" + password))} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the logs hold %q:\n%s", secret, out)
+		}
+	}
+}
+
+// TestForwardingWithAuthentication: a follower passes the caller's credentials on to the
+// leader, which checks them again.
+func TestForwardingWithAuthentication(t *testing.T) {
+	const password = "leader-and-follower"
+	hash, err := auth.HashBcrypt(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "users.yaml")
+	if err := os.WriteFile(path, []byte("users:\n  - name: app\n    password: \""+hash+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	users, err := auth.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leadership := &fakeLeadership{}
+	var leaderHits atomic.Int64
+	leader := serveHTTP(t, counting(New(Config{Store: openTestStore(t), Logger: testLogger(t), Authenticator: users}), &leaderHits))
+	leadership.set(leader.URL, false)
+	follower := serveHTTP(t, New(Config{Store: openTestStore(t), Logger: testLogger(t), Leadership: leadership, Authenticator: users})).URL
+
+	if got, _ := do(t, "POST", follower+"/subjects/s/versions", schemaInt, nil); got.Status != 401 || leaderHits.Load() != 0 {
+		t.Fatalf("a write without credentials: %+v, %d requests reached the leader; want 401 from the follower", got, leaderHits.Load())
+	}
+	if got, _ := do(t, "POST", follower+"/subjects/s/versions", schemaInt, basic("app", password)); got.Status != 200 || leaderHits.Load() != 1 {
+		t.Fatalf("a write with credentials through the follower: %+v, %d requests at the leader", got, leaderHits.Load())
+	}
+	if got, _ := do(t, "GET", leader.URL+"/subjects", "", basic("app", password)); got.Body != `["s"]` {
+		t.Fatalf("the leader's subjects after the forwarded write: %+v", got)
+	}
+}

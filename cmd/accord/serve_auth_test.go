@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/accord-registry/accord/api/auth"
+)
+
+// TestServeAuthFileReloadsOnHangup runs `accord serve --auth-file` and changes a password
+// under it: after SIGHUP the new password works and the old one does not, without a
+// restart; a broken file on the next SIGHUP leaves the users in force.
+func TestServeAuthFileReloadsOnHangup(t *testing.T) {
+	dir := t.TempDir()
+	users := filepath.Join(dir, "users.yaml")
+	writeUser(t, users, "ops", "first-password")
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() {
+		served <- serve(ctx, []string{"--listen", addr, "--data-dir", filepath.Join(dir, "data"), "--auth-file", users}, io.Discard)
+	}()
+	defer func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	url := "http://" + addr + "/subjects"
+	waitForStatus(t, url, "ops", "first-password", http.StatusOK)
+	if got := status(t, url, "", ""); got != http.StatusUnauthorized {
+		t.Fatalf("without credentials: %d, want 401", got)
+	}
+
+	writeUser(t, users, "ops", "second-password")
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitForStatus(t, url, "ops", "second-password", http.StatusOK)
+	if got := status(t, url, "ops", "first-password"); got != http.StatusUnauthorized {
+		t.Fatalf("the old password after the reload: %d, want 401", got)
+	}
+
+	if err := os.WriteFile(users, []byte("users: [broken\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // let the reload run; the users must stay either way
+	if got := status(t, url, "ops", "second-password"); got != http.StatusOK {
+		t.Fatalf("after a broken file was offered: %d, want the previous users in force", got)
+	}
+}
+
+func writeUser(t *testing.T, path, name, password string) {
+	t.Helper()
+	hash, err := auth.HashBcrypt(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("users:\n  - name: "+name+"\n    password: \""+hash+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// freeAddr is a loopback address with a port nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func status(t *testing.T, url, user, password string) int {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if user != "" {
+		req.SetBasicAuth(user, password)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// waitForStatus polls until the URL answers want with the credentials, for up to 10 s.
+func waitForStatus(t *testing.T, url, user, password string, want int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := status(t, url, user, password)
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s as %s: %d, want %d", url, user, got, want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
