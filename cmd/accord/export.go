@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -105,13 +106,13 @@ func exportRegistry(ctx context.Context, r *remote) (exportedRegistry, error) {
 		return reg, err
 	}
 	reg.Config = config
-	var mode struct{ Mode string }
-	if _, err := r.get(ctx, "/mode", &mode); err != nil {
+	mode := struct{ Mode string }{"READWRITE"}
+	if _, err := r.get(ctx, "/mode", &mode); err != nil && !isMissingEndpoint(err) {
 		return reg, err
 	}
 	reg.Mode = mode.Mode
 	var contexts []string
-	if _, err := r.get(ctx, "/contexts", &contexts); err != nil {
+	if _, err := r.get(ctx, "/contexts", &contexts); err != nil && !isMissingEndpoint(err) {
 		return reg, err
 	}
 	for _, name := range contexts {
@@ -156,14 +157,22 @@ func exportSubject(ctx context.Context, r *remote, subject string) (exportedSubj
 // nil config and an empty mode when it falls back to the global ones.
 func ownSettings(ctx context.Context, r *remote, scope string) (json.RawMessage, string, error) {
 	config, err := r.get(ctx, "/config/"+url.PathEscape(scope), nil)
-	if err != nil && !isNotFound(err, 40408) && !isNotFound(err, 40401) {
+	if err != nil && !isNotFound(err, 40408) && !isNotFound(err, 40401) && !isMissingEndpoint(err) {
 		return nil, "", err
 	}
 	var mode struct{ Mode string }
-	if _, err := r.get(ctx, "/mode/"+url.PathEscape(scope), &mode); err != nil && !isNotFound(err, 40409) && !isNotFound(err, 40401) {
+	if _, err := r.get(ctx, "/mode/"+url.PathEscape(scope), &mode); err != nil && !isNotFound(err, 40409) && !isNotFound(err, 40401) && !isMissingEndpoint(err) {
 		return nil, "", err
 	}
 	return config, mode.Mode, nil
+}
+
+// isMissingEndpoint is a plain 404 (no registry error code of its own): a registry that
+// does not have the endpoint, as older Confluent releases and Karapace lack /contexts and
+// per-subject modes. The export goes on without what the endpoint would have said.
+func isMissingEndpoint(err error) bool {
+	var re *sr.ResponseError
+	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound && (re.ErrorCode == 0 || re.ErrorCode == http.StatusNotFound)
 }
 
 // subjectFile is the file of a subject: its name escaped so that any subject (with "/",

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"slices"
 	"strings"
@@ -219,4 +221,34 @@ func runOK(t *testing.T, args ...string) string {
 		t.Fatalf("accord %s: exit %d\n%s%s", strings.Join(args, " "), code, stdout.String(), stderr.String())
 	}
 	return stdout.String()
+}
+
+// TestExportFromARegistryWithoutContextsOrModes: registries older than Confluent 5.2/7.x, and
+// Karapace, answer a plain 404 to /contexts and per-subject /mode; the export goes on.
+func TestExportFromARegistryWithoutContextsOrModes(t *testing.T) {
+	source := sertest.New(t)
+	call(t, "POST", source.URL()+"/subjects/a/versions", `{"schema":"\"int\""}`)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/contexts" || strings.HasPrefix(r.URL.Path, "/mode/") {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"error_code":404,"message":"HTTP 404 Not Found"}`)
+			return
+		}
+		httputil.NewSingleHostReverseProxy(mustParseURL(t, source.URL())).ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+	dir := t.TempDir()
+	if out := runOK(t, "export", dir, "--registry", proxy.URL); !strings.Contains(out, "exported 1 subjects, 1 versions") {
+		t.Fatalf("export: %s", out)
+	}
+}
+
+func mustParseURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
