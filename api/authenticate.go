@@ -1,13 +1,15 @@
 package api
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/accord-registry/accord/store"
 )
 
 // Authenticator checks a caller's HTTP Basic credentials (package auth reads them from a
-// users file).
+// users file). A client certificate verified by the TLS handshake authenticates too.
 type Authenticator interface {
 	Authenticate(user, password string) bool
 }
@@ -27,6 +29,10 @@ func authenticate(a Authenticator) echo.MiddlewareFunc {
 			if isProbe(c.Request().URL.Path) {
 				return next(c)
 			}
+			if p, ok := certificatePrincipal(c.Request()); ok {
+				c.Set(principalKey, p)
+				return next(c)
+			}
 			user, password, ok := c.Request().BasicAuth()
 			if !ok || !a.Authenticate(user, password) {
 				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Basic realm="accord", charset="UTF-8"`)
@@ -36,6 +42,27 @@ func authenticate(a Authenticator) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// certificatePrincipal is the principal of a client certificate the TLS handshake verified
+// (serve --tls-client-ca): its subject's common name, else its first subject alternative
+// name (DNS name, email address, then URI).
+func certificatePrincipal(r *http.Request) (string, bool) {
+	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.VerifiedChains[0]) == 0 {
+		return "", false
+	}
+	leaf := r.TLS.VerifiedChains[0][0]
+	switch {
+	case leaf.Subject.CommonName != "":
+		return leaf.Subject.CommonName, true
+	case len(leaf.DNSNames) > 0:
+		return leaf.DNSNames[0], true
+	case len(leaf.EmailAddresses) > 0:
+		return leaf.EmailAddresses[0], true
+	case len(leaf.URIs) > 0:
+		return leaf.URIs[0].String(), true
+	}
+	return "", false
 }
 
 // principal is the authenticated user of a request, or "" when authentication is off.

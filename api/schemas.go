@@ -20,6 +20,7 @@ func (h *handlers) listSchemas(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	schemas = readableOnly(h, c, schemas, func(s store.Schema) string { return s.Subject })
 	if schemas, err = page(c, schemas, searchLimit); err != nil {
 		return err
 	}
@@ -98,6 +99,7 @@ func (h *handlers) subjectVersionsOfID(c echo.Context) ([]store.SubjectVersion, 
 	if err != nil {
 		return nil, err
 	}
+	svs = readableOnly(h, c, svs, func(sv store.SubjectVersion) string { return sv.Subject })
 	return page(c, svs, 0)
 }
 

@@ -33,6 +33,9 @@ type Config struct {
 	// Authenticator, when set, requires HTTP Basic credentials on every request but the
 	// health probes; forwarded writes carry the caller's credentials to the leader.
 	Authenticator Authenticator
+	// Policy, when set, decides what each authenticated principal may do: 403 for the rest,
+	// and lists filtered to the subjects it may read.
+	Policy Policy
 }
 
 // DefaultMaxRequestBytes is the default bound on request bodies.
@@ -65,6 +68,9 @@ func New(cfg Config) *echo.Echo {
 		e.Use(authenticate(cfg.Authenticator))
 	}
 	e.Use(negotiate, readyGate(storeReady(cfg.Store)), limitBody(cfg.MaxRequestBytes))
+	if cfg.Policy != nil {
+		e.Use(h.authorize)
+	}
 	register(e, h)
 	return e
 }

@@ -16,6 +16,7 @@ func (h *handlers) listSubjects(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	subjects = readableOnly(h, c, subjects, func(s string) string { return s })
 	if subjects, err = page(c, subjects, 0); err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ const (
 	CodeUnsupportedMediaType            Code = 415
 	CodeUnprocessable                   Code = 422
 	CodeInternal                        Code = 500
+	CodeForbidden                       Code = 40301
 	CodeSubjectNotFound                 Code = 40401
 	CodeVersionNotFound                 Code = 40402
 	CodeSchemaNotFound                  Code = 40403
@@ -70,6 +71,7 @@ var codes = map[Code]codeInfo{
 	CodeUnsupportedMediaType:            {"unsupported_media_type", http.StatusUnsupportedMediaType},
 	CodeUnprocessable:                   {"unprocessable_entity", http.StatusUnprocessableEntity},
 	CodeInternal:                        {"internal_server_error", http.StatusInternalServerError},
+	CodeForbidden:                       {"forbidden", http.StatusForbidden},
 	CodeSubjectNotFound:                 {"subject_not_found", http.StatusNotFound},
 	CodeVersionNotFound:                 {"version_not_found", http.StatusNotFound},
 	CodeSchemaNotFound:                  {"schema_not_found", http.StatusNotFound},

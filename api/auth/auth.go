@@ -1,5 +1,7 @@
-// Package auth authenticates the registry's callers: HTTP Basic credentials checked against
-// a users file of bcrypt or argon2id hashes.
+// Package auth authenticates the registry's callers, with HTTP Basic credentials checked
+// against a users file of bcrypt or argon2id hashes, and decides what each may do, with the
+// rules of the same file (see policy.go). The file is re-read as a whole, so users and
+// rules always change together.
 //
 // Password hashes are slow on purpose (tens of milliseconds), and clients send their
 // credentials with every request, so a verified pair is remembered: the next request with
@@ -46,6 +48,8 @@ type userSet struct {
 
 	mu       sync.RWMutex
 	verified map[[sha256.Size]byte]struct{}
+
+	policy policy // nil: no rules, every authenticated caller may do everything
 }
 
 // fileFormat is the users file, in YAML or JSON:
@@ -53,11 +57,15 @@ type userSet struct {
 //	users:
 //	  - name: alice
 //	    password: "$2a$10$…"   # bcrypt, or $argon2id$v=19$…
+//	rules: [...]              # optional, see ruleFormat
 type fileFormat struct {
 	Users []struct {
 		Name     string `yaml:"name"`
 		Password string `yaml:"password"`
 	} `yaml:"users"`
+	// Rules is nil when the file has no rules key (everything allowed), and empty when it
+	// has an empty list (nothing allowed).
+	Rules *[]ruleFormat `yaml:"rules"`
 }
 
 // Load reads a users file.
@@ -148,8 +156,13 @@ func readUsers(path string) (*userSet, error) {
 		}
 		set.hashes[u.Name] = u.Password
 	}
-	if len(set.hashes) == 0 {
-		return nil, fmt.Errorf("users file %s defines no users: nobody could use the registry", path)
+	if f.Rules != nil {
+		if set.policy, err = compileRules(*f.Rules); err != nil {
+			return nil, fmt.Errorf("users file %s: %w", path, err)
+		}
+	}
+	if len(set.hashes) == 0 && set.policy == nil {
+		return nil, fmt.Errorf("users file %s defines no users and no rules: nobody could use the registry", path)
 	}
 	if _, err := rand.Read(set.key); err != nil {
 		return nil, err

@@ -131,8 +131,8 @@ func TestBadUsersFiles(t *testing.T) {
 		"plain text password": {"users:\n  - name: a\n    password: hunter2\n", "not a bcrypt"},
 		"duplicate user":      {"users:\n  - name: a\n    password: \"" + bcrypt + "\"\n  - name: a\n    password: \"" + bcrypt + "\"\n", "defined twice"},
 		"unknown key":         {"users:\n  - name: a\n    passwd: \"" + bcrypt + "\"\n", "field passwd not found"},
-		"no users":            {"users: []\n", "defines no users"},
-		"empty file":          {"", "defines no users"},
+		"no users":            {"users: []\n", "defines no users and no rules"},
+		"empty file":          {"", "defines no users and no rules"},
 		"no name":             {"users:\n  - password: \"" + bcrypt + "\"\n", "has no name"},
 		"hostile argon2id":    {"users:\n  - name: a\n    password: \"$argon2id$v=19$m=99999999,t=3,p=2$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA\"\n", "out of range"},
 		"json":                {`{"users": [{"name": "a", "password": "$2a$04$short"}]}`, "password of \"a\""},
@@ -162,5 +162,73 @@ func TestJSONUsersFile(t *testing.T) {
 	}
 	if !a.Authenticate("alice", alicePassword) {
 		t.Fatal("a JSON users file did not authenticate")
+	}
+}
+
+func TestRules(t *testing.T) {
+	hash := mustHash(t, HashBcrypt, alicePassword)
+	users := "users:\n  - name: alice\n    password: \"" + hash + "\"\n"
+	load := func(t *testing.T, rules string) (*Authenticator, error) {
+		path := filepath.Join(t.TempDir(), "users.yaml")
+		if err := os.WriteFile(path, []byte(users+rules), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return Load(path)
+	}
+	a, err := load(t, `rules:
+  - principals: [alice]
+    subjects: ["team-?-*", "re:^legacy\\.[a-z]+$", ":.ctx:*"]
+    access: write
+  - principals: ["*"]
+    subjects: ["public"]
+    access: read
+    global: read
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		who, subject string
+		access       Access
+		want         bool
+	}{
+		{"alice", "team-a-value", Write, true},
+		{"alice", "team-a-value", Read, true},
+		{"alice", "team-a-value", Admin, false},
+		{"alice", "team-ab-value", Write, false},
+		{"alice", "legacy.orders", Write, true},
+		{"alice", "legacy.orders.v2", Write, false},
+		{"alice", ":.ctx:anything", Write, true},
+		{"alice", "anything", Read, false},
+		{"bob", "public", Read, true},
+		{"bob", "public", Write, false},
+		{"bob", "team-a-value", Read, false},
+	} {
+		if got := a.SubjectAllowed(tc.who, tc.subject, tc.access); got != tc.want {
+			t.Errorf("SubjectAllowed(%s, %s, %s) = %v, want %v", tc.who, tc.subject, tc.access, got, tc.want)
+		}
+	}
+	if !a.GlobalAllowed("bob", Read) || a.GlobalAllowed("bob", Admin) {
+		t.Error("global: read for everyone, admin for nobody")
+	}
+	if a, err := load(t, "rules: []\n"); err != nil || a.SubjectAllowed("alice", "x", Read) || a.GlobalAllowed("alice", Read) {
+		t.Errorf("an empty rule list must allow nothing: %v", err)
+	}
+	if a, err := load(t, ""); err != nil || !a.SubjectAllowed("alice", "x", Admin) || !a.GlobalAllowed("alice", Admin) {
+		t.Errorf("no rules key must allow everything: %v", err)
+	}
+	for name, tc := range map[string]struct{ rules, want string }{
+		"no principals":       {"rules:\n  - subjects: [a]\n    access: read\n", "no principals"},
+		"unknown access":      {"rules:\n  - principals: [a]\n    subjects: [a]\n    access: owner\n", "want read, write or admin"},
+		"grants nothing":      {"rules:\n  - principals: [a]\n", "grants nothing"},
+		"access, no subjects": {"rules:\n  - principals: [a]\n    access: read\n    global: read\n", "without subjects"},
+		"bad regexp":          {"rules:\n  - principals: [a]\n    subjects: [\"re:(\"]\n    access: read\n", "subject pattern"},
+		"unknown key":         {"rules:\n  - principals: [a]\n    subject: [a]\n", "field subject not found"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := load(t, tc.rules); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Load: %v, want an error saying %q", err, tc.want)
+			}
+		})
 	}
 }

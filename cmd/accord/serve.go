@@ -36,6 +36,7 @@ type serveConfig struct {
 	shutdownTimeout       time.Duration
 	authFile              string
 	kafka                 *kafkaConfig
+	tls                   *tlsFlags
 }
 
 func serveFlags(fs *flag.FlagSet) *serveConfig {
@@ -52,6 +53,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to drain in-flight requests on SIGINT/SIGTERM")
 	fs.StringVar(&c.authFile, "auth-file", "", "users file (YAML or JSON, bcrypt or argon2id hashes from accord passwd): require HTTP Basic credentials; re-read on SIGHUP")
 	c.kafka = kafkaFlags(fs)
+	c.tls = tlsServeFlags(fs)
 	return c
 }
 
@@ -72,6 +74,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 func (c *serveConfig) run(ctx context.Context, logger *slog.Logger) error {
 	base, err := c.storeConfig(logger)
 	if err != nil {
+		return err
+	}
+	if err := c.tls.validate(); err != nil {
 		return err
 	}
 	if c.kafka.enabled() {
@@ -169,11 +174,16 @@ func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Co
 		if err != nil {
 			return err
 		}
-		cfg.Authenticator = users
+		cfg.Authenticator, cfg.Policy = users, users
 		logger.Info("authentication on", "auth_file", c.authFile, "users", users.Users())
 		stop := reloadOnHangup(users, logger)
 		defer stop()
 	}
+	ln, stopTLS, err := c.tls.listen(ln, logger)
+	if err != nil {
+		return err
+	}
+	defer stopTLS()
 	e := api.New(cfg)
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)

@@ -1,0 +1,185 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/accord-registry/accord/api/auth"
+	"github.com/accord-registry/accord/store"
+)
+
+// Policy says what an authenticated principal may do (package auth reads it from the users
+// file's rules).
+type Policy interface {
+	SubjectAllowed(principal, subject string, access auth.Access) bool
+	GlobalAllowed(principal string, access auth.Access) bool
+}
+
+// scope is what a route acts on, for the policy.
+type scope int
+
+const (
+	scopeNone     scope = iota // anything an authenticated caller may use: types, metadata, contexts
+	scopeSubject               // the {subject} of the path
+	scopeGlobal                // the global config and mode
+	scopeSchemaID              // the schema {id}: readable through any subject that has it
+	scopeGUID                  // the schema {guid}: likewise
+	scopeFiltered              // a list, filtered by the handler to what the caller may read
+)
+
+// requirement is what a route needs. Reads are Read; registrations and soft deletes Write;
+// permanent deletes and config or mode changes Admin.
+func requirement(c echo.Context) (scope, auth.Access) {
+	method, path := c.Request().Method, c.Path()
+	write := method != http.MethodGet && method != http.MethodHead
+	switch {
+	case path == "/subjects", path == "/schemas", path == "/schemas/ids/:id/subjects", path == "/schemas/ids/:id/versions":
+		return scopeFiltered, auth.Read
+	case path == "/schemas/ids/:id", path == "/schemas/ids/:id/schema":
+		return scopeSchemaID, auth.Read
+	case strings.HasPrefix(path, "/schemas/guids/"):
+		return scopeGUID, auth.Read
+	case path == "/config", path == "/mode", path == "/contexts/:context":
+		return scopeGlobal, adminIf(write)
+	case strings.HasPrefix(path, "/config/"), strings.HasPrefix(path, "/mode/"):
+		return scopeSubject, adminIf(write)
+	case strings.HasPrefix(path, "/compatibility/"):
+		return scopeSubject, auth.Read
+	case path == "/subjects/:subject" && method == http.MethodPost: // a lookup
+		return scopeSubject, auth.Read
+	case strings.HasPrefix(path, "/subjects/:subject"):
+		switch {
+		case method == http.MethodDelete && boolQuery(c, "permanent"):
+			return scopeSubject, auth.Admin
+		case write:
+			return scopeSubject, auth.Write
+		}
+		return scopeSubject, auth.Read
+	}
+	return scopeNone, auth.Read
+}
+
+func adminIf(write bool) auth.Access {
+	if write {
+		return auth.Admin
+	}
+	return auth.Read
+}
+
+// authorize answers 403 (40301) to a request its principal may not make. Lists are not
+// refused: their handlers leave out what the principal may not read.
+func (h *handlers) authorize(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		sc, access := requirement(c)
+		who := principal(c)
+		switch sc {
+		case scopeSubject:
+			subject, err := pathParam(c, "subject")
+			if err != nil {
+				return err
+			}
+			if !h.cfg.Policy.SubjectAllowed(who, subject, access) {
+				return denied(access, "Subject: "+subject)
+			}
+		case scopeGlobal:
+			if !h.cfg.Policy.GlobalAllowed(who, access) {
+				return denied(access, "the global config and mode")
+			}
+		case scopeSchemaID, scopeGUID:
+			ok, err := h.schemaReadable(c, sc)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return denied(access, "Schema: "+schemaName(c, sc))
+			}
+		}
+		return next(c)
+	}
+}
+
+// schemaReadable reports whether some subject holding the schema, soft-deleted versions
+// included, is readable by the request's principal. An unknown id or GUID is let through,
+// for the handler's 404.
+func (h *handlers) schemaReadable(c echo.Context, sc scope) (bool, error) {
+	ctx := c.Request().Context()
+	var subjects []string
+	if sc == scopeSchemaID {
+		id, err := idParam(c)
+		if err != nil {
+			return false, err
+		}
+		svs, err := h.store.IDVersions(ctx, id, c.QueryParam("subject"), true)
+		if err != nil {
+			return true, nil
+		}
+		for _, sv := range svs {
+			subjects = append(subjects, sv.Subject)
+		}
+	} else {
+		ids, err := h.store.GUIDIDs(ctx, c.Param("guid"))
+		if err != nil || len(ids) == 0 {
+			return true, nil
+		}
+		for _, id := range ids {
+			svs, err := h.store.IDVersions(ctx, id.ID, contextQualifier(id.Context), true)
+			if err != nil {
+				continue
+			}
+			for _, sv := range svs {
+				subjects = append(subjects, sv.Subject)
+			}
+		}
+	}
+	for _, s := range subjects {
+		if h.readable(c, s) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// schemaName is how a refusal names the schema: its id or its GUID.
+func schemaName(c echo.Context, sc scope) string {
+	if sc == scopeGUID {
+		return c.Param("guid")
+	}
+	return c.Param("id")
+}
+
+// contextQualifier is the subject qualifier that selects a context (":.ctx:"), "" for the
+// default one.
+func contextQualifier(context string) string {
+	if context == "" || context == "." {
+		return ""
+	}
+	return ":" + context + ":"
+}
+
+// readable reports whether the request's principal may read a subject; always, without a
+// policy.
+func (h *handlers) readable(c echo.Context, subject string) bool {
+	return h.cfg.Policy == nil || h.cfg.Policy.SubjectAllowed(principal(c), subject, auth.Read)
+}
+
+// readableOnly keeps the items whose subject the request's principal may read.
+func readableOnly[T any](h *handlers, c echo.Context, items []T, subject func(T) string) []T {
+	if h.cfg.Policy == nil {
+		return items
+	}
+	out := items[:0:0]
+	for _, it := range items {
+		if h.readable(c, subject(it)) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// denied is the 403 of a refused operation, in the words of Confluent's RBAC.
+func denied(access auth.Access, resource string) error {
+	return &store.Error{Code: store.CodeForbidden, Message: fmt.Sprintf("User is denied operation %s on %s", access, resource)}
+}
