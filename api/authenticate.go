@@ -17,16 +17,19 @@ type Authenticator interface {
 // principalKey is where a request's authenticated user is kept in its echo.Context.
 const principalKey = "accord.principal"
 
-// isProbe reports the paths served without credentials: probes of load balancers and
-// orchestrators carry none, and they reveal nothing about the registry's contents.
-func isProbe(path string) bool { return path == "/healthz" || path == "/readyz" }
+// isOpen reports the paths served without credentials: probes of load balancers and
+// orchestrators carry none, and they reveal nothing about the registry's contents; and
+// /metrics when the operator lets a scraper in without credentials.
+func isOpen(path string, metricsAnonymous bool) bool {
+	return path == "/healthz" || path == "/readyz" || metricsAnonymous && path == "/metrics"
+}
 
 // authenticate answers 401, with Confluent's error body and a WWW-Authenticate challenge,
 // to a request without valid Basic credentials. Nothing of the credentials is logged.
-func authenticate(a Authenticator) echo.MiddlewareFunc {
+func authenticate(a Authenticator, metricsAnonymous bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if isProbe(c.Request().URL.Path) {
+			if isOpen(c.Request().URL.Path, metricsAnonymous) {
 				return next(c)
 			}
 			if p, ok := certificatePrincipal(c.Request()); ok {

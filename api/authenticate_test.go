@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/accord-registry/accord/api/auth"
+	"github.com/accord-registry/accord/api/metrics"
 )
 
 // lockedBuffer collects log output from concurrent handlers.
@@ -70,6 +71,7 @@ func TestAuthentication(t *testing.T) {
 		{"not Basic", "GET", "/subjects", "", http.Header{"Authorization": {"Bearer " + password}}, 401},
 		{"malformed Basic", "GET", "/subjects", "", http.Header{"Authorization": {"Basic !!!"}}, 401},
 		{"unknown route without credentials", "GET", "/no/such/route", "", nil, 401},
+		{"metrics without credentials", "GET", "/metrics", "", nil, 401},
 		{"health probe", "GET", "/healthz", "", nil, 200},
 		{"readiness probe", "GET", "/readyz", "", nil, 200},
 		{"right password", "POST", "/subjects/s/versions", schemaInt, basic("alice", password), 200},
@@ -128,5 +130,37 @@ func TestForwardingWithAuthentication(t *testing.T) {
 	}
 	if got, _ := do(t, "GET", leader.URL+"/subjects", "", basic("app", password)); got.Body != `["s"]` {
 		t.Fatalf("the leader's subjects after the forwarded write: %+v", got)
+	}
+}
+
+// TestMetricsAnonymous: with MetricsAnonymous a scraper without credentials reads /metrics,
+// and nothing else.
+func TestMetricsAnonymous(t *testing.T) {
+	hash, err := auth.HashBcrypt("pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "users.yaml")
+	if err := os.WriteFile(path, []byte("users:\n  - name: a\n    password: \""+hash+"\"\nrules: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	users, err := auth.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := serveHTTP(t, New(Config{Store: openTestStore(t), Logger: testLogger(t), Authenticator: users, Policy: users,
+		Metrics: metrics.New(), MetricsAnonymous: true})).URL
+	if got, _ := do(t, "GET", url+"/metrics", "", nil); got.Status != 200 || !strings.Contains(got.Body, "go_goroutines") {
+		t.Errorf("GET /metrics without credentials: %d", got.Status)
+	}
+	if got, _ := do(t, "GET", url+"/subjects", "", nil); got.Status != 401 {
+		t.Errorf("GET /subjects without credentials: %d, want 401", got.Status)
+	}
+	// Without MetricsAnonymous, /metrics needs read on the global settings, which rules: []
+	// denies.
+	closed := serveHTTP(t, New(Config{Store: openTestStore(t), Logger: testLogger(t), Authenticator: users, Policy: users,
+		Metrics: metrics.New()})).URL
+	if got, _ := do(t, "GET", closed+"/metrics", "", basic("a", "pw")); got.Status != 403 {
+		t.Errorf("GET /metrics by a user without global read: %d, want 403", got.Status)
 	}
 }

@@ -44,6 +44,11 @@ func requirement(c echo.Context) (scope, auth.Access) {
 		return scopeGUID, auth.Read
 	case path == "/config", path == "/mode", path == "/contexts/:context":
 		return scopeGlobal, adminIf(write)
+	case path == "/metrics":
+		if principal(c) == "" { // served without credentials (MetricsAnonymous)
+			return scopeNone, auth.Read
+		}
+		return scopeGlobal, auth.Read
 	case strings.HasPrefix(path, "/config/"), strings.HasPrefix(path, "/mode/"):
 		return scopeSubject, adminIf(write)
 	case strings.HasPrefix(path, "/compatibility/"):

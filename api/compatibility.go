@@ -26,9 +26,11 @@ func (h *handlers) check(c echo.Context, num int) error {
 		return err
 	}
 	verbose := boolQuery(c, "verbose")
-	res, err := h.store.CheckCompatibility(c.Request().Context(), subject, body.toStore(), store.CheckOptions{
+	req := body.toStore()
+	res, err := h.store.CheckCompatibility(c.Request().Context(), subject, req, store.CheckOptions{
 		Version: num, Normalize: boolQuery(c, "normalize"), Verbose: verbose,
 	})
+	h.observeCheck(req.Type, res, err)
 	if err != nil {
 		return err
 	}

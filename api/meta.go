@@ -83,3 +83,12 @@ func (h *handlers) readyz(c echo.Context) error {
 func (h *handlers) openapiDocument(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/yaml", openapi.YAML())
 }
+
+// metrics serves the Prometheus metrics; 404 when the server has none.
+func (h *handlers) metrics(c echo.Context) error {
+	if h.cfg.Metrics == nil {
+		return errNotFound()
+	}
+	h.cfg.Metrics.Handler().ServeHTTP(c.Response(), c.Request())
+	return nil
+}

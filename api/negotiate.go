@@ -47,6 +47,9 @@ const (
 func negotiate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
+		if req.URL.Path == "/metrics" {
+			return next(c) // Prometheus's formats, negotiated by its own handler
+		}
 		if ct := req.Header.Get(echo.HeaderContentType); ct != "" && req.ContentLength != 0 {
 			mt, _, err := mime.ParseMediaType(ct)
 			if err != nil || !requestBodyTypes[mt] {

@@ -31,7 +31,7 @@ func alwaysServed(c echo.Context) bool {
 		return false
 	}
 	switch path := c.Path(); path {
-	case "/healthz", "/readyz", "/openapi.yaml":
+	case "/healthz", "/readyz", "/openapi.yaml", "/metrics":
 		return true
 	default:
 		return strings.HasPrefix(path, "/v1/metadata/")

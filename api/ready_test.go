@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/accord-registry/accord/api/metrics"
 )
 
 func serveRecorded(h http.Handler, method, target, body string) *httptest.ResponseRecorder {
@@ -22,7 +24,7 @@ func serveRecorded(h http.Handler, method, target, body string) *httptest.Respon
 
 func TestReadyGate(t *testing.T) {
 	var ready atomic.Bool
-	e := New(Config{Store: openTestStore(t), Logger: testLogger(t)})
+	e := New(Config{Store: openTestStore(t), Logger: testLogger(t), Metrics: metrics.New()})
 	e.Use(readyGate(ready.Load))
 
 	notReady := errorAnswer(503, 503, "Accord is catching up with its log and does not serve yet")
@@ -39,6 +41,7 @@ func TestReadyGate(t *testing.T) {
 		{"GET", "/healthz", "", true},
 		{"GET", "/readyz", "", true},
 		{"GET", "/openapi.yaml", "", true},
+		{"GET", "/metrics", "", true},
 		{"GET", "/v1/metadata/id", "", true},
 		{"GET", "/v1/metadata/version", "", true},
 	} {

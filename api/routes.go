@@ -54,6 +54,7 @@ func register(e *echo.Echo, h *handlers) {
 	e.GET("/v1/metadata/id", h.clusterID)
 	e.GET("/v1/metadata/version", h.serverVersion)
 
+	e.GET("/metrics", h.metrics)
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/openapi.yaml", h.openapiDocument)

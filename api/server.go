@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/accord-registry/accord/api/metrics"
 	"github.com/accord-registry/accord/store"
 )
 
@@ -36,6 +37,10 @@ type Config struct {
 	// Policy, when set, decides what each authenticated principal may do: 403 for the rest,
 	// and lists filtered to the subjects it may read.
 	Policy Policy
+	// Metrics, when set, counts and times requests and serves GET /metrics.
+	Metrics *metrics.Metrics
+	// MetricsAnonymous serves /metrics without credentials when authentication is on.
+	MetricsAnonymous bool
 }
 
 // DefaultMaxRequestBytes is the default bound on request bodies.
@@ -63,9 +68,13 @@ func New(cfg Config) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
 	e.Pre(keepRequestURI, trimTrailingSlash, rewriteContextPaths)
-	e.Use(requestID, accessLog(cfg.Logger), recoverPanics)
+	e.Use(requestID)
+	if cfg.Metrics != nil {
+		e.Use(cfg.Metrics.Middleware)
+	}
+	e.Use(accessLog(cfg.Logger), recoverPanics)
 	if cfg.Authenticator != nil {
-		e.Use(authenticate(cfg.Authenticator))
+		e.Use(authenticate(cfg.Authenticator, cfg.MetricsAnonymous))
 	}
 	e.Use(negotiate, readyGate(storeReady(cfg.Store)), limitBody(cfg.MaxRequestBytes))
 	if cfg.Policy != nil {

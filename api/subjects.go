@@ -48,7 +48,9 @@ func (h *handlers) registerSchema(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := h.store.Register(c.Request().Context(), subject, body.toStore(), boolQuery(c, "normalize"))
+	req := body.toStore()
+	s, err := h.store.Register(c.Request().Context(), subject, req, boolQuery(c, "normalize"))
+	h.observeRegistration(req.Type, err)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/accord-registry/accord/api"
 	"github.com/accord-registry/accord/api/auth"
+	"github.com/accord-registry/accord/api/metrics"
 	"github.com/accord-registry/accord/compat"
 	"github.com/accord-registry/accord/store"
 	"github.com/accord-registry/accord/store/filelog"
@@ -35,6 +36,7 @@ type serveConfig struct {
 	logFormat             string
 	shutdownTimeout       time.Duration
 	authFile              string
+	metricsAnonymous      bool
 	kafka                 *kafkaConfig
 	tls                   *tlsFlags
 }
@@ -51,6 +53,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to drain in-flight requests on SIGINT/SIGTERM")
+	fs.BoolVar(&c.metricsAnonymous, "metrics-anonymous", false, "with --auth-file: serve GET /metrics without credentials, to a scraper that has none")
 	fs.StringVar(&c.authFile, "auth-file", "", "users file (YAML or JSON, bcrypt or argon2id hashes from accord passwd): require HTTP Basic credentials; re-read on SIGHUP")
 	c.kafka = kafkaFlags(fs)
 	c.tls = tlsServeFlags(fs)
@@ -88,19 +91,21 @@ func (c *serveConfig) run(ctx context.Context, logger *slog.Logger) error {
 		return err
 	}
 	defer closeLog(log, logger)
-	base.Log = log
+	m := metrics.New()
+	base.Log = m.InstrumentLog(log)
 	st, err := store.Open(ctx, base)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	m.Watch(metrics.Sources{Stats: st.Stats})
 	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {
 		return err
 	}
 	logger.Info("accord serving", "listen", ln.Addr().String(), "store", "embedded", "data_dir", c.dataDir,
 		"records", log.Stats().Records, "offset", st.Offset(), "startup", time.Since(start).Round(time.Millisecond))
-	return c.serveHTTP(ctx, ln, api.Config{Store: st}, logger)
+	return c.serveHTTP(ctx, ln, api.Config{Store: st, Metrics: m}, logger)
 }
 
 // storeConfig validates the flags every store shares.
@@ -138,7 +143,8 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 		return err
 	}
 	defer log.Close()
-	base.Shared = log
+	m := metrics.New()
+	base.Shared = m.InstrumentShared(log)
 	st, err := store.Open(ctx, base)
 	if err != nil {
 		return err
@@ -157,17 +163,23 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 		}
 	}()
 	defer func() { stopElection(); <-elected }()
+	m.Watch(metrics.Sources{
+		Stats:  st.Stats,
+		LogEnd: func(ctx context.Context) (int64, error) { return log.Barrier(ctx, false) },
+		Leader: func() bool { _, self := elector.Leader(); return self },
+	})
 	logger.Info("accord serving", "listen", ln.Addr().String(), "store", "kafka", "topic", c.kafka.topic,
 		"group", c.kafka.groupID, "advertised_url", self.URL(), "leader_eligible", self.Eligible)
 	// A forwarded write may wait the leader's whole write timeout; a little more lets its
 	// answer (50002, say) arrive instead of a forwarding error.
 	return c.serveHTTP(ctx, ln, api.Config{Store: st, Leadership: elector, ClusterID: log.ClusterID(),
-		ForwardTimeout: c.kafka.writeTimeout + 5*time.Second}, logger)
+		ForwardTimeout: c.kafka.writeTimeout + 5*time.Second, Metrics: m}, logger)
 }
 
 // serveHTTP serves until ctx is cancelled, then drains in-flight requests.
 func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Config, logger *slog.Logger) error {
 	cfg.Logger, cfg.MaxRequestBytes = logger.With("component", "api"), c.maxRequestBytes
+	cfg.MetricsAnonymous = c.metricsAnonymous
 	cfg.Version, cfg.Commit = releaseVersion, buildCommit()
 	if c.authFile != "" {
 		users, err := auth.Load(c.authFile)
@@ -185,7 +197,9 @@ func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Co
 	}
 	defer stopTLS()
 	e := api.New(cfg)
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	// TLS handshake failures and other connection errors go to the server's log, not stderr.
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(logger.With("component", "http").Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
