@@ -48,6 +48,7 @@ var wantOperations = []Operation{
 	{"DELETE", "/contexts/{context}"},
 	{"GET", "/v1/metadata/id"},
 	{"GET", "/v1/metadata/version"},
+	{"GET", "/metrics"},
 	{"GET", "/healthz"},
 	{"GET", "/readyz"},
 	{"GET", "/openapi.yaml"},
