@@ -2,9 +2,9 @@ package api
 
 import (
 	"crypto/tls"
-	"encoding/json"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"

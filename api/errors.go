@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,7 +30,8 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		status, body := classify(err)
 		if status >= 500 {
 			logger.Log(c.Request().Context(), failureLevel(status, body.ErrorCode), "request failed",
-				"method", c.Request().Method, "path", c.Request().URL.Path, "error_code", body.ErrorCode, "err", err)
+				"method", c.Request().Method, "path", c.Request().URL.Path, "error_code", body.ErrorCode, "err", err,
+				"request_id", c.Response().Header().Get(headerRequestID))
 		}
 		if c.Request().Method == http.MethodHead {
 			_ = c.NoContent(status)
@@ -40,6 +42,10 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 }
 
 func classify(err error) (int, errorBody) {
+	if errors.Is(err, context.DeadlineExceeded) {
+		// The request's deadline (Config.RequestTimeout) passed before the store answered.
+		err = &store.Error{Code: store.CodeOperationTimeout, Message: "Operation timed out"}
+	}
 	var se *store.Error
 	if errors.As(err, &se) {
 		return se.Code.Status(), errorBody{ErrorCode: int(se.Code), Message: se.Message}

@@ -41,6 +41,10 @@ type Config struct {
 	Metrics *metrics.Metrics
 	// MetricsAnonymous serves /metrics without credentials when authentication is on.
 	MetricsAnonymous bool
+	// RequestTimeout bounds each request (default 60s); past it the answer is 50002.
+	RequestTimeout time.Duration
+	// MaxInFlight bounds the requests served at once (default 1024); more get 429.
+	MaxInFlight int
 }
 
 // DefaultMaxRequestBytes is the default bound on request bodies.
@@ -60,6 +64,12 @@ func New(cfg Config) *echo.Echo {
 	if cfg.ForwardTimeout <= 0 {
 		cfg.ForwardTimeout = DefaultForwardTimeout
 	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
 	if cfg.ForwardClient == nil && cfg.Leadership != nil {
 		cfg.ForwardClient = newForwardClient(cfg.ForwardTimeout)
 	}
@@ -72,7 +82,7 @@ func New(cfg Config) *echo.Echo {
 	if cfg.Metrics != nil {
 		e.Use(cfg.Metrics.Middleware)
 	}
-	e.Use(accessLog(cfg.Logger), recoverPanics)
+	e.Use(accessLog(cfg.Logger), recoverPanics, limitInFlight(cfg.MaxInFlight), deadline(cfg.RequestTimeout))
 	if cfg.Authenticator != nil {
 		e.Use(authenticate(cfg.Authenticator, cfg.MetricsAnonymous))
 	}

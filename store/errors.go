@@ -24,6 +24,7 @@ const (
 	CodeRequestTooLarge                 Code = 413
 	CodeUnsupportedMediaType            Code = 415
 	CodeUnprocessable                   Code = 422
+	CodeTooManyRequests                 Code = 429
 	CodeInternal                        Code = 500
 	CodeForbidden                       Code = 40301
 	CodeSubjectNotFound                 Code = 40401
@@ -70,6 +71,7 @@ var codes = map[Code]codeInfo{
 	CodeRequestTooLarge:                 {"request_entity_too_large", http.StatusRequestEntityTooLarge},
 	CodeUnsupportedMediaType:            {"unsupported_media_type", http.StatusUnsupportedMediaType},
 	CodeUnprocessable:                   {"unprocessable_entity", http.StatusUnprocessableEntity},
+	CodeTooManyRequests:                 {"too_many_requests", http.StatusTooManyRequests},
 	CodeInternal:                        {"internal_server_error", http.StatusInternalServerError},
 	CodeForbidden:                       {"forbidden", http.StatusForbidden},
 	CodeSubjectNotFound:                 {"subject_not_found", http.StatusNotFound},

@@ -37,6 +37,10 @@ type serveConfig struct {
 	shutdownTimeout       time.Duration
 	authFile              string
 	metricsAnonymous      bool
+	requestTimeout        time.Duration
+	maxInFlight           int
+	readHeaderTimeout     time.Duration
+	idleTimeout           time.Duration
 	kafka                 *kafkaConfig
 	tls                   *tlsFlags
 }
@@ -53,6 +57,10 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to drain in-flight requests on SIGINT/SIGTERM")
+	fs.DurationVar(&c.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "longest a request may take; past it the answer is 50002 (the connection's write timeout is this plus 10s)")
+	fs.IntVar(&c.maxInFlight, "max-in-flight", api.DefaultMaxInFlight, "requests served at once; more are answered 429 with Retry-After")
+	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", 10*time.Second, "longest a client may take to send a request's headers")
+	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "how long an idle keep-alive connection stays open")
 	fs.BoolVar(&c.metricsAnonymous, "metrics-anonymous", false, "with --auth-file: serve GET /metrics without credentials, to a scraper that has none")
 	fs.StringVar(&c.authFile, "auth-file", "", "users file (YAML or JSON, bcrypt or argon2id hashes from accord passwd): require HTTP Basic credentials; re-read on SIGHUP")
 	c.kafka = kafkaFlags(fs)
@@ -179,7 +187,7 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 // serveHTTP serves until ctx is cancelled, then drains in-flight requests.
 func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Config, logger *slog.Logger) error {
 	cfg.Logger, cfg.MaxRequestBytes = logger.With("component", "api"), c.maxRequestBytes
-	cfg.MetricsAnonymous = c.metricsAnonymous
+	cfg.MetricsAnonymous, cfg.RequestTimeout, cfg.MaxInFlight = c.metricsAnonymous, c.requestTimeout, c.maxInFlight
 	cfg.Version, cfg.Commit = releaseVersion, buildCommit()
 	if c.authFile != "" {
 		users, err := auth.Load(c.authFile)
@@ -198,8 +206,9 @@ func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Co
 	defer stopTLS()
 	e := api.New(cfg)
 	// TLS handshake failures and other connection errors go to the server's log, not stderr.
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(logger.With("component", "http").Handler(), slog.LevelWarn)}
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: c.readHeaderTimeout, IdleTimeout: c.idleTimeout,
+		WriteTimeout: c.requestTimeout + 10*time.Second,
+		ErrorLog:     slog.NewLogLogger(logger.With("component", "http").Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
