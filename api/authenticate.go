@@ -32,19 +32,28 @@ func authenticate(a Authenticator, metricsAnonymous bool) echo.MiddlewareFunc {
 			if isOpen(c.Request().URL.Path, metricsAnonymous) {
 				return next(c)
 			}
+			// Basic credentials first: a write a follower forwards comes over the follower's
+			// own client certificate but carries the caller's Authorization header.
+			if user, password, ok := c.Request().BasicAuth(); ok {
+				if !a.Authenticate(user, password) {
+					return unauthorized(c)
+				}
+				c.Set(principalKey, user)
+				return next(c)
+			}
 			if p, ok := certificatePrincipal(c.Request()); ok {
 				c.Set(principalKey, p)
 				return next(c)
 			}
-			user, password, ok := c.Request().BasicAuth()
-			if !ok || !a.Authenticate(user, password) {
-				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Basic realm="accord", charset="UTF-8"`)
-				return &store.Error{Code: store.CodeUnauthorized, Message: "Unauthorized"}
-			}
-			c.Set(principalKey, user)
-			return next(c)
+			return unauthorized(c)
 		}
 	}
+}
+
+// unauthorized is the 401 with the challenge that makes clients send credentials.
+func unauthorized(c echo.Context) error {
+	c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Basic realm="accord", charset="UTF-8"`)
+	return &store.Error{Code: store.CodeUnauthorized, Message: "Unauthorized"}
 }
 
 // certificatePrincipal is the principal of a client certificate the TLS handshake verified

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -189,9 +190,12 @@ func keepRequestURI(next echo.HandlerFunc) echo.HandlerFunc {
 // newForwardClient is the client for forwarded writes: its own connections, no redirects
 // followed (the leader's answer is relayed as it is), and no proxy from the environment (the
 // leader is a peer on the cluster's network, and the request may carry credentials).
-func newForwardClient(timeout time.Duration) *http.Client {
+func newForwardClient(timeout time.Duration, tlsConfig *tls.Config) *http.Client {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.Proxy = nil
+	if tlsConfig != nil {
+		transport.TLSClientConfig = tlsConfig
+	}
 	return &http.Client{
 		Transport:     transport,
 		Timeout:       timeout,

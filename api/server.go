@@ -1,6 +1,7 @@
 package api
 
 import (
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -29,8 +30,12 @@ type Config struct {
 	Leadership Leadership
 	// ForwardTimeout bounds a write forwarded to the leader (default 30s).
 	ForwardTimeout time.Duration
-	// ForwardClient sends forwarded requests; nil means a client with ForwardTimeout.
+	// ForwardClient sends forwarded requests; nil means a client with ForwardTimeout and
+	// ForwardTLS.
 	ForwardClient *http.Client
+	// ForwardTLS is the TLS configuration for calling a leader served over HTTPS; nil means
+	// Go's defaults.
+	ForwardTLS *tls.Config
 	// Authenticator, when set, requires HTTP Basic credentials on every request but the
 	// health probes; forwarded writes carry the caller's credentials to the leader.
 	Authenticator Authenticator
@@ -71,7 +76,7 @@ func New(cfg Config) *echo.Echo {
 		cfg.MaxInFlight = DefaultMaxInFlight
 	}
 	if cfg.ForwardClient == nil && cfg.Leadership != nil {
-		cfg.ForwardClient = newForwardClient(cfg.ForwardTimeout)
+		cfg.ForwardClient = newForwardClient(cfg.ForwardTimeout, cfg.ForwardTLS)
 	}
 	h := &handlers{store: cfg.Store, cfg: cfg}
 	e := echo.New()

@@ -142,7 +142,7 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 		return err
 	}
 	defer ln.Close()
-	self, err := c.kafka.identity(ln)
+	self, err := c.kafka.identity(ln, c.tls.enabled())
 	if err != nil {
 		return err
 	}
@@ -199,11 +199,12 @@ func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Co
 		stop := reloadOnHangup(users, logger)
 		defer stop()
 	}
-	ln, stopTLS, err := c.tls.listen(ln, logger)
+	ln, peers, stopTLS, err := c.tls.listen(ln, logger)
 	if err != nil {
 		return err
 	}
 	defer stopTLS()
+	cfg.ForwardTLS = peers
 	e := api.New(cfg)
 	// TLS handshake failures and other connection errors go to the server's log, not stderr.
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: c.readHeaderTimeout, IdleTimeout: c.idleTimeout,

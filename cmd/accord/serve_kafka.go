@@ -55,7 +55,7 @@ func kafkaFlags(fs *flag.FlagSet) *kafkaConfig {
 	fs.IntVar(&k.replicationFactor, "kafka-replication-factor", 3, "replication factor of a topic Accord creates, capped at the number of live brokers")
 	fs.BoolVar(&k.skipValidation, "kafka-topic-skip-validation", false, "neither create nor check the topic")
 	fs.StringVar(&k.groupID, "group-id", "schema-registry", "group in which instances elect their leader (Confluent's schema.registry.group.id)")
-	fs.StringVar(&k.advertisedURL, "advertised-url", "", "URL other instances reach this one at (default http://<hostname>:<listen port>)")
+	fs.StringVar(&k.advertisedURL, "advertised-url", "", "URL other instances reach this one at (default http://<hostname>:<listen port>, https:// with --tls-cert)")
 	fs.BoolVar(&k.leaderEligible, "leader-eligible", true, "whether this instance may become the leader")
 	fs.BoolVar(&k.snapshot, "kafka-snapshot", true, "keep a snapshot of the topic in --data-dir so restarts replay only the tail")
 	fs.DurationVar(&k.sessionTimeout, "group-session-timeout", 10*time.Second, "how long the group waits for a silent instance before electing another leader")
@@ -132,14 +132,18 @@ func (k *kafkaConfig) sasl() (kgo.Opt, error) {
 
 // identity is how this instance presents itself to the group: --advertised-url, or the host
 // name and the port it listens on.
-func (k *kafkaConfig) identity(ln net.Listener) (kafkagroup.Identity, error) {
+func (k *kafkaConfig) identity(ln net.Listener, https bool) (kafkagroup.Identity, error) {
 	raw := k.advertisedURL
 	if raw == "" {
 		host, err := os.Hostname()
 		if err != nil {
 			return kafkagroup.Identity{}, fmt.Errorf("--advertised-url not set and no host name: %w", err)
 		}
-		raw = "http://" + net.JoinHostPort(host, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+		scheme := "http://"
+		if https {
+			scheme = "https://"
+		}
+		raw = scheme + net.JoinHostPort(host, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
 	}
 	return kafkagroup.IdentityFromURL(raw, k.leaderEligible)
 }

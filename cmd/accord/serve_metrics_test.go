@@ -127,6 +127,15 @@ func TestMetricsOnKafka(t *testing.T) {
 func startServe(t *testing.T, args ...string) string {
 	t.Helper()
 	addr := freeAddr(t)
+	startServeOn(t, addr, args...)
+	base := "http://" + addr
+	waitForStatus(t, base+"/healthz", "", "", http.StatusOK)
+	return base
+}
+
+// startServeOn runs `accord serve` on addr until the test ends.
+func startServeOn(t *testing.T, addr string, args ...string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- serve(ctx, append([]string{"--listen", addr}, args...), io.Discard) }()
@@ -136,9 +145,6 @@ func startServe(t *testing.T, args ...string) string {
 			t.Errorf("serve: %v", err)
 		}
 	})
-	base := "http://" + addr
-	waitForStatus(t, base+"/healthz", "", "", http.StatusOK)
-	return base
 }
 
 func send(t *testing.T, method, url, body string) int {

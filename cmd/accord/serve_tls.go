@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -134,22 +135,49 @@ func (s *tlsServer) config() *tls.Config {
 }
 
 // listen wraps ln in TLS when --tls-cert is set and re-reads the files on every SIGHUP until
-// stop is called. Without TLS it hands ln back as it is.
-func (t *tlsFlags) listen(ln net.Listener, logger *slog.Logger) (_ net.Listener, stop func(), _ error) {
+// stop is called; peers is the TLS config for requests to the other instances (forwarded
+// writes). Without TLS it hands ln back as it is, and peers is nil.
+func (t *tlsFlags) listen(ln net.Listener, logger *slog.Logger) (_ net.Listener, peers *tls.Config, stop func(), _ error) {
 	auth, err := t.clientAuthType()
 	if err != nil {
-		return ln, func() {}, err
+		return ln, nil, func() {}, err
 	}
 	if !t.enabled() {
-		return ln, func() {}, nil
+		return ln, nil, func() {}, nil
 	}
 	s := &tlsServer{flags: t, auth: auth}
 	if err := s.reload(); err != nil {
-		return ln, func() {}, err
+		return ln, nil, func() {}, err
+	}
+	if peers, err = s.peerConfig(); err != nil {
+		return ln, nil, func() {}, err
 	}
 	logger.Info("tls on", append([]any{"client_auth", clientAuthName(auth), "client_ca", t.clientCAFile,
 		"min_version", "1.2"}, certAttrs(s.state.Load().cert)...)...)
-	return tls.NewListener(ln, s.config()), s.reloadOnHangup(logger), nil
+	return tls.NewListener(ln, s.config()), peers, s.reloadOnHangup(logger), nil
+}
+
+// peerConfig is how this instance calls the others (a follower forwarding a write to the
+// leader): it trusts the system's CAs (SSL_CERT_FILE adds a private one) and the client CA
+// bundle, which in most deployments signs the instances' certificates too, and it presents
+// its own certificate, the one in force, where the leader asks for a client certificate.
+// That needs a certificate valid for client authentication as well (no extended key usage,
+// or both serverAuth and clientAuth).
+func (s *tlsServer) peerConfig() (*tls.Config, error) {
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		roots = x509.NewCertPool()
+	}
+	if s.flags.clientCAFile != "" {
+		pem, err := os.ReadFile(s.flags.clientCAFile)
+		if err != nil {
+			return nil, err
+		}
+		roots.AppendCertsFromPEM(pem)
+	}
+	return &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots,
+		GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return s.state.Load().cert, nil },
+	}, nil
 }
 
 // reloadOnHangup re-reads the certificate, key and client CA bundle on every SIGHUP until stop

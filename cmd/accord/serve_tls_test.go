@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -345,13 +346,13 @@ func (ca *testCA) pool() *x509.CertPool {
 
 // issue signs a leaf certificate. A server certificate is valid for 127.0.0.1, where the
 // tests listen.
-func (ca *testCA) issue(t *testing.T, name string, serial int64, usage x509.ExtKeyUsage) (certPEM, keyPEM []byte) {
+func (ca *testCA) issue(t *testing.T, name string, serial int64, usages ...x509.ExtKeyUsage) (certPEM, keyPEM []byte) {
 	t.Helper()
 	key := newTestKey(t)
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: name},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage}}
-	if usage == x509.ExtKeyUsageServerAuth {
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: usages}
+	if slices.Contains(usages, x509.ExtKeyUsageServerAuth) {
 		tmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
