@@ -232,6 +232,18 @@ func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Co
 // reloadOnHangup re-reads the users file on every SIGHUP until stop is called. A file that
 // does not load leaves the previous users in force.
 func reloadOnHangup(users *auth.Authenticator, logger *slog.Logger) (stop func()) {
+	return onHangup(func() {
+		if err := users.Reload(); err != nil {
+			logger.Error("users file not reloaded; the previous users stay in force", "err", err)
+			return
+		}
+		logger.Info("users file reloaded", "users", users.Users())
+	})
+}
+
+// onHangup calls reload on every SIGHUP until stop is called. Each reloadable file has its
+// own, since signal.Notify delivers the signal to every channel registered for it.
+func onHangup(reload func()) (stop func()) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	done := make(chan struct{})
@@ -239,11 +251,7 @@ func reloadOnHangup(users *auth.Authenticator, logger *slog.Logger) (stop func()
 		for {
 			select {
 			case <-hup:
-				if err := users.Reload(); err != nil {
-					logger.Error("users file not reloaded; the previous users stay in force", "err", err)
-					continue
-				}
-				logger.Info("users file reloaded", "users", users.Users())
+				reload()
 			case <-done:
 				return
 			}

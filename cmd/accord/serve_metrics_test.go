@@ -149,18 +149,8 @@ func startServeOn(t *testing.T, addr string, args ...string) {
 
 func send(t *testing.T, method, url, body string) int {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/vnd.schemaregistry.v1+json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
+	status, _ := call(t, method, url, body)
+	return status
 }
 
 // scrape reads /metrics as Prometheus does, and returns it parsed and as text.

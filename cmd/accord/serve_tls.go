@@ -9,10 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"os/signal"
 	"strings"
 	"sync/atomic"
-	"syscall"
 )
 
 // tlsFlags are the HTTPS settings of `accord serve`.
@@ -184,24 +182,13 @@ func (s *tlsServer) peerConfig() (*tls.Config, error) {
 // is called. A reading that fails leaves the previous state serving: a certificate rotation
 // caught half-written must not take HTTPS down.
 func (s *tlsServer) reloadOnHangup(logger *slog.Logger) (stop func()) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-hup:
-				if err := s.reload(); err != nil {
-					logger.Error("tls certificate not reloaded; the previous one stays in force", "err", err)
-					continue
-				}
-				logger.Info("tls certificate reloaded", certAttrs(s.state.Load().cert)...)
-			case <-done:
-				return
-			}
+	return onHangup(func() {
+		if err := s.reload(); err != nil {
+			logger.Error("tls certificate not reloaded; the previous one stays in force", "err", err)
+			return
 		}
-	}()
-	return func() { signal.Stop(hup); close(done) }
+		logger.Info("tls certificate reloaded", certAttrs(s.state.Load().cert)...)
+	})
 }
 
 // certAttrs are the log attributes that tell an operator which certificate is being served.
