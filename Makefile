@@ -42,9 +42,11 @@ test: deps vet unit kafka-test fuzz
 PYTHON      ?= python3
 CLIENTS_PY  := test/clients/python
 CLIENTS_JS  := test/clients/node
+SCHEMATHESIS := test/schemathesis
 
-## deps: Go modules, the Kafka broker's jars (into ~/.cache/accord, with mvn), and the real
-## Python and Node clients the end-to-end tests drive.
+## deps: Go modules, the Kafka broker's jars (into ~/.cache/accord, with mvn), the real
+## Python and Node clients the end-to-end tests drive, and schemathesis, the OpenAPI fuzzer
+## TestSchemathesis runs (a virtualenv of its own).
 deps:
 	$(GO) mod download
 	@command -v java >/dev/null && command -v mvn >/dev/null || { \
@@ -54,6 +56,8 @@ deps:
 	test -x $(CLIENTS_PY)/.venv/bin/python || $(PYTHON) -m venv $(CLIENTS_PY)/.venv
 	$(CLIENTS_PY)/.venv/bin/pip install --quiet --disable-pip-version-check -r $(CLIENTS_PY)/requirements.txt
 	cd $(CLIENTS_JS) && npm ci --no-audit --no-fund --loglevel=error
+	test -x $(SCHEMATHESIS)/.venv/bin/python || $(PYTHON) -m venv $(SCHEMATHESIS)/.venv
+	$(SCHEMATHESIS)/.venv/bin/pip install --quiet --disable-pip-version-check -r $(SCHEMATHESIS)/requirements.txt
 
 vet:
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './test/clients/*')); \
@@ -91,6 +95,12 @@ fuzz:
 bench: build bench-serde
 	./$(BIN) bench
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./api ./store/filelog
+
+## bench-secure: id lookups with Basic auth and TLS on, as a ratio of the same lookups with
+## them off, interleaved in one run (target: at least 60%).
+.PHONY: bench-secure
+bench-secure: build
+	./$(BIN) bench --secure
 
 ## bench-serde: the serializers against the raw codecs and confluent-kafka-go, same run, one
 ## package at a time (packages benchmarked side by side disturb each other on two cores).

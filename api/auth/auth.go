@@ -17,12 +17,14 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"sync"
 	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/sync/singleflight"
 )
 
 // maxVerified bounds the remembered pairs; past it the memory starts over, so that a flood
@@ -48,6 +50,11 @@ type userSet struct {
 
 	mu       sync.RWMutex
 	verified map[[sha256.Size]byte]struct{}
+	// macs are keyed HMACs, reset and reused: making one per request allocated.
+	macs sync.Pool
+	// pending shares one hash verification among concurrent requests with the same pair:
+	// a client pool starting cold pays for one bcrypt, not one per connection.
+	pending singleflight.Group
 
 	policy policy // nil: no rules, every authenticated caller may do everything
 }
@@ -100,32 +107,40 @@ func (a *Authenticator) Authenticate(user, password string) bool {
 	}
 	pair := set.pairKey(user, password)
 	set.mu.RLock()
-	_, ok := set.verified[pair]
+	_, known = set.verified[pair]
 	set.mu.RUnlock()
-	if ok {
+	if known {
 		return true
 	}
-	a.hashed.Add(1)
-	if !verify(hash, password) {
-		return false
-	}
-	set.mu.Lock()
-	if len(set.verified) >= maxVerified {
-		clear(set.verified)
-	}
-	set.verified[pair] = struct{}{}
-	set.mu.Unlock()
-	return true
+	ok, _, _ := set.pending.Do(string(pair[:]), func() (any, error) {
+		a.hashed.Add(1)
+		if !verify(hash, password) {
+			return false, nil
+		}
+		set.mu.Lock()
+		if len(set.verified) >= maxVerified {
+			clear(set.verified)
+		}
+		set.verified[pair] = struct{}{}
+		set.mu.Unlock()
+		return true, nil
+	})
+	return ok.(bool)
 }
 
 // pairKey is the HMAC of a user and password under the set's key.
 func (s *userSet) pairKey(user, password string) [sha256.Size]byte {
-	m := hmac.New(sha256.New, s.key)
+	m, _ := s.macs.Get().(hash.Hash)
+	if m == nil {
+		m = hmac.New(sha256.New, s.key)
+	}
+	m.Reset()
 	io.WriteString(m, user)
 	m.Write([]byte{0})
 	io.WriteString(m, password)
 	var k [sha256.Size]byte
 	m.Sum(k[:0])
+	s.macs.Put(m)
 	return k
 }
 

@@ -63,7 +63,8 @@ func TestAuthenticate(t *testing.T) {
 }
 
 // TestVerifiedPairsSkipTheHash: a client sends its credentials with every request; only
-// the first of them may pay for the password hash, and a wrong password always does.
+// the first of them may pay for the password hash (concurrent first requests share it), and
+// a wrong password always does.
 func TestVerifiedPairsSkipTheHash(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "users.yaml")
 	writeUsers(t, path, map[string]string{"alice": mustHash(t, HashBcrypt, alicePassword)})

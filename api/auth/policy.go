@@ -155,6 +155,10 @@ func (r rule) applies(principal string) bool {
 	return r.anyone || r.principals[principal]
 }
 
+// Restricts reports whether the file has rules; without, every authenticated caller may do
+// everything, and the API skips the checks. It can change with every reload.
+func (a *Authenticator) Restricts() bool { return a.users.Load().policy != nil }
+
 // SubjectAllowed reports whether the principal may act on a subject at the given access.
 func (a *Authenticator) SubjectAllowed(principal, subject string, access Access) bool {
 	p := a.users.Load().policy

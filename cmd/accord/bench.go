@@ -29,12 +29,19 @@ type benchConfig struct {
 	startupRecords int
 	dataDir        string
 	cpuProfile     string
+	// --secure (bench_secure.go): id lookups with Basic auth and TLS against without.
+	secure   bool
+	rounds   int
+	slice    time.Duration
+	warmup   time.Duration
+	minRatio float64
 }
 
 // bench measures a registry over HTTP: registrations while it fills with schemas, then id
 // lookups and schema lookups, each as a ratio to a baseline echo handler that returns a
 // constant 60-byte JSON body, measured in the same run with the same clients. It also times
-// a cold start over a log of startupRecords records.
+// a cold start over a log of startupRecords records. With --secure it measures id lookups
+// with Basic auth and TLS on against off instead (bench_secure.go).
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -47,6 +54,11 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.startupRecords, "startup-records", 100_000, "records in the log whose cold start is timed (0 skips)")
 	fs.StringVar(&c.dataDir, "data-dir", "", "data dir of the in-process registry (default: a temporary directory)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	fs.BoolVar(&c.secure, "secure", false, "instead of the usual phases: id lookups with Basic auth (bcrypt) and TLS on, as a ratio of the same in-process registry with them off")
+	fs.IntVar(&c.rounds, "rounds", 3, "with --secure: measurements of each side, each lasting --duration")
+	fs.DurationVar(&c.slice, "slice", 500*time.Millisecond, "with --secure: the sides take turns every slice within a round, so that other work on the machine slows both alike")
+	fs.DurationVar(&c.warmup, "warmup", time.Second, "with --secure: unmeasured run of each side first, which opens the connections (and their TLS handshakes)")
+	fs.Float64Var(&c.minRatio, "min-ratio", 0.6, "with --secure: fail when the median ratio secure/plain is below this")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -65,6 +77,9 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 func (c *benchConfig) run(ctx context.Context, out io.Writer) error {
+	if c.secure {
+		return c.runSecure(ctx, out)
+	}
 	baseline, stopBaseline, err := startBaseline()
 	if err != nil {
 		return err
@@ -110,7 +125,7 @@ func (c *benchConfig) measure(ctx context.Context, out io.Writer, baseline, targ
 
 func (c *benchConfig) readPhases(ctx context.Context, out io.Writer, client *http.Client, target string, base float64) error {
 	byID, err := runFor(ctx, c.duration, c.clients, func(w, i int) error {
-		return getOK(client, fmt.Sprintf("%s/schemas/ids/%d", target, 1+(w*7919+i)%c.schemas))
+		return getOK(client, fmt.Sprintf("%s/schemas/ids/%d", target, c.lookupID(w, i)))
 	})
 	if err != nil {
 		return fmt.Errorf("GET /schemas/ids: %w", err)
@@ -129,36 +144,56 @@ func (c *benchConfig) readPhases(ctx context.Context, out io.Writer, client *htt
 
 // startRegistry runs Accord in this process on a loopback port.
 func (c *benchConfig) startRegistry(ctx context.Context) (string, func(), error) {
-	dir := c.dataDir
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "accord-bench-")
-		if err != nil {
-			return "", nil, err
-		}
-		dir = tmp
-	}
-	log, err := filelog.Open(dir, filelog.Config{})
+	st, closeStore, err := c.openStore(ctx)
 	if err != nil {
-		return "", nil, err
-	}
-	st, err := store.Open(ctx, store.Config{Log: log})
-	if err != nil {
-		log.Close()
 		return "", nil, err
 	}
 	url, stop, err := serveLoopback(api.New(api.Config{Store: st}))
 	if err != nil {
-		log.Close()
+		closeStore()
 		return "", nil, err
 	}
-	return url, func() {
-		stop()
-		st.Close()
-		log.Close()
+	return url, func() { stop(); closeStore() }, nil
+}
+
+// openStore opens the embedded store on --data-dir, or on a temporary directory that closing
+// removes.
+func (c *benchConfig) openStore(ctx context.Context) (*store.Store, func(), error) {
+	dir := c.dataDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "accord-bench-")
+		if err != nil {
+			return nil, nil, err
+		}
+		dir = tmp
+	}
+	st, closeStore, err := openBenchStore(ctx, dir, filelog.Config{})
+	if err != nil {
+		if c.dataDir == "" {
+			os.RemoveAll(dir)
+		}
+		return nil, nil, err
+	}
+	return st, func() {
+		closeStore()
 		if c.dataDir == "" {
 			os.RemoveAll(dir)
 		}
 	}, nil
+}
+
+// openBenchStore opens a store over a file log in dir.
+func openBenchStore(ctx context.Context, dir string, cfg filelog.Config) (*store.Store, func(), error) {
+	log, err := filelog.Open(dir, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, store.Config{Log: log})
+	if err != nil {
+		log.Close()
+		return nil, nil, err
+	}
+	return st, func() { st.Close(); log.Close() }, nil
 }
 
 // startBaseline serves the baseline: an echo handler answering a constant 60-byte JSON body.
