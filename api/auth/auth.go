@@ -100,7 +100,7 @@ func (a *Authenticator) Users() int { return len(a.users.Load().hashes) }
 // Authenticate reports whether user and password are a user of the file and its password.
 func (a *Authenticator) Authenticate(user, password string) bool {
 	set := a.users.Load()
-	hash, known := set.hashes[user]
+	stored, known := set.hashes[user]
 	if !known {
 		verify(set.decoy, password)
 		return false
@@ -114,7 +114,7 @@ func (a *Authenticator) Authenticate(user, password string) bool {
 	}
 	ok, _, _ := set.pending.Do(string(pair[:]), func() (any, error) {
 		a.hashed.Add(1)
-		if !verify(hash, password) {
+		if !verify(stored, password) {
 			return false, nil
 		}
 		set.mu.Lock()
