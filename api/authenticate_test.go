@@ -71,6 +71,8 @@ func TestAuthentication(t *testing.T) {
 		{"not Basic", "GET", "/subjects", "", http.Header{"Authorization": {"Bearer " + password}}, 401},
 		{"malformed Basic", "GET", "/subjects", "", http.Header{"Authorization": {"Basic !!!"}}, 401},
 		{"unknown route without credentials", "GET", "/no/such/route", "", nil, 401},
+		{"bad context name without credentials", "GET", "/contexts/a:b/subjects", "", nil, 401},
+		{"bad context name with credentials", "GET", "/contexts/a:b/subjects", "", basic("alice", password), 400},
 		{"metrics without credentials", "GET", "/metrics", "", nil, 401},
 		{"health probe", "GET", "/healthz", "", nil, 200},
 		{"readiness probe", "GET", "/readyz", "", nil, 200},

@@ -22,15 +22,31 @@ func rewriteContextPaths(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		ctx, err := url.PathUnescape(segs[1])
 		if err != nil {
-			return errNotFound()
+			c.Set(pathErrorKey, errNotFound())
+			return next(c)
 		}
 		if strings.Contains(ctx, ":") {
-			return &store.Error{Code: store.CodeBadRequest, Message: "Context name '" + ctx + "' cannot contain a colon"}
+			c.Set(pathErrorKey, &store.Error{Code: store.CodeBadRequest, Message: "Context name '" + ctx + "' cannot contain a colon"})
+			return next(c)
 		}
 		prefix := contextPrefix(ctx)
 		rest, query := rewriteRest(segs[2:], prefix, req.URL.Query())
 		setPath(req, "/"+strings.Join(rest, "/"))
 		req.URL.RawQuery = query.Encode()
+		return next(c)
+	}
+}
+
+// pathErrorKey holds an error found in the path before routing; failPathErrors answers it
+// after authentication, so that a caller without credentials learns nothing from it.
+const pathErrorKey = "accord.pathError"
+
+// failPathErrors answers the error rewriteContextPaths found, if any.
+func failPathErrors(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err, ok := c.Get(pathErrorKey).(error); ok {
+			return err
+		}
 		return next(c)
 	}
 }

@@ -47,8 +47,8 @@ const (
 func negotiate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		if req.URL.Path == "/metrics" {
-			return next(c) // Prometheus's formats, negotiated by its own handler
+		if p := req.URL.Path; p == "/metrics" || p == "/openapi.yaml" {
+			return next(c) // one format each (Prometheus's, negotiated by its handler; YAML)
 		}
 		if ct := req.Header.Get(echo.HeaderContentType); ct != "" && req.ContentLength != 0 {
 			mt, _, err := mime.ParseMediaType(ct)
@@ -204,7 +204,10 @@ func unprocessable(msg string) error {
 func jsonMessage(err error) string {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var number wireIntError
 	switch {
+	case errors.As(err, &number):
+		return number.Error()
 	case errors.As(err, &syntax):
 		return fmt.Sprintf("Unexpected character in JSON at position %d: %s", syntax.Offset, syntax.Error())
 	case errors.As(err, &typ):

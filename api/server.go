@@ -91,6 +91,7 @@ func New(cfg Config) *echo.Echo {
 	if cfg.Authenticator != nil {
 		e.Use(authenticate(cfg.Authenticator, cfg.MetricsAnonymous))
 	}
+	e.Use(failPathErrors)
 	e.Use(negotiate, readyGate(storeReady(cfg.Store)), limitBody(cfg.MaxRequestBytes))
 	if cfg.Policy != nil {
 		e.Use(h.authorize)

@@ -8,18 +8,32 @@ import (
 // schemaRequest is the body of register, lookup and compatibility calls. Unknown properties
 // are ignored, as Confluent's Jackson configuration does.
 type schemaRequest struct {
-	Schema     *string           `json:"schema"`
-	SchemaType *string           `json:"schemaType"`
-	References []store.Reference `json:"references"`
-	Metadata   *store.Metadata   `json:"metadata"`
-	RuleSet    *store.RuleSet    `json:"ruleSet"`
-	Version    *int              `json:"version"`
-	ID         *int              `json:"id"`
+	Schema     *string            `json:"schema"`
+	SchemaType *string            `json:"schemaType"`
+	References []referenceRequest `json:"references"`
+	Metadata   *store.Metadata    `json:"metadata"`
+	RuleSet    *store.RuleSet     `json:"ruleSet"`
+	Version    *wireInt           `json:"version"`
+	ID         *wireInt           `json:"id"`
+}
+
+// referenceRequest is a reference in a request body.
+type referenceRequest struct {
+	Name    string  `json:"name"`
+	Subject string  `json:"subject"`
+	Version wireInt `json:"version"`
 }
 
 // toStore converts the wire request, applying Confluent's defaults (AVRO, version 0, id -1).
 func (r *schemaRequest) toStore() store.SchemaRequest {
-	out := store.SchemaRequest{Type: compat.TypeAvro, References: r.References, Metadata: r.Metadata, RuleSet: r.RuleSet, ID: -1}
+	r.Metadata.DropNullTags()
+	out := store.SchemaRequest{Type: compat.TypeAvro, Metadata: r.Metadata, RuleSet: r.RuleSet, ID: -1}
+	if r.References != nil {
+		out.References = make([]store.Reference, len(r.References))
+		for i, ref := range r.References {
+			out.References[i] = store.Reference{Name: ref.Name, Subject: ref.Subject, Version: int(ref.Version)}
+		}
+	}
 	if r.Schema != nil {
 		out.Schema = *r.Schema
 	}
@@ -27,10 +41,10 @@ func (r *schemaRequest) toStore() store.SchemaRequest {
 		out.Type = compat.SchemaType(*r.SchemaType)
 	}
 	if r.Version != nil {
-		out.Version = *r.Version
+		out.Version = int(*r.Version)
 	}
 	if r.ID != nil {
-		out.ID = *r.ID
+		out.ID = int(*r.ID)
 	}
 	return out
 }
@@ -90,6 +104,8 @@ func newConfigResponse(c store.ConfigRecord) store.ConfigRecord {
 
 // toStore converts the update, validating the level.
 func (u configUpdate) toStore() (store.ConfigRecord, error) {
+	u.DefaultMetadata.DropNullTags()
+	u.OverrideMetadata.DropNullTags()
 	out := store.ConfigRecord{ConfigOptions: u.ConfigOptions}
 	if u.Compatibility != nil {
 		level, ok := compat.ParseLevel(*u.Compatibility)

@@ -148,3 +148,16 @@ type SchemaRequest struct {
 	Version    int // 0 when absent; -1 asks to compare with the latest version only
 	ID         int // -1 when absent
 }
+
+// DropNullTags removes the tag lists a request gave as null, which would otherwise be
+// stored and answered as null where clients expect a list.
+func (m *Metadata) DropNullTags() {
+	if m == nil {
+		return
+	}
+	for path, tags := range m.Tags {
+		if tags == nil {
+			delete(m.Tags, path)
+		}
+	}
+}
