@@ -37,7 +37,7 @@ func limitInFlight(max int) echo.MiddlewareFunc {
 	slots := make(chan struct{}, max)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if p := c.Request().URL.Path; p == "/healthz" || p == "/readyz" || p == "/metrics" {
+			if isOpen(c.Request().URL.Path, true) {
 				return next(c)
 			}
 			select {
