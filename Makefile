@@ -4,7 +4,13 @@ GO        ?= go
 BIN       := bin/accord
 DATA_DIR  ?= ./accord-data
 LISTEN    ?= :8081
-FUZZTIME  ?= 5s
+# Fuzzing runs for a number of inputs, not a time: under a time budget Go's fuzz coordinator
+# can spend it all starting workers on a starved machine and fail with "context deadline
+# exceeded" after a handful of executions.
+FUZZTIME  ?= 3000x
+# Every go test has a timeout with room to spare, so that a slow machine fails on a hang, not
+# on go test's default 10 minutes.
+TEST_TIMEOUT ?= 25m
 
 # Every fuzz target, as package:Function. `make test` runs each for $(FUZZTIME).
 FUZZ_TARGETS := \
@@ -65,8 +71,8 @@ vet:
 	$(GO) vet ./...
 
 unit:
-	$(GO) test -race -count=1 ./...
-	@$(GO) test -count=1 -run 'Conformance' -v ./compat | grep 'conformance:' | sed 's/^ */agreement with Confluent: /'
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+	@$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -run 'Conformance' -v ./compat | grep 'conformance:' | sed 's/^ */agreement with Confluent: /'
 
 ## kafka-up: start a real Kafka broker in the background on a free loopback port, or reuse the
 ## running one; .kafka/bootstrap holds its address (127.0.0.1:PORT).
@@ -82,19 +88,19 @@ kafka-down:
 ## signal kills it, hence the INT/TERM trap: Ctrl-C stops the broker too.)
 kafka-test: kafka-up
 	@trap '$(MAKE) --no-print-directory kafka-down' EXIT; trap 'exit 130' INT TERM; \
-		KAFKA_BOOTSTRAP=$$(cat .kafka/bootstrap) $(GO) test -race -count=1 -run Kafka ./...
+		KAFKA_BOOTSTRAP=$$(cat .kafka/bootstrap) $(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) -run Kafka ./...
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -timeout $(TEST_TIMEOUT) $$pkg; \
 	done
 
 ## bench: the load tool (10,000 schemas, 32 clients) and the Go benchmarks.
 bench: build bench-serde
 	./$(BIN) bench
-	$(GO) test -run '^$$' -bench . -benchtime 2s ./api ./store/filelog
+	$(GO) test -run '^$$' -bench . -benchtime 2s -timeout $(TEST_TIMEOUT) ./api ./store/filelog
 
 ## bench-secure: id lookups with Basic auth and TLS on, as a ratio of the same lookups with
 ## them off, interleaved in one run (target: at least 60%).
@@ -106,7 +112,7 @@ bench-secure: build
 ## package at a time (packages benchmarked side by side disturb each other on two cores).
 .PHONY: bench-serde
 bench-serde:
-	$(GO) test -p 1 -run '^$$' -bench '^Benchmark(Serialize|Deserialize)$$' -benchmem -count 5 ./serde/avro ./serde/protobuf ./serde/jsonschema
+	$(GO) test -p 1 -run '^$$' -bench '^Benchmark(Serialize|Deserialize)$$' -benchmem -count 5 -timeout $(TEST_TIMEOUT) ./serde/avro ./serde/protobuf ./serde/jsonschema
 
 ## bench-kafka: the Kafka store's benchmarks on the broker of kafka-up (started if none runs,
 ## left running): startup on 100,000 schemas with and without the snapshot, and registrations
