@@ -99,19 +99,21 @@ func checkCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fs.PrintDefaults()
 	}
 	c := checkFlags(fs)
-	if err := parseFlags(fs, interleaved(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+	// Flags end at the first file (or --), as the flag package and POSIX have them: file
+	// names come from globs and git diff, and a file named --help=.avsc or --level=NONE
+	// in a pull request must stay a file.
+	if err := parseFlags(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) && len(args) == 1 {
 			return exitCompatible
 		}
-		return exitUsage
+		return exitUsage // help asked for among other arguments is no verdict
 	}
 	report, err := c.run(ctx, fs.Args())
-	if err != nil {
-		fmt.Fprintf(stderr, "accord check: %v\n", err)
-		return exitUsage
+	if err == nil {
+		err = writeReport(stdout, c.format, report)
 	}
-	if err := writeReport(stdout, c.format, report); err != nil {
-		fmt.Fprintf(stderr, "accord check: %v\n", err)
+	if err != nil {
+		printCheckError(stderr, c.format, err)
 		return exitUsage
 	}
 	if !allCompatible(report) {
