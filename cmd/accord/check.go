@@ -30,6 +30,7 @@ type checkConfig struct {
 	manifest   string
 	references references
 	client     registryFlags
+	files      *repoFiles // where files are read: the repository, or nil offline (anywhere)
 }
 
 func checkFlags(fs *flag.FlagSet) *checkConfig {
@@ -127,6 +128,14 @@ func checkCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 func (c *checkConfig) run(ctx context.Context, files []string) ([]*checkReport, error) {
 	if _, ok := reportWriters[c.format]; !ok {
 		return nil, fmt.Errorf("unknown --format %q: use text, json, junit or github", c.format)
+	}
+	offline := c.gitBase == "" && c.client.url == "" && (len(files) > 0 || c.subject != "")
+	if !offline {
+		var err error
+		if c.files, err = openRepoFiles(ctx); err != nil {
+			return nil, err
+		}
+		defer c.files.close()
 	}
 	switch {
 	case len(files) == 0 && c.subject == "":

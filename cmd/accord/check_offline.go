@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/accord-registry/accord/compat"
@@ -21,19 +20,19 @@ func (c *checkConfig) offline(files []string) (*checkReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	deps, err := c.references.fromFiles(typ, os.ReadFile)
+	deps, err := c.references.fromFiles(typ, c.readFile)
 	if err != nil {
 		return nil, err
 	}
 	previous := make([]compat.Previous, 0, len(files)-1)
 	for i, path := range files[:len(files)-1] {
-		s, err := parseFile(path, typ, deps, false)
+		s, err := c.parseFile(path, typ, deps, false)
 		if err != nil {
 			return nil, err
 		}
 		previous = append(previous, compat.Previous{Schema: s, Version: i + 1})
 	}
-	next, err := parseFile(newPath, typ, deps, true)
+	next, err := c.parseFile(newPath, typ, deps, true)
 	if err != nil {
 		return nil, err
 	}
@@ -43,8 +42,8 @@ func (c *checkConfig) offline(files []string) (*checkReport, error) {
 }
 
 // parseFile reads and parses one schema file; isNew validates it as a new registration does.
-func parseFile(path string, typ compat.SchemaType, deps []compat.Dependency, isNew bool) (*compat.Schema, error) {
-	text, err := os.ReadFile(path)
+func (c *checkConfig) parseFile(path string, typ compat.SchemaType, deps []compat.Dependency, isNew bool) (*compat.Schema, error) {
+	text, err := c.readFile(path)
 	if err != nil {
 		return nil, err
 	}
