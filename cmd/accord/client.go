@@ -87,11 +87,13 @@ func runClient(ctx context.Context, name string, cmd clientCommand, args []strin
 	case err == nil:
 		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "accord %s: %v\n", name, strings.TrimPrefix(err.Error(), "usage: "))
+		fmt.Fprintf(stderr, "accord %s: %s\n", name, printable(strings.TrimPrefix(err.Error(), "usage: ")))
 		fs.Usage()
 		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "accord %s: %v\n", name, registryError(err))
+		// A registry's message, like any text from it, is shown with its control
+		// characters escaped.
+		fmt.Fprintf(stderr, "accord %s: %s\n", name, printable(registryError(err).Error()))
 		return 1
 	}
 }
@@ -206,6 +208,9 @@ func subjectsCommand(fs *flag.FlagSet) clientAction {
 			return err
 		}
 		sort.Strings(subjects)
+		for i, s := range subjects {
+			subjects[i] = printable(s)
+		}
 		return r.emit(raw, lines(subjects))
 	}
 }
