@@ -188,7 +188,17 @@ func (r *remote) emit(raw []byte, text string) error {
 
 // subjectPath is /subjects/{subject} with the subject escaped, and more path appended.
 func subjectPath(subject string, more ...string) string {
-	return "/subjects/" + url.PathEscape(subject) + strings.Join(more, "")
+	return "/subjects/" + pathSegment(subject) + strings.Join(more, "")
+}
+
+// pathSegment escapes a subject or context as one segment of a request path. A subject
+// named "." or ".." has its dots escaped too: the client resolves such segments (as
+// url.JoinPath does), and /subjects/../versions would ask for /versions.
+func pathSegment(s string) string {
+	if s == "." || s == ".." {
+		return strings.ReplaceAll(s, ".", "%2E")
+	}
+	return url.PathEscape(s)
 }
 
 func subjectsCommand(fs *flag.FlagSet) clientAction {
