@@ -72,7 +72,7 @@ yet accepts anything.
 Manifest: without files, the schemas listed in accord.yaml (or --manifest) are checked,
 each with its subject, type, level and references:
 
-  registry: https://registry.example.com  # optional; --registry and ACCORD_REGISTRY_URL win
+  registry: https://registry.example.com  # optional, without credentials only (below)
   level: BACKWARD                         # optional default level
   schemas:
     - file: schemas/order.avsc            # relative to the manifest
@@ -85,8 +85,19 @@ each with its subject, type, level and references:
           subject: money-value            # used with a registry
           version: 1                      # a number or latest (default)
 
-Output (--format): text, with the place of each change and what to do about it; json; junit
-(a test case per schema); github (annotations on the pull request's diff).
+Untrusted trees (a pull request's checkout in CI): the manifest's registry is used only
+when no credentials are configured (--user, --password, ACCORD_USER, ACCORD_PASSWORD): the
+CI's credentials go only to a registry given by --registry or ACCORD_REGISTRY_URL. Except
+for offline checks of files against each other, every file (schemas, references, the
+manifest) is read inside the repository: the git work tree, or the working directory
+outside git; a path or symbolic link that leads out of it is an error, as is a symbolic
+link in git history that does. A file is parsed before it is sent to a registry. Flags end
+at the first file or at --: a file named --level=NONE is a file.
+
+Output (--format): text, with the place of each change and what to do about it (control
+characters in file names and messages shown escaped, as \x1b); json; junit (a test case
+per schema); github (annotations on the pull request's diff, with %, CR, LF escaped and in
+properties also : and , as GitHub's toolkit escapes them).
 
 Flags:
 `

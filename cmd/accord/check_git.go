@@ -79,7 +79,7 @@ func (c *checkConfig) againstGit(ctx context.Context, repo *gitRepo, path string
 		against = fmt.Sprintf("%d versions of %s up to %s", len(previous), rel, repo.baseName)
 	}
 	result := compat.Check(next, previous, compat.CheckOptions{Level: level})
-	return newReport(path, against, level.String(), result), nil
+	return c.newReport(path, against, level.String(), result), nil
 }
 
 // gitVersions parses the file's distinct versions at the revisions, skipping those where it

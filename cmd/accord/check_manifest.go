@@ -15,7 +15,7 @@ import (
 // A repository with many schemas describes them once in accord.yaml, and `accord check`
 // without files checks them all, against git history (--git-base) or a registry:
 //
-//	registry: https://registry.example.com   # optional; --registry and ACCORD_REGISTRY_URL win
+//	registry: https://registry.example.com   # optional: without credentials only (registryFor)
 //	level: BACKWARD                          # optional default level
 //	schemas:
 //	  - file: schemas/order.avsc             # relative to the manifest

@@ -38,7 +38,7 @@ func (c *checkConfig) offline(files []string) (*checkReport, error) {
 	}
 	result := compat.Check(next, previous, compat.CheckOptions{Level: level})
 	against := strings.Join(files[:len(files)-1], ", ")
-	return newReport(newPath, against, level.String(), result), nil
+	return c.newReport(newPath, against, level.String(), result), nil
 }
 
 // parseFile reads and parses one schema file; isNew validates it as a new registration does.

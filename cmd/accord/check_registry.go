@@ -84,7 +84,7 @@ func (c *checkConfig) byRegistry(ctx context.Context, cl *sr.Client, path string
 	if messages == nil {
 		messages = []string{}
 	}
-	return newReport(path, against, level, compat.Result{Compatible: res.Is, Messages: messages}), nil
+	return c.newReport(path, against, level, compat.Result{Compatible: res.Is, Messages: messages}), nil
 }
 
 // locally checks against the subject's versions with --level, with the registry's checker.
@@ -116,7 +116,7 @@ func (c *checkConfig) locally(ctx context.Context, cl *sr.Client, path string, t
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	result := compat.Check(next, previous, compat.CheckOptions{Level: level})
-	return newReport(path, c.subject, level.String(), result), nil
+	return c.newReport(path, c.subject, level.String(), result), nil
 }
 
 // parseRegistered parses a schema whose references live in the registry.

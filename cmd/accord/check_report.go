@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -34,10 +33,16 @@ type change struct {
 	Line        int    `json:"line,omitempty"` // best guess at the line of the new file
 }
 
-func newReport(file, against, level string, r compat.Result) *checkReport {
+// newReport is the report on a file, with the line of each change guessed from the file,
+// which is read as the check read it (inside the repository, in CI).
+func (c *checkConfig) newReport(file, against, level string, r compat.Result) *checkReport {
+	text, _ := c.readFile(file)
+	return newReport(file, against, level, r, text)
+}
+
+func newReport(file, against, level string, r compat.Result, text []byte) *checkReport {
 	rep := &checkReport{File: file, Against: against, Level: level, Compatible: r.Compatible,
 		Messages: r.Messages, Changes: []change{}}
-	text, _ := os.ReadFile(file)
 	for _, m := range r.Messages {
 		if c, ok := parseChange(m); ok {
 			c.Line = lineOf(string(text), c)

@@ -23,8 +23,8 @@ func TestGitHubFormatEscapesFileNames(t *testing.T) {
 	var reports []*checkReport
 	for _, name := range names {
 		reports = append(reports,
-			newReport(name, "base:"+name, "BACKWARD", compat.Result{Compatible: true}),
-			newReport(name, "base:"+name, "BACKWARD", compat.Result{Compatible: false, Messages: []string{"line\n::error::forged"}}))
+			newReport(name, "base:"+name, "BACKWARD", compat.Result{Compatible: true}, nil),
+			newReport(name, "base:"+name, "BACKWARD", compat.Result{Compatible: false, Messages: []string{"line\n::error::forged"}}, nil))
 	}
 	var out bytes.Buffer
 	if err := writeGitHub(&out, reports); err != nil {
