@@ -101,7 +101,8 @@ func ClientLogger(l *slog.Logger) ClientOption { return func(o *clientOptions) {
 func clientClock(now func() time.Time) ClientOption { return func(o *clientOptions) { o.now = now } }
 
 // NewClient wraps a franz-go registry client (sr.NewClient(sr.URLs(...)), with whatever
-// authentication and TLS it is given) with caches.
+// authentication and TLS it is given) with caches. Build that client with
+// sr.HTTPClient([BoundedHTTPClient]) so that a registry's answers are bounded in size.
 func NewClient(cl *sr.Client, opts ...ClientOption) *Client {
 	o := clientOptions{capacity: 1000, latestTTL: time.Minute, now: time.Now,
 		log: slog.New(slog.DiscardHandler)}

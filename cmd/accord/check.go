@@ -30,6 +30,7 @@ type checkConfig struct {
 	manifest   string
 	references references
 	client     registryFlags
+	files      *repoFiles // where files are read: the repository, or nil offline (anywhere)
 }
 
 func checkFlags(fs *flag.FlagSet) *checkConfig {
@@ -71,7 +72,7 @@ yet accepts anything.
 Manifest: without files, the schemas listed in accord.yaml (or --manifest) are checked,
 each with its subject, type, level and references:
 
-  registry: https://registry.example.com  # optional; --registry and ACCORD_REGISTRY_URL win
+  registry: https://registry.example.com  # optional, without credentials only (below)
   level: BACKWARD                         # optional default level
   schemas:
     - file: schemas/order.avsc            # relative to the manifest
@@ -84,8 +85,19 @@ each with its subject, type, level and references:
           subject: money-value            # used with a registry
           version: 1                      # a number or latest (default)
 
-Output (--format): text, with the place of each change and what to do about it; json; junit
-(a test case per schema); github (annotations on the pull request's diff).
+Untrusted trees (a pull request's checkout in CI): the manifest's registry is used only
+when no credentials are configured (--user, --password, ACCORD_USER, ACCORD_PASSWORD): the
+CI's credentials go only to a registry given by --registry or ACCORD_REGISTRY_URL. Except
+for offline checks of files against each other, every file (schemas, references, the
+manifest) is read inside the repository: the git work tree, or the working directory
+outside git; a path or symbolic link that leads out of it is an error, as is a symbolic
+link in git history that does. A file is parsed before it is sent to a registry. Flags end
+at the first file or at --: a file named --level=NONE is a file.
+
+Output (--format): text, with the place of each change and what to do about it (control
+characters in file names and messages shown escaped, as \x1b); json; junit (a test case
+per schema); github (annotations on the pull request's diff, with %, CR, LF escaped and in
+properties also : and , as GitHub's toolkit escapes them).
 
 Flags:
 `
@@ -99,19 +111,21 @@ func checkCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fs.PrintDefaults()
 	}
 	c := checkFlags(fs)
-	if err := parseFlags(fs, interleaved(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+	// Flags end at the first file (or --), as the flag package and POSIX have them: file
+	// names come from globs and git diff, and a file named --help=.avsc or --level=NONE
+	// in a pull request must stay a file.
+	if err := parseFlags(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) && len(args) == 1 {
 			return exitCompatible
 		}
-		return exitUsage
+		return exitUsage // help asked for among other arguments is no verdict
 	}
 	report, err := c.run(ctx, fs.Args())
-	if err != nil {
-		fmt.Fprintf(stderr, "accord check: %v\n", err)
-		return exitUsage
+	if err == nil {
+		err = writeReport(stdout, c.format, report)
 	}
-	if err := writeReport(stdout, c.format, report); err != nil {
-		fmt.Fprintf(stderr, "accord check: %v\n", err)
+	if err != nil {
+		printCheckError(stderr, c.format, err)
 		return exitUsage
 	}
 	if !allCompatible(report) {
@@ -125,6 +139,14 @@ func checkCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 func (c *checkConfig) run(ctx context.Context, files []string) ([]*checkReport, error) {
 	if _, ok := reportWriters[c.format]; !ok {
 		return nil, fmt.Errorf("unknown --format %q: use text, json, junit or github", c.format)
+	}
+	offline := c.gitBase == "" && c.client.url == "" && (len(files) > 0 || c.subject != "")
+	if !offline {
+		var err error
+		if c.files, err = openRepoFiles(ctx); err != nil {
+			return nil, err
+		}
+		defer c.files.close()
 	}
 	switch {
 	case len(files) == 0 && c.subject == "":

@@ -5,9 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
+	"path"
 	"strings"
 
 	"github.com/accord-registry/accord/compat"
@@ -23,7 +22,7 @@ func (c *checkConfig) againstGitFiles(ctx context.Context, files []string) ([]*c
 	if len(files) == 0 {
 		return nil, errors.New("with --git-base, give the files to check")
 	}
-	repo, err := openGitRepo(ctx, c.gitBase)
+	repo, err := openGitRepo(ctx, c.gitBase, c.files)
 	if err != nil {
 		return nil, err
 	}
@@ -50,15 +49,15 @@ func (c *checkConfig) againstGit(ctx context.Context, repo *gitRepo, path string
 	if err != nil {
 		return nil, err
 	}
-	deps, err := c.references.fromFiles(typ, os.ReadFile)
+	deps, err := c.references.fromFiles(typ, c.readFile)
 	if err != nil {
 		return nil, err
 	}
-	next, err := parseFile(path, typ, deps, true)
+	next, err := c.parseFile(path, typ, deps, true)
 	if err != nil {
 		return nil, err
 	}
-	rel, err := repo.rel(path)
+	rel, err := repo.files.rel(path)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +79,7 @@ func (c *checkConfig) againstGit(ctx context.Context, repo *gitRepo, path string
 		against = fmt.Sprintf("%d versions of %s up to %s", len(previous), rel, repo.baseName)
 	}
 	result := compat.Check(next, previous, compat.CheckOptions{Level: level})
-	return newReport(path, against, level.String(), result), nil
+	return c.newReport(path, against, level.String(), result), nil
 }
 
 // gitVersions parses the file's distinct versions at the revisions, skipping those where it
@@ -113,12 +112,13 @@ func (c *checkConfig) gitVersions(ctx context.Context, repo *gitRepo, rel string
 
 // gitRepo runs git in the repository of the working directory.
 type gitRepo struct {
-	top      string // the work tree's root
-	base     string // the base revision's commit
-	baseName string // the base revision as given
+	files    *repoFiles // the work tree
+	top      string     // the work tree's root
+	base     string     // the base revision's commit
+	baseName string     // the base revision as given
 }
 
-func openGitRepo(ctx context.Context, base string) (*gitRepo, error) {
+func openGitRepo(ctx context.Context, base string, files *repoFiles) (*gitRepo, error) {
 	top, err := git(ctx, "", "rev-parse", "--show-toplevel")
 	if err != nil {
 		return nil, fmt.Errorf("--git-base needs a git work tree: %w", err)
@@ -127,50 +127,72 @@ func openGitRepo(ctx context.Context, base string) (*gitRepo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--git-base %s is not a commit of this repository (in CI, fetch it first: git fetch origin %s)", base, base)
 	}
-	return &gitRepo{top: strings.TrimSpace(string(top)), base: strings.TrimSpace(string(commit)), baseName: base}, nil
+	return &gitRepo{files: files, top: strings.TrimSpace(string(top)), base: strings.TrimSpace(string(commit)), baseName: base}, nil
 }
 
-// rel is a path as git names it in a tree: relative to the work tree's root, with slashes.
-func (g *gitRepo) rel(path string) (string, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", err
-	}
-	top := g.top
-	// Compare real paths: the working directory may be reached through a symbolic link.
-	if real, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
-		abs = filepath.Join(real, filepath.Base(abs))
-	}
-	if real, err := filepath.EvalSymlinks(top); err == nil {
-		top = real
-	}
-	rel, err := filepath.Rel(top, abs)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return "", fmt.Errorf("%s is outside the git work tree %s", path, g.top)
-	}
-	return filepath.ToSlash(rel), nil
-}
+// maxLinkHops bounds the symbolic links followed from one path of a tree, as the kernel
+// bounds them (ELOOP).
+const maxLinkHops = 8
 
-// show returns a file's content at a revision; false when it does not exist there.
+// show returns a file's content at a revision; false when it does not exist there. A
+// symbolic link in the revision's tree (mode 120000) is followed in the same tree while it
+// stays inside the repository, and is an error when it leads out: git history is as much
+// the pull request's as the work tree is.
 func (g *gitRepo) show(ctx context.Context, rev, rel string) ([]byte, bool, error) {
-	if _, err := git(ctx, g.top, "cat-file", "-e", rev+":"+rel); err != nil {
-		return nil, false, nil
+	name := rel
+	for hops := 0; ; hops++ {
+		mode, object, ok, err := g.entry(ctx, rev, rel)
+		if err != nil || !ok {
+			return nil, false, err
+		}
+		text, err := git(ctx, g.top, "cat-file", "blob", object)
+		if err != nil {
+			return nil, false, err
+		}
+		if mode != "120000" {
+			return text, true, nil
+		}
+		target := string(text)
+		next := path.Join(path.Dir(rel), target)
+		switch {
+		case path.IsAbs(target) || next == ".." || strings.HasPrefix(next, "../"):
+			return nil, false, fmt.Errorf("%s at %s is a symbolic link to %s, outside the repository: accord check reads files inside it only", name, shortRev(rev), printable(target))
+		case hops == maxLinkHops:
+			return nil, false, fmt.Errorf("%s at %s: more than %d symbolic links", name, shortRev(rev), maxLinkHops)
+		}
+		rel = next
 	}
-	text, err := git(ctx, g.top, "cat-file", "blob", rev+":"+rel)
-	return text, err == nil, err
 }
 
-// readerAt reads files at a revision, falling back to the working tree for a file the
-// revision does not have.
+// entry is the mode and object of a path in a revision's tree; false when the tree has no
+// file there (a directory is not one).
+func (g *gitRepo) entry(ctx context.Context, rev, rel string) (mode, object string, ok bool, err error) {
+	out, err := git(ctx, g.top, "ls-tree", "-z", rev, "--", rel)
+	if err != nil {
+		return "", "", false, err
+	}
+	// "<mode> SP <type> SP <object> TAB <path> NUL"
+	fields := strings.Fields(strings.SplitN(string(out), "\t", 2)[0])
+	if len(fields) != 3 || fields[1] != "blob" {
+		return "", "", false, nil
+	}
+	return fields[0], fields[2], true, nil
+}
+
+// readerAt reads files at a revision, falling back to the work tree (inside the repository)
+// for a file the revision does not have.
 func (g *gitRepo) readerAt(ctx context.Context, rev string) func(string) ([]byte, error) {
 	return func(path string) ([]byte, error) {
-		rel, err := g.rel(path)
+		rel, err := g.files.rel(path)
 		if err != nil {
 			return nil, err
 		}
 		text, ok, err := g.show(ctx, rev, rel)
-		if err != nil || !ok {
-			return os.ReadFile(path)
+		switch {
+		case err != nil:
+			return nil, err
+		case !ok:
+			return g.files.read(path)
 		}
 		return text, nil
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"go.yaml.in/yaml/v3"
@@ -16,7 +15,7 @@ import (
 // A repository with many schemas describes them once in accord.yaml, and `accord check`
 // without files checks them all, against git history (--git-base) or a registry:
 //
-//	registry: https://registry.example.com   # optional; --registry and ACCORD_REGISTRY_URL win
+//	registry: https://registry.example.com   # optional: without credentials only (registryFor)
 //	level: BACKWARD                          # optional default level
 //	schemas:
 //	  - file: schemas/order.avsc             # relative to the manifest
@@ -52,20 +51,20 @@ type manifestReference struct {
 
 // fromManifest checks every schema of the manifest.
 func (c *checkConfig) fromManifest(ctx context.Context) ([]*checkReport, error) {
-	m, err := readManifest(c.manifest)
+	m, err := readManifest(c.manifest, c.readFile)
 	if err != nil {
 		return nil, err
 	}
-	base := c.client.url
-	if base == "" {
-		base = m.Registry
+	base, err := c.registryFor(m)
+	if err != nil {
+		return nil, err
 	}
 	if c.gitBase == "" && base == "" {
 		return nil, fmt.Errorf("%s: give --git-base REF or a registry (--registry, ACCORD_REGISTRY_URL or registry: in the manifest) to check its schemas against", c.manifest)
 	}
 	var repo *gitRepo
 	if c.gitBase != "" {
-		if repo, err = openGitRepo(ctx, c.gitBase); err != nil {
+		if repo, err = openGitRepo(ctx, c.gitBase, c.files); err != nil {
 			return nil, err
 		}
 	}
@@ -90,6 +89,23 @@ func (c *checkConfig) fromManifest(ctx context.Context) ([]*checkReport, error) 
 		reports = append(reports, r)
 	}
 	return reports, nil
+}
+
+// registryFor is the registry the manifest's schemas are checked against: the one of
+// --registry or ACCORD_REGISTRY_URL, else the manifest's. The manifest is the repository's,
+// and in CI a pull request can change it: the CI's credentials are never sent to the
+// registry it names. So with credentials configured (--user, --password, ACCORD_USER,
+// ACCORD_PASSWORD), the manifest's registry is refused, and only one given by the command
+// line or the environment is used, as Confluent's Maven plugin takes the registry and its
+// credentials from the build's configuration only.
+func (c *checkConfig) registryFor(m *manifest) (string, error) {
+	if c.client.url != "" || m.Registry == "" || c.gitBase != "" {
+		return c.client.url, nil
+	}
+	if c.client.user != "" || c.client.password != "" {
+		return "", fmt.Errorf("%s names the registry %s, but credentials are configured (--user, --password, ACCORD_USER or ACCORD_PASSWORD), and they are sent only to a registry given by --registry or ACCORD_REGISTRY_URL: to trust it, give --registry %s", c.manifest, redactedURL(m.Registry), redactedURL(m.Registry))
+	}
+	return m.Registry, nil
 }
 
 // forManifestSchema is the configuration of one schema's check: the command line's, with
@@ -127,8 +143,8 @@ func (c *checkConfig) forManifestSchema(m *manifest, s manifestSchema, dir strin
 }
 
 // readManifest reads a manifest strictly: an unknown key is a mistake worth stopping on.
-func readManifest(path string) (*manifest, error) {
-	text, err := os.ReadFile(path)
+func readManifest(path string, read func(string) ([]byte, error)) (*manifest, error) {
+	text, err := read(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no files given, and no manifest %s: give the files to check, or write the manifest (see accord check -h)", path)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/accord-registry/accord/compat"
@@ -21,30 +20,30 @@ func (c *checkConfig) offline(files []string) (*checkReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	deps, err := c.references.fromFiles(typ, os.ReadFile)
+	deps, err := c.references.fromFiles(typ, c.readFile)
 	if err != nil {
 		return nil, err
 	}
 	previous := make([]compat.Previous, 0, len(files)-1)
 	for i, path := range files[:len(files)-1] {
-		s, err := parseFile(path, typ, deps, false)
+		s, err := c.parseFile(path, typ, deps, false)
 		if err != nil {
 			return nil, err
 		}
 		previous = append(previous, compat.Previous{Schema: s, Version: i + 1})
 	}
-	next, err := parseFile(newPath, typ, deps, true)
+	next, err := c.parseFile(newPath, typ, deps, true)
 	if err != nil {
 		return nil, err
 	}
 	result := compat.Check(next, previous, compat.CheckOptions{Level: level})
 	against := strings.Join(files[:len(files)-1], ", ")
-	return newReport(newPath, against, level.String(), result), nil
+	return c.newReport(newPath, against, level.String(), result), nil
 }
 
 // parseFile reads and parses one schema file; isNew validates it as a new registration does.
-func parseFile(path string, typ compat.SchemaType, deps []compat.Dependency, isNew bool) (*compat.Schema, error) {
-	text, err := os.ReadFile(path)
+func (c *checkConfig) parseFile(path string, typ compat.SchemaType, deps []compat.Dependency, isNew bool) (*compat.Schema, error) {
+	text, err := c.readFile(path)
 	if err != nil {
 		return nil, err
 	}

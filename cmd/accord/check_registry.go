@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -25,13 +24,15 @@ func compatType(t sr.SchemaType) compat.SchemaType {
 	return compat.TypeAvro
 }
 
-// againstRegistry checks a file against a subject of a registry.
+// againstRegistry checks a file against a subject of a registry. The file is parsed here
+// first, with its references from the registry: one that is not a schema of its type is an
+// error (exit 2) and is not sent.
 func (c *checkConfig) againstRegistry(ctx context.Context, path string) (*checkReport, error) {
 	typ, err := c.typeOf(path)
 	if err != nil {
 		return nil, err
 	}
-	text, err := os.ReadFile(path)
+	text, err := c.readFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +42,13 @@ func (c *checkConfig) againstRegistry(ctx context.Context, path string) (*checkR
 	}
 	cl, err := c.client.client()
 	if err != nil {
+		return nil, err
+	}
+	deps, err := registryDeps(ctx, cl, refs, 0)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := parseText(path, text, typ, deps, false); err != nil {
 		return nil, err
 	}
 	schema := sr.Schema{Schema: string(text), Type: srTypes[typ], References: refs}
@@ -76,7 +84,7 @@ func (c *checkConfig) byRegistry(ctx context.Context, cl *sr.Client, path string
 	if messages == nil {
 		messages = []string{}
 	}
-	return newReport(path, against, level, compat.Result{Compatible: res.Is, Messages: messages}), nil
+	return c.newReport(path, against, level, compat.Result{Compatible: res.Is, Messages: messages}), nil
 }
 
 // locally checks against the subject's versions with --level, with the registry's checker.
@@ -108,7 +116,7 @@ func (c *checkConfig) locally(ctx context.Context, cl *sr.Client, path string, t
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	result := compat.Check(next, previous, compat.CheckOptions{Level: level})
-	return newReport(path, c.subject, level.String(), result), nil
+	return c.newReport(path, c.subject, level.String(), result), nil
 }
 
 // parseRegistered parses a schema whose references live in the registry.

@@ -5,9 +5,11 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/accord-registry/accord/compat"
 )
@@ -31,10 +33,16 @@ type change struct {
 	Line        int    `json:"line,omitempty"` // best guess at the line of the new file
 }
 
-func newReport(file, against, level string, r compat.Result) *checkReport {
+// newReport is the report on a file, with the line of each change guessed from the file,
+// which is read as the check read it (inside the repository, in CI).
+func (c *checkConfig) newReport(file, against, level string, r compat.Result) *checkReport {
+	text, _ := c.readFile(file)
+	return newReport(file, against, level, r, text)
+}
+
+func newReport(file, against, level string, r compat.Result, text []byte) *checkReport {
 	rep := &checkReport{File: file, Against: against, Level: level, Compatible: r.Compatible,
 		Messages: r.Messages, Changes: []change{}}
-	text, _ := os.ReadFile(file)
 	for _, m := range r.Messages {
 		if c, ok := parseChange(m); ok {
 			c.Line = lineOf(string(text), c)
@@ -164,20 +172,21 @@ func writeTextReport(w io.Writer, r *checkReport) {
 	if !r.Compatible {
 		verdict = "INCOMPATIBLE"
 	}
-	fmt.Fprintf(w, "%s: %s with %s (%s)\n", r.File, verdict, r.Against, r.Level)
+	file := printable(r.File)
+	fmt.Fprintf(w, "%s: %s with %s (%s)\n", file, verdict, printable(r.Against), printable(r.Level))
 	for _, c := range r.Changes {
 		where := ""
 		if c.Path != "" {
-			where = " at " + c.Path
+			where = " at " + printable(c.Path)
 		}
-		fmt.Fprintf(w, "  %s:%d: %s%s: %s\n", r.File, c.Line, c.Kind, where, c.Description)
+		fmt.Fprintf(w, "  %s:%d: %s%s: %s\n", file, c.Line, printable(c.Kind), where, printable(c.Description))
 		if c.Advice != "" {
 			fmt.Fprintf(w, "    fix: %s\n", c.Advice)
 		}
 	}
 	if !r.Compatible && len(r.Changes) == 0 {
 		for _, m := range r.Messages {
-			fmt.Fprintf(w, "  %s\n", m)
+			fmt.Fprintf(w, "  %s\n", printable(m))
 		}
 	}
 }
@@ -204,26 +213,77 @@ func writeGitHub(w io.Writer, reports []*checkReport) error {
 }
 
 func writeGitHubReport(w io.Writer, r *checkReport) {
+	file := githubProperty(r.File)
 	if r.Compatible {
-		fmt.Fprintf(w, "::notice file=%s::compatible with %s (%s)\n", r.File, r.Against, r.Level)
+		fmt.Fprintf(w, "::notice file=%s::%s\n", file, githubData("compatible with "+r.Against+" ("+r.Level+")"))
 		return
 	}
 	changes := r.Changes
 	if len(changes) == 0 {
 		changes = []change{{Kind: "INCOMPATIBLE", Description: strings.Join(r.Messages, "; "), Line: 1}}
 	}
+	title := githubProperty("incompatible with " + r.Against + " (" + r.Level + ")")
 	for _, c := range changes {
 		msg := c.Kind + ": " + c.Description
 		if c.Advice != "" {
 			msg += ". Fix: " + c.Advice
 		}
-		fmt.Fprintf(w, "::error file=%s,line=%d,title=incompatible with %s (%s)::%s\n", r.File, c.Line, r.Against, r.Level, githubEscape(msg))
+		fmt.Fprintf(w, "::error file=%s,line=%d,title=%s::%s\n", file, c.Line, title, githubData(msg))
 	}
 }
 
-// githubEscape escapes a workflow command's message.
-func githubEscape(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+// The runner reads every line of a job's output that starts with "::" as a workflow command,
+// so text from files (names, schemas, a registry's messages) is escaped as GitHub's toolkit
+// escapes it (escapeData, escapeProperty in @actions/core): a file name must not end a
+// property and add another (",line=99"), nor end the line and start a command of its own
+// ("\n::add-mask::"). Control characters are shown escaped first, as in text output: the
+// log viewer renders ANSI sequences.
+var (
+	githubDataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	githubPropertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
+// githubData escapes a workflow command's message.
+func githubData(s string) string { return githubDataEscaper.Replace(printable(s)) }
+
+// githubProperty escapes the value of a workflow command's property (file=, title=).
+func githubProperty(s string) string { return githubPropertyEscaper.Replace(printable(s)) }
+
+// printable shows the control characters of s (C0 and C1, DEL, the bidirectional
+// overrides, bytes that are not UTF-8) as Go escapes (\x1b, \u202e): text from files or a
+// registry must not move a terminal's cursor, colour it, set its title, or reorder what is
+// shown. Newlines in it are shown as \n, so that each line of output is one line.
+func printable(s string) string {
+	if strings.IndexFunc(s, needsEscape) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case needsEscape(r):
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func needsEscape(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+}
+
+// printCheckError prints why a check could not run; in github format as an error
+// annotation, escaped like the others.
+func printCheckError(w io.Writer, format string, err error) {
+	if format == "github" {
+		fmt.Fprintf(w, "::error title=accord check::%s\n", githubData("accord check: "+err.Error()))
+		return
+	}
+	fmt.Fprintf(w, "accord check: %s\n", printable(err.Error()))
 }
 
 type junitSuite struct {
@@ -250,12 +310,12 @@ type junitFailure struct {
 func writeJUnit(w io.Writer, reports []*checkReport) error {
 	suite := junitSuite{Name: "accord check", Tests: len(reports), Cases: []junitCase{}}
 	for _, r := range reports {
-		tc := junitCase{Name: r.File, ClassName: "accord.check." + r.Level}
+		tc := junitCase{Name: printable(r.File), ClassName: "accord.check." + printable(r.Level)}
 		if !r.Compatible {
 			suite.Failures++
 			var body strings.Builder
 			writeTextReport(&body, r)
-			tc.Failure = &junitFailure{Message: "incompatible with " + r.Against, Body: body.String()}
+			tc.Failure = &junitFailure{Message: "incompatible with " + printable(r.Against), Body: body.String()}
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}

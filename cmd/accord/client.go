@@ -87,11 +87,13 @@ func runClient(ctx context.Context, name string, cmd clientCommand, args []strin
 	case err == nil:
 		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "accord %s: %v\n", name, strings.TrimPrefix(err.Error(), "usage: "))
+		fmt.Fprintf(stderr, "accord %s: %s\n", name, printable(strings.TrimPrefix(err.Error(), "usage: ")))
 		fs.Usage()
 		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "accord %s: %v\n", name, registryError(err))
+		// A registry's message, like any text from it, is shown with its control
+		// characters escaped.
+		fmt.Fprintf(stderr, "accord %s: %s\n", name, printable(registryError(err).Error()))
 		return 1
 	}
 }
@@ -186,7 +188,17 @@ func (r *remote) emit(raw []byte, text string) error {
 
 // subjectPath is /subjects/{subject} with the subject escaped, and more path appended.
 func subjectPath(subject string, more ...string) string {
-	return "/subjects/" + url.PathEscape(subject) + strings.Join(more, "")
+	return "/subjects/" + pathSegment(subject) + strings.Join(more, "")
+}
+
+// pathSegment escapes a subject or context as one segment of a request path. A subject
+// named "." or ".." has its dots escaped too: the client resolves such segments (as
+// url.JoinPath does), and /subjects/../versions would ask for /versions.
+func pathSegment(s string) string {
+	if s == "." || s == ".." {
+		return strings.ReplaceAll(s, ".", "%2E")
+	}
+	return url.PathEscape(s)
 }
 
 func subjectsCommand(fs *flag.FlagSet) clientAction {
@@ -206,6 +218,9 @@ func subjectsCommand(fs *flag.FlagSet) clientAction {
 			return err
 		}
 		sort.Strings(subjects)
+		for i, s := range subjects {
+			subjects[i] = printable(s)
+		}
 		return r.emit(raw, lines(subjects))
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/sr"
@@ -46,7 +45,7 @@ func (s setting) command(fs *flag.FlagSet) clientAction {
 		}
 		path, scope := s.path, "global"
 		if len(args) == 1 {
-			path, scope = s.path+"/"+url.PathEscape(args[0]), args[0]
+			path, scope = s.path+"/"+pathSegment(args[0]), args[0]
 		}
 		switch {
 		case *set != "":

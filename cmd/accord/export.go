@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -22,6 +24,7 @@ import (
 //	                              each context other than the default one
 //	DIR/subjects/<subject>.json   a subject's versions (soft-deleted ones marked), its own
 //	                              config and mode; the file name is the subject, escaped
+//	                              (with a hash when long or not lower-case: subjectFile)
 //
 // Versions keep their ids, version numbers, references, metadata and rule sets, and the
 // schema text exactly as the registry answers it (its canonical form), so that the registry
@@ -82,12 +85,18 @@ func exportCommand(fs *flag.FlagSet) clientAction {
 			return err
 		}
 		versions := 0
+		files := map[string]string{} // lower-cased file name → subject
 		for _, subject := range subjects {
 			s, err := exportSubject(ctx, r, subject)
 			if err != nil {
-				return fmt.Errorf("subject %s: %w", subject, err)
+				return fmt.Errorf("subject %s: %w", printable(subject), err)
 			}
-			if err := writeJSONFile(subjectFile(dir, subject), s); err != nil {
+			file := subjectFile(dir, subject)
+			if other, ok := files[strings.ToLower(file)]; ok {
+				return fmt.Errorf("subjects %q and %q would share the file %s", other, subject, file)
+			}
+			files[strings.ToLower(file)] = subject
+			if err := writeJSONFile(file, s); err != nil {
 				return err
 			}
 			versions += len(s.Versions)
@@ -156,12 +165,12 @@ func exportSubject(ctx context.Context, r *remote, subject string) (exportedSubj
 // ownSettings reads the config and mode a subject or context (":.ctx:") has of its own: a
 // nil config and an empty mode when it falls back to the global ones.
 func ownSettings(ctx context.Context, r *remote, scope string) (json.RawMessage, string, error) {
-	config, err := r.get(ctx, "/config/"+url.PathEscape(scope), nil)
+	config, err := r.get(ctx, "/config/"+pathSegment(scope), nil)
 	if err != nil && !isNotFound(err, 40408) && !isNotFound(err, 40401) && !isMissingEndpoint(err) {
 		return nil, "", err
 	}
 	var mode struct{ Mode string }
-	if _, err := r.get(ctx, "/mode/"+url.PathEscape(scope), &mode); err != nil && !isNotFound(err, 40409) && !isNotFound(err, 40401) && !isMissingEndpoint(err) {
+	if _, err := r.get(ctx, "/mode/"+pathSegment(scope), &mode); err != nil && !isNotFound(err, 40409) && !isNotFound(err, 40401) && !isMissingEndpoint(err) {
 		return nil, "", err
 	}
 	return config, mode.Mode, nil
@@ -176,10 +185,49 @@ func isMissingEndpoint(err error) bool {
 }
 
 // subjectFile is the file of a subject: its name escaped so that any subject (with "/",
-// ":" or a leading ".") is one plain file name.
+// ":" or a leading ".") is one plain file name, with escapes in lower case ("%2e").
+//
+// Import reads the subject from the file, not from its name, so the name only has to be
+// unique and writable. Where the escaped name has upper-case letters, is longer than
+// maxSubjectName or is a device name on Windows, it is cut to maxSubjectName bytes and
+// gets "%%" and a hash of the exact subject: file names then differ even on file systems
+// that ignore case (Orders and orders) or limit names to 255 bytes. No plain name has
+// "%%" (a "%" is escaped as %25), so a hashed name never meets a plain one either.
 func subjectFile(dir, subject string) string {
-	name := strings.ReplaceAll(url.QueryEscape(subject), ".", "%2E")
+	name := lowerEscapes(strings.ReplaceAll(url.QueryEscape(subject), ".", "%2E"))
+	if name != strings.ToLower(name) || len(name) > maxSubjectName || windowsDevices[strings.ToLower(name)] {
+		sum := sha256.Sum256([]byte(subject))
+		name = name[:min(len(name), maxSubjectName)] + "%%" + hex.EncodeToString(sum[:16])
+	}
 	return filepath.Join(dir, "subjects", name+".json")
+}
+
+// maxSubjectName bounds the escaped subject in a file name: with the hash and ".json" a
+// name stays under the 255 bytes file systems allow.
+const maxSubjectName = 150
+
+// windowsDevices are the names Windows gives devices in every directory.
+var windowsDevices = map[string]bool{"con": true, "prn": true, "aux": true, "nul": true,
+	"com1": true, "com2": true, "com3": true, "com4": true, "com5": true, "com6": true, "com7": true, "com8": true, "com9": true,
+	"lpt1": true, "lpt2": true, "lpt3": true, "lpt4": true, "lpt5": true, "lpt6": true, "lpt7": true, "lpt8": true, "lpt9": true}
+
+// lowerEscapes writes the hex digits of %XX escapes in lower case.
+func lowerEscapes(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = lowerHex(b[i+1]), lowerHex(b[i+2])
+			i += 2
+		}
+	}
+	return string(b)
+}
+
+func lowerHex(c byte) byte {
+	if c >= 'A' && c <= 'F' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func writeJSONFile(path string, v any) error {

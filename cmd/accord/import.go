@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -68,7 +67,7 @@ func importScopes(reg exportedRegistry) []importScope {
 	}
 	scopes := []importScope{{name: "the registry", modePath: "/mode", configPath: "/config", config: reg.Config, mode: mode}}
 	for _, c := range reg.Contexts {
-		scope := url.PathEscape(":" + c.Name + ":")
+		scope := pathSegment(":" + c.Name + ":")
 		scopes = append(scopes, importScope{name: "context " + c.Name, modePath: "/mode/" + scope,
 			configPath: "/config/" + scope, config: c.Config, mode: c.Mode})
 	}
@@ -209,7 +208,7 @@ func dependencyOrder(subjects []exportedSubject) ([]exportedVersion, error) {
 func restoreSettings(ctx context.Context, r *remote, scopes []importScope, subjects []exportedSubject) error {
 	for _, s := range subjects {
 		if s.Config != nil {
-			if err := putConfig(ctx, r, "/config/"+url.PathEscape(s.Subject), s.Config); err != nil {
+			if err := putConfig(ctx, r, "/config/"+pathSegment(s.Subject), s.Config); err != nil {
 				return fmt.Errorf("config of %s: %w", s.Subject, err)
 			}
 		}
@@ -223,7 +222,7 @@ func restoreSettings(ctx context.Context, r *remote, scopes []importScope, subje
 	}
 	for _, s := range subjects {
 		if s.Mode != "" {
-			if err := setMode(ctx, r, "/mode/"+url.PathEscape(s.Subject), s.Mode, true); err != nil {
+			if err := setMode(ctx, r, "/mode/"+pathSegment(s.Subject), s.Mode, true); err != nil {
 				return fmt.Errorf("mode of %s: %w", s.Subject, err)
 			}
 		}

@@ -3,8 +3,14 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -17,7 +23,9 @@ import (
 // accord by testscript) on the scripts in testdata/script: exit codes, output formats
 // (compared with the golden files in each script), and checks against a real registry
 // running in the test process, whose URL scripts find in $REGISTRY (and a second, empty one
-// in $REGISTRY2).
+// in $REGISTRY2). $FAKE is a fake registry that answers every compatibility check with
+// "compatible" and writes each request it receives (method, path, Authorization header,
+// body) to $WORK/fake.log, for the scripts that show what a check may send where.
 //
 // go test ./cmd/accord -run Script -update rewrites the golden files from the output.
 
@@ -44,9 +52,15 @@ func TestScript(t *testing.T) {
 				env.Defer(func() { r.Close() })
 				env.Setenv(name, r.URL())
 			}
+			fake, err := startRecordingRegistry(filepath.Join(env.WorkDir, "fake.log"))
+			if err != nil {
+				return err
+			}
+			env.Defer(fake.Close)
+			env.Setenv("FAKE", fake.URL)
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"register": register},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"register": register, "expand": expand},
 	})
 }
 
@@ -73,4 +87,40 @@ func register(ts *testscript.TestScript, neg bool, args []string) {
 	if (err != nil) != neg {
 		ts.Fatalf("register %s %s: %v", args[0], args[1], err)
 	}
+}
+
+// expand IN OUT writes IN with $VARIABLES of the script's environment expanded to OUT: a
+// manifest that names the script's fake registry.
+func expand(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: expand IN OUT")
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(os.Expand(ts.ReadFile(args[0]), ts.Getenv)), 0o644))
+}
+
+// startRecordingRegistry starts a fake registry that logs every request to logPath (created
+// empty, so that a script can assert that nothing arrived) and answers every compatibility
+// check with "compatible", as the review's attacker's server did.
+func startRecordingRegistry(logPath string) (*httptest.Server, error) {
+	if err := os.WriteFile(logPath, nil, 0o644); err != nil {
+		return nil, err
+	}
+	var mu sync.Mutex
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		f, err := os.OpenFile(logPath, os.O_APPEND|os.O_WRONLY, 0)
+		if err == nil {
+			fmt.Fprintf(f, "%s %s authorization=%q body=%q\n", r.Method, r.URL.RequestURI(), r.Header.Get("Authorization"), body)
+			f.Close()
+		}
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
+		if strings.HasPrefix(r.URL.Path, "/compatibility/") {
+			io.WriteString(w, `{"is_compatible":true,"messages":[]}`)
+			return
+		}
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, `{"error_code":40401,"message":"Subject not found"}`)
+	})), nil
 }
