@@ -24,6 +24,14 @@ type Leadership interface {
 	Leader() (url string, self bool)
 }
 
+// LeaderChecker is implemented by a [Leadership] that can refuse the leader it reports: the
+// Kafka election does when the leader is not among the configured peers, or would be reached
+// over plain http by an instance that serves https. A write is then never sent there, since
+// it carries the client's credentials.
+type LeaderChecker interface {
+	CheckLeader(url string) error
+}
+
 // DefaultForwardTimeout is the default bound on a write forwarded to the leader.
 const DefaultForwardTimeout = 30 * time.Second
 
@@ -63,6 +71,12 @@ func (h *handlers) forward(op string) echo.MiddlewareFunc {
 				return next(c)
 			case leader == "" || strings.EqualFold(c.Request().Header.Get(headerForward), "true"):
 				return store.Errorf(store.CodeUnknownLeader, "Leader not known.")
+			}
+			if lc, ok := h.cfg.Leadership.(LeaderChecker); ok {
+				if err := lc.CheckLeader(leader); err != nil {
+					h.cfg.Logger.Warn("not forwarding to a refused leader", "op", op, "leader", leader, "err", err)
+					return store.Errorf(store.CodeForwardingError, "Error while forwarding %s request to the leader: %v", op, err)
+				}
 			}
 			return h.forwardTo(c, leader, op)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -161,7 +162,7 @@ func (c *Client) bySchema(ctx context.Context, key subjectKey, s sr.Schema) (Reg
 		}
 		if !key.register {
 			ss, err := c.sr.LookupSchema(ctx, key.subject, s)
-			return registered(ss, key.subject), wrap(err, "look up schema under subject %q", key.subject)
+			return registered(ss, key.subject, wrap(err, "look up schema under subject %q", key.subject))
 		}
 		var resp sr.SubjectSchema
 		err := c.sr.Do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(key.subject)+"/versions", s, &resp)
@@ -171,10 +172,10 @@ func (c *Client) bySchema(ctx context.Context, key subjectKey, s sr.Schema) (Reg
 		if resp.Version == 0 {
 			// Registries before Confluent 7.x answer with the id alone; the lookup has the rest.
 			ss, err := c.sr.LookupSchema(ctx, key.subject, s)
-			return registered(ss, key.subject), wrap(err, "look up schema under subject %q", key.subject)
+			return registered(ss, key.subject, wrap(err, "look up schema under subject %q", key.subject))
 		}
 		resp.Schema = s
-		return registered(resp, key.subject), nil
+		return registered(resp, key.subject, nil)
 	}, nil)
 }
 
@@ -182,7 +183,7 @@ func (c *Client) bySchema(ctx context.Context, key subjectKey, s sr.Schema) (Reg
 func (c *Client) Version(ctx context.Context, subject string, version int) (Registered, error) {
 	return c.versions.get(ctx, versionKey{subject, version}, func(ctx context.Context) (Registered, error) {
 		ss, err := c.sr.SchemaByVersion(ctx, subject, version)
-		return registered(ss, subject), wrap(err, "get version %d of subject %q", version, subject)
+		return registered(ss, subject, wrap(err, "get version %d of subject %q", version, subject))
 	}, nil)
 }
 
@@ -190,7 +191,7 @@ func (c *Client) Version(ctx context.Context, subject string, version int) (Regi
 func (c *Client) Latest(ctx context.Context, subject string) (Registered, error) {
 	return c.latest.get(ctx, latestKey{subject: subject}, func(ctx context.Context) (Registered, error) {
 		ss, err := c.sr.SchemaByVersion(ctx, subject, -1)
-		return registered(ss, subject), wrap(err, "get the latest version of subject %q", subject)
+		return registered(ss, subject, wrap(err, "get the latest version of subject %q", subject))
 	}, c.stale(subject))
 }
 
@@ -212,7 +213,7 @@ func (c *Client) LatestWithMetadata(ctx context.Context, subject string, md map[
 		var ss sr.SubjectSchema
 		ctx = sr.WithParams(ctx, sr.RawParams(params))
 		err := c.sr.Do(ctx, http.MethodGet, "/subjects/"+url.PathEscape(subject)+"/metadata", nil, &ss)
-		return registered(ss, subject), wrap(err, "get the latest version of subject %q with metadata %s", subject, query)
+		return registered(ss, subject, wrap(err, "get the latest version of subject %q with metadata %s", subject, query))
 	}, c.stale(subject))
 }
 
@@ -265,9 +266,18 @@ func (c *Client) stale(subject string) func(error) bool {
 	}
 }
 
-// registered converts franz-go's answer. A GUID the registry sends that does not parse is
-// treated as absent.
-func registered(ss sr.SubjectSchema, subject string) Registered {
+// registered converts franz-go's answer, or passes on the error of the request. A GUID the
+// registry sends that does not parse is treated as absent. An id outside 0..2^31-1 is an
+// error: Confluent's ids are Java ints and the wire format's id is 4 bytes, so such an id
+// can only come from a broken or hostile registry, and truncating it would name another
+// schema in every record written.
+func registered(ss sr.SubjectSchema, subject string, err error) (Registered, error) {
+	if err != nil {
+		return Registered{}, err
+	}
+	if ss.ID < 0 || ss.ID > math.MaxInt32 {
+		return Registered{}, fmt.Errorf("serde: the registry gave subject %q version %d the schema id %d, outside the 0..%d of a 4-byte schema id", subject, ss.Version, ss.ID, math.MaxInt32)
+	}
 	r := Registered{ID: int32(ss.ID), Subject: subject, Version: ss.Version, Schema: ss.Schema}
 	if ss.Subject != "" {
 		r.Subject = ss.Subject
@@ -275,7 +285,7 @@ func registered(ss sr.SubjectSchema, subject string) Registered {
 	if g, err := ParseGUID(ss.GUID); err == nil {
 		r.GUID, r.HasGUID = g, true
 	}
-	return r
+	return r, nil
 }
 
 // wrap prefixes a registry error with what was being done, keeping it inspectable with

@@ -23,6 +23,7 @@ type Config struct {
 	IDFormat       IDFormat             // where the id goes (default PrefixID)
 	Validate       bool                 // JSON Schema: check values against the schema
 	References     []sr.SchemaReference // registered schemas the serializer's schema refers to
+	MaxEmptyItems  int                  // Avro: zero-size array items one record may hold (0: 2^20)
 }
 
 // IDFormat is where a serializer puts the schema id.
@@ -90,6 +91,12 @@ func Validate() Option { return func(c *Config) { c.Validate = true } }
 func References(refs ...sr.SchemaReference) Option {
 	return func(c *Config) { c.References = append(c.References, refs...) }
 }
+
+// MaxEmptyItems bounds how many array items of a type that takes no bytes (null, an empty
+// record, fixed(0)) one Avro record may hold, counted over the whole record; the default is
+// 2^20. Such items cost nothing to claim but memory to decode, so without a total a record of
+// a few bytes could make a deserializer allocate without bound.
+func MaxEmptyItems(n int) Option { return func(c *Config) { c.MaxEmptyItems = n } }
 
 // OwnSchema reports whether a serializer writes with its own schema (registered or looked
 // up), rather than with one chosen by id or as the latest version.

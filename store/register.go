@@ -380,7 +380,7 @@ func (r *registration) chooseID() (int, error) {
 		id = known
 	}
 	if id < 0 {
-		return c.maxID + 1, nil
+		return nextID(c.maxID, r.q.ctx)
 	}
 	for _, v := range c.ids[id] {
 		if v.hash != r.cand.hash || v.typ != r.cand.typ {
@@ -388,6 +388,16 @@ func (r *registration) chooseID() (int, error) {
 		}
 	}
 	return id, nil
+}
+
+// nextID allocates the id after maxID. Past [MaxID] it refuses rather than wrap or exceed
+// what a 4-byte id can hold: the id space of the context is used up (in practice only after an
+// import took the largest id), and an administrator must decide what to do.
+func nextID(maxID int, ctx string) (int, error) {
+	if maxID >= MaxID {
+		return 0, Errorf(CodeStoreError, "No schema id left to allocate in context %s: id %d is taken and ids above it do not fit the 4-byte schema id of the wire format", ctx, MaxID)
+	}
+	return maxID + 1, nil
 }
 
 // supersededTombstones removes soft-deleted versions of this subject that hold the same id at

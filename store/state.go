@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"sort"
 	"sync/atomic"
@@ -29,6 +30,10 @@ type version struct {
 	// parsed caches the schema parsed leniently from text; filled on first use.
 	parsed atomic.Pointer[compat.Schema]
 }
+
+// MaxID is the largest schema id: ids are Java ints in Confluent's API and 4-byte signed
+// integers in the wire format's prefix, so a larger one could not be written into a record.
+const MaxID = math.MaxInt32
 
 // contextState is the per-context part of the registry: Confluent gives each context its own
 // id sequence and its own content-hash → id map.
@@ -57,6 +62,11 @@ type state struct {
 
 	// parses caches parsed reference-free schemas; it is not registry state and has its own lock.
 	parses *parseCache
+	// checkSchemas parses every SCHEMA record before applying it. It is set for a shared log,
+	// which anyone allowed to produce to the topic can write; the embedded log holds only what
+	// this process validated when it registered it, and parsing 100,000 schemas would make
+	// its startup several times slower.
+	checkSchemas bool
 	// legacyProtobufOneof selects the pre-2026 Protobuf oneof rules (a server setting).
 	legacyProtobufOneof bool
 }
@@ -110,10 +120,16 @@ func (st *state) applySchema(k recordKey, rec Record) error {
 	if v.SchemaType == "" {
 		v.SchemaType = compat.TypeAvro
 	}
+	if v.ID < 1 || v.ID > MaxID {
+		return fmt.Errorf("offset %d gives %s version %d the id %d, outside 1..%d; ignored", rec.Offset, k.Subject, k.Version, v.ID, MaxID)
+	}
 	q := parseSubject(k.Subject)
-	if other := st.boundElsewhere(q, k.Version, v.ID, v.Schema); other != nil {
+	if other := st.boundElsewhere(q, v.ID, v.Schema); other != nil {
 		return fmt.Errorf("offset %d binds id %d to a schema other than the one %s version %d has; ignored",
 			rec.Offset, v.ID, other.subject, other.num)
+	}
+	if err := st.checkSchema(q, k.Version, v); err != nil {
+		return fmt.Errorf("offset %d: %s version %d is not a valid schema; ignored: %w", rec.Offset, k.Subject, k.Version, err)
 	}
 	st.putVersion(&version{
 		subject: k.Subject, q: q, num: k.Version, id: v.ID, typ: v.SchemaType,
@@ -123,20 +139,43 @@ func (st *state) applySchema(k recordKey, rec Record) error {
 	return nil
 }
 
-// boundElsewhere returns a version other than subject's version num that already binds id, in
-// the subject's context, to a different schema text. Confluent's readers ignore such a record
-// (an id names one schema forever); so does Accord, whoever wrote it.
-func (st *state) boundElsewhere(q qname, num, id int, text string) *version {
+// boundElsewhere returns a version that already binds id, in the subject's context, to a
+// different schema text. Confluent's readers ignore such a record (an id names one schema
+// forever); so does Accord, whoever wrote it, and also when the record rewrites the very
+// version that holds the id: registries rewrite a version only to flip its deleted flag, never
+// its text, so a new text under the same id could only make consumers decode old records
+// with the wrong schema.
+func (st *state) boundElsewhere(q qname, id int, text string) *version {
 	c := st.contexts[q.ctx]
 	if c == nil {
 		return nil
 	}
 	for _, o := range c.ids[id] {
-		if o.text != text && (o.subject != q.String() || o.num != num) {
+		if o.text != text {
 			return o
 		}
 	}
 	return nil
+}
+
+// checkSchema parses a SCHEMA record's text, when checkSchemas is set, as stored schemas are parsed (leniently, soft-deleted
+// references allowed), so that text no registry would have accepted is never served. A rewrite
+// of a version with the same content (a soft delete) was checked when first applied.
+func (st *state) checkSchema(q qname, num int, v schemaValue) error {
+	if !st.checkSchemas {
+		return nil
+	}
+	if o := st.subjects[q.String()][num]; o != nil && o.text == v.Schema && o.typ == v.SchemaType && slices.Equal(o.refs, v.References) {
+		return nil
+	}
+	if !compat.Supported(v.SchemaType) {
+		return fmt.Errorf("unknown schema type %q", v.SchemaType)
+	}
+	deps, _, err := st.dependencies(q.ctx, v.References, true)
+	if err == nil {
+		_, err = compat.Parse(v.SchemaType, v.Schema, deps, compat.ParseOptions{})
+	}
+	return err
 }
 
 func (st *state) putVersion(v *version) {

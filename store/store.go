@@ -76,6 +76,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s := &Store{log: cfg.Log, shared: cfg.Shared, logger: cfg.Logger, cfg: cfg, st: newState()}
 	s.st.legacyProtobufOneof = cfg.LegacyProtobufOneof
+	s.st.checkSchemas = cfg.Shared != nil
 	s.applyDefaults()
 	if s.shared != nil {
 		s.startFollowing()

@@ -31,6 +31,7 @@ type kafkaConfig struct {
 	groupID           string
 	advertisedURL     string
 	leaderEligible    bool
+	peerURLs          string
 	snapshot          bool
 	sessionTimeout    time.Duration
 	heartbeatInterval time.Duration
@@ -54,7 +55,10 @@ func kafkaFlags(fs *flag.FlagSet) *kafkaConfig {
 	fs.StringVar(&k.topic, "kafka-topic", "_schemas", "the registry topic")
 	fs.IntVar(&k.replicationFactor, "kafka-replication-factor", 3, "replication factor of a topic Accord creates, capped at the number of live brokers")
 	fs.BoolVar(&k.skipValidation, "kafka-topic-skip-validation", false, "neither create nor check the topic")
-	fs.StringVar(&k.groupID, "group-id", "schema-registry", "group in which instances elect their leader (Confluent's schema.registry.group.id)")
+	fs.StringVar(&k.groupID, "group-id", "schema-registry", "group in which instances elect their leader (Confluent's schema.registry.group.id); "+
+		"a security boundary: whoever can join it can become leader and receive forwarded writes with the clients' credentials, so restrict it with Kafka group ACLs")
+	fs.StringVar(&k.peerURLs, "kafka-peer-urls", "", "comma-separated URLs or host:port of the instances allowed to lead; "+
+		"when set, no other group member is elected or forwarded to (default: any member of the group)")
 	fs.StringVar(&k.advertisedURL, "advertised-url", "", "URL other instances reach this one at (default http://<hostname>:<listen port>, https:// with --tls-cert)")
 	fs.BoolVar(&k.leaderEligible, "leader-eligible", true, "whether this instance may become the leader")
 	fs.BoolVar(&k.snapshot, "kafka-snapshot", true, "keep a snapshot of the topic in --data-dir so restarts replay only the tail")
@@ -174,7 +178,7 @@ func (k *kafkaConfig) openLog(ctx context.Context, dataDir string, logger *slog.
 // elector joins the leader election; the log learns every outcome.
 func (k *kafkaConfig) elector(log *kafkalog.Log, self kafkagroup.Identity, logger *slog.Logger) (*kafkagroup.Elector, error) {
 	return kafkagroup.New(kafkagroup.Config{
-		Client: log.Client(), Group: k.groupID, Self: self,
+		Client: log.Client(), Group: k.groupID, Self: self, PeerURLs: splitList(k.peerURLs),
 		SessionTimeout: k.sessionTimeout, HeartbeatInterval: k.heartbeatInterval,
 		Logger:   logger,
 		OnChange: func(a kafkagroup.Assignment) { log.SetLeader(a.Self, a.Generation) },

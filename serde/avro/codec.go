@@ -41,6 +41,7 @@ func (e *encoder[T]) encode(w *hamba.Writer, v *T) {
 type decoder[T any] struct {
 	schema hamba.Schema
 	dec    hamba.ValDecoder
+	budget emptyItemsBudget // checked before decoding
 }
 
 func newDecoder[T any](api hamba.API, schema hamba.Schema) *decoder[T] {

@@ -73,6 +73,9 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 			return id, err
 		}
 	}
+	if err := plan.budget.check(body); err != nil {
+		return id, fmt.Errorf("serde/avro: decode a record written with schema %v: %w", id, err)
+	}
 	rd := d.readers.Get().(*hamba.Reader)
 	err = plan.decode(rd, body, v)
 	d.readers.Put(rd)
@@ -107,6 +110,7 @@ func (d *Deserializer[T]) plan(ctx context.Context, id serde.SchemaID) (*decoder
 		}
 	}
 	dec := newDecoder[T](d.api, plan)
+	dec.budget = newEmptyItemsBudget(writer, d.r.Config().MaxEmptyItems)
 	d.plans.Store(id, dec)
 	return dec, nil
 }

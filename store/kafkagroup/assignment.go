@@ -112,7 +112,9 @@ func parseCandidate(memberID string, metadata []byte) candidate {
 // SchemaRegistryCoordinator.onLeaderElected does without sticky election: the leader is the
 // eligible member with the lexicographically smallest URL, and two members with the same URL
 // set DUPLICATE_URLS. Like Confluent, the computed leader is still written next to that error.
-func elect(cands []candidate) wireAssignment {
+//
+// A member that eligible reports an error for is not eligible (nil: every member is).
+func elect(cands []candidate, eligible func(Identity) error) wireAssignment {
 	w := wireAssignment{Version: assignmentVersion}
 	seen := make(map[string]bool, len(cands))
 	var best *candidate
@@ -126,7 +128,7 @@ func elect(cands []candidate) wireAssignment {
 			w.Error = duplicateURLs
 		}
 		seen[key] = true
-		if c.id.Eligible && (best == nil || key < best.id.electionKey()) {
+		if c.id.Eligible && (eligible == nil || eligible(c.id.Identity) == nil) && (best == nil || key < best.id.electionKey()) {
 			best = c
 		}
 	}

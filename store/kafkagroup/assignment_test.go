@@ -60,7 +60,7 @@ func TestElectGolden(t *testing.T) {
 			for _, m := range tt.members {
 				cands = append(cands, parseCandidate(m[0], []byte(m[1])))
 			}
-			if got := string(marshal(elect(cands))); got != tt.want {
+			if got := string(marshal(elect(cands, nil))); got != tt.want {
 				t.Errorf("elect =\n%s\nwant\n%s", got, tt.want)
 			}
 		})
@@ -138,7 +138,7 @@ func TestDecodeAssignment(t *testing.T) {
 // TestAssignmentRoundTrip decodes what elect writes, as every member does after SyncGroup.
 func TestAssignmentRoundTrip(t *testing.T) {
 	cands := []candidate{parseCandidate("m-b", []byte(metaB1)), parseCandidate("m-a", []byte(metaA9))}
-	b := marshal(elect(cands))
+	b := marshal(elect(cands, nil))
 	for _, c := range cands {
 		a, err := decodeAssignment(b, c.memberID, 3)
 		if err != nil {

@@ -32,9 +32,12 @@ const (
 // same group: the broker answers one request per connection at a time, so one member's
 // JoinGroup, parked until the rebalance completes, would hold back the other's.
 type Config struct {
-	Client            *kgo.Client   // shared client; requests go through cl.Request (kgo routes group requests to the coordinator)
-	Group             string        // default "schema-registry"
-	Self              Identity      // an empty Scheme means "http"
+	Client *kgo.Client // shared client; requests go through cl.Request (kgo routes group requests to the coordinator)
+	Group  string      // default "schema-registry"
+	Self   Identity    // an empty Scheme means "http"
+	// PeerURLs, when not empty, are the only instances that may lead (URLs or host:port): a
+	// member not among them is not eligible, and a leader not among them is never forwarded to.
+	PeerURLs          []string
 	SessionTimeout    time.Duration // default 10s
 	RebalanceTimeout  time.Duration // default 300s (Confluent's); tests use small values
 	HeartbeatInterval time.Duration // default 3s
@@ -92,6 +95,7 @@ func (cfg Config) validate() error {
 type Elector struct {
 	cfg     Config
 	log     *slog.Logger
+	trust   trust
 	running atomic.Bool
 
 	mu  sync.Mutex // guards cur
@@ -104,8 +108,12 @@ func New(cfg Config) (*Elector, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	t, err := newTrust(cfg.PeerURLs, cfg.Self)
+	if err != nil {
+		return nil, err
+	}
 	log := cfg.Logger.With("component", "kafkagroup", "group", cfg.Group)
-	return &Elector{cfg: cfg, log: log}, nil
+	return &Elector{cfg: cfg, log: log, trust: t}, nil
 }
 
 // Leader returns the current leader's URL and whether it is this instance; ("", false) while

@@ -24,7 +24,7 @@ func FuzzDecodeGroupJSON(f *testing.F) {
 		if a, err := decodeAssignment(b, "m-1", 3); err == nil && a.Leader != nil && !a.Leader.Eligible {
 			t.Fatalf("assignment %s names an ineligible leader", b)
 		}
-		w := elect([]candidate{parseCandidate("m-1", b), parseCandidate("m-2", []byte(`{"host":"b","port":2,"master_eligibility":true}`))})
+		w := elect([]candidate{parseCandidate("m-1", b), parseCandidate("m-2", []byte(`{"host":"b","port":2,"master_eligibility":true}`))}, nil)
 		if w.Error == noError && w.Master == "" {
 			t.Fatalf("an eligible member exists but no leader was elected for %s", b)
 		}

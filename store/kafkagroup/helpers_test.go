@@ -69,6 +69,12 @@ type node struct {
 // start runs an elector advertising url until the test ends (or node.stop).
 func (h *harness) start(url string, eligible bool) *node {
 	h.t.Helper()
+	return h.startWith(url, eligible, nil)
+}
+
+// startWith runs an elector advertising url that allows only peers to lead (nil: anyone).
+func (h *harness) startWith(url string, eligible bool, peers []string) *node {
+	h.t.Helper()
 	id, err := IdentityFromURL(url, eligible)
 	if err != nil {
 		h.t.Fatal(err)
@@ -76,7 +82,7 @@ func (h *harness) start(url string, eligible bool) *node {
 	cl, closeClient := h.client()
 	n := &node{url: url, closeClient: closeClient, done: make(chan struct{})}
 	n.e, err = New(Config{
-		Client: cl, Group: h.group, Self: id,
+		Client: cl, Group: h.group, Self: id, PeerURLs: peers,
 		SessionTimeout: testSession, RebalanceTimeout: testRebalance, HeartbeatInterval: testHeartbeat,
 		Logger:   slog.New(slog.NewTextHandler(h.t.Output(), nil)).With("node", url),
 		OnChange: n.record,

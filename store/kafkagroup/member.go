@@ -121,10 +121,12 @@ func (m *member) assign(members []kmsg.JoinGroupResponseMember) []kmsg.SyncGroup
 		c := parseCandidate(jm.MemberID, jm.ProtocolMetadata)
 		if c.err != nil {
 			m.warn.warn("unreadable member metadata: member cannot lead", "member", c.memberID, "err", c.err)
+		} else if err := m.e.trust.allows(c.id.Identity); c.id.Eligible && err != nil {
+			m.warn.warn("member may not lead", "member", c.memberID, "err", err)
 		}
 		cands = append(cands, c)
 	}
-	b := marshal(elect(cands))
+	b := marshal(elect(cands, m.e.trust.allows))
 	m.log.Debug("assignment computed", "members", len(cands), "assignment", string(b))
 	out := make([]kmsg.SyncGroupRequestGroupAssignment, 0, len(cands))
 	for _, c := range cands {

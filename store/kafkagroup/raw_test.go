@@ -142,7 +142,7 @@ func rawAssign(members []kmsg.JoinGroupResponseMember) []kmsg.SyncGroupRequestGr
 	for _, m := range members {
 		cands = append(cands, parseCandidate(m.MemberID, m.ProtocolMetadata))
 	}
-	b := marshal(elect(cands))
+	b := marshal(elect(cands, nil))
 	var out []kmsg.SyncGroupRequestGroupAssignment
 	for _, c := range cands {
 		a := kmsg.NewSyncGroupRequestGroupAssignment()
