@@ -54,6 +54,7 @@ type Log struct {
 	wbuf    []byte        // Append's encoding buffer
 	changed chan struct{} // closed and replaced when durable, err or closed change
 	err     error         // sticky failure, wraps ErrFailed
+	floor   int64         // the id floor; see IDFloor
 	closed  bool
 }
 
