@@ -77,4 +77,3 @@ func (l *Log) writeAt(b []byte, off int64) (int, error) {
 	}
 	return l.file.f.WriteAt(b, off)
 }
-

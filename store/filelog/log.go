@@ -59,7 +59,7 @@ type Log struct {
 
 	writeErr  error     // why the last write failed; nil after a write or probe succeeds
 	lastProbe time.Time // when Writable last probed for space
-	closed  bool
+	closed    bool
 }
 
 // Stats describes the log file, for startup lines and for tests.
