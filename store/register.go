@@ -380,7 +380,7 @@ func (r *registration) chooseID() (int, error) {
 		id = known
 	}
 	if id < 0 {
-		return c.maxID + 1, nil
+		return max(c.maxID, r.store.cfg.IDFloor) + 1, nil
 	}
 	for _, v := range c.ids[id] {
 		if v.hash != r.cand.hash || v.typ != r.cand.typ {
