@@ -79,8 +79,9 @@ type Stats struct {
 }
 
 // Open opens the log in dir, creating dir and an empty log when missing. It takes the
-// directory lock, validates every frame, truncates a damaged tail (see the package
-// documentation) and compacts when [Config.CompactMinRecords] says so.
+// directory lock, validates every frame, truncates a torn tail, refuses with a
+// [*DamageError] a log damaged before its end (see the package documentation) and compacts
+// when [Config.CompactMinRecords] says so.
 func Open(dir string, cfg Config) (*Log, error) {
 	cfg = cfg.withDefaults()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
