@@ -66,20 +66,6 @@ func (h *handlers) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz answers 200 once the store has caught up with its log, 503 before. With several
-// instances it also says which one leads.
-func (h *handlers) readyz(c echo.Context) error {
-	if !h.store.Ready() {
-		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "starting"})
-	}
-	body := map[string]any{"status": "ready", "offset": h.store.Offset()}
-	if h.cfg.Leadership != nil {
-		leader, self := h.cfg.Leadership.Leader()
-		body["leader"], body["is_leader"] = leader, self
-	}
-	return c.JSON(http.StatusOK, body)
-}
-
 func (h *handlers) openapiDocument(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/yaml", openapi.YAML())
 }

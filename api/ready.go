@@ -46,3 +46,25 @@ func storeReady(st *store.Store) func() bool {
 	}
 	return st.Ready
 }
+
+// readyz answers 200 once the store has caught up with its log and can write to it, 503
+// before and while the embedded log cannot be written (a full disk): an orchestrator then
+// sees why, while reads go on being served. With several instances it also says which one
+// leads.
+func (h *handlers) readyz(c echo.Context) error {
+	if !h.store.Ready() {
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "starting"})
+	}
+	if err := h.store.Writable(); err != nil {
+		return c.JSON(http.StatusServiceUnavailable, struct {
+			Status string `json:"status"`
+			Reason string `json:"reason"`
+		}{"unavailable", "the log cannot be written: " + err.Error()})
+	}
+	body := map[string]any{"status": "ready", "offset": h.store.Offset()}
+	if h.cfg.Leadership != nil {
+		leader, self := h.cfg.Leadership.Leader()
+		body["leader"], body["is_leader"] = leader, self
+	}
+	return c.JSON(http.StatusOK, body)
+}

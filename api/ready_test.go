@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,6 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/accord-registry/accord/api/metrics"
+	"github.com/accord-registry/accord/store"
+	"github.com/accord-registry/accord/store/filelog"
 )
 
 func serveRecorded(h http.Handler, method, target, body string) *httptest.ResponseRecorder {
@@ -79,5 +83,43 @@ func TestReadyGateFollowsStore(t *testing.T) {
 		if rec := serveRecorded(e, "GET", target, ""); rec.Code != want {
 			t.Errorf("GET %s on a closed store = %d %s, want %d", target, rec.Code, rec.Body, want)
 		}
+	}
+}
+
+// TestReadyzReportsUnwritableLog: while the log cannot be written /readyz answers 503 naming
+// the cause, reads go on, and readiness returns with the disk.
+func TestReadyzReportsUnwritableLog(t *testing.T) {
+	log, err := filelog.Open(t.TempDir(), filelog.Config{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	var failure atomic.Pointer[error]
+	writable := func() error {
+		if p := failure.Load(); p != nil {
+			return *p
+		}
+		return nil
+	}
+	st, err := store.Open(context.Background(), store.Config{Log: log, Writable: writable})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	e := New(Config{Store: st, Logger: testLogger(t)})
+
+	full := errors.New("filelog: write: no space left on device")
+	failure.Store(&full)
+	rec := serveRecorded(e, "GET", "/readyz", "")
+	want := `{"status":"unavailable","reason":"the log cannot be written: filelog: write: no space left on device"}`
+	if rec.Code != http.StatusServiceUnavailable || strings.TrimSpace(rec.Body.String()) != want {
+		t.Errorf("GET /readyz on a full disk = %d %s, want 503 %s", rec.Code, rec.Body, want)
+	}
+	if rec := serveRecorded(e, "GET", "/subjects", ""); rec.Code != http.StatusOK {
+		t.Errorf("GET /subjects on a full disk = %d %s, want 200: reads go on", rec.Code, rec.Body)
+	}
+	failure.Store(nil)
+	if rec := serveRecorded(e, "GET", "/readyz", ""); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"status":"ready"`) {
+		t.Errorf("GET /readyz once space returned = %d %s, want 200 ready", rec.Code, rec.Body)
 	}
 }

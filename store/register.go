@@ -380,7 +380,7 @@ func (r *registration) chooseID() (int, error) {
 		id = known
 	}
 	if id < 0 {
-		return nextID(c.maxID, r.q.ctx)
+		return nextID(max(c.maxID, r.store.cfg.IDFloor), r.q.ctx)
 	}
 	for _, v := range c.ids[id] {
 		if v.hash != r.cand.hash || v.typ != r.cand.typ {

@@ -36,6 +36,13 @@ type Config struct {
 	LegacyProtobufOneof bool
 	// Now returns the current time; tests may pin it. Defaults to time.Now.
 	Now func() time.Time
+	// IDFloor is the embedded log's id floor (filelog's Log.IDFloor): ids allocated as
+	// max+1 start above it in every context, because ids up to it may have been handed out
+	// in records that were since lost to damage or dropped by compaction.
+	IDFloor int
+	// Writable, when set, reports why the log cannot take writes now (filelog's
+	// Log.Writable); [Store.Writable] returns it for the readiness check.
+	Writable func() error
 }
 
 // Store is the schema registry: its state and every rule that changes it.
@@ -65,8 +72,9 @@ type Store struct {
 	closed atomic.Bool
 }
 
-// Open replays the log into memory, appends a NOOP marker (as Confluent does to find the end
-// of its topic) and returns a ready store.
+// Open replays the log into memory and returns a ready store. It appends nothing: the
+// embedded log knows its end (Confluent's NOOP marker finds the end of a shared topic), and a
+// start that fails later, on a busy port or a full disk, must leave the log as it was.
 //
 // With a Shared log, Open returns at once: a background reader applies the log, and the store
 // reports Ready once it has caught up with the end of the log as of startup.
@@ -83,9 +91,6 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return s, nil
 	}
 	if err := s.replay(); err != nil {
-		return nil, err
-	}
-	if _, err := s.write(ctx, []Record{{Key: encodeKey(recordKey{Type: keyNoop})}}); err != nil {
 		return nil, err
 	}
 	s.ready.Store(true)

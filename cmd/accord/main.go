@@ -36,6 +36,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = bench(ctx, args[1:], stdout, stderr)
 	case "passwd":
 		err = passwd(args[1:], os.Stdin, stdout, stderr)
+	case "log":
+		return logCommand(args[1:], stdout, stderr)
 	case "version":
 		_, err = fmt.Fprintln(stdout, buildVersion())
 	case "help", "-h", "--help":
@@ -64,6 +66,7 @@ Commands:
   check    check a schema change for compatibility, offline or against a registry (exit 0/1/2)
   bench    measure a running registry over HTTP
   passwd   hash a password for the users file of serve --auth-file
+  log      verify or repair the embedded store's log, with the server stopped (exit 0/1/2)
   version  print the version
 
 Commands for a running registry (--registry URL or ACCORD_REGISTRY_URL; --json prints the

@@ -94,13 +94,14 @@ func (c *serveConfig) run(ctx context.Context, logger *slog.Logger) error {
 		return c.runKafka(ctx, base, logger)
 	}
 	start := time.Now()
-	log, err := filelog.Open(c.dataDir, filelog.Config{Logger: logger.With("component", "filelog")})
+	// store.SchemaID lets the log keep an id floor across damage and compaction.
+	log, err := filelog.Open(c.dataDir, filelog.Config{Logger: logger.With("component", "filelog"), Mark: store.SchemaID})
 	if err != nil {
 		return err
 	}
 	defer closeLog(log, logger)
 	m := metrics.New()
-	base.Log = m.InstrumentLog(log)
+	base.Log, base.IDFloor, base.Writable = m.InstrumentLog(log), int(log.IDFloor()), log.Writable
 	st, err := store.Open(ctx, base)
 	if err != nil {
 		return err

@@ -55,7 +55,7 @@ func (l *Log) compactSnapshot() (*dataFile, int64, Stats, error) {
 
 // compactInto writes the compacted log to tmp and installs it.
 func (l *Log) compactInto(tmp *os.File, src *dataFile, limit int64) (Stats, error) {
-	c := &compaction{tmp: tmp, w: bufio.NewWriterSize(tmp, 1<<20)}
+	c := &compaction{tmp: tmp, w: bufio.NewWriterSize(tmp, 1<<20), mark: l.cfg.Mark}
 	if err := c.copyLive(src.f, limit); err != nil {
 		return Stats{}, err
 	}
@@ -86,6 +86,12 @@ func (l *Log) finishCompaction(c *compaction, src *dataFile, limit int64) (Stats
 	if err := c.finish(l.end); err != nil {
 		return Stats{}, err
 	}
+	// A deleted key's records go, and with them maybe the highest id: the floor keeps it.
+	if c.maxDropped > c.maxKept {
+		if err := l.raiseFloorLocked(c.maxDropped); err != nil {
+			return Stats{}, err
+		}
+	}
 	if err := l.install(c.tmp); err != nil {
 		if errors.Is(err, errInstalled) {
 			l.failLocked(err)
@@ -107,6 +113,9 @@ type compaction struct {
 	pos     int64 // bytes written, header included
 	records int64
 	idx     index
+
+	mark                func(store.Record) int64 // Config.Mark, or nil
+	maxKept, maxDropped int64                    // the highest marks of the frames kept and dropped
 }
 
 // copyLive writes a placeholder header, then the frames of src before limit that hold the
@@ -122,6 +131,9 @@ func (c *compaction) copyLive(src io.ReaderAt, limit int64) error {
 	c.pos = headerSize
 	return eachFrame(src, headerSize, limit, func(r *frameReader, rec store.Record) error {
 		if l := last[string(rec.Key)]; l.offset != rec.Offset || l.tombstone {
+			if c.mark != nil {
+				c.maxDropped = max(c.maxDropped, c.mark(rec))
+			}
 			return nil
 		}
 		return c.write(r, rec)
@@ -135,6 +147,9 @@ func (c *compaction) copyTail(src io.ReaderAt, from, to int64) error {
 
 // write copies the frame r just read, unchanged.
 func (c *compaction) write(r *frameReader, rec store.Record) error {
+	if c.mark != nil {
+		c.maxKept = max(c.maxKept, c.mark(rec))
+	}
 	c.idx.add(rec.Offset, c.pos)
 	n, err := c.w.Write(r.raw())
 	c.pos += int64(n)

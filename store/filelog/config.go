@@ -1,6 +1,11 @@
 package filelog
 
-import "log/slog"
+import (
+	"log/slog"
+	"os"
+
+	"github.com/accord-registry/accord/store"
+)
 
 // defaultCompactMinRecords is the record count below which Open never compacts: rewriting a
 // small log saves too little to be worth delaying startup.
@@ -18,6 +23,13 @@ type Config struct {
 	// automatically (it also needs at least half of them to be dead). Zero means 10,000; a
 	// negative value turns automatic compaction off.
 	CompactMinRecords int
+	// Mark, when set, returns the number a record claims from its owner's sequence (for the
+	// registry: the schema id of a SCHEMA record, 0 for others). The log then keeps an id
+	// floor (see [Log.IDFloor]) above every mark in bytes it cuts as a torn tail or that
+	// compaction drops. A margin for lost bytes counts one number per frame they could have
+	// held, which is sound when each record's mark is at most one above the marks before it,
+	// as for ids allocated as max+1.
+	Mark func(store.Record) int64
 
 	// syncHook, when set, runs at the start of each flusher round, before it looks at the
 	// log. Tests use it to hold a round back and observe group commit deterministically.
@@ -25,6 +37,9 @@ type Config struct {
 	// compactHook, when set, runs in Compact between copying the snapshot and taking the
 	// lock to copy the tail. Tests use it to append during a compaction.
 	compactHook func()
+	// writeAt, when set, replaces the file's WriteAt for appends. Tests use it to inject a
+	// full disk, partial writes included.
+	writeAt func(f *os.File, b []byte, off int64) (int, error)
 }
 
 // withDefaults returns cfg with zero fields replaced by their defaults.

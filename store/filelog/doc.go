@@ -13,6 +13,8 @@
 //	log       the header followed by frames, appended in offset order
 //	lock      held with flock(LOCK_EX) while a [Log] is open, so a second process cannot open it
 //	log.tmp   a log being written by compaction or creation; removed by Open if left by a crash
+//	idfloor   the id floor (below), once something was lost: "ACFL", 8 bytes, CRC-32C
+//	log.before-repair-<time>[.report]   the original of a repaired log, and what was lost
 //
 // A new log file and a compacted one are both written to log.tmp, fsynced, renamed over log
 // and made durable by an fsync of the directory, so log always holds a complete header.
@@ -59,12 +61,51 @@
 //
 // # Recovery
 //
-// Open reads every frame. The first frame that is short, has a bad length, a bad checksum, a
-// malformed payload or an offset not above its predecessor marks the end of the log: the file
-// is truncated there (with a warning naming the byte position and the number of bytes
-// dropped) and fsynced. Because each fsync covers everything written before it, a crash can
-// only damage frames that no [Log.Sync] had acknowledged, and they all lie after the last
-// acknowledged one.
+// Open reads every frame. A frame that is short, has a bad length, a bad checksum, a
+// malformed payload or an offset not above its predecessor is bad. Open then resynchronises:
+// it looks at every later byte position for a whole valid frame (a plausible length, a
+// matching CRC-32C, a well-formed payload and an offset in order, so that damage is not taken
+// for a frame).
+//
+//   - No valid frame follows: the bad bytes are a torn tail, the end of a write that no fsync
+//     covered. The file is truncated there (with a warning naming the byte position and the
+//     number of bytes dropped) and fsynced. Every fsync covers all the bytes before the frames
+//     it made durable, so a crash can only damage frames that no [Log.Sync] acknowledged.
+//   - Valid frames follow: the disk damaged acknowledged records. Open refuses the log with a
+//     [*DamageError] naming the file, the position and the number of frames that follow, and
+//     changes nothing. [Verify] reports such damage; [Repair] keeps a copy of the original,
+//     then keeps every valid frame and drops only the damaged byte ranges. A power loss that
+//     writes pages out of order could also leave valid (unacknowledged) frames after a hole;
+//     Open refuses that too, the safe mistake, and Repair recovers it.
+//
+// A failed write (a full disk) is truncated back off at once, so the file never holds a
+// partial frame followed by valid ones, and the log stays usable: [Log.Writable] reports the
+// cause and probes for space until a write can succeed again. A failed fsync still fails the
+// log until it is reopened: the kernel may have dropped the dirty pages, so a later
+// successful fsync would prove nothing.
+//
+// # Id floor
+//
+// The registry allocates schema ids as max+1 over the records it replays, so a lost record
+// holding the highest id would let that id be handed out again, for a different schema. With
+// [Config.Mark] (the registry passes its schema id reader) the log keeps an id floor, which
+// the registry allocates above:
+//
+//   - Repair raises it to the highest id among the surviving frames (or the old floor) plus
+//     the most frames the damaged ranges could have held: no frame is shorter than 29 bytes,
+//     and a range holds no more frames than there are missing offsets around it. Each lost
+//     record allocated at most one id, at most one above those before it, so every id it may
+//     have held is at or below the floor.
+//   - Cutting a torn tail raises it the same way: a flipped bit in an acknowledged last frame
+//     looks exactly like a torn write, and ids are cheap, so a crash may skip a few.
+//   - Compaction raises it to the highest id among the frames it drops (a permanently deleted
+//     schema's) when that is above every id it keeps.
+//
+// The floor lives in its own small file, written atomically (temporary file, fsync, rename,
+// fsync of the directory) before the change that needs it, so a crash in between leaves a
+// floor that is only too high. It only matters once something was lost; the floor is one
+// number for all contexts, so a context's next id may then jump. Ids a client chose itself
+// (IMPORT mode) are not bounded by the margin.
 //
 // # Concurrency
 //

@@ -14,6 +14,8 @@ const (
 	logName  = "log"
 	tmpName  = "log.tmp"
 	lockName = "lock"
+	// floorName is the id floor file (see the package documentation).
+	floorName = "idfloor"
 )
 
 // dataFile is an open log file shared by the Log, readers and the flusher. It is closed when
@@ -58,12 +60,7 @@ func (l *Log) syncDir() error {
 	if l.cfg.NoSync {
 		return nil
 	}
-	d, err := os.Open(l.dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	return errors.Join(err, d.Close())
+	return syncDirectory(l.dir)
 }
 
 // createTemp creates an empty log.tmp, replacing one a crash may have left.

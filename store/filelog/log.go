@@ -22,9 +22,10 @@ var (
 	// ErrCorrupt is returned when the file header is invalid, or when a frame that Open
 	// validated no longer reads back (the file changed under the log).
 	ErrCorrupt = errors.New("filelog: corrupt log")
-	// ErrFailed wraps the write or fsync error that failed the log. Once a write or fsync
-	// fails the log cannot tell what reached the disk, so every later Append and Sync
-	// returns this error; reopening recovers what is intact.
+	// ErrFailed wraps the fsync error that failed the log (or a write error whose partial
+	// frame could not be cut off). Once an fsync fails the log cannot tell what reached the
+	// disk, so every later Append and Sync returns this error; reopening recovers what is
+	// intact. A failed write alone (a full disk) does not fail the log: see [Log.Writable].
 	ErrFailed = errors.New("filelog: log failed")
 )
 
@@ -54,7 +55,11 @@ type Log struct {
 	wbuf    []byte        // Append's encoding buffer
 	changed chan struct{} // closed and replaced when durable, err or closed change
 	err     error         // sticky failure, wraps ErrFailed
-	closed  bool
+	floor   int64         // the id floor; see IDFloor
+
+	writeErr  error     // why the last write failed; nil after a write or probe succeeds
+	lastProbe time.Time // when Writable last probed for space
+	closed    bool
 }
 
 // Stats describes the log file, for startup lines and for tests.
@@ -74,8 +79,9 @@ type Stats struct {
 }
 
 // Open opens the log in dir, creating dir and an empty log when missing. It takes the
-// directory lock, validates every frame, truncates a damaged tail (see the package
-// documentation) and compacts when [Config.CompactMinRecords] says so.
+// directory lock, validates every frame, truncates a torn tail, refuses with a
+// [*DamageError] a log damaged before its end (see the package documentation) and compacts
+// when [Config.CompactMinRecords] says so.
 func Open(dir string, cfg Config) (*Log, error) {
 	cfg = cfg.withDefaults()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -141,10 +147,8 @@ func (l *Log) Append(recs []store.Record) (int64, error) {
 	if len(recs) == 0 {
 		return first, nil
 	}
-	buf := l.encodeLocked(recs)
-	if _, err := l.file.f.WriteAt(buf, l.size); err != nil {
-		l.failLocked(fmt.Errorf("write: %w", err))
-		return 0, l.err
+	if err := l.writeLocked(l.encodeLocked(recs)); err != nil {
+		return 0, err
 	}
 	l.commitLocked(recs)
 	return first, nil

@@ -21,6 +21,9 @@ func (l *Log) load() error {
 	if err != nil {
 		return err
 	}
+	if l.floor, err = readFloor(l.dir); err != nil {
+		return err
+	}
 	info, err := f.Stat()
 	if err != nil {
 		return err
@@ -30,7 +33,7 @@ func (l *Log) load() error {
 		return err
 	}
 	if res.damage != nil {
-		if err := l.truncate(f, res, info.Size()); err != nil {
+		if err := l.cutTail(f, res, info.Size()); err != nil {
 			return err
 		}
 	}
@@ -103,8 +106,34 @@ func (l *Log) scan(f *os.File, size int64) (scanResult, error) {
 	}
 }
 
+// cutTail cuts a torn tail: the bad frame at res.valid and everything after it, unless a
+// valid frame follows, which makes the damage corruption of acknowledged records, refused
+// with a [*DamageError]. With [Config.Mark] it first raises the id floor above any mark the
+// cut bytes could have held: a flipped bit in an acknowledged last frame looks exactly like a
+// torn write, and its id must not be handed out again.
+func (l *Log) cutTail(f *os.File, res scanResult, size int64) error {
+	after, err := walk(f, res.valid, size, res.last, nil)
+	if err != nil {
+		return err
+	}
+	if after.frames > 0 {
+		return &DamageError{Path: f.Name(), Pos: res.valid, Reason: res.damage, Following: after.frames}
+	}
+	if l.cfg.Mark != nil {
+		m, err := maxMark(f, headerSize, res.valid, l.cfg.Mark)
+		if err != nil {
+			return err
+		}
+		if err := l.raiseFloorLocked(max(m, l.floor) + (size-res.valid)/minFrameSize); err != nil {
+			return err
+		}
+	}
+	return l.truncate(f, res, size)
+}
+
 // truncate cuts the file after its last valid frame. The bytes dropped were never
-// acknowledged: every fsync covers all bytes before the frames it made durable.
+// acknowledged, unless the disk damaged the last frame: every fsync covers all bytes before
+// the frames it made durable.
 func (l *Log) truncate(f *os.File, res scanResult, size int64) error {
 	l.logger.Warn("truncating damaged log tail",
 		"pos", res.valid, "dropped_bytes", size-res.valid, "last_offset", res.last, "reason", res.damage)

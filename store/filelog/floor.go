@@ -1,0 +1,102 @@
+package filelog
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/accord-registry/accord/store"
+)
+
+// floorMagic starts the id floor file; see the package documentation.
+const floorMagic = "ACFL"
+
+// IDFloor returns the floor the log keeps for its owner's numbers (for the registry: schema
+// ids): every number a record ever held, or could have held in bytes lost to damage or
+// dropped by compaction, is at most the floor, as far as [Config.Mark] tells. Zero when
+// nothing was ever lost.
+func (l *Log) IDFloor() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.floor
+}
+
+// raiseFloorLocked makes floor the log's id floor, durably, if it is higher than the current
+// one. It runs before the change that needs it (a cut, a compaction) takes effect, so a crash
+// between the two leaves a floor that is only too high, which is harmless.
+func (l *Log) raiseFloorLocked(floor int64) error {
+	if floor <= l.floor {
+		return nil
+	}
+	if err := writeFloor(l.dir, floor, !l.cfg.NoSync); err != nil {
+		return fmt.Errorf("write id floor: %w", err)
+	}
+	l.logger.Warn("raised the id floor", "id_floor", floor, "was", l.floor)
+	l.floor = floor
+	return nil
+}
+
+// readFloor reads the id floor file of dir: 0 when there is none.
+func readFloor(dir string) (int64, error) {
+	b, err := os.ReadFile(filepath.Join(dir, floorName))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return 0, nil
+	case err != nil:
+		return 0, err
+	case len(b) != 16 || string(b[:4]) != floorMagic ||
+		crc32.Checksum(b[:12], castagnoli) != binary.BigEndian.Uint32(b[12:]):
+		return 0, fmt.Errorf("%w: %s is damaged; it must not be lost, restore it from a backup", ErrCorrupt, floorName)
+	}
+	return int64(binary.BigEndian.Uint64(b[4:])), nil
+}
+
+// writeFloor replaces the id floor file of dir atomically: temporary file, fsync, rename,
+// fsync of the directory.
+func writeFloor(dir string, floor int64, durable bool) error {
+	b := append([]byte(floorMagic), binary.BigEndian.AppendUint64(nil, uint64(floor))...)
+	b = binary.BigEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+	tmp := filepath.Join(dir, floorName+".tmp")
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if err == nil && durable {
+		err = f.Sync()
+	}
+	if err = errors.Join(err, f.Close()); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, floorName)); err != nil {
+		return err
+	}
+	if !durable {
+		return nil
+	}
+	return syncDirectory(dir)
+}
+
+// syncDirectory fsyncs dir, making a rename in it durable.
+func syncDirectory(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	return errors.Join(d.Sync(), d.Close())
+}
+
+// maxMark returns the highest mark of the frames of src in [from, to).
+func maxMark(src *os.File, from, to int64, mark func(store.Record) int64) (int64, error) {
+	var m int64
+	err := eachFrame(src, from, to, func(_ *frameReader, rec store.Record) error {
+		m = max(m, mark(rec))
+		return nil
+	})
+	return m, err
+}

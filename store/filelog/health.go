@@ -1,0 +1,79 @@
+package filelog
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// probeInterval is the least time between two probes of a log whose last write failed, so
+// that frequent readiness checks cost little.
+const probeInterval = time.Second
+
+// probeSize is how much room a probe asks for: more than a typical batch of registrations.
+const probeSize = 64 << 10
+
+// Writable reports why the log cannot take writes now, or nil. After a failed write (a full
+// disk) it probes, at most once per probeInterval, whether the file can grow again, and
+// reports nil once it can, so that a readiness check recovers with the disk even when no
+// client writes. A failed fsync keeps the log failed until it is reopened.
+func (l *Log) Writable() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.usableLocked(); err != nil {
+		return err
+	}
+	if l.writeErr == nil || time.Since(l.lastProbe) < probeInterval {
+		return l.writeErr
+	}
+	l.lastProbe = time.Now()
+	if err := l.probeLocked(); err != nil {
+		return l.writeErr
+	}
+	l.writeErr = nil
+	return nil
+}
+
+// probeLocked writes probeSize zero bytes after the last frame and cuts them off again. A
+// crash in between leaves zeros after the last frame: a torn tail, which Open cuts.
+func (l *Log) probeLocked() error {
+	_, err := l.writeAt(make([]byte, probeSize), l.size)
+	return l.cutBackLocked(err)
+}
+
+// writeLocked writes buf after the last frame. A failed write is cut back off, so the next
+// one starts at a frame boundary and the file never holds a partial frame with valid frames
+// after it (which Open would refuse as corruption). The log stays usable: the records were
+// not written, so nothing else changed; Writable reports the cause until a write or a probe
+// succeeds. Only when the cut fails too does the log fail for good.
+func (l *Log) writeLocked(buf []byte) error {
+	_, err := l.writeAt(buf, l.size)
+	if err == nil {
+		l.writeErr = nil
+		return nil
+	}
+	err = fmt.Errorf("filelog: write: %w", err)
+	if cutErr := l.cutBackLocked(err); cutErr != err {
+		return cutErr
+	}
+	l.writeErr, l.lastProbe = err, time.Now()
+	return err
+}
+
+// cutBackLocked truncates the file to its last frame after a write that may have left bytes
+// past it, and returns err; if the truncation fails the log fails, and its error is returned.
+func (l *Log) cutBackLocked(err error) error {
+	if terr := l.file.f.Truncate(l.size); terr != nil {
+		l.failLocked(errors.Join(err, fmt.Errorf("cut back to byte %d: %w", l.size, terr)))
+		return l.err
+	}
+	return err
+}
+
+// writeAt writes b at off in the current file, through the test hook when there is one.
+func (l *Log) writeAt(b []byte, off int64) (int, error) {
+	if l.cfg.writeAt != nil {
+		return l.cfg.writeAt(l.file.f, b, off)
+	}
+	return l.file.f.WriteAt(b, off)
+}
