@@ -249,3 +249,21 @@ func TestCompactionKeepsFloor(t *testing.T) {
 		t.Fatalf("IDFloor() after compaction = %d, want at least 5", floor)
 	}
 }
+
+// TestZeroTailKeepsFloor: zero bytes after the last frame (a probe for disk space, or a file
+// system that extended the file before a crash) cannot hold a frame, so cutting them raises
+// the floor no further than the highest mark kept.
+func TestZeroTailKeepsFloor(t *testing.T) {
+	t.Parallel()
+	fx := newDamageFixture(t)
+	data := append(bytes.Clone(fx.data), make([]byte, 64<<10)...)
+	cfg := testConfig(t)
+	cfg.Mark = markOf
+	l := mustOpen(t, writeLog(t, data), cfg)
+	if got := len(readAll(t, l, 0)); got != len(fx.recs) {
+		t.Fatalf("%d records after cutting zeros, want %d", got, len(fx.recs))
+	}
+	if floor, top := l.IDFloor(), markOf(fx.recs[len(fx.recs)-1]); floor > top {
+		t.Fatalf("IDFloor() = %d after cutting 64 KiB of zeros, want at most the highest mark %d", floor, top)
+	}
+}

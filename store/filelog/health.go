@@ -35,7 +35,8 @@ func (l *Log) Writable() error {
 }
 
 // probeLocked writes probeSize zero bytes after the last frame and cuts them off again. A
-// crash in between leaves zeros after the last frame: a torn tail, which Open cuts.
+// crash in between leaves zeros after the last frame: a torn tail, which Open cuts without
+// raising the id floor (zeros hold no frame).
 func (l *Log) probeLocked() error {
 	_, err := l.writeAt(make([]byte, probeSize), l.size)
 	return l.cutBackLocked(err)
