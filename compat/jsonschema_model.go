@@ -632,6 +632,13 @@ func (b *jsBuilder) fillObject(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) 
 	addDeps("dependentSchemas", false, true)
 }
 
+// jsAllItemsSchema reports whether a draft 4 to 2019-09 array has one items schema for every
+// item (not a tuple).
+func jsAllItemsSchema(doc *jsDoc, v *jsonValue) bool {
+	it := v.get("items")
+	return doc.draft < draft2020 && it != nil && it.kind != jsonArray
+}
+
 func (b *jsBuilder) fillArray(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
 	n.kind = jsArray
 	// Before 2020-12, items is a schema or a tuple and additionalItems stands on its own. From
@@ -651,13 +658,16 @@ func (b *jsBuilder) fillArray(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
 	switch ai := v.get(addKey); {
 	case ai == nil:
 	case ai.kind == jsonBool:
-		n.addItemsForbidden = !ai.b
+		// everit's ArraySchema constructor overrides additionalItems: false when an all-items
+		// schema is set (draft-07 §6.4.2: additionalItems is ignored beside a single items
+		// schema); a schema there is kept and diffed.
+		n.addItemsForbidden = !ai.b && !jsAllItemsSchema(doc, v)
 	case addKey == "items" && !n.isTuple:
 		n.items = b.child(doc, ptr, v, addKey)
 	default:
 		n.addItems = b.child(doc, ptr, v, addKey)
 	}
-	if it := v.get("items"); doc.draft < draft2020 && it != nil && it.kind != jsonArray {
+	if jsAllItemsSchema(doc, v) {
 		n.items = b.child(doc, ptr, v, "items")
 	}
 	n.unevalItems = b.child(doc, ptr, v, "unevaluatedItems")
