@@ -25,8 +25,8 @@ func TestRegisterSchemasConfluentAccepts(t *testing.T) {
 	}{
 		{subject: "pb-options", typ: compat.TypeProtobuf,
 			schema: "syntax = \"proto3\";\noption (my_option) = true;\nmessage M {\n  option (m_opt) = { b: 1 a: 2 };\n  string f = 1 [(f_opt) = \"x\"];\n  oneof o {\n    option (o_opt) = true;\n    int32 x = 2;\n  }\n}\n",
-			want: "syntax = \"proto3\";\n\noption (my_option) = true;\n\nmessage M {\n  option (m_opt) = {\n    b: 1,\n    a: 2\n  };\n\n  string f = 1 [(f_opt) = \"x\"];\n\n  oneof o {\n    option (o_opt) = true;\n  \n    int32 x = 2;\n  }\n}\n",
-			next: "syntax = \"proto3\";\noption (my_option) = true;\nmessage M {\n  string f = 1 [(f_opt) = \"y\"];\n  int32 x = 2;\n}\n"},
+			want:   "syntax = \"proto3\";\n\noption (my_option) = true;\n\nmessage M {\n  option (m_opt) = {\n    b: 1,\n    a: 2\n  };\n\n  string f = 1 [(f_opt) = \"x\"];\n\n  oneof o {\n    option (o_opt) = true;\n  \n    int32 x = 2;\n  }\n}\n",
+			next:   "syntax = \"proto3\";\noption (my_option) = true;\nmessage M {\n  string f = 1 [(f_opt) = \"y\"];\n  int32 x = 2;\n}\n"},
 		{subject: "pb-options-normalized", typ: compat.TypeProtobuf, normalize: true,
 			schema: "syntax = \"proto3\";\noption (z) = 1;\noption (a).b = 2;\nmessage M { option (m) = { b: 1 a: 2 }; }\n",
 			want:   "syntax = \"proto3\";\n\noption (a).b = 2;\noption (z) = 1;\n\nmessage M {\n  option (m) = {\n    a: 2,\n    b: 1\n  };\n}\n"},
