@@ -81,6 +81,8 @@ func parseJSONSchema(text string, deps []Dependency, opts ParseOptions) (*Schema
 	c.LoadURL = func(s string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("unknown reference %s: only registered references are resolved", s)
 	}
+	var docs []*jsDoc
+	var uris []string
 	for _, d := range deps {
 		if d.Type != TypeJSON {
 			return nil, jsonParseError(fmt.Errorf("a JSON schema cannot reference a %s schema", d.Type))
@@ -90,13 +92,17 @@ func parseJSONSchema(text string, deps []Dependency, opts ParseOptions) (*Schema
 			return nil, jsonParseError(fmt.Errorf("reference %s: %w", d.Name, err))
 		}
 		uri := jsResolveURI(base, d.Name)
-		if err := c.AddResource(uri, strings.NewReader(jsonForCompiler(dv))); err != nil {
-			return nil, jsonParseError(err)
-		}
-		b.addDoc(uri, dv)
+		docs, uris = append(docs, b.addDoc(uri, dv)), append(uris, uri)
 	}
 	doc := b.addDoc(jsonSchemaRootURI, root)
-	if err := c.AddResource(jsonSchemaRootURI, strings.NewReader(jsonForCompiler(root))); err != nil {
+	docs, uris = append(docs, doc), append(uris, jsonSchemaRootURI)
+	rw := b.compilerRewrites(docs)
+	for i, d := range docs {
+		if err := c.AddResource(uris[i], strings.NewReader(rw.compilerCopy(d.root))); err != nil {
+			return nil, jsonParseError(err)
+		}
+	}
+	if err := c.AddResource(jsonCycleBreakURI, strings.NewReader("{}")); err != nil {
 		return nil, jsonParseError(err)
 	}
 	if _, err := c.Compile(jsonSchemaRootURI); err != nil {
@@ -112,25 +118,6 @@ func parseJSONSchema(text string, deps []Dependency, opts ParseOptions) (*Schema
 		resolved:  canonical,
 		form:      &jsonSchemaForm{root: b.node(doc, "", root)},
 	}, nil
-}
-
-// jsonForCompiler renders a document for the validator, dropping a $schema it does not know:
-// Confluent falls back to draft 7 for those.
-func jsonForCompiler(v *jsonValue) string {
-	if v.kind != jsonObject {
-		return renderJSON(v)
-	}
-	s, ok := v.get("$schema").text()
-	if !ok || jsKnownDraftURI(s) {
-		return renderJSON(v)
-	}
-	cp := &jsonValue{kind: jsonObject}
-	for _, m := range v.obj {
-		if m.key != "$schema" {
-			cp.obj = append(cp.obj, m)
-		}
-	}
-	return renderJSON(cp)
 }
 
 func jsKnownDraftURI(s string) bool {

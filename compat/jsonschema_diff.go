@@ -82,6 +82,24 @@ func (d *jsonDiffer) compare(original, update *jsNode, path string) []jsonChange
 	if original.plain && update.plain && original.draft == update.draft && original.key == update.key {
 		return nil
 	}
+	// The memo comes before the type comparison, as in Confluent's Context.compareMemoized: a
+	// combined schema whose member refers back to it (`{"anyOf":[{"$ref":"#"}, ...]}`) meets
+	// the same pair again in compareCombinedWithPlain.
+	pair := [2]*jsNode{original, update}
+	if m, ok := d.memo[pair]; ok {
+		if !m.done {
+			return nil // met again while being compared: recursion counts as compatible
+		}
+		return jsRebase(m.changes, path)
+	}
+	d.memo[pair] = jsMemo{}
+	changes := d.compareTypes(original, update, path)
+	d.memo[pair] = jsMemo{done: true, changes: jsRelative(changes, path)}
+	return changes
+}
+
+// compareTypes is SchemaDiff.compareTypes: the changes of a pair not compared before.
+func (d *jsonDiffer) compareTypes(original, update *jsNode, path string) []jsonChange {
 	if changes, done := d.compareCombinedWithPlain(original, update, path); done {
 		return changes
 	}
@@ -94,21 +112,12 @@ func (d *jsonDiffer) compare(original, update *jsNode, path string) []jsonChange
 		}
 		return []jsonChange{{"TYPE_CHANGED", path}}
 	}
-	pair := [2]*jsNode{original, update}
-	if m, ok := d.memo[pair]; ok {
-		if !m.done {
-			return nil // met again while being compared: recursion counts as compatible
-		}
-		return jsRebase(m.changes, path)
-	}
-	d.memo[pair] = jsMemo{}
 	var changes []jsonChange
 	for _, r := range d.rules {
 		if r.applies(original, update) {
 			changes = append(changes, r.check(d, original, update, path)...)
 		}
 	}
-	d.memo[pair] = jsMemo{done: true, changes: jsRelative(changes, path)}
 	return changes
 }
 

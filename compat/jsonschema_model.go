@@ -312,9 +312,37 @@ func jsUnescapePointer(s string) string {
 
 // resolveRef finds the target of a $ref written at ptr in doc.
 func (b *jsBuilder) resolveRef(doc *jsDoc, at, ref string) *jsNode {
-	abs := jsResolveURI(doc.baseAt(at), ref)
+	loc, ok := b.refLocation(doc, at, ref)
+	if !ok {
+		return nil
+	}
+	return b.node(loc.doc, loc.ptr, loc.v)
+}
+
+// jsRootPointerRef reports whether a $ref written at ptr in doc is a same-document pointer
+// ("#" or "#/...") inside a subschema with its own $id, up to draft 7. everit's
+// ReferenceLookup evaluates such a pointer against the document's root, not against the
+// subschema's $id; later drafts (json-sKema) use the nearest $id, as the specification says.
+func jsRootPointerRef(doc *jsDoc, at, ref string) bool {
+	return doc.draft <= draft7 && (ref == "#" || strings.HasPrefix(ref, "#/")) && doc.baseAt(at) != doc.uri
+}
+
+// refLocation finds the schema value a $ref written at ptr in doc points to. A root pointer
+// (jsRootPointerRef) that the root cannot resolve falls back to the $id's resource, which
+// Confluent refuses and Accord keeps accepting.
+func (b *jsBuilder) refLocation(doc *jsDoc, at, ref string) (jsLocation, bool) {
+	if jsRootPointerRef(doc, at, ref) {
+		if loc, ok := b.locate(doc.uri + ref); ok {
+			return loc, true
+		}
+	}
+	return b.locate(jsResolveURI(doc.baseAt(at), ref))
+}
+
+// locate finds the schema value at an absolute URI.
+func (b *jsBuilder) locate(abs string) (jsLocation, bool) {
 	if loc, ok := b.anchors[abs]; ok {
-		return b.node(loc.doc, loc.ptr, loc.v)
+		return loc, true
 	}
 	docURI, frag := jsSplitFragment(abs)
 	var v *jsonValue
@@ -325,10 +353,10 @@ func (b *jsBuilder) resolveRef(doc *jsDoc, at, ref string) *jsNode {
 	} else if d, ok := b.docs[docURI]; ok {
 		target, v = d, d.root
 	} else {
-		return nil
+		return jsLocation{}, false
 	}
 	if frag != "" && !strings.HasPrefix(frag, "/") {
-		return nil // an unknown anchor
+		return jsLocation{}, false // an unknown anchor
 	}
 	if frag != "" {
 		for _, tok := range strings.Split(frag[1:], "/") {
@@ -339,19 +367,19 @@ func (b *jsBuilder) resolveRef(doc *jsDoc, at, ref string) *jsNode {
 			case jsonArray:
 				i, err := strconv.Atoi(tok)
 				if err != nil || i < 0 || i >= len(v.arr) {
-					return nil
+					return jsLocation{}, false
 				}
 				v = v.arr[i]
 			default:
-				return nil
+				return jsLocation{}, false
 			}
 			if v == nil {
-				return nil
+				return jsLocation{}, false
 			}
 			ptr += "/" + jsEscapePointer(tok)
 		}
 	}
-	return b.node(target, ptr, v)
+	return jsLocation{target, ptr, v}, true
 }
 
 // keyword sets of the sniffing extractor.
@@ -632,6 +660,13 @@ func (b *jsBuilder) fillObject(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) 
 	addDeps("dependentSchemas", false, true)
 }
 
+// jsAllItemsSchema reports whether a draft 4 to 2019-09 array has one items schema for every
+// item (not a tuple).
+func jsAllItemsSchema(doc *jsDoc, v *jsonValue) bool {
+	it := v.get("items")
+	return doc.draft < draft2020 && it != nil && it.kind != jsonArray
+}
+
 func (b *jsBuilder) fillArray(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
 	n.kind = jsArray
 	// Before 2020-12, items is a schema or a tuple and additionalItems stands on its own. From
@@ -651,13 +686,16 @@ func (b *jsBuilder) fillArray(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
 	switch ai := v.get(addKey); {
 	case ai == nil:
 	case ai.kind == jsonBool:
-		n.addItemsForbidden = !ai.b
+		// everit's ArraySchema constructor overrides additionalItems: false when an all-items
+		// schema is set (draft-07 §6.4.2: additionalItems is ignored beside a single items
+		// schema); a schema there is kept and diffed.
+		n.addItemsForbidden = !ai.b && !jsAllItemsSchema(doc, v)
 	case addKey == "items" && !n.isTuple:
 		n.items = b.child(doc, ptr, v, addKey)
 	default:
 		n.addItems = b.child(doc, ptr, v, addKey)
 	}
-	if it := v.get("items"); doc.draft < draft2020 && it != nil && it.kind != jsonArray {
+	if jsAllItemsSchema(doc, v) {
 		n.items = b.child(doc, ptr, v, "items")
 	}
 	n.unevalItems = b.child(doc, ptr, v, "unevaluatedItems")

@@ -151,6 +151,9 @@ func compileProtobuf(files map[string]string, main string) (res linker.Result, e
 	}
 	out, err := c.Compile(context.Background(), main)
 	if first != nil {
+		if pbToleratedError(first) {
+			return compileProtobufTolerant(files, main)
+		}
 		return nil, first
 	}
 	if err != nil {

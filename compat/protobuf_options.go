@@ -154,6 +154,10 @@ func (p *pbPrinter) normalizeOptions(opts []*ast.OptionNode) []pbOpt {
 					op.value = &pbOptValue{keys: []string{op.path[i]}, m: map[string]*pbOptValue{op.path[i]: op.value}}
 				}
 				op.path = nil
+			} else {
+				// Confluent keeps an option it cannot resolve under its written name, and
+				// still prints its value normalised (FormatContext.formatOptionMap).
+				op.value = p.optValue(o.Val)
 			}
 		}
 		out = append(out, op)
@@ -258,6 +262,9 @@ func (p *pbPrinter) formatOpt(o pbOpt) string {
 	name := o.name
 	if o.paren {
 		name = "(" + name + ")"
+	}
+	if len(o.path) > 0 { // an unresolved "(a).b.c": Wire prints the tail unparenthesised
+		name += "." + strings.Join(o.path, ".")
 	}
 	if o.value.m != nil {
 		return name + " = " + p.formatOptValue(o.value)
