@@ -53,6 +53,7 @@ func register(e *echo.Echo, h *handlers) {
 
 	e.GET("/v1/metadata/id", h.clusterID)
 	e.GET("/v1/metadata/version", h.serverVersion)
+	e.GET("/v1/metadata/deployment", h.deployment)
 
 	e.GET("/metrics", h.metrics)
 	e.GET("/healthz", h.healthz)
