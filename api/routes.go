@@ -51,6 +51,10 @@ func register(e *echo.Echo, h *handlers) {
 	e.GET("/contexts", h.listContexts)
 	e.DELETE("/contexts/:context", h.deleteContext, h.forward("delete context"))
 
+	e.GET("/associations/subjects/:subject", h.associationsBySubject)
+	e.GET("/associations/resources/:resourceId", h.associationsByResourceID)
+	e.GET("/associations/resources/:resourceNamespace/:resourceName", h.associationsByResource)
+
 	e.GET("/v1/metadata/id", h.clusterID)
 	e.GET("/v1/metadata/version", h.serverVersion)
 	e.GET("/v1/metadata/deployment", h.deployment)
