@@ -10,7 +10,7 @@ import (
 
 // Association is Confluent's Association entity (8.2+): a subject bound to a resource (a
 // topic) as its key or value schema. Accord serves the associations that ASSOC records of the
-// log describe, written by a Confluent registry sharing the topic; it does not create them.
+// log describe, whether a Confluent registry sharing the topic or Accord wrote them.
 type Association struct {
 	Subject           string `json:"subject,omitempty"`
 	GUID              string `json:"guid,omitempty"`
@@ -60,7 +60,7 @@ type assocValue struct {
 	Subject           string `json:"subject"`
 	Lifecycle         string `json:"lifecycle"`
 	Frozen            bool   `json:"frozen"`
-	CreateTS          int64  `json:"createTs"`
+	CreateTS          int64  `json:"createTs,omitempty"` // set by the reader, never written
 }
 
 // applyAssociation folds an ASSOC record in: a value puts the association, a tombstone removes
@@ -83,6 +83,13 @@ func (st *state) applyAssociation(rec Record) error {
 	}
 	if st.associations == nil {
 		st.associations = map[assocKey]Association{}
+	}
+	// KafkaStoreMessageHandler.handleAssociationUpdate: the creation time is the first
+	// record's, kept across updates.
+	if old, ok := st.associations[k]; ok {
+		v.CreateTS = old.CreateTS
+	} else if v.CreateTS == 0 {
+		v.CreateTS = rec.Timestamp.UnixMilli()
 	}
 	st.associations[k] = v.entity(rec.Timestamp.UnixMilli())
 	return nil
@@ -128,21 +135,49 @@ func (s *Store) AssociationsByResource(ctx context.Context, namespace, name stri
 // associations returns the matching associations in Confluent's order (Association.compareTo):
 // resource name, namespace, type, association type, subject.
 func (s *Store) associations(ctx context.Context, f AssociationFilter, match func(Association) bool) ([]Association, error) {
-	out := []Association{}
+	var out []Association
 	err := s.read(ctx, func(st *state) error {
-		for _, a := range st.associations {
-			if match(a) && f.matches(a) {
-				out = append(out, a)
-			}
-		}
+		out = st.matchingAssociations(f, match)
 		return nil
 	})
+	return out, err
+}
+
+// matchingAssociations is the sorted list of the associations that f and match accept.
+func (st *state) matchingAssociations(f AssociationFilter, match func(Association) bool) []Association {
+	out := []Association{}
+	for _, a := range st.associations {
+		if match(a) && f.matches(a) {
+			out = append(out, a)
+		}
+	}
 	slices.SortFunc(out, func(a, b Association) int {
 		return cmp.Or(cmp.Compare(a.ResourceName, b.ResourceName), cmp.Compare(a.ResourceNamespace, b.ResourceNamespace),
 			cmp.Compare(a.ResourceType, b.ResourceType), cmp.Compare(a.AssociationType, b.AssociationType),
 			cmp.Compare(a.Subject, b.Subject))
 	})
-	return out, err
+	return out
+}
+
+// hasAssociations reports whether any association names subject, as a key to Confluent's
+// getAssociationsBySubject with no filter.
+func (st *state) hasAssociations(subject string) bool {
+	for _, a := range st.associations {
+		if a.Subject == subject {
+			return true
+		}
+	}
+	return false
+}
+
+// hasStrongAssociation reports whether subject has a STRONG association.
+func (st *state) hasStrongAssociation(subject string) bool {
+	for _, a := range st.associations {
+		if a.Subject == subject && a.Lifecycle == LifecycleStrong {
+			return true
+		}
+	}
+	return false
 }
 
 func (f AssociationFilter) matches(a Association) bool {

@@ -22,7 +22,7 @@ const (
 	keyDeleteSubject keyType = "DELETE_SUBJECT"
 	keyClearSubject  keyType = "CLEAR_SUBJECT"
 	keyContext       keyType = "CONTEXT"
-	keyAssociation   keyType = "ASSOC" // Confluent 8.2+; read, never written
+	keyAssociation   keyType = "ASSOC" // Confluent 8.2+
 )
 
 // recordKey is a decoded key. Its logical identity is (Type, Subject, Version, Context): magic

@@ -1,6 +1,8 @@
 package test
 
 import (
+	"encoding/json"
+	"regexp"
 	"testing"
 	"time"
 
@@ -99,4 +101,53 @@ func TestAssociationsFromLog(t *testing.T) {
 	if want := "[" + payments + "]"; r.Status != 200 || !jsonMatch(want, string(r.Body)) {
 		t.Errorf("after the tombstone: %d %s, want 200 %s", r.Status, r.Body, want)
 	}
+}
+
+// TestAssociationWritesSurviveRestart checks that associations Accord writes are ASSOC records
+// in Confluent's exact bytes (AssociationKey's property order, AssociationValue's creator
+// order with createTs left to the reader) and that after a restart they are served again with
+// their creation time kept across an update, and a deleted one stays deleted.
+func TestAssociationWritesSurviveRestart(t *testing.T) {
+	s := startServer(t, serverOptions{})
+	must := func(method, path, body string, status int) response {
+		t.Helper()
+		var b any
+		if body != "" {
+			b = body
+		}
+		r := s.do(method, path, b)
+		if r.Status != status {
+			t.Fatalf("%s %s = %d %s, want %d", method, path, r.Status, r.Body, status)
+		}
+		return r
+	}
+	must("POST", "/subjects/shared/versions", `{"schema":"\"string\""}`, 200)
+	must("POST", "/subjects/other/versions", `{"schema":"\"int\""}`, 200)
+	from := s.log.End()
+	must("POST", "/associations", `{"resourceName":"orders","resourceNamespace":"lkc-1","resourceId":"t1","associations":[{"subject":"shared"},{"subject":"other","associationType":"key"}]}`, 200)
+	recs := s.records(from)
+	if len(recs) != 2 {
+		t.Fatalf("create wrote %d records, want 2", len(recs))
+	}
+	wantKey := `{"keytype":"ASSOC","tenant":"default","resourceName":"orders","resourceNamespace":"lkc-1","resourceType":"topic","associationType":"value","subject":"shared","magic":0}`
+	if string(recs[0].Key) != wantKey {
+		t.Errorf("key = %s, want %s", recs[0].Key, wantKey)
+	}
+	valuePattern := regexp.MustCompile(`^\{"guid":"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}","tenant":"default","resourceName":"orders","resourceNamespace":"lkc-1","resourceId":"t1","resourceType":"topic","associationType":"value","subject":"shared","lifecycle":"WEAK","frozen":false\}$`)
+	if !valuePattern.Match(recs[0].Value) {
+		t.Errorf("value = %s, want Confluent's AssociationValue", recs[0].Value)
+	}
+	before := must("GET", "/associations/resources/t1", "", 200).Body
+	must("DELETE", "/associations/resources/t1?associationType=key", "", 204)
+
+	s = s.restart(serverOptions{})
+	after := must("GET", "/associations/resources/t1", "", 200).Body
+	var b, a []store.Association
+	if err := json.Unmarshal(before, &b); err != nil || json.Unmarshal(after, &a) != nil {
+		t.Fatalf("decode: %v %s %s", err, before, after)
+	}
+	if len(b) != 2 || len(a) != 1 || a[0] != b[1] || a[0].CreateTS == 0 || a[0].GUID == "" {
+		t.Errorf("after restart: %s, want the value association of %s", after, before)
+	}
+	must("DELETE", "/subjects/shared", "", 409)
 }
