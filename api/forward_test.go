@@ -161,6 +161,7 @@ func TestForwardRegistration(t *testing.T) {
 // (confluent-api.md §12) reach the leader, and nothing else does.
 func TestForwardedRoutes(t *testing.T) {
 	want := []string{
+		"DELETE /associations/resources/:resourceId",
 		"DELETE /config",
 		"DELETE /config/:subject",
 		"DELETE /contexts/:context",
@@ -168,7 +169,9 @@ func TestForwardedRoutes(t *testing.T) {
 		"DELETE /mode/:subject",
 		"DELETE /subjects/:subject",
 		"DELETE /subjects/:subject/versions/:version",
+		"POST /associations",
 		"POST /subjects/:subject/versions",
+		"PUT /associations/resources/:resourceId",
 		"PUT /config",
 		"PUT /config/:subject",
 		"PUT /mode",

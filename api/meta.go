@@ -62,6 +62,16 @@ func (h *handlers) serverVersion(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, map[string]string{"version": h.cfg.Version, "commitId": h.cfg.Commit})
 }
 
+// deployment is Confluent's SchemaRegistryDeployment: the configured attributes, each trimmed,
+// and an empty list when none are.
+func (h *handlers) deployment(c echo.Context) error {
+	attrs := make([]string, 0, len(h.cfg.DeploymentAttributes))
+	for _, a := range h.cfg.DeploymentAttributes {
+		attrs = append(attrs, strings.TrimSpace(a))
+	}
+	return writeJSON(c, http.StatusOK, map[string][]string{"attributes": attrs})
+}
+
 func (h *handlers) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }

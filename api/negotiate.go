@@ -97,12 +97,17 @@ func parseAcceptPart(part string) (string, float64) {
 	return mt, q
 }
 
+// acceptMatches is JAX-RS's MediaType.isCompatible, which Jersey negotiates with: a wildcard
+// type ("*", "*/*", even "*/json") matches any type; otherwise the types must be equal and the
+// subtypes equal or one of them a wildcard.
 func acceptMatches(pattern, name string) bool {
-	switch pattern {
-	case "*", "*/*", "application/*":
+	typ, sub, _ := strings.Cut(pattern, "/")
+	nameType, nameSub, _ := strings.Cut(name, "/")
+	if strings.TrimSpace(typ) == "*" {
 		return true
 	}
-	return pattern == name
+	sub = strings.TrimSpace(sub)
+	return strings.TrimSpace(typ) == nameType && (sub == "*" || sub == nameSub)
 }
 
 // requestID echoes a single X-Request-ID or assigns a fresh UUID v4.
@@ -178,6 +183,9 @@ func decodeBody(c echo.Context, v any) error {
 			return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
 		}
 		return errBadRequest("Failed to read request body")
+	}
+	if data, err = jsonText(data); err != nil {
+		return errBadRequest("Invalid request body encoding: " + err.Error())
 	}
 	if len(bytes.TrimSpace(data)) == 0 || bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
 		return unprocessable("Request body is missing")

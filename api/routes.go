@@ -51,8 +51,16 @@ func register(e *echo.Echo, h *handlers) {
 	e.GET("/contexts", h.listContexts)
 	e.DELETE("/contexts/:context", h.deleteContext, h.forward("delete context"))
 
+	e.GET("/associations/subjects/:subject", h.associationsBySubject)
+	e.GET("/associations/resources/:resourceId", h.associationsByResourceID)
+	e.GET("/associations/resources/:resourceNamespace/:resourceName", h.associationsByResource)
+	e.POST("/associations", h.createAssociation, h.forward("create association"))
+	e.PUT("/associations/resources/:resourceId", h.upsertAssociation, h.forward("create or update association"))
+	e.DELETE("/associations/resources/:resourceId", h.deleteAssociations, h.forward("delete association"))
+
 	e.GET("/v1/metadata/id", h.clusterID)
 	e.GET("/v1/metadata/version", h.serverVersion)
+	e.GET("/v1/metadata/deployment", h.deployment)
 
 	e.GET("/metrics", h.metrics)
 	e.GET("/healthz", h.healthz)

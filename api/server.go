@@ -25,6 +25,8 @@ type Config struct {
 	ClusterID string
 	// Version and Commit are reported by /v1/metadata/version.
 	Version, Commit string
+	// DeploymentAttributes are reported by /v1/metadata/deployment (none by default).
+	DeploymentAttributes []string
 	// Leadership tells which instance accepts writes; nil means this one always does (the
 	// embedded store).
 	Leadership Leadership

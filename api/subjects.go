@@ -62,11 +62,31 @@ func (h *handlers) lookup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if body.Schema == nil || javaBlank(*body.Schema) {
+		return h.blankLookup(c, subject)
+	}
 	s, err := h.store.Lookup(c.Request().Context(), subject, body.toStore(), boolQuery(c, "normalize"), boolQuery(c, "deleted"))
 	if err != nil {
 		return err
 	}
 	return writeJSON(c, http.StatusOK, newSchemaResponse(s))
+}
+
+// blankLookup answers a lookup without schema text as Confluent does: its canonicalizeSchema
+// turns a null or blank schema into no schema, which matches nothing, so the answer is 40401
+// for an unknown subject and 40403 otherwise, never an invalid schema.
+func (h *handlers) blankLookup(c echo.Context, subject string) error {
+	_, err := h.store.Versions(c.Request().Context(), subject, store.VersionsOptions{Deleted: boolQuery(c, "deleted")})
+	if err != nil {
+		return err
+	}
+	return &store.Error{Code: store.CodeSchemaNotFound, Message: "Schema not found"}
+}
+
+// javaBlank reports whether Java's String.trim would leave s empty: trim strips every
+// character up to U+0020, control characters included.
+func javaBlank(s string) bool {
+	return strings.TrimFunc(s, func(r rune) bool { return r <= ' ' }) == ""
 }
 
 func (h *handlers) deleteSubject(c echo.Context) error {

@@ -28,7 +28,8 @@ func (s *Store) CheckCompatibility(ctx context.Context, subject string, req Sche
 		if err != nil {
 			return err
 		}
-		parseOpts := compat.ParseOptions{Normalize: opts.Normalize || isTrue(conf.Normalize)}
+		// Confluent's isCompatible canonicalises the schema as a new one, as registration does.
+		parseOpts := compat.ParseOptions{New: true, Normalize: opts.Normalize || isTrue(conf.Normalize)}
 		parsed, _, err := st.parse(parseSubject(subject).ctx, req.Type, req.Schema, req.References, parseOpts, false)
 		if err != nil {
 			var e *Error

@@ -16,6 +16,10 @@ func (s *Store) DeleteSubject(ctx context.Context, subject string, permanent boo
 		if st.effectiveMode(subject).readOnly() {
 			return nil, errReadOnly(subject)
 		}
+		// KafkaSchemaRegistry.deleteSubject: a subject bound to a resource stays.
+		if st.hasAssociations(subject) {
+			return nil, errAssociationForSubject(subject)
+		}
 		var recs []Record
 		var err error
 		if permanent {
@@ -84,6 +88,10 @@ func (s *Store) DeleteVersion(ctx context.Context, subject string, num int, perm
 		}
 		if st.effectiveMode(subject).readOnly() {
 			return nil, errReadOnly(subject)
+		}
+		// KafkaSchemaRegistry.deleteSchemaVersion: an associated subject keeps a live version.
+		if !permanent && st.hasAssociations(subject) && len(st.live(subject)) == 1 {
+			return nil, errNoActiveVersion(subject)
 		}
 		out = v.num
 		if permanent {

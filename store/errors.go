@@ -36,7 +36,13 @@ const (
 	CodeVersionNotSoftDeleted           Code = 40407
 	CodeSubjectLevelConfigNotConfigured Code = 40408
 	CodeSubjectLevelModeNotConfigured   Code = 40409
+	CodeAssociationNotFound             Code = 40410
 	CodeIncompatibleSchema              Code = 40901
+	CodeAssociationForResourceExists    Code = 40903
+	CodeAssociationForSubjectExists     Code = 40904
+	CodeStrongAssociationExists         Code = 40905
+	CodeNoActiveSubjectVersion          Code = 40907
+	CodeAssociationFrozen               Code = 40908
 	CodeInvalidSchema                   Code = 42201
 	CodeInvalidVersion                  Code = 42202
 	CodeInvalidCompatibility            Code = 42203
@@ -48,6 +54,7 @@ const (
 	CodeSchemaTooLarge                  Code = 42209
 	CodeInvalidRuleSet                  Code = 42210
 	CodeContextNotEmpty                 Code = 42211
+	CodeInvalidAssociation              Code = 42212
 	CodeStoreError                      Code = 50001
 	CodeOperationTimeout                Code = 50002
 	CodeForwardingError                 Code = 50003
@@ -84,6 +91,13 @@ var codes = map[Code]codeInfo{
 	CodeSubjectLevelConfigNotConfigured: {"subject_level_compatibility_not_configured", http.StatusNotFound},
 	CodeSubjectLevelModeNotConfigured:   {"subject_level_mode_not_configured", http.StatusNotFound},
 	CodeIncompatibleSchema:              {"incompatible_schema", http.StatusConflict},
+	CodeAssociationNotFound:             {"association_not_found", http.StatusNotFound},
+	CodeAssociationForResourceExists:    {"association_for_resource_exists", http.StatusConflict},
+	CodeAssociationForSubjectExists:     {"association_for_subject_exists", http.StatusConflict},
+	CodeStrongAssociationExists:         {"strong_association_for_subject_exists", http.StatusConflict},
+	CodeNoActiveSubjectVersion:          {"no_active_subject_version_exists", http.StatusConflict},
+	CodeAssociationFrozen:               {"association_frozen", http.StatusConflict},
+	CodeInvalidAssociation:              {"invalid_association", http.StatusUnprocessableEntity},
 	CodeInvalidSchema:                   {"invalid_schema", http.StatusUnprocessableEntity},
 	CodeInvalidVersion:                  {"invalid_version", http.StatusUnprocessableEntity},
 	CodeInvalidCompatibility:            {"invalid_compatibility_level", http.StatusUnprocessableEntity},

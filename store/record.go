@@ -22,6 +22,7 @@ const (
 	keyDeleteSubject keyType = "DELETE_SUBJECT"
 	keyClearSubject  keyType = "CLEAR_SUBJECT"
 	keyContext       keyType = "CONTEXT"
+	keyAssociation   keyType = "ASSOC" // Confluent 8.2+
 )
 
 // recordKey is a decoded key. Its logical identity is (Type, Subject, Version, Context): magic
@@ -94,7 +95,7 @@ func decodeKey(data []byte) (recordKey, error) {
 		k.Subject = *raw.Subject
 	}
 	switch k.Type {
-	case keySchema, keyConfig, keyMode, keyNoop, keyDeleteSubject, keyClearSubject, keyContext:
+	case keySchema, keyConfig, keyMode, keyNoop, keyDeleteSubject, keyClearSubject, keyContext, keyAssociation:
 		return k, nil
 	}
 	return recordKey{}, fmt.Errorf("%w %q", errUnknownKey, raw.KeyType)

@@ -183,6 +183,9 @@ func (r *registration) run(normalize bool) ([]Record, error) {
 	if err := r.prepare(normalize || isTrue(r.conf.Normalize)); err != nil {
 		return nil, err
 	}
+	if err := r.checkStrongReferences(); err != nil {
+		return nil, err
+	}
 	if v := r.existing(); v != nil {
 		r.result = v.schema()
 		return nil, nil
@@ -191,6 +194,17 @@ func (r *registration) run(normalize bool) ([]Record, error) {
 		return nil, err
 	}
 	return r.records()
+}
+
+// checkStrongReferences refuses a reference to a subject that a topic owns through a STRONG
+// association, in every mode (KafkaSchemaRegistry.register).
+func (r *registration) checkStrongReferences() error {
+	for _, ref := range r.cand.refs {
+		if r.st.hasStrongAssociation(parseSubject(qualifyRef(ref.Subject, r.q.ctx)).String()) {
+			return Errorf(CodeOperationNotPermitted, "Subject '%s' has a strong association and cannot be referenced", ref.Subject)
+		}
+	}
+	return nil
 }
 
 func (r *registration) checkMode() error {

@@ -59,6 +59,8 @@ type state struct {
 	configs   map[string]*ConfigRecord // "" = global, ":.ctx:" = context, otherwise a qualified subject
 	modes     map[string]Mode
 	referrers map[refKey]map[*version]struct{}
+	// associations are the ASSOC records' associations (nil until the first).
+	associations map[assocKey]Association
 
 	// parses caches parsed reference-free schemas; it is not registry state and has its own lock.
 	parses *parseCache
@@ -104,6 +106,8 @@ func (st *state) apply(rec Record) error {
 		return st.applyClearSubject(rec.Value)
 	case keyContext:
 		st.applyContext(k, rec.Value)
+	case keyAssociation:
+		return st.applyAssociation(rec)
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ var replayRecords = [][2]string{
 	{`{"keytype":"CONTEXT","tenant":"default","context":".ctx","magic":0}`, `{"tenant":"default","context":".ctx"}`},
 	{`{"keytype":"CLEAR_SUBJECT","subject":":.ctx:","magic":0}`, `{"subject":":.ctx:"}`},
 	{`{"keytype":"SCHEMA","subject":"b","version":1,"magic":1}`, ""},
-	{`{"keytype":"ASSOC","magic":0}`, `{}`},
+	{`{"keytype":"FUTURE_KIND","magic":0}`, `{}`},
 	{`garbage`, `garbage`},
 	{`{"keytype":"SCHEMA","subject":"d","version":1,"magic":1}`, `{not json`},
 }

@@ -63,6 +63,7 @@ type Store struct {
 
 	wmu     sync.Mutex    // serialises writers on the embedded log
 	writing chan struct{} // serialises writers on a shared log; a channel, so waiting can time out
+	amu     sync.Mutex    // serialises association writes across their checks, registrations and records
 
 	mu       sync.RWMutex // guards the following fields
 	st       *state

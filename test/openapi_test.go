@@ -23,7 +23,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		documented = append(documented, op.Method+" "+op.Path)
 	}
 	var routed []string
-	param := regexp.MustCompile(`:([a-z]+)`)
+	param := regexp.MustCompile(`:([A-Za-z]+)`)
 	for _, r := range api.New(api.Config{}).Routes() {
 		routed = append(routed, r.Method+" "+param.ReplaceAllString(r.Path, "{$1}"))
 	}

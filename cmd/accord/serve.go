@@ -39,6 +39,7 @@ type serveConfig struct {
 	metricsAnonymous      bool
 	requestTimeout        time.Duration
 	maxInFlight           int
+	deploymentAttributes  string
 	readHeaderTimeout     time.Duration
 	idleTimeout           time.Duration
 	kafka                 *kafkaConfig
@@ -62,6 +63,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", 10*time.Second, "longest a client may take to send a request's headers")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "how long an idle keep-alive connection stays open")
 	fs.BoolVar(&c.metricsAnonymous, "metrics-anonymous", false, "with --auth-file: serve GET /metrics without credentials, to a scraper that has none")
+	fs.StringVar(&c.deploymentAttributes, "deployment-attributes", "", "comma-separated attributes GET /v1/metadata/deployment reports (Confluent's schema.registry.metadata.deployment.attributes)")
 	fs.StringVar(&c.authFile, "auth-file", "", "users file (YAML or JSON, bcrypt or argon2id hashes from accord passwd): require HTTP Basic credentials; re-read on SIGHUP")
 	c.kafka = kafkaFlags(fs)
 	c.tls = tlsServeFlags(fs)
@@ -190,6 +192,7 @@ func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Co
 	cfg.Logger, cfg.MaxRequestBytes = logger.With("component", "api"), c.maxRequestBytes
 	cfg.MetricsAnonymous, cfg.RequestTimeout, cfg.MaxInFlight = c.metricsAnonymous, c.requestTimeout, c.maxInFlight
 	cfg.Version, cfg.Commit = releaseVersion, buildCommit()
+	cfg.DeploymentAttributes = splitList(c.deploymentAttributes)
 	if c.authFile != "" {
 		users, err := auth.Load(c.authFile)
 		if err != nil {

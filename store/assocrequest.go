@@ -1,0 +1,197 @@
+package store
+
+import (
+	"fmt"
+	"unicode"
+	"unicode/utf16"
+)
+
+// The association types and lifecycles of Confluent's association API.
+const (
+	AssocKey        = "key"
+	AssocValue      = "value"
+	LifecycleStrong = "STRONG"
+	LifecycleWeak   = "WEAK"
+	topicResource   = "topic"
+	resourceNameMax = 256 // RestValidation.NAME_MAX_LENGTH, in UTF-16 units as Java counts
+)
+
+// AssociationRequest is Confluent's AssociationCreateOrUpdateRequest: the body of
+// POST /associations and PUT /associations/resources/{resourceId}.
+type AssociationRequest struct {
+	ResourceName      string
+	ResourceNamespace string
+	ResourceID        string
+	ResourceType      string
+	Associations      []AssociationChange
+}
+
+// AssociationChange is one AssociationCreateOrUpdateInfo: the association of one type the
+// request creates or updates, with the schema to register under its subject on create.
+type AssociationChange struct {
+	Subject         *string
+	AssociationType string
+	Lifecycle       string // "", LifecycleStrong or LifecycleWeak
+	Frozen          *bool
+	Schema          *SchemaRequest
+	Normalize       bool
+}
+
+// AssociationResponse is Confluent's AssociationResponse: the resource and the associations a
+// create or update wrote, each with the schema it registered.
+type AssociationResponse struct {
+	ResourceName      string
+	ResourceNamespace string
+	ResourceID        string
+	ResourceType      string
+	Associations      []AssociationOutcome
+}
+
+// AssociationOutcome is Confluent's AssociationInfo.
+type AssociationOutcome struct {
+	Subject         string
+	AssociationType string
+	Lifecycle       string
+	Schema          *Schema
+}
+
+func invalidAssociation(property, detail string) *Error {
+	return Errorf(CodeInvalidAssociation, "The association specified an invalid value for property: '%s', detail: %s", property, detail)
+}
+
+// validate is AssociationCreateOrUpdateRequest.validate: the checks Confluent's resource makes
+// before the registry sees the request, filling in the defaults (topic, value, WEAK or STRONG,
+// the default subject :.namespace:name-type).
+func (r *AssociationRequest) validate(create, dryRun bool) error {
+	if err := checkResourceName(r.ResourceName, "resourceName"); err != nil {
+		return err
+	}
+	if err := checkResourceName(r.ResourceNamespace, "resourceNamespace"); err != nil {
+		return err
+	}
+	if !dryRun && r.ResourceID == "" {
+		return invalidAssociation("resourceId", "cannot be null or empty")
+	}
+	switch r.ResourceType {
+	case "":
+		r.ResourceType = topicResource
+	case topicResource:
+	default:
+		return invalidAssociation("resourceType", "must be '"+topicResource+"'")
+	}
+	if len(r.Associations) == 0 {
+		return invalidAssociation("associations", "cannot be null or empty")
+	}
+	for i := range r.Associations {
+		a := &r.Associations[i]
+		if err := a.validate(create); err != nil {
+			return err
+		}
+		if !create {
+			continue
+		}
+		def := r.defaultSubject(a.AssociationType)
+		if a.Subject == nil {
+			a.Subject = &def
+		}
+		if isTrue(a.Frozen) && *a.Subject != def {
+			return invalidAssociation("subject", "frozen associations must use subject '"+def+"'")
+		}
+		if a.Lifecycle == LifecycleWeak && *a.Subject == def {
+			return invalidAssociation("subject", "WEAK associations cannot use subject '"+def+"'")
+		}
+	}
+	return nil
+}
+
+// defaultSubject is the subject a topic owns for an association type: :.namespace:name-type.
+func (r *AssociationRequest) defaultSubject(associationType string) string {
+	return ":." + r.ResourceNamespace + ":" + r.ResourceName + "-" + associationType
+}
+
+// validate is AssociationCreateOrUpdateInfo.validate.
+func (a *AssociationChange) validate(create bool) error {
+	if a.Subject != nil && !validAssociationSubject(*a.Subject) {
+		return invalidAssociation("subject", "must not be empty")
+	}
+	if create {
+		if err := a.applyDefaults(true); err != nil {
+			return err
+		}
+	}
+	switch a.AssociationType {
+	case "":
+		a.AssociationType = AssocValue
+	case AssocKey, AssocValue:
+	default:
+		return invalidAssociation("associationType", "must be either 'key' or 'value'")
+	}
+	if a.Lifecycle == LifecycleWeak {
+		switch {
+		case a.Schema != nil:
+			return invalidAssociation("lifecycle", "cannot be WEAK when schema is provided")
+		case isTrue(a.Frozen):
+			return invalidAssociation("frozen", "association with lifecycle of WEAK cannot be frozen")
+		case create && a.Subject == nil:
+			return invalidAssociation("subject", "must be provided for WEAK associations")
+		}
+	}
+	return nil
+}
+
+// applyDefaults is AssociationCreateOrUpdateInfo.applyDefaults, for an association that does
+// not exist yet: a schema makes it a frozen STRONG one, no schema a WEAK one unless the
+// lifecycle says otherwise, and frozen always follows the lifecycle.
+func (a *AssociationChange) applyDefaults(create bool) error {
+	if !create && a.Schema != nil {
+		return invalidAssociation("schema", "cannot be provided when adding an association to an existing topic; "+
+			"an association with a schema must be created with the topic")
+	}
+	if a.Schema != nil {
+		if a.Lifecycle == LifecycleWeak {
+			return invalidAssociation("lifecycle", "cannot be WEAK when schema is provided")
+		}
+		if a.Frozen != nil && !*a.Frozen {
+			return invalidAssociation("frozen", "cannot be false when a schema is provided")
+		}
+		a.Lifecycle = LifecycleStrong
+	} else if a.Lifecycle == "" {
+		a.Lifecycle = LifecycleWeak
+	}
+	want := a.Lifecycle == LifecycleStrong
+	if a.Frozen != nil && *a.Frozen != want {
+		return invalidAssociation("frozen", fmt.Sprintf("association with lifecycle of %s cannot be frozen=%t", a.Lifecycle, *a.Frozen))
+	}
+	a.Frozen = &want
+	return nil
+}
+
+// checkResourceName is RestValidation.checkName: non-empty, at most 256 UTF-16 units, letters,
+// digits, '_' and '-' only.
+func checkResourceName(name, property string) error {
+	if name == "" {
+		return invalidAssociation(property, "cannot be null or empty")
+	}
+	if len(utf16.Encode([]rune(name))) > resourceNameMax {
+		return invalidAssociation(property, fmt.Sprintf("exceeds max length of %d", resourceNameMax))
+	}
+	for _, c := range name {
+		if !unicode.IsLetter(c) && !unicode.IsDigit(c) && c != '_' && c != '-' {
+			return invalidAssociation(property, fmt.Sprintf("illegal character '%c'", c))
+		}
+	}
+	return nil
+}
+
+// validAssociationSubject is RestValidation.checkSubject: non-empty, no ISO control characters.
+func validAssociationSubject(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c <= 0x1f || (c >= 0x7f && c <= 0x9f) {
+			return false
+		}
+	}
+	return true
+}
