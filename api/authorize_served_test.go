@@ -348,3 +348,29 @@ func TestUnroutedMethod405(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthorizeNamesInAnswers: answers that name subjects besides the one authorized name
+// only readable ones: the aliases of /schemas?aliases=true, and the subject-version a
+// schema-by-id answer reports for ?subject=.
+func TestAuthorizeNamesInAnswers(t *testing.T) {
+	base := policyServer(t, hashTeamPassword(t), nil, "").URL
+	seedReview(t, base)
+	mustStatus(t, base, "PUT", "/config/orders-alias", `{"alias":"payments-secret"}`, as("ops"), 200)
+	mustStatus(t, base, "POST", "/subjects/orders-same/versions", recordSchema("PaymentsSecret"), as("ops"), 200)
+	got, _ := do(t, "GET", base+"/schemas?aliases=true", "", as("payments"))
+	if got.Status != 200 || !strings.Contains(got.Body, `"subject":"payments-secret"`) || strings.Contains(got.Body, "orders-alias") {
+		t.Errorf("payments GET /schemas?aliases=true = %+v, want payments-secret without the orders alias", got)
+	}
+	if got, _ := do(t, "GET", base+"/schemas?aliases=true", "", as("ops")); !strings.Contains(got.Body, `"aliases":["orders-alias"]`) {
+		t.Errorf("ops GET /schemas?aliases=true = %+v, want the alias", got)
+	}
+	id := itoa(schemaID(t, base, "orders-same"))
+	got, _ = do(t, "GET", base+"/schemas/ids/"+id+"?subject=payments-secret", "", as("orders"))
+	if got.Status != 200 || strings.Contains(got.Body, "payments-secret") {
+		t.Errorf("orders GET /schemas/ids/%s?subject=payments-secret = %+v, want the schema without payments-secret", id, got)
+	}
+	got, _ = do(t, "GET", base+"/schemas/ids/"+id+"?subject=orders-same", "", as("orders"))
+	if got.Status != 200 || !strings.Contains(got.Body, `"subject":"orders-same"`) {
+		t.Errorf("orders GET /schemas/ids/%s?subject=orders-same = %+v, want its subject", id, got)
+	}
+}
