@@ -52,6 +52,13 @@ func requirement(c echo.Context) (scope, auth.Access) {
 		}
 		return scopeGlobal, auth.Read
 	case strings.HasPrefix(path, "/config/"), strings.HasPrefix(path, "/mode/"):
+		// The global, __GLOBAL and context-wide settings have spellings of their own
+		// (`:.:`, `:.__GLOBAL:`, `:.ctx:`, and /contexts/{ctx}/config rewritten to those);
+		// a context's settings are the defaults of every subject in it, so they need the
+		// global grant too.
+		if subject, err := pathParam(c, "subject"); err == nil && !store.IsSubjectSetting(subject) {
+			return scopeGlobal, adminIf(write)
+		}
 		return scopeSubject, adminIf(write)
 	case strings.HasPrefix(path, "/compatibility/"):
 		return scopeSubject, auth.Read
@@ -78,13 +85,23 @@ func adminIf(write bool) auth.Access {
 
 // authorize answers 403 (40301) to a request its principal may not make. Lists are not
 // refused: their handlers leave out what the principal may not read.
+//
+// The subject a path names is checked here; the subject the store then serves (an alias's
+// target, or the same name in another context) and the subjects a schema's references name
+// are checked by the store, through the Guard installed here on every request's context,
+// so that no route can serve a subject without it being authorized.
+//
+// A method no route has is let through to echo's 405 (or OPTIONS's 204): it serves nothing,
+// and the route's requirement would be computed without its path parameters.
 func (h *handlers) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if !h.cfg.Policy.Restricts() {
+		if !h.cfg.Policy.Restricts() || c.Get(echo.ContextKeyHeaderAllow) != nil {
 			return next(c)
 		}
 		sc, access := requirement(c)
 		who := principal(c)
+		req := c.Request()
+		c.SetRequest(req.WithContext(store.WithGuard(req.Context(), policyGuard{h.cfg.Policy, who, access})))
 		switch sc {
 		case scopeSubject:
 			subject, err := pathParam(c, "subject")
@@ -109,6 +126,25 @@ func (h *handlers) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// policyGuard is the store's view of a request's authorization: access is what the route
+// needs on the subjects it serves.
+type policyGuard struct {
+	policy    Policy
+	principal string
+	access    auth.Access
+}
+
+func (g policyGuard) Allow(subject string) error { return g.check(subject, g.access) }
+
+func (g policyGuard) AllowRead(subject string) error { return g.check(subject, auth.Read) }
+
+func (g policyGuard) check(subject string, access auth.Access) error {
+	if !g.policy.SubjectAllowed(g.principal, subject, access) {
+		return denied(access, "Subject: "+subject)
+	}
+	return nil
 }
 
 // schemaReadable reports whether some subject holding the schema, soft-deleted versions

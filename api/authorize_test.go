@@ -13,6 +13,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/accord-registry/accord/api/auth"
 )
 
@@ -47,16 +50,32 @@ const teamPassword = "team-password"
 // teamServer serves an API whose users file is teamsPolicy, with one user per team.
 func teamServer(t *testing.T) string {
 	t.Helper()
-	hash, err := auth.HashBcrypt(teamPassword)
+	return policyServer(t, hashTeamPassword(t), nil, "").URL
+}
+
+// hashTeamPassword hashes teamPassword with bcrypt's lowest cost: the tests start many
+// servers, each of which checks it once, and the cost is not what they test.
+func hashTeamPassword(t *testing.T) string {
+	t.Helper()
+	hash, err := bcrypt.GenerateFromPassword([]byte(teamPassword), bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return string(hash)
+}
+
+// policyServer serves an API whose users file is teamsPolicy followed by extraRules (more
+// items of its rules list), with one user per team and the extra users, each with
+// teamPassword (hash is its bcrypt hash, computed once per test).
+func policyServer(t *testing.T, hash string, extraUsers []string, extraRules string) *teamAPI {
+	t.Helper()
 	var file strings.Builder
 	file.WriteString("users:\n")
-	for _, u := range []string{"payments", "orders", "analytics", "ops"} {
+	for _, u := range append([]string{"payments", "orders", "analytics", "ops"}, extraUsers...) {
 		file.WriteString("  - name: " + u + "\n    password: \"" + hash + "\"\n")
 	}
 	file.WriteString(teamsPolicy)
+	file.WriteString(extraRules)
 	path := filepath.Join(t.TempDir(), "users.yaml")
 	if err := os.WriteFile(path, []byte(file.String()), 0o600); err != nil {
 		t.Fatal(err)
@@ -65,7 +84,14 @@ func teamServer(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return serveHTTP(t, New(Config{Store: openTestStore(t), Logger: testLogger(t), Authenticator: users, Policy: users})).URL
+	e := New(Config{Store: openTestStore(t), Logger: testLogger(t), Authenticator: users, Policy: users})
+	return &teamAPI{URL: serveHTTP(t, e).URL, Echo: e}
+}
+
+// teamAPI is a served API and its echo instance, whose route table tests walk.
+type teamAPI struct {
+	URL  string
+	Echo *echo.Echo
 }
 
 func as(user string) http.Header { return basic(user, teamPassword) }

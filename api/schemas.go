@@ -21,6 +21,9 @@ func (h *handlers) listSchemas(c echo.Context) error {
 		return err
 	}
 	schemas = readableOnly(h, c, schemas, func(s store.Schema) string { return s.Subject })
+	for i := range schemas {
+		schemas[i].Aliases = readableOnly(h, c, schemas[i].Aliases, func(s string) string { return s })
+	}
 	if schemas, err = page(c, schemas, searchLimit); err != nil {
 		return err
 	}
@@ -49,7 +52,8 @@ func (h *handlers) schemaByID(c echo.Context) error {
 		return err
 	}
 	out := newSchemaString(s)
-	if subject != "" {
+	// The id is readable through some subject; the one reported must be readable too.
+	if subject != "" && h.readable(c, s.Subject) {
 		out.Subject, out.Version = s.Subject, s.Version
 	}
 	return writeJSON(c, http.StatusOK, out)

@@ -84,6 +84,7 @@ func New(cfg Config) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
+	e.Pre(limitHeaders(MaxHeaderBytes))
 	e.Pre(keepRequestURI, trimTrailingSlash, rewriteContextPaths)
 	e.Use(requestID)
 	if cfg.Metrics != nil {

@@ -22,7 +22,13 @@ type CheckOptions struct {
 func (s *Store) CheckCompatibility(ctx context.Context, subject string, req SchemaRequest, opts CheckOptions) (compat.Result, error) {
 	var out compat.Result
 	err := s.read(ctx, func(st *state) error {
-		subject = parseSubject(st.aliasTarget(subject)).String()
+		subject, err := st.aliased(ctx, subject)
+		if err != nil {
+			return err
+		}
+		if err := st.allowReferences(ctx, parseSubject(subject).ctx, req.References); err != nil {
+			return err
+		}
 		conf := st.effectiveConfig(subject, s.cfg.DefaultLevel)
 		prev, err := st.checkTargets(subject, opts.Version, &conf, req.Metadata)
 		if err != nil {

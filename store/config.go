@@ -19,6 +19,15 @@ func configKey(subject string) string {
 	return q.String()
 }
 
+// IsSubjectSetting reports whether a config or mode path subject names one subject's own
+// record, rather than the global one (no subject, `:.:`), __GLOBAL's (`:.__GLOBAL:`) or a
+// context's (`:.ctx:`). It applies configKey, the parsing that picks the record, so the API
+// authorizes exactly the record the store changes.
+func IsSubjectSetting(subject string) bool {
+	key := configKey(subject)
+	return key != "" && !parseSubject(key).isContext()
+}
+
 // effectiveConfig resolves the config in scope for a subject (confluent-api.md §9.1).
 func (st *state) effectiveConfig(subject string, serverDefault compat.Level) ConfigRecord {
 	q := parseSubject(subject)
@@ -112,6 +121,9 @@ func (s *Store) GetConfig(ctx context.Context, subject string, defaultToGlobal b
 func (s *Store) SetConfig(ctx context.Context, subject string, update ConfigRecord, clear []string) (ConfigRecord, error) {
 	if subject != "" && !validSubject(subject, true) {
 		return ConfigRecord{}, errInvalidSubject(subject)
+	}
+	if err := allowAlias(ctx, subject, update.Alias); err != nil {
+		return ConfigRecord{}, err
 	}
 	for _, rs := range []*RuleSet{update.DefaultRuleSet, update.OverrideRuleSet} {
 		if err := normalizeRuleSet(rs); err != nil {

@@ -8,8 +8,11 @@ import "context"
 // allowed after a soft delete, tombstones every version and the subject's config and mode.
 func (s *Store) DeleteSubject(ctx context.Context, subject string, permanent bool) ([]int, error) {
 	var out []int
-	subject = parseSubject(s.target(subject)).String()
-	err := s.writeLocked(ctx, func(st *state) ([]Record, error) {
+	subject, err := s.target(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	err = s.writeLocked(ctx, func(st *state) ([]Record, error) {
 		if len(st.subjects[subject]) == 0 {
 			return nil, errSubjectNotFound(subject)
 		}
@@ -80,8 +83,11 @@ func (st *state) subjectSettingTombstones(subject string) []Record {
 // version number deleted.
 func (s *Store) DeleteVersion(ctx context.Context, subject string, num int, permanent bool) (int, error) {
 	var out int
-	subject = parseSubject(s.target(subject)).String()
-	err := s.writeLocked(ctx, func(st *state) ([]Record, error) {
+	subject, err := s.target(ctx, subject)
+	if err != nil {
+		return 0, err
+	}
+	err = s.writeLocked(ctx, func(st *state) ([]Record, error) {
 		v, err := st.versionToDelete(subject, num, permanent)
 		if err != nil {
 			return nil, err

@@ -16,6 +16,10 @@ func (s *Store) Render(ctx context.Context, sc Schema, format string) (string, e
 	}
 	out := sc.Text
 	err := s.read(ctx, func(st *state) error {
+		// Formats other than the stored text may inline what the references bring in.
+		if err := st.allowReferences(ctx, parseSubject(sc.Subject).ctx, sc.References); err != nil {
+			return err
+		}
 		parsed, err := st.parsedSchema(sc)
 		if err != nil {
 			return err

@@ -15,7 +15,11 @@ const Latest = -1
 func (s *Store) Version(ctx context.Context, subject string, num int, deleted bool) (Schema, error) {
 	var out Schema
 	err := s.read(ctx, func(st *state) error {
-		v, err := st.findVersion(st.resolveSubject(st.aliasTarget(subject), deleted), num, deleted)
+		served, err := st.served(ctx, subject, deleted)
+		if err != nil {
+			return err
+		}
+		v, err := st.findVersion(served, num, deleted)
 		if err == nil {
 			out = v.schema()
 		}
@@ -56,7 +60,10 @@ func (s *Store) Versions(ctx context.Context, subject string, opts VersionsOptio
 			keep = isDeleted
 		}
 		withDeleted := opts.Deleted || opts.DeletedOnly || opts.DeletedAsNegative
-		subject = st.resolveSubject(st.aliasTarget(subject), withDeleted)
+		subject, err := st.served(ctx, subject, withDeleted)
+		if err != nil {
+			return err
+		}
 		if len(st.versionNumbers(subject, visible(withDeleted))) == 0 {
 			return errSubjectNotFound(subject)
 		}
@@ -322,18 +329,22 @@ func (st *state) guidIDs(guid string) []ContextID {
 func (s *Store) ReferencedBy(ctx context.Context, subject string, num int, deleted bool) ([]int, error) {
 	out := []int{}
 	err := s.read(ctx, func(st *state) error {
-		subject = st.resolveSubject(st.aliasTarget(subject), true)
+		subject, err := st.served(ctx, subject, true)
+		if err != nil {
+			return err
+		}
 		v, err := st.findVersion(subject, num, true)
 		if err != nil {
 			return err
 		}
-		out = st.referrerIDs(subject, v.num, deleted)
+		out = st.referrerIDs(subject, v.num, deleted, guardOf(ctx))
 		return nil
 	})
 	return out, err
 }
 
-func (st *state) referrerIDs(subject string, num int, deleted bool) []int {
+// referrerIDs lists the ids of the referrers of subject-version that g may read.
+func (st *state) referrerIDs(subject string, num int, deleted bool, g Guard) []int {
 	type cid struct {
 		ctx string
 		id  int
@@ -342,7 +353,7 @@ func (st *state) referrerIDs(subject string, num int, deleted bool) []int {
 	var keys []cid
 	for r := range st.referrers[refKey{subject, num}] {
 		k := cid{r.q.ctx, r.id}
-		if !seen[k] && (deleted || st.latest(r.subject) != nil) {
+		if !seen[k] && (deleted || st.latest(r.subject) != nil) && g.AllowRead(r.subject) == nil {
 			seen[k] = true
 			keys = append(keys, k)
 		}
@@ -362,7 +373,10 @@ func (st *state) referrerIDs(subject string, num int, deleted bool) []int {
 func (s *Store) SubjectMetadata(ctx context.Context, subject string, pairs map[string]string, deleted bool) (Schema, error) {
 	var out Schema
 	err := s.read(ctx, func(st *state) error {
-		subject = st.resolveSubject(st.aliasTarget(subject), deleted)
+		subject, err := st.served(ctx, subject, deleted)
+		if err != nil {
+			return err
+		}
 		nums := st.versionNumbers(subject, visible(deleted))
 		if len(nums) == 0 {
 			return errSubjectNotFound(subject)

@@ -30,12 +30,18 @@ func (s *Store) Register(ctx context.Context, subject string, req SchemaRequest,
 	if !validSubject(subject, false) {
 		return Schema{}, errInvalidSubject(subject)
 	}
-	subject = parseSubject(s.target(subject)).String()
+	subject, err := s.target(ctx, subject)
+	if err != nil {
+		return Schema{}, err
+	}
 	if out, ok, err := s.registerFastPath(ctx, subject, req, normalize); ok || err != nil {
 		return out, err
 	}
 	var out Schema
-	err := s.writeLocked(ctx, func(st *state) ([]Record, error) {
+	err = s.writeLocked(ctx, func(st *state) ([]Record, error) {
+		if err := st.allowReferences(ctx, parseSubject(subject).ctx, req.References); err != nil {
+			return nil, err
+		}
 		r := &registration{st: st, store: s, subject: subject, q: parseSubject(subject), req: req}
 		recs, err := r.run(normalize)
 		out = r.result
@@ -54,6 +60,9 @@ func (s *Store) registerFastPath(ctx context.Context, subject string, req Schema
 	var out Schema
 	found := false
 	err := s.read(ctx, func(st *state) error {
+		if err := st.allowReferences(ctx, parseSubject(subject).ctx, req.References); err != nil {
+			return err
+		}
 		conf := st.effectiveConfig(subject, s.cfg.DefaultLevel)
 		if hasMetadataPolicy(&conf) {
 			return nil
@@ -437,7 +446,13 @@ func (st *state) referencedByAny(subject string, num int) bool {
 func (s *Store) Lookup(ctx context.Context, subject string, req SchemaRequest, normalize, deleted bool) (Schema, error) {
 	var out Schema
 	err := s.read(ctx, func(st *state) error {
-		subject = st.resolveSubject(st.aliasTarget(subject), deleted)
+		subject, err := st.served(ctx, subject, deleted)
+		if err != nil {
+			return err
+		}
+		if err := st.allowReferences(ctx, parseSubject(subject).ctx, req.References); err != nil {
+			return err
+		}
 		conf := st.effectiveConfig(subject, s.cfg.DefaultLevel)
 		cand, err := st.candidate(subject, req, normalize || isTrue(conf.Normalize), true)
 		if err != nil {

@@ -214,6 +214,8 @@ func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Co
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: c.readHeaderTimeout, IdleTimeout: c.idleTimeout,
 		WriteTimeout: c.requestTimeout + 10*time.Second,
 		ErrorLog:     slog.NewLogLogger(logger.With("component", "http").Handler(), slog.LevelWarn)}
+	// Headers a little over the API's limit reach it, for Confluent's JSON 431.
+	srv.MaxHeaderBytes = api.ServerMaxHeaderBytes
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
