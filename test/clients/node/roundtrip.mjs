@@ -55,10 +55,6 @@ const avro = (schema, more = {}) => ({ schema: JSON.stringify(schema), schemaTyp
 const cacheHelper = (name) => /^addTo.*Cache$|^get.*CacheSize$/.test(name);
 const LOCAL = new Set(['config', 'clearCaches', 'clearLatestCaches', 'close']);
 
-// What a registry without Confluent Cloud's associations API (Confluent Platform's, and
-// Accord's) answers on those paths: Jersey's 404 for an unknown resource.
-const NO_SUCH_ROUTE = [404, 404];
-
 let calls = 0;
 
 function show(value) {
@@ -293,16 +289,26 @@ async function caches(c) {
   return v3;
 }
 
+// Confluent 8.2's associations: a topic bound to an existing subject (WEAK, no schema), listed
+// by resource name, then deleted.
 async function associations(c) {
-  // Confluent Cloud's API; Confluent Platform's registry does not serve it, nor does Accord.
-  await fails('getAssociationsByResourceName (not served)', NO_SUCH_ROUTE,
-    () => c.getAssociationsByResourceName('orders', 'lkc-1', 'topic', ['value'], null, 0, -1));
+  const byName = () => c.getAssociationsByResourceName('orders', 'lkc-1', 'topic', ['value'], null, 0, -1);
+  ok('getAssociationsByResourceName (none yet)', await byName(), []);
   const request = {
     resourceName: 'orders', resourceNamespace: 'lkc-1', resourceId: 't-1', resourceType: 'topic',
     associations: [{ subject: 'orders-value', associationType: 'value' }],
   };
-  await fails('createAssociation (not served)', NO_SUCH_ROUTE, () => c.createAssociation(request));
-  await fails('deleteAssociations (not served)', NO_SUCH_ROUTE, () => c.deleteAssociations('t-1', 'topic', null, false));
+  const got = await c.createAssociation(request);
+  ok('createAssociation',
+    [got.resourceName, got.resourceNamespace, got.resourceId, got.resourceType,
+      got.associations.map((a) => [a.subject, a.associationType, a.lifecycle, a.frozen ?? false])],
+    ['orders', 'lkc-1', 't-1', 'topic', [['orders-value', 'value', 'WEAK', false]]]);
+  ok('getAssociationsByResourceName',
+    (await byName()).map((a) => [a.subject, a.resourceId, a.resourceType, a.associationType, a.frozen ?? false]),
+    [['orders-value', 't-1', 'topic', 'value', false]]);
+  ok('deleteAssociations', await c.deleteAssociations('t-1', 'topic', null, false), undefined);
+  ok('getAssociationsByResourceName after delete', await byName(), []);
+  await fails('deleteAssociations unknown resource', [404, 40410], () => c.deleteAssociations('t-1', 'topic', null, false));
 }
 
 async function serdes(client) {

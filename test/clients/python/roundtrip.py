@@ -50,10 +50,6 @@ PERSON = {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object"
 # client's own behaviour.
 LOCAL_METHODS = {"config", "close", "clear_caches", "clear_latest_caches", "new_client"}
 
-# What a registry without Confluent Cloud's associations API (Confluent Platform's, and
-# Accord's) answers on those paths: Jersey's 404 for an unknown resource.
-NO_SUCH_ROUTE = (404, 404)
-
 calls = 0
 
 
@@ -337,15 +333,26 @@ def caches(c):
 
 
 def associations(c):
-    # Confluent Cloud's API; Confluent Platform's registry does not serve it, nor does Accord.
-    fails("get_associations_by_resource_name (not served)", NO_SUCH_ROUTE, c.get_associations_by_resource_name,
-          "orders", "lkc-1")
+    """Confluent 8.2's associations: a topic bound to an existing subject (WEAK, no schema),
+    listed by resource name, then deleted."""
+    ok("get_associations_by_resource_name (none yet)", c.get_associations_by_resource_name("orders", "lkc-1"), [])
     request = AssociationCreateOrUpdateRequest(resource_name="orders", resource_namespace="lkc-1", resource_id="t-1",
                                                resource_type="topic", associations=[
                                                    AssociationCreateOrUpdateInfo(subject="orders-value",
                                                                                  association_type="value")])
-    fails("create_association (not served)", NO_SUCH_ROUTE, c.create_association, request)
-    fails("delete_associations (not served)", NO_SUCH_ROUTE, c.delete_associations, "t-1")
+    got = c.create_association(request)
+    ok("create_association",
+       (got.resource_name, got.resource_namespace, got.resource_id, got.resource_type,
+        [(a.subject, a.association_type, a.lifecycle, a.frozen) for a in got.associations]),
+       ("orders", "lkc-1", "t-1", "topic", [("orders-value", "value", "WEAK", False)]))
+    listed = c.get_associations_by_resource_name("orders", "lkc-1")
+    ok("get_associations_by_resource_name",
+       [(a.subject, a.resource_id, a.resource_type, a.association_type, a.frozen) for a in listed],
+       [("orders-value", "t-1", "topic", "value", False)])
+    ok("create_association again (no change: nothing to report)", c.create_association(request).associations, None)
+    ok("delete_associations", c.delete_associations("t-1"), None)
+    ok("get_associations_by_resource_name after delete", c.get_associations_by_resource_name("orders", "lkc-1"), [])
+    fails("delete_associations unknown resource", (404, 40410), c.delete_associations, "t-1")
 
 
 def avro_serdes(client):
