@@ -71,16 +71,17 @@ func (h *handlers) writeAssociations(c echo.Context, list []store.Association, e
 }
 
 // associationFilter reads resourceType (default topic), the repeatable associationType and
-// lifecycle, STRONG or WEAK: another value does not convert to Confluent's LifecyclePolicy,
-// which JAX-RS answers with 404.
+// lifecycle, STRONG or WEAK: another value, the empty one included, does not convert to
+// Confluent's LifecyclePolicy (Enum.valueOf), which JAX-RS answers with 404.
 func associationFilter(c echo.Context) (store.AssociationFilter, error) {
 	f := store.AssociationFilter{ResourceType: c.QueryParam("resourceType"), AssociationTypes: c.QueryParams()["associationType"],
 		Lifecycle: c.QueryParam("lifecycle")}
 	if f.ResourceType == "" {
 		f.ResourceType = defaultResourceType
 	}
-	switch f.Lifecycle {
-	case "", "STRONG", "WEAK":
+	_, given := c.QueryParams()["lifecycle"]
+	switch {
+	case !given, f.Lifecycle == "STRONG", f.Lifecycle == "WEAK":
 		return f, nil
 	}
 	return f, errNotFound()
