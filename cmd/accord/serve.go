@@ -40,6 +40,7 @@ type serveConfig struct {
 	requestTimeout        time.Duration
 	maxInFlight           int
 	readHeaderTimeout     time.Duration
+	bodyReadTimeout       time.Duration
 	idleTimeout           time.Duration
 	kafka                 *kafkaConfig
 	tls                   *tlsFlags
@@ -60,6 +61,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.DurationVar(&c.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "longest a request may take; past it the answer is 50002 (the connection's write timeout is this plus 10s)")
 	fs.IntVar(&c.maxInFlight, "max-in-flight", api.DefaultMaxInFlight, "requests served at once; more are answered 429 with Retry-After")
 	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", 10*time.Second, "longest a client may take to send a request's headers")
+	fs.DurationVar(&c.bodyReadTimeout, "body-read-timeout", api.DefaultBodyReadTimeout, "longest a client may take to send a request's body, counted from its headers; past it the answer is 408 (keep it below --request-timeout, which does not interrupt a body read)")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "how long an idle keep-alive connection stays open")
 	fs.BoolVar(&c.metricsAnonymous, "metrics-anonymous", false, "with --auth-file: serve GET /metrics without credentials, to a scraper that has none")
 	fs.StringVar(&c.authFile, "auth-file", "", "users file (YAML or JSON, bcrypt or argon2id hashes from accord passwd): require HTTP Basic credentials; re-read on SIGHUP")
@@ -188,6 +190,7 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Config, logger *slog.Logger) error {
 	cfg.Logger, cfg.MaxRequestBytes = logger.With("component", "api"), c.maxRequestBytes
 	cfg.MetricsAnonymous, cfg.RequestTimeout, cfg.MaxInFlight = c.metricsAnonymous, c.requestTimeout, c.maxInFlight
+	cfg.BodyReadTimeout = c.bodyReadTimeout
 	cfg.Version, cfg.Commit = releaseVersion, buildCommit()
 	if c.authFile != "" {
 		users, err := auth.Load(c.authFile)
