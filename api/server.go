@@ -95,7 +95,7 @@ func New(cfg Config) *echo.Echo {
 	}
 	e.Use(accessLog(cfg.Logger), recoverPanics, limitBodyRead(cfg.BodyReadTimeout), limitInFlight(cfg.MaxInFlight), deadline(cfg.RequestTimeout))
 	if cfg.Authenticator != nil {
-		e.Use(authenticate(cfg.Authenticator, cfg.MetricsAnonymous))
+		e.Use(authenticate(cfg.Authenticator, cfg.MetricsAnonymous, cfg.Logger))
 	}
 	e.Use(failPathErrors)
 	e.Use(negotiate, readyGate(storeReady(cfg.Store)), limitBody(cfg.MaxRequestBytes))

@@ -36,6 +36,7 @@ type serveConfig struct {
 	logFormat             string
 	shutdownTimeout       time.Duration
 	authFile              string
+	authHashMemory        int64
 	metricsAnonymous      bool
 	requestTimeout        time.Duration
 	maxInFlight           int
@@ -65,6 +66,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "how long an idle keep-alive connection stays open")
 	fs.BoolVar(&c.metricsAnonymous, "metrics-anonymous", false, "with --auth-file: serve GET /metrics without credentials, to a scraper that has none")
 	fs.StringVar(&c.authFile, "auth-file", "", "users file (YAML or JSON, bcrypt or argon2id hashes from accord passwd): require HTTP Basic credentials; re-read on SIGHUP")
+	fs.Int64Var(&c.authHashMemory, "auth-hash-memory", auth.DefaultHashMemory>>20, "with --auth-file: MiB of memory the argon2id password checks may use at once; more checks wait their turn, and after 2s get 429")
 	c.kafka = kafkaFlags(fs)
 	c.tls = tlsServeFlags(fs)
 	return c
@@ -193,7 +195,7 @@ func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Co
 	cfg.BodyReadTimeout = c.bodyReadTimeout
 	cfg.Version, cfg.Commit = releaseVersion, buildCommit()
 	if c.authFile != "" {
-		users, err := auth.Load(c.authFile)
+		users, err := auth.LoadLimited(c.authFile, auth.Limits{HashMemory: c.authHashMemory << 20})
 		if err != nil {
 			return err
 		}
