@@ -131,37 +131,47 @@ func (a *Authenticator) Check(ctx context.Context, user, password, client string
 			return nil
 		}
 	}
-	if wait, ok := a.failures.allow(client); !ok {
-		// Whole seconds, rounded up, as Retry-After will say.
-		return &Throttled{RetryAfter: max((wait + time.Second - 1).Truncate(time.Second), time.Second), Reason: "too many failed logins from this address"}
-	}
-	var ok bool
+	var valid bool
 	var err error
 	if known {
-		ok, err = a.verifyKnown(ctx, set, pair, stored, password)
+		valid, err = a.verifyKnown(ctx, set, pair, stored, password, client)
 	} else {
+		// An unknown user is never valid, whatever its decoy's check says.
 		decoy := set.decoyFor(user)
-		_, err = a.hashes.run(ctx, decoy, func() bool { return verify(decoy, password) })
+		_, err = a.limited(ctx, client, decoy, func() bool { return verify(decoy, password) })
 	}
 	switch {
 	case err != nil:
 		return err
-	case !ok:
-		a.failures.fail(client)
+	case !valid:
 		return ErrBadCredentials
 	}
 	return nil
 }
 
+// limited runs a check of hash for client within the limits: it takes a token of the
+// client's (given back unless the check fails) and a turn of the hash limiter.
+func (a *Authenticator) limited(ctx context.Context, client, hash string, check func() bool) (bool, error) {
+	if wait, ok := a.failures.take(client); !ok {
+		// Whole seconds, rounded up, as Retry-After will say.
+		return false, &Throttled{RetryAfter: max((wait + time.Second - 1).Truncate(time.Second), time.Second), Reason: "too many failed logins from this address"}
+	}
+	ok, err := a.hashes.run(ctx, hash, check)
+	if ok || err != nil { // right, or not checked: no failure
+		a.failures.giveBack(client)
+	}
+	return ok, err
+}
+
 // verifyKnown checks a known user's password against its hash and remembers a match.
-// Concurrent checks of the same pair share one hash.
-func (a *Authenticator) verifyKnown(ctx context.Context, set *userSet, pair [sha256.Size]byte, stored, password string) (bool, error) {
+// Concurrent checks of the same pair share one hash, and one token of the first client's.
+func (a *Authenticator) verifyKnown(ctx context.Context, set *userSet, pair [sha256.Size]byte, stored, password, client string) (bool, error) {
 	type result struct {
 		ok  bool
 		err error
 	}
 	r, _, _ := set.pending.Do(string(pair[:]), func() (any, error) {
-		ok, err := a.hashes.run(ctx, stored, func() bool {
+		ok, err := a.limited(ctx, client, stored, func() bool {
 			a.hashed.Add(1)
 			return verify(stored, password)
 		})

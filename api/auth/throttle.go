@@ -17,9 +17,11 @@ type Throttled struct {
 
 func (t *Throttled) Error() string { return fmt.Sprintf("%s; retry after %s", t.Reason, t.RetryAfter) }
 
-// failureLimiter is a token bucket per client address: each failed check takes a token,
-// tokens come back one per interval up to burst, and an address without a token is not
-// checked at all. Checks that succeed take nothing, and remembered pairs are let in before
+// failureLimiter is a token bucket per client address: each check that hashes takes a
+// token, which it gives back when the password was right; tokens come back one per
+// interval up to burst, and an address without a token is not checked at all. Taking the
+// token before the check, not after a failure, bounds the checks one address has in
+// flight to its tokens. Checks that succeed take nothing, and remembered pairs are let in before
 // the limiter is asked, so a client with good credentials behind the same address (a NAT)
 // keeps working.
 type failureLimiter struct {
@@ -58,23 +60,8 @@ func clientKey(client string) string {
 	return addr.String()
 }
 
-// allow reports whether client may be checked, or else how long until it may.
-func (f *failureLimiter) allow(client string) (time.Duration, bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	now := f.now()
-	b := f.buckets[clientKey(client)]
-	if b == nil && len(f.buckets) >= f.max {
-		b = &f.overflow
-	}
-	if b == nil || f.refill(b, now) >= 1 {
-		return 0, true
-	}
-	return time.Duration((1 - b.tokens) * float64(f.interval)), false
-}
-
-// fail takes a token from client's bucket.
-func (f *failureLimiter) fail(client string) {
+// take takes a token of client's for one check, or says how long until there is one.
+func (f *failureLimiter) take(client string) (time.Duration, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.now()
@@ -91,8 +78,26 @@ func (f *failureLimiter) fail(client string) {
 		b = &bucket{tokens: f.burst, at: now}
 		f.buckets[key] = b
 	}
-	f.refill(b, now)
-	b.tokens = max(b.tokens-1, 0)
+	if f.refill(b, now) < 1 {
+		return time.Duration((1 - b.tokens) * float64(f.interval)), false
+	}
+	b.tokens--
+	return 0, true
+}
+
+// giveBack returns the token of a check that did not fail.
+func (f *failureLimiter) giveBack(client string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	b := f.buckets[clientKey(client)]
+	switch {
+	case b != nil:
+	case len(f.buckets) >= f.max:
+		b = &f.overflow
+	default:
+		return // swept meanwhile: a full bucket
+	}
+	b.tokens = min(b.tokens+1, f.burst)
 }
 
 // refill adds the tokens earned since the bucket was last seen, and returns them.

@@ -65,31 +65,31 @@ func TestFailuresPerClient(t *testing.T) {
 	}
 }
 
-// TestFailureLimiterIsBounded: failures from 10,000 addresses keep at most MaxClients
+// TestFailureLimiterIsBounded: checks from 10,000 addresses keep at most MaxClients
 // buckets; the newcomers past it share one, and addresses of one IPv6 /64 share theirs.
 func TestFailureLimiterIsBounded(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(1e9, 0)}
 	f := newFailureLimiter(Limits{FailureBurst: 2, FailureInterval: time.Hour, MaxClients: 100}.withDefaults(), clock.now)
 	for i := range 10_000 {
-		f.fail(fmt.Sprintf("10.%d.%d.%d", i>>16, i>>8&255, i&255))
+		f.take(fmt.Sprintf("10.%d.%d.%d", i>>16, i>>8&255, i&255))
 	}
 	if len(f.buckets) > 100 {
 		t.Errorf("%d buckets after 10,000 addresses, want at most 100", len(f.buckets))
 	}
-	if _, ok := f.allow("203.0.113.9"); ok {
+	if _, ok := f.take("203.0.113.9"); ok {
 		t.Error("a newcomer past the bound is allowed although the shared bucket is empty")
 	}
 	clock.t = clock.t.Add(3 * time.Hour) // every bucket full again: the next newcomer sweeps them
-	f.fail("203.0.113.9")
+	f.take("203.0.113.9")
 	if len(f.buckets) != 1 {
 		t.Errorf("%d buckets after a sweep, want 1", len(f.buckets))
 	}
-	f.fail("2001:db8:1:2::1")
-	f.fail("2001:db8:1:2:ffff::9")
-	if _, ok := f.allow("2001:db8:1:2:abcd::5"); ok {
+	f.take("2001:db8:1:2::1")
+	f.take("2001:db8:1:2:ffff::9")
+	if _, ok := f.take("2001:db8:1:2:abcd::5"); ok {
 		t.Error("two failures from one /64 did not exhaust its bucket of 2")
 	}
-	if _, ok := f.allow("2001:db8:1:3::1"); !ok {
+	if _, ok := f.take("2001:db8:1:3::1"); !ok {
 		t.Error("another /64 was refused")
 	}
 }
