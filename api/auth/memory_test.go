@@ -26,6 +26,9 @@ func TestArgon2idFloodMemory(t *testing.T) {
 		argon2idFlood(t)
 		return
 	}
+	if raceDetector {
+		t.Skip("the race detector's shadow memory would be measured too; run without -race")
+	}
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		t.Skip("needs /proc/self/status (Linux) to read the peak resident memory")
 	}
