@@ -2,15 +2,20 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/accord-registry/accord/api/auth"
 	"github.com/accord-registry/accord/api/metrics"
@@ -164,5 +169,110 @@ func TestMetricsAnonymous(t *testing.T) {
 		Metrics: metrics.New()})).URL
 	if got, _ := do(t, "GET", closed+"/metrics", "", basic("a", "pw")); got.Status != 403 {
 		t.Errorf("GET /metrics by a user without global read: %d, want 403", got.Status)
+	}
+}
+
+// TestLoginThrottling: past the failure burst, an address gets 429 with Retry-After and
+// Confluent's body, without its credentials being checked; a client whose pair was verified
+// before is still let in from that address.
+func TestLoginThrottling(t *testing.T) {
+	hash, err := auth.HashBcrypt("pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "users.yaml")
+	if err := os.WriteFile(path, []byte("users:\n  - name: a\n    password: \""+hash+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	users, err := auth.LoadLimited(path, auth.Limits{FailureBurst: 2, FailureInterval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := serveHTTP(t, New(Config{Store: openTestStore(t), Logger: testLogger(t), Authenticator: users})).URL
+	if got, _ := do(t, "GET", url+"/subjects", "", basic("a", "pw")); got.Status != 200 {
+		t.Fatalf("the right password: %+v", got)
+	}
+	for range 2 {
+		if got, _ := do(t, "GET", url+"/subjects", "", basic("a", "wrong")); got.Status != 401 {
+			t.Fatalf("a wrong password within the burst: %+v, want 401", got)
+		}
+	}
+	got, header := do(t, "GET", url+"/subjects", "", basic("nobody", "wrong"))
+	// A token comes back an hour after the first failure, less the time since.
+	retry, _ := strconv.Atoi(header.Get("Retry-After"))
+	if want := errorAnswer(429, 429, "Too many login attempts; retry later"); got != want || retry < 3500 || retry > 3600 {
+		t.Errorf("past the burst: %+v (Retry-After %q), want %+v with Retry-After about 3600", got, header.Get("Retry-After"), want)
+	}
+	if got, _ := do(t, "GET", url+"/subjects", "", basic("a", "pw")); got.Status != 200 {
+		t.Errorf("the verified pair from the throttled address: %+v, want 200", got)
+	}
+}
+
+// TestFailedLoginsLogged: each failed login is logged at WARN with the user name, the
+// client's address and the request id, never the password; a flood is cut to the first
+// lines of the interval, and the next line after it counts the ones left out.
+func TestFailedLoginsLogged(t *testing.T) {
+	hash, err := auth.HashBcrypt("pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "users.yaml")
+	if err := os.WriteFile(path, []byte("users:\n  - name: a\n    password: \""+hash+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	users, err := auth.LoadLimited(path, auth.Limits{FailureBurst: 5, FailureInterval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs lockedBuffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	url := serveHTTP(t, New(Config{Store: openTestStore(t), Logger: logger, Authenticator: users})).URL
+	const secret = "hunter2-not-logged"
+	for i := range maxFailedLoginLines + 10 {
+		do(t, "GET", url+"/subjects", "", basic(fmt.Sprint("user", i), secret))
+	}
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != maxFailedLoginLines {
+		t.Errorf("%d log lines for %d failed logins, want %d", len(lines), maxFailedLoginLines+10, maxFailedLoginLines)
+	}
+	var first struct {
+		Level, Msg, User, Remote, Reason string
+		RequestID                        string `json:"request_id"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	if first.Level != "WARN" || first.Msg != "login failed" || first.User != "user0" || first.Remote != "127.0.0.1" ||
+		first.RequestID == "" || first.Reason != "bad credentials" {
+		t.Errorf("the first line: %s", lines[0])
+	}
+	if !strings.Contains(lines[len(lines)-1], `"reason":"too many failed logins from this address"`) {
+		t.Errorf("the last line does not say the address was throttled: %s", lines[len(lines)-1])
+	}
+	if strings.Contains(logs.String(), secret) {
+		t.Error("a password reached the log")
+	}
+}
+
+// TestFailedLoginsSummary: the first failed login of an interval after one with lines left
+// out says how many.
+func TestFailedLoginsSummary(t *testing.T) {
+	var logs lockedBuffer
+	clock := time.Unix(1e9, 0)
+	f := newFailedLogins(slog.New(slog.NewTextHandler(&logs, nil)), func() time.Time { return clock })
+	for range maxFailedLoginLines + 7 {
+		f.log(context.Background(), "u", "192.0.2.1", "id", auth.ErrBadCredentials)
+	}
+	clock = clock.Add(failedLoginInterval)
+	f.log(context.Background(), strings.Repeat("x", 1000), "192.0.2.1", "id", auth.ErrBadCredentials)
+	out := logs.String()
+	if n := strings.Count(out, "login failed"); n != maxFailedLoginLines+1 {
+		t.Errorf("%d failed-login lines, want %d", n, maxFailedLoginLines+1)
+	}
+	if !strings.Contains(out, `msg="failed logins not logged" count=7`) {
+		t.Errorf("no summary of the 7 left out:\n%s", out)
+	}
+	if strings.Contains(out, strings.Repeat("x", maxLoggedUserNameLen+1)) {
+		t.Error("a 1000-byte user name was logged whole")
 	}
 }

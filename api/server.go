@@ -52,6 +52,9 @@ type Config struct {
 	RequestTimeout time.Duration
 	// MaxInFlight bounds the requests served at once (default 1024); more get 429.
 	MaxInFlight int
+	// BodyReadTimeout bounds the time from the start of a request's handling to the last
+	// byte of its body (default 30s); past it the answer is 408 and the connection closes.
+	BodyReadTimeout time.Duration
 }
 
 // DefaultMaxRequestBytes is the default bound on request bodies.
@@ -74,6 +77,9 @@ func New(cfg Config) *echo.Echo {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
+	if cfg.BodyReadTimeout <= 0 {
+		cfg.BodyReadTimeout = DefaultBodyReadTimeout
+	}
 	if cfg.MaxInFlight <= 0 {
 		cfg.MaxInFlight = DefaultMaxInFlight
 	}
@@ -90,9 +96,9 @@ func New(cfg Config) *echo.Echo {
 	if cfg.Metrics != nil {
 		e.Use(cfg.Metrics.Middleware)
 	}
-	e.Use(accessLog(cfg.Logger), recoverPanics, limitInFlight(cfg.MaxInFlight), deadline(cfg.RequestTimeout))
+	e.Use(accessLog(cfg.Logger), recoverPanics, limitBodyRead(cfg.BodyReadTimeout), limitInFlight(cfg.MaxInFlight), deadline(cfg.RequestTimeout))
 	if cfg.Authenticator != nil {
-		e.Use(authenticate(cfg.Authenticator, cfg.MetricsAnonymous))
+		e.Use(authenticate(cfg.Authenticator, cfg.MetricsAnonymous, cfg.Logger))
 	}
 	e.Use(failPathErrors)
 	e.Use(negotiate, readyGate(storeReady(cfg.Store)), limitBody(cfg.MaxRequestBytes))

@@ -8,10 +8,15 @@
 // the same user and password costs one HMAC instead of one bcrypt. The memory is an HMAC
 // under a key made at start, never the password, and it is dropped whenever the file is
 // re-read, so a changed or removed password stops working at once.
+//
+// The checks that do hash are bounded (see Limits): by memory and cores at once, by a wait
+// for their turn, and by failures per client address. An unknown user is checked against a
+// decoy of the same cost as the users' hashes (see decoy.go).
 package auth
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -22,6 +27,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/sync/singleflight"
@@ -37,16 +43,21 @@ type Authenticator struct {
 	users atomic.Pointer[userSet]
 	// hashed counts password hash verifications, the slow path, for tests to see that a
 	// known pair does not take it.
-	hashed atomic.Int64
+	hashed   atomic.Int64
+	hashes   *hashLimiter
+	failures *failureLimiter
 }
 
 // userSet is one reading of the users file, with the pairs verified against it.
 type userSet struct {
 	hashes map[string]string // user → password hash
 	key    []byte            // HMAC key of the verified pairs
-	// decoy is verified when the user is unknown, so that an unknown user takes as long
-	// to refuse as a wrong password and user names cannot be probed by timing.
-	decoy string
+	// decoys are verified when the user is unknown, so that an unknown user takes as long
+	// to refuse as a wrong password and user names cannot be probed by timing: one per
+	// user, of its hash's scheme and cost (decoy.go). fallbackDecoy serves a file without
+	// users.
+	decoys        []string
+	fallbackDecoy string
 
 	mu       sync.RWMutex
 	verified map[[sha256.Size]byte]struct{}
@@ -75,9 +86,16 @@ type fileFormat struct {
 	Rules *[]ruleFormat `yaml:"rules"`
 }
 
-// Load reads a users file.
-func Load(path string) (*Authenticator, error) {
-	a := &Authenticator{path: path}
+// ErrBadCredentials is a user name and password that do not match the users file.
+var ErrBadCredentials = errors.New("bad credentials")
+
+// Load reads a users file, with the default Limits.
+func Load(path string) (*Authenticator, error) { return LoadLimited(path, Limits{}) }
+
+// LoadLimited reads a users file; its checks are bounded by limits.
+func LoadLimited(path string, limits Limits) (*Authenticator, error) {
+	limits = limits.withDefaults()
+	a := &Authenticator{path: path, hashes: newHashLimiter(limits), failures: newFailureLimiter(limits, time.Now)}
 	if err := a.Reload(); err != nil {
 		return nil, err
 	}
@@ -97,35 +115,78 @@ func (a *Authenticator) Reload() error {
 // Users is the number of users the file defines.
 func (a *Authenticator) Users() int { return len(a.users.Load().hashes) }
 
-// Authenticate reports whether user and password are a user of the file and its password.
-func (a *Authenticator) Authenticate(user, password string) bool {
+// Check returns nil when user and password are a user of the file and its password,
+// ErrBadCredentials when they are not, and a *Throttled when they were not checked: client
+// (the caller's IP address) failed too often, or the check found no free turn in time.
+func (a *Authenticator) Check(ctx context.Context, user, password, client string) error {
 	set := a.users.Load()
 	stored, known := set.hashes[user]
-	if !known {
-		verify(set.decoy, password)
-		return false
-	}
-	pair := set.pairKey(user, password)
-	set.mu.RLock()
-	_, known = set.verified[pair]
-	set.mu.RUnlock()
+	var pair [sha256.Size]byte
 	if known {
-		return true
+		pair = set.pairKey(user, password)
+		set.mu.RLock()
+		_, remembered := set.verified[pair]
+		set.mu.RUnlock()
+		if remembered {
+			return nil
+		}
 	}
-	ok, _, _ := set.pending.Do(string(pair[:]), func() (any, error) {
-		a.hashed.Add(1)
-		if !verify(stored, password) {
-			return false, nil
+	var valid bool
+	var err error
+	if known {
+		valid, err = a.verifyKnown(ctx, set, pair, stored, password, client)
+	} else {
+		// An unknown user is never valid, whatever its decoy's check says.
+		decoy := set.decoyFor(user)
+		_, err = a.limited(ctx, client, decoy, func() bool { return verify(decoy, password) })
+	}
+	switch {
+	case err != nil:
+		return err
+	case !valid:
+		return ErrBadCredentials
+	}
+	return nil
+}
+
+// limited runs a check of hash for client within the limits: it takes a token of the
+// client's (given back unless the check fails) and a turn of the hash limiter.
+func (a *Authenticator) limited(ctx context.Context, client, hash string, check func() bool) (bool, error) {
+	if wait, ok := a.failures.take(client); !ok {
+		// Whole seconds, rounded up, as Retry-After will say.
+		return false, &Throttled{RetryAfter: max((wait + time.Second - 1).Truncate(time.Second), time.Second), Reason: "too many failed logins from this address"}
+	}
+	ok, err := a.hashes.run(ctx, hash, check)
+	if ok || err != nil { // right, or not checked: no failure
+		a.failures.giveBack(client)
+	}
+	return ok, err
+}
+
+// verifyKnown checks a known user's password against its hash and remembers a match.
+// Concurrent checks of the same pair share one hash, and one token of the first client's.
+func (a *Authenticator) verifyKnown(ctx context.Context, set *userSet, pair [sha256.Size]byte, stored, password, client string) (bool, error) {
+	type result struct {
+		ok  bool
+		err error
+	}
+	r, _, _ := set.pending.Do(string(pair[:]), func() (any, error) {
+		ok, err := a.limited(ctx, client, stored, func() bool {
+			a.hashed.Add(1)
+			return verify(stored, password)
+		})
+		if ok {
+			set.mu.Lock()
+			if len(set.verified) >= maxVerified {
+				clear(set.verified)
+			}
+			set.verified[pair] = struct{}{}
+			set.mu.Unlock()
 		}
-		set.mu.Lock()
-		if len(set.verified) >= maxVerified {
-			clear(set.verified)
-		}
-		set.verified[pair] = struct{}{}
-		set.mu.Unlock()
-		return true, nil
+		return result{ok, err}, nil
 	})
-	return ok.(bool)
+	res := r.(result)
+	return res.ok, res.err
 }
 
 // pairKey is the HMAC of a user and password under the set's key.
@@ -182,8 +243,13 @@ func readUsers(path string) (*userSet, error) {
 	if _, err := rand.Read(set.key); err != nil {
 		return nil, err
 	}
-	if set.decoy, err = HashBcrypt(string(set.key)); err != nil {
+	if set.decoys, err = makeDecoys(set.hashes); err != nil {
 		return nil, err
+	}
+	if len(set.decoys) == 0 {
+		if set.fallbackDecoy, err = HashBcrypt(string(set.key)); err != nil {
+			return nil, err
+		}
 	}
 	return set, nil
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +35,11 @@ func mustHash(t *testing.T, hash func(string) (string, error), password string) 
 	return h
 }
 
+// authenticates reports whether a accepts user and password from a test client.
+func authenticates(a *Authenticator, user, password string) bool {
+	return a.Check(context.Background(), user, password, "192.0.2.1") == nil
+}
+
 func TestAuthenticate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "users.yaml")
 	writeUsers(t, path, map[string]string{
@@ -56,7 +62,7 @@ func TestAuthenticate(t *testing.T) {
 		{"carol", alicePassword, false},
 		{"", "", false},
 	} {
-		if got := a.Authenticate(tc.user, tc.password); got != tc.want {
+		if got := authenticates(a, tc.user, tc.password); got != tc.want {
 			t.Errorf("Authenticate(%q, %q) = %v, want %v", tc.user, tc.password, got, tc.want)
 		}
 	}
@@ -75,7 +81,7 @@ func TestVerifiedPairsSkipTheHash(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 100 {
 		wg.Go(func() {
-			if !a.Authenticate("alice", alicePassword) {
+			if !authenticates(a, "alice", alicePassword) {
 				t.Error("refused the right password")
 			}
 		})
@@ -83,13 +89,13 @@ func TestVerifiedPairsSkipTheHash(t *testing.T) {
 	wg.Wait()
 	first := a.hashed.Load()
 	for range 100 {
-		a.Authenticate("alice", alicePassword)
+		authenticates(a, "alice", alicePassword)
 	}
 	if n := a.hashed.Load(); n != first || first > 100 {
 		t.Errorf("hash verifications: %d for 100 concurrent first requests, %d more for 100 later ones; want none later", first, n-first)
 	}
 	for range 3 {
-		a.Authenticate("alice", "wrong")
+		authenticates(a, "alice", "wrong")
 	}
 	if n := a.hashed.Load() - first; n != 3 {
 		t.Errorf("3 wrong passwords took the hash %d times, want 3 (never remembered)", n)
@@ -103,7 +109,7 @@ func TestReload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !a.Authenticate("alice", alicePassword) {
+	if !authenticates(a, "alice", alicePassword) {
 		t.Fatal("refused the right password")
 	}
 	// A new password replaces the old at once, remembered or not.
@@ -111,7 +117,7 @@ func TestReload(t *testing.T) {
 	if err := a.Reload(); err != nil {
 		t.Fatal(err)
 	}
-	if a.Authenticate("alice", alicePassword) || !a.Authenticate("alice", bobPassword) {
+	if authenticates(a, "alice", alicePassword) || !authenticates(a, "alice", bobPassword) {
 		t.Fatal("after a reload, the old password still works or the new one does not")
 	}
 	// A broken file leaves the users in force.
@@ -121,7 +127,7 @@ func TestReload(t *testing.T) {
 	if err := a.Reload(); err == nil {
 		t.Fatal("a broken file reloaded")
 	}
-	if !a.Authenticate("alice", bobPassword) {
+	if !authenticates(a, "alice", bobPassword) {
 		t.Fatal("a failed reload dropped the users")
 	}
 }
@@ -161,7 +167,7 @@ func TestJSONUsersFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !a.Authenticate("alice", alicePassword) {
+	if !authenticates(a, "alice", alicePassword) {
 		t.Fatal("a JSON users file did not authenticate")
 	}
 }

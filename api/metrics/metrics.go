@@ -4,8 +4,9 @@
 // reader is, and whether this instance leads; plus the Go runtime and process collectors.
 //
 // Every label has a bounded set of values: routes are the route table's templates
-// ("/subjects/:subject/versions"), never a requested path, and subjects never appear, so a
-// client cannot grow the number of series.
+// ("/subjects/:subject/versions", or "unmatched"), never a requested path; methods are HTTP's
+// nine standard ones or "other"; subjects never appear. So a client cannot grow the number
+// of series.
 package metrics
 
 import (
@@ -94,11 +95,23 @@ func (m *Metrics) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		method := c.Request().Method
+		method := methodLabel(c.Request().Method)
 		m.requests.WithLabelValues(route, method, statusClass(c.Response().Status)).Inc()
 		m.duration.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
 		return nil
 	}
+}
+
+// methodLabel is the request's method when it is one of HTTP's usual ones, else "other":
+// a method is any token the client likes (up to the header size limit), and a label per
+// distinct token would let an anonymous client grow the series without bound.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodTrace, http.MethodConnect:
+		return method
+	}
+	return "other"
 }
 
 func statusClass(status int) string {

@@ -36,11 +36,13 @@ type serveConfig struct {
 	logFormat             string
 	shutdownTimeout       time.Duration
 	authFile              string
+	authHashMemory        int64
 	metricsAnonymous      bool
 	requestTimeout        time.Duration
 	maxInFlight           int
 	deploymentAttributes  string
 	readHeaderTimeout     time.Duration
+	bodyReadTimeout       time.Duration
 	idleTimeout           time.Duration
 	kafka                 *kafkaConfig
 	tls                   *tlsFlags
@@ -61,10 +63,12 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.DurationVar(&c.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "longest a request may take; past it the answer is 50002 (the connection's write timeout is this plus 10s)")
 	fs.IntVar(&c.maxInFlight, "max-in-flight", api.DefaultMaxInFlight, "requests served at once; more are answered 429 with Retry-After")
 	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", 10*time.Second, "longest a client may take to send a request's headers")
+	fs.DurationVar(&c.bodyReadTimeout, "body-read-timeout", api.DefaultBodyReadTimeout, "longest a client may take to send a request's body, counted from its headers; past it the answer is 408 (keep it below --request-timeout, which does not interrupt a body read)")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "how long an idle keep-alive connection stays open")
 	fs.BoolVar(&c.metricsAnonymous, "metrics-anonymous", false, "with --auth-file: serve GET /metrics without credentials, to a scraper that has none")
 	fs.StringVar(&c.deploymentAttributes, "deployment-attributes", "", "comma-separated attributes GET /v1/metadata/deployment reports (Confluent's schema.registry.metadata.deployment.attributes)")
 	fs.StringVar(&c.authFile, "auth-file", "", "users file (YAML or JSON, bcrypt or argon2id hashes from accord passwd): require HTTP Basic credentials; re-read on SIGHUP")
+	fs.Int64Var(&c.authHashMemory, "auth-hash-memory", auth.DefaultHashMemory>>20, "with --auth-file: MiB of memory the argon2id password checks may use at once; more checks wait their turn, and after 2s get 429")
 	c.kafka = kafkaFlags(fs)
 	c.tls = tlsServeFlags(fs)
 	return c
@@ -191,10 +195,11 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Config, logger *slog.Logger) error {
 	cfg.Logger, cfg.MaxRequestBytes = logger.With("component", "api"), c.maxRequestBytes
 	cfg.MetricsAnonymous, cfg.RequestTimeout, cfg.MaxInFlight = c.metricsAnonymous, c.requestTimeout, c.maxInFlight
+	cfg.BodyReadTimeout = c.bodyReadTimeout
 	cfg.Version, cfg.Commit = releaseVersion, buildCommit()
 	cfg.DeploymentAttributes = splitList(c.deploymentAttributes)
 	if c.authFile != "" {
-		users, err := auth.Load(c.authFile)
+		users, err := auth.LoadLimited(c.authFile, auth.Limits{HashMemory: c.authHashMemory << 20})
 		if err != nil {
 			return err
 		}

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -112,5 +114,27 @@ func waitForStatus(t *testing.T, url, user, password string, want int) {
 			t.Fatalf("GET %s as %s: %d, want %d", url, user, got, want)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestServeBodyReadTimeout: ACCORD_BODY_READ_TIMEOUT reaches serve, which answers a body
+// that stops arriving with 408 once it passes.
+func TestServeBodyReadTimeout(t *testing.T) {
+	t.Setenv("ACCORD_BODY_READ_TIMEOUT", "300ms")
+	base := startServe(t, "--data-dir", filepath.Join(t.TempDir(), "data"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(conn, "POST /subjects/s/versions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a body that stops: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestTimeout {
+		t.Errorf("a body that stops: %d, want 408", resp.StatusCode)
 	}
 }

@@ -1,0 +1,70 @@
+package metrics
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+)
+
+// TestLabelsAreBounded: 10,000 requests with distinct methods and distinct paths, matched
+// and unmatched, leave the scrape as small as a handful of requests do. Every method
+// outside HTTP's usual ones is counted as "other" and every unmatched path as "unmatched".
+func TestLabelsAreBounded(t *testing.T) {
+	m := New()
+	e := echo.New()
+	e.Use(m.Middleware)
+	e.GET("/subjects/:subject/versions", func(c echo.Context) error { return c.NoContent(http.StatusOK) })
+	e.Any("/any/:x", func(c echo.Context) error { return c.NoContent(http.StatusOK) })
+	send := func(method, path string) {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Method = method
+		e.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	for _, method := range []string{"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT", "BREW"} {
+		send(method, "/subjects/s/versions")
+		send(method, "/any/x")
+		send(method, "/unknown")
+	}
+	before := scrapeSize(t, m)
+	for i := range 10_000 {
+		method := fmt.Sprintf("M%d%s", i, strings.Repeat("X", 200))
+		send(method, fmt.Sprintf("/subjects/s%d/versions", i))
+		send(method, fmt.Sprintf("/any/%d", i))
+		send(method, fmt.Sprintf("/no/such/%d/route", i))
+		send("GET", fmt.Sprintf("/no/such/%d/route", i))
+		send(strings.ToLower(method), fmt.Sprintf("/subjects/s%d/versions", i))
+	}
+	after := scrapeSize(t, m)
+	// The go_* and process_* gauges change their digits between scrapes; new series add
+	// hundreds of bytes each.
+	if after > before+2048 {
+		t.Errorf("the scrape grew from %d to %d bytes after 10,000 distinct methods and paths", before, after)
+	}
+	body := scrape(t, m)
+	for _, bad := range []string{"M1XX", "/no/such", "/subjects/s1", `method="m`} {
+		if strings.Contains(body, bad) {
+			t.Errorf("the scrape holds %q", bad)
+		}
+	}
+	for _, want := range []string{`method="other"`, `route="unmatched"`, `route="/subjects/:subject/versions"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the scrape lacks %s", want)
+		}
+	}
+}
+
+func scrape(t *testing.T, m *Metrics) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("scrape: %d", rec.Code)
+	}
+	return rec.Body.String()
+}
+
+func scrapeSize(t *testing.T, m *Metrics) int { return len(scrape(t, m)) }
