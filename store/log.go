@@ -18,6 +18,11 @@ type Record struct {
 	Key []byte
 	// Value is the record value; nil is a tombstone that deletes the key.
 	Value []byte
+	// Checked marks a record this instance applied before, delivered again from its own
+	// local snapshot of a shared log: its schema was parsed when it was first read, and the
+	// snapshot holds only records the state accepted, so it is not parsed again. Logs never
+	// store the flag; only a [SharedLog] replaying its snapshot sets it.
+	Checked bool
 }
 
 // Log is the ordered sequence of records the registry state is derived from. The embedded store
