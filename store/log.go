@@ -18,10 +18,10 @@ type Record struct {
 	Key []byte
 	// Value is the record value; nil is a tombstone that deletes the key.
 	Value []byte
-	// Checked marks a record this instance applied before, delivered again from its own
-	// local snapshot of a shared log: its schema was parsed when it was first read, and the
-	// snapshot holds only records the state accepted, so it is not parsed again. Logs never
-	// store the flag; only a [SharedLog] replaying its snapshot sets it.
+	// Checked marks a record whose schema this instance already found valid, so the state
+	// does not parse it again: one replayed from the instance's own snapshot of a shared log
+	// (which holds only records the state accepted), or one the store parsed just before
+	// applying it. Logs never store the flag.
 	Checked bool
 }
 

@@ -91,10 +91,20 @@ func (s *Store) becomeReady(ctx context.Context) {
 // It returns the offsets of the records the state rejected; a rejected record changed
 // nothing (every error of state.apply comes before it changes the state), so a snapshot
 // without it leads to the same state.
+//
+// Schemas that reference nothing are parsed first, in parallel and without the lock (see
+// precheck); checkSchemas and the offset change only here and in Open, so reading them
+// unlocked is safe.
 func (s *Store) applyFollowed(recs []Record) (rejected []int64) {
+	var parsed []bool
+	var n int
+	if s.st.checkSchemas {
+		parsed, n = precheck(recs, s.st.offset)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, rec := range recs {
+	s.st.schemasParsed += n
+	for i, rec := range recs {
 		if rec.Offset <= s.st.offset {
 			continue
 		}
@@ -102,6 +112,7 @@ func (s *Store) applyFollowed(recs []Record) (rejected []int64) {
 			s.st.offset = rec.Offset
 			continue
 		}
+		rec.Checked = rec.Checked || parsed != nil && parsed[i]
 		if err := s.st.apply(rec); err != nil {
 			s.logger.Warn("skipping record", "offset", rec.Offset, "err", err)
 			rejected = append(rejected, rec.Offset)
