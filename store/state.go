@@ -67,7 +67,8 @@ type state struct {
 	// this process validated when it registered it, and parsing 100,000 schemas would make
 	// its startup several times slower.
 	checkSchemas bool
-	// schemasParsed counts the texts checkSchema parsed, reported when the log is replayed.
+	// schemasParsed counts the schema texts parsed to check records (by checkSchema and by
+	// precheck), reported when the log is replayed.
 	schemasParsed int
 	// legacyProtobufOneof selects the pre-2026 Protobuf oneof rules (a server setting).
 	legacyProtobufOneof bool
