@@ -18,6 +18,11 @@ type Record struct {
 	Key []byte
 	// Value is the record value; nil is a tombstone that deletes the key.
 	Value []byte
+	// Checked marks a record whose schema this instance already found valid, so the state
+	// does not parse it again: one replayed from the instance's own snapshot of a shared log
+	// (which holds only records the state accepted), or one the store parsed just before
+	// applying it. Logs never store the flag.
+	Checked bool
 }
 
 // Log is the ordered sequence of records the registry state is derived from. The embedded store

@@ -15,7 +15,11 @@ type SharedLog interface {
 	// snapshot of it) in offset order, until ctx ends. A record with a nil Key is a marker (a
 	// transaction marker, say) that only advances the offset. Follow returns only when ctx
 	// ends or the log fails for good.
-	Follow(ctx context.Context, fn func([]Record)) error
+	//
+	// fn returns the offsets, in increasing order, of the records the state rejected: they
+	// changed nothing, so a snapshot must leave them out (keeping the key's earlier record)
+	// for records replayed from it to be trusted, marked [Record].Checked, without parsing.
+	Follow(ctx context.Context, fn func([]Record) (rejected []int64)) error
 	// Barrier returns the offset this instance must have applied before it answers as caught
 	// up: the last committed offset of the log right now, or -1 for an empty log. With write
 	// set, the caller is about to decide a write: a leader that has just been elected gets the
@@ -76,7 +80,7 @@ func (s *Store) becomeReady(ctx context.Context) {
 		s.ready.Store(true)
 		s.mu.RLock()
 		s.logger.Info("log replayed", "offset", s.st.offset, "subjects", len(s.st.subjects),
-			"duration", time.Since(start).Round(time.Millisecond))
+			"schemas_parsed", s.st.schemasParsed, "duration", time.Since(start).Round(time.Millisecond))
 		s.mu.RUnlock()
 		return
 	}
@@ -84,10 +88,23 @@ func (s *Store) becomeReady(ctx context.Context) {
 
 // applyFollowed applies records read from the shared log and wakes everyone waiting for an
 // offset. Records at or below the applied offset (a reader restarting its fetch) are skipped.
-func (s *Store) applyFollowed(recs []Record) {
+// It returns the offsets of the records the state rejected; a rejected record changed
+// nothing (every error of state.apply comes before it changes the state), so a snapshot
+// without it leads to the same state.
+//
+// Schemas that reference nothing are parsed first, in parallel and without the lock (see
+// precheck); checkSchemas and the offset change only here and in Open, so reading them
+// unlocked is safe.
+func (s *Store) applyFollowed(recs []Record) (rejected []int64) {
+	var parsed []bool
+	var n int
+	if s.st.checkSchemas {
+		parsed, n = precheck(recs, s.st.offset)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, rec := range recs {
+	s.st.schemasParsed += n
+	for i, rec := range recs {
 		if rec.Offset <= s.st.offset {
 			continue
 		}
@@ -95,12 +112,15 @@ func (s *Store) applyFollowed(recs []Record) {
 			s.st.offset = rec.Offset
 			continue
 		}
+		rec.Checked = rec.Checked || parsed != nil && parsed[i]
 		if err := s.st.apply(rec); err != nil {
 			s.logger.Warn("skipping record", "offset", rec.Offset, "err", err)
+			rejected = append(rejected, rec.Offset)
 		}
 	}
 	close(s.advanced)
 	s.advanced = make(chan struct{})
+	return rejected
 }
 
 // waitApplied blocks until the state includes offset, or ctx ends.

@@ -69,6 +69,9 @@ type state struct {
 	// this process validated when it registered it, and parsing 100,000 schemas would make
 	// its startup several times slower.
 	checkSchemas bool
+	// schemasParsed counts the schema texts parsed to check records (by checkSchema and by
+	// precheck), reported when the log is replayed.
+	schemasParsed int
 	// legacyProtobufOneof selects the pre-2026 Protobuf oneof rules (a server setting).
 	legacyProtobufOneof bool
 }
@@ -132,7 +135,7 @@ func (st *state) applySchema(k recordKey, rec Record) error {
 		return fmt.Errorf("offset %d binds id %d to a schema other than the one %s version %d has; ignored",
 			rec.Offset, v.ID, other.subject, other.num)
 	}
-	if err := st.checkSchema(q, k.Version, v); err != nil {
+	if err := st.checkSchema(q, k.Version, v, rec.Checked); err != nil {
 		return fmt.Errorf("offset %d: %s version %d is not a valid schema; ignored: %w", rec.Offset, k.Subject, k.Version, err)
 	}
 	st.putVersion(&version{
@@ -162,11 +165,13 @@ func (st *state) boundElsewhere(q qname, id int, text string) *version {
 	return nil
 }
 
-// checkSchema parses a SCHEMA record's text, when checkSchemas is set, as stored schemas are parsed (leniently, soft-deleted
-// references allowed), so that text no registry would have accepted is never served. A rewrite
-// of a version with the same content (a soft delete) was checked when first applied.
-func (st *state) checkSchema(q qname, num int, v schemaValue) error {
-	if !st.checkSchemas {
+// checkSchema parses a SCHEMA record's text, when checkSchemas is set, as stored schemas are
+// parsed (leniently, soft-deleted references allowed), so that text no registry would have
+// accepted is never served. It parses nothing for a record this instance checked before
+// (checked: one replayed from its own snapshot, which holds only accepted records), nor for
+// a rewrite of a version with the same content (a soft delete), checked when first applied.
+func (st *state) checkSchema(q qname, num int, v schemaValue, checked bool) error {
+	if !st.checkSchemas || checked {
 		return nil
 	}
 	if o := st.subjects[q.String()][num]; o != nil && o.text == v.Schema && o.typ == v.SchemaType && slices.Equal(o.refs, v.References) {
@@ -177,6 +182,7 @@ func (st *state) checkSchema(q qname, num int, v schemaValue) error {
 	}
 	deps, _, err := st.dependencies(q.ctx, v.References, true)
 	if err == nil {
+		st.schemasParsed++
 		_, err = compat.Parse(v.SchemaType, v.Schema, deps, compat.ParseOptions{})
 	}
 	return err

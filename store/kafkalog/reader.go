@@ -10,15 +10,21 @@ import (
 	"github.com/accord-registry/accord/store"
 )
 
-// Follow implements [store.SharedLog]: it delivers the snapshot's records, then reads
-// partition 0 read-committed from the offset after the snapshot (or explicitly from the
-// start), transaction markers included as key-less records, until ctx ends.
-func (l *Log) Follow(ctx context.Context, fn func([]store.Record)) error {
+// Follow implements [store.SharedLog]: it delivers the snapshot's records, marked Checked,
+// then reads partition 0 read-committed from the offset after the snapshot (or explicitly
+// from the start), transaction markers included as key-less records, until ctx ends. The
+// snapshot keeps only the records fn did not reject.
+func (l *Log) Follow(ctx context.Context, fn func([]store.Record) []int64) error {
 	start := kgo.NewOffset().AtStart()
 	if l.snap.ok {
+		recs := l.snap.records
+		for i := range recs {
+			recs[i].Checked = true
+		}
 		// The marker makes the snapshot's offset the store's even when its last records
 		// were markers that the snapshot does not keep.
-		fn(append(l.snap.records, store.Record{Offset: l.snap.meta.Offset}))
+		rejected := fn(append(recs, store.Record{Offset: l.snap.meta.Offset}))
+		l.snap.records = withoutRejected(recs, rejected)
 		start = kgo.NewOffset().At(l.snap.meta.Offset + 1)
 	}
 	cl, err := kgo.NewClient(l.cfg.clientOpts(
@@ -48,8 +54,7 @@ func (l *Log) Follow(ctx context.Context, fn func([]store.Record)) error {
 				return
 			}
 			recs := convert(p.Records)
-			fn(recs)
-			snaps.add(recs)
+			snaps.add(withoutRejected(recs, fn(recs)))
 		})
 	}
 	return nil
@@ -66,4 +71,21 @@ func convert(in []*kgo.Record) []store.Record {
 		}
 	}
 	return out
+}
+
+// withoutRejected returns recs with each rejected record (rejected holds offsets in
+// increasing order) turned into a marker, so that a snapshot leaves it out and keeps the
+// key's earlier record, which the state still holds, while its offset still counts as read.
+// recs is changed in place.
+func withoutRejected(recs []store.Record, rejected []int64) []store.Record {
+	for i := range recs {
+		if len(rejected) == 0 {
+			break
+		}
+		if recs[i].Offset == rejected[0] {
+			recs[i] = store.Record{Offset: recs[i].Offset}
+			rejected = rejected[1:]
+		}
+	}
+	return recs
 }

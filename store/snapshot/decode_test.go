@@ -17,7 +17,7 @@ func file(parts ...[]byte) []byte {
 }
 
 // head is the magic and version.
-var head = []byte(magic + "\x01")
+var head = []byte(magic + "\x02")
 
 // meta0 is the length-prefixed meta JSON of Meta{Offset: 9}.
 var meta0 = lp(`{"cluster_id":"","topic":"","topic_id":"","offset":9}`)
@@ -38,7 +38,8 @@ func TestDecodeRejects(t *testing.T) {
 	}{
 		{"empty", nil},
 		{"bad magic", file([]byte("ACLG\x01"), meta0, uv(0))},
-		{"unknown version", file([]byte(magic+"\x02"), meta0, uv(0))},
+		{"unknown version", file([]byte(magic+"\x03"), meta0, uv(0))},
+		{"version 1, which may hold rejected records", file([]byte(magic+"\x01"), meta0, uv(0))},
 		{"no meta", file(head)},
 		{"meta length past end", file(head, uv(1<<40))},
 		{"meta length huge", file(head, uv(1<<63))},

@@ -21,6 +21,13 @@
 // `{"keytype":"CONFIG","magic":0}`), and only the tombstone of one spelling hides an older
 // record written with the other.
 //
+// The reader adds only the records its store accepted. A record the store rejects (text that
+// is not a schema, a new text for an existing id: anyone able to produce to the topic can
+// write one) changed nothing, so the state is what the accepted records alone give, and the
+// snapshot keeps the key's earlier accepted record in its place. That is what lets a restart
+// trust the snapshot's records and apply them without parsing them again: the instance
+// parsed each of them when it first read it from the topic.
+//
 // The topic remains the only source of truth; the snapshot is a cache derived from it, and
 // throwing it away costs one full replay and nothing else. A reader therefore discards the
 // snapshot and reads the topic from its start whenever it cannot be sure the snapshot is a
@@ -55,7 +62,8 @@
 //
 // The fields:
 //
-//   - magic is "ACSN" and version is 1.
+//   - magic is "ACSN" and version is 2. Version 1 had the same layout but kept records
+//     the store had rejected; a reader discards it, and the next Write replaces it.
 //   - <uv> is an unsigned varint and <v> a zig-zag signed varint ([encoding/binary]), always in
 //     their shortest form.
 //   - meta JSON is the [Meta] as json.Marshal writes

@@ -17,8 +17,11 @@ import (
 
 // The file layout is drawn in the package documentation.
 const (
-	magic         = "ACSN"
-	formatVersion = 1
+	magic = "ACSN"
+	// formatVersion 2 has the layout of 1 but holds only records the instance's state
+	// accepted, which a reader replays without parsing them again; a version 1 file may hold
+	// records the state refused, so it is discarded.
+	formatVersion = 2
 	headerSize    = len(magic) + 1
 	trailerSize   = 4 // the CRC-32C
 	// minRecordSize is the smallest record: offset, timestamp, key length and value length
