@@ -38,41 +38,59 @@ type associationResponse struct {
 }
 
 // associationInfo is Confluent's AssociationInfo. Its frozen property appears only when it
-// differs from the lifecycle's default, which a stored association never does.
+// differs from the lifecycle's default.
 type associationInfo struct {
 	Subject         string      `json:"subject,omitempty"`
 	AssociationType string      `json:"associationType,omitempty"`
 	Lifecycle       string      `json:"lifecycle,omitempty"`
+	Frozen          *bool       `json:"frozen,omitempty"`
 	Schema          *schemaJSON `json:"schema,omitempty"`
 }
 
-func (r associationRequest) toStore() (store.AssociationRequest, error) {
+func (r associationRequest) toStore(context string) (store.AssociationRequest, error) {
 	out := store.AssociationRequest{ResourceName: r.ResourceName, ResourceNamespace: r.ResourceNamespace,
-		ResourceID: r.ResourceID, ResourceType: r.ResourceType}
+		ResourceID: r.ResourceID, ResourceType: r.ResourceType, Context: context}
 	for _, a := range r.Associations {
-		ch := store.AssociationChange{Subject: a.Subject, AssociationType: a.AssociationType, Frozen: a.Frozen,
-			Normalize: a.Normalize != nil && *a.Normalize}
-		if a.Lifecycle != nil {
-			// Jackson turns a value outside the LifecyclePolicy enum into a mapping error.
-			if *a.Lifecycle != store.LifecycleStrong && *a.Lifecycle != store.LifecycleWeak {
-				return out, errBadRequest("Cannot deserialize value of type `LifecyclePolicy` from String \"" + *a.Lifecycle + "\"")
-			}
-			ch.Lifecycle = *a.Lifecycle
-		}
-		if a.Schema != nil {
-			req := a.Schema.toStore()
-			ch.Schema = &req
+		ch, err := a.toStore()
+		if err != nil {
+			return out, err
 		}
 		out.Associations = append(out.Associations, ch)
 	}
 	return out, nil
 }
 
+func (a associationChange) toStore() (store.AssociationChange, error) {
+	ch := store.AssociationChange{Subject: a.Subject, AssociationType: a.AssociationType, Frozen: a.Frozen,
+		Normalize: a.Normalize != nil && *a.Normalize}
+	if a.Lifecycle != nil {
+		lifecycle, err := lifecyclePolicy(*a.Lifecycle)
+		if err != nil {
+			return ch, err
+		}
+		ch.Lifecycle = lifecycle
+	}
+	if a.Schema != nil {
+		req := a.Schema.toStore()
+		ch.Schema = &req
+	}
+	return ch, nil
+}
+
+// lifecyclePolicy refuses a value outside Confluent's LifecyclePolicy enum, which Jackson
+// turns into a mapping error.
+func lifecyclePolicy(v string) (string, error) {
+	if v != store.LifecycleStrong && v != store.LifecycleWeak {
+		return "", errBadRequest("Cannot deserialize value of type `LifecyclePolicy` from String \"" + v + "\"")
+	}
+	return v, nil
+}
+
 func newAssociationResponse(r store.AssociationResponse) associationResponse {
 	out := associationResponse{ResourceName: r.ResourceName, ResourceNamespace: r.ResourceNamespace,
 		ResourceID: r.ResourceID, ResourceType: r.ResourceType}
 	for _, a := range r.Associations {
-		info := associationInfo{Subject: a.Subject, AssociationType: a.AssociationType, Lifecycle: a.Lifecycle}
+		info := associationInfo{Subject: a.Subject, AssociationType: a.AssociationType, Lifecycle: a.Lifecycle, Frozen: a.Frozen}
 		if a.Schema != nil {
 			sc := newSchemaResponse(*a.Schema)
 			info.Schema = &sc
@@ -112,7 +130,7 @@ func (h *handlers) upsertAssociation(c echo.Context) error {
 }
 
 func (h *handlers) putAssociation(c echo.Context, body associationRequest, create bool) error {
-	req, err := body.toStore()
+	req, err := body.toStore(c.QueryParam("context"))
 	if err != nil {
 		return err
 	}
@@ -166,8 +184,9 @@ func (h *handlers) deleteAssociations(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// mayWriteAssociations checks Write on every subject the request names: its own, the
-// default subject of the topic, or the subject an existing association of the type has.
+// mayWriteAssociations checks Write on every subject the request names: its own (in the
+// request's context), the subject an existing association of the type has, or the default
+// subject of the topic.
 func (h *handlers) mayWriteAssociations(c echo.Context, req store.AssociationRequest) error {
 	if h.cfg.Policy == nil || !h.cfg.Policy.Restricts() {
 		return nil
@@ -181,16 +200,7 @@ func (h *handlers) mayWriteAssociations(c echo.Context, req store.AssociationReq
 		if typ == "" {
 			typ = store.AssocValue
 		}
-		subject := ":." + req.ResourceNamespace + ":" + req.ResourceName + "-" + typ
-		if a.Subject != nil {
-			subject = *a.Subject
-		} else {
-			for _, e := range existing {
-				if e.AssociationType == typ {
-					subject = e.Subject
-				}
-			}
-		}
+		subject := store.WrittenSubject(req.Context, req.ResourceNamespace, req.ResourceName, a.Subject, typ, existing)
 		if err := h.mayWrite(c, subject, auth.Write); err != nil {
 			return err
 		}

@@ -57,6 +57,10 @@ func register(e *echo.Echo, h *handlers) {
 	e.POST("/associations", h.createAssociation, h.forward("create association"))
 	e.PUT("/associations/resources/:resourceId", h.upsertAssociation, h.forward("create or update association"))
 	e.DELETE("/associations/resources/:resourceId", h.deleteAssociations, h.forward("delete association"))
+	// The colon is literal, as in Confluent's @Path; %3A does not match it (Jersey matches the
+	// escaped path).
+	e.POST(`/associations\:batchGet`, h.batchGetAssociations)
+	e.POST(`/associations\:batchMutate`, h.mutateAssociations, h.forward("mutate associations"))
 
 	e.GET("/v1/metadata/id", h.clusterID)
 	e.GET("/v1/metadata/version", h.serverVersion)

@@ -55,6 +55,8 @@ var wantOperations = []Operation{
 	{"POST", "/associations"},
 	{"PUT", "/associations/resources/{resourceId}"},
 	{"DELETE", "/associations/resources/{resourceId}"},
+	{"POST", "/associations:batchGet"},
+	{"POST", "/associations:batchMutate"},
 	{"GET", "/metrics"},
 	{"GET", "/healthz"},
 	{"GET", "/readyz"},

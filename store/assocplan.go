@@ -50,7 +50,7 @@ func (p *assocPlan) resolveSubjects() error {
 	for i := range p.req.Associations {
 		a := &p.req.Associations[i]
 		if a.Subject != nil {
-			subject := parseSubject(p.st.aliasTarget(*a.Subject)).String()
+			subject := parseSubject(p.st.aliasTarget(InContext(p.req.Context, *a.Subject))).String()
 			if p.st.effectiveMode(subject).readOnly() {
 				return errReadOnly(subject)
 			}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf16"
 )
@@ -24,6 +25,9 @@ type AssociationRequest struct {
 	ResourceID        string
 	ResourceType      string
 	Associations      []AssociationChange
+	// Context is the request's context parameter: the context of the subjects it names
+	// without one (QualifiedSubject.create), as ":.ctx:" or ":.ctx".
+	Context string
 }
 
 // AssociationChange is one AssociationCreateOrUpdateInfo: the association of one type the
@@ -52,6 +56,7 @@ type AssociationOutcome struct {
 	Subject         string
 	AssociationType string
 	Lifecycle       string
+	Frozen          *bool // set only when it differs from the lifecycle's default
 	Schema          *Schema
 }
 
@@ -119,12 +124,8 @@ func (a *AssociationChange) validate(create bool) error {
 			return err
 		}
 	}
-	switch a.AssociationType {
-	case "":
-		a.AssociationType = AssocValue
-	case AssocKey, AssocValue:
-	default:
-		return invalidAssociation("associationType", "must be either 'key' or 'value'")
+	if err := a.validateType(); err != nil {
+		return err
 	}
 	if a.Lifecycle == LifecycleWeak {
 		switch {
@@ -135,6 +136,18 @@ func (a *AssociationChange) validate(create bool) error {
 		case create && a.Subject == nil:
 			return invalidAssociation("subject", "must be provided for WEAK associations")
 		}
+	}
+	return nil
+}
+
+// validateType defaults the association type to value and refuses one but key or value.
+func (a *AssociationChange) validateType() error {
+	switch a.AssociationType {
+	case "":
+		a.AssociationType = AssocValue
+	case AssocKey, AssocValue:
+	default:
+		return invalidAssociation("associationType", "must be either 'key' or 'value'")
 	}
 	return nil
 }
@@ -194,4 +207,28 @@ func validAssociationSubject(s string) bool {
 		}
 	}
 	return true
+}
+
+// InContext is QualifiedSubject.create(tenant, context, subject): a subject that names no
+// context is put in the one the context parameter names, spelled ":.ctx:" or ":.ctx" (":*:"
+// reads as the context ".*", as Confluent's normalizeContext makes it). Any other spelling
+// names the default context and leaves the subject as it is.
+func InContext(context, subject string) string {
+	if strings.HasPrefix(subject, ":.") {
+		return subject
+	}
+	var ctx string
+	switch {
+	case strings.HasPrefix(context, ":."):
+		ctx = context[1:]
+		if end := strings.IndexByte(context[2:], ':'); end >= 0 {
+			ctx = context[1 : end+2]
+		}
+	case strings.HasPrefix(context, wildcardPrefix):
+		ctx = ".*"
+	}
+	if ctx == "" || ctx == defaultContext {
+		return subject
+	}
+	return ":" + ctx + ":" + subject
 }

@@ -24,16 +24,20 @@ func (s *Store) UpsertAssociation(ctx context.Context, req AssociationRequest, d
 }
 
 func (s *Store) putAssociations(ctx context.Context, req AssociationRequest, create, dryRun bool) (AssociationResponse, error) {
-	resp := AssociationResponse{}
 	if err := req.validate(create, dryRun); err != nil {
-		return resp, err
+		return AssociationResponse{}, err
 	}
-	resp = AssociationResponse{ResourceName: req.ResourceName, ResourceNamespace: req.ResourceNamespace,
-		ResourceID: req.ResourceID, ResourceType: req.ResourceType}
 	// One association write at a time, as Confluent holds its per-context lock: the checks
-	// below read state that the registrations and the final write then change.
+	// read state that the registrations and the final write then change.
 	s.amu.Lock()
 	defer s.amu.Unlock()
+	return s.putAssociationsLocked(ctx, req, create, dryRun)
+}
+
+// putAssociationsLocked is createOrUpdateAssociation for a validated request; s.amu is held.
+func (s *Store) putAssociationsLocked(ctx context.Context, req AssociationRequest, create, dryRun bool) (AssociationResponse, error) {
+	resp := AssociationResponse{ResourceName: req.ResourceName, ResourceNamespace: req.ResourceNamespace,
+		ResourceID: req.ResourceID, ResourceType: req.ResourceType}
 	var plan *assocPlan
 	err := s.read(ctx, func(st *state) error {
 		p := &assocPlan{st: st, req: &req, create: create, dryRun: dryRun, level: s}
@@ -73,10 +77,16 @@ func (s *Store) putAssociations(ctx context.Context, req AssociationRequest, cre
 		return recs, nil
 	})
 	for _, v := range values {
-		resp.Associations = append(resp.Associations, AssociationOutcome{Subject: v.Subject,
-			AssociationType: v.AssociationType, Lifecycle: v.Lifecycle, Schema: schemas[v.AssociationType]})
+		resp.Associations = append(resp.Associations, outcome(v.entity(0), schemas))
 	}
 	return resp, err
+}
+
+// outcome is the AssociationInfo of a: its frozen flag only where it differs from the
+// lifecycle's default, and the schema registered for its type, if any.
+func outcome(a Association, schemas map[string]*Schema) AssociationOutcome {
+	return AssociationOutcome{Subject: a.Subject, AssociationType: a.AssociationType, Lifecycle: a.Lifecycle,
+		Frozen: a.Frozen, Schema: schemas[a.AssociationType]}
 }
 
 // checkAssociationSchemas tests every schema of the request against its subject's versions
@@ -106,11 +116,18 @@ func (s *Store) DeleteAssociations(ctx context.Context, resourceID, resourceType
 	}
 	s.amu.Lock()
 	defer s.amu.Unlock()
+	return s.deleteAssociationsLocked(ctx, resourceID, resourceType, types, cascade, dryRun, true)
+}
+
+// deleteAssociationsLocked is AbstractSchemaRegistry.deleteAssociations; s.amu is held. Only
+// the REST delete (mustExist) refuses a resource without associations of the types: a batch's
+// DELETE op of an absent type does nothing.
+func (s *Store) deleteAssociationsLocked(ctx context.Context, resourceID, resourceType string, types []string, cascade, dryRun, mustExist bool) error {
 	var doomed []Association
 	err := s.read(ctx, func(st *state) error {
 		f := AssociationFilter{ResourceType: resourceType, AssociationTypes: types}
 		doomed = st.matchingAssociations(f, func(a Association) bool { return a.ResourceID == resourceID })
-		if len(doomed) == 0 {
+		if len(doomed) == 0 && mustExist {
 			return Errorf(CodeAssociationNotFound, "Association for '%s' not found.", resourceID)
 		}
 		for _, a := range doomed {

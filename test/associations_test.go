@@ -3,6 +3,7 @@ package test
 import (
 	"encoding/json"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -150,4 +151,38 @@ func TestAssociationWritesSurviveRestart(t *testing.T) {
 		t.Errorf("after restart: %s, want the value association of %s", after, before)
 	}
 	must("DELETE", "/subjects/shared", "", 409)
+}
+
+// TestStrongReferenceFastPath pins where Confluent refuses a reference to a subject with a
+// STRONG association (42205): in KafkaSchemaRegistry.register, which registerOrForward's
+// lookup of an already registered schema answers before. So re-registering, under the same
+// subject, a schema that was stored with such a reference (here by a Confluent registry
+// sharing the log) returns it, while the same schema under another subject, or a new one,
+// is refused.
+func TestStrongReferenceFastPath(t *testing.T) {
+	dir := t.TempDir()
+	const (
+		order = `{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}`
+		ref   = `{\"type\":\"record\",\"name\":\"Ref\",\"fields\":[{\"name\":\"o\",\"type\":\"Order\"}]}`
+		refs  = `[{"name":"Order","subject":":.lkc-1:orders-value","version":1}]`
+	)
+	appendRecords(t, dir,
+		store.Record{Key: []byte(`{"keytype":"SCHEMA","subject":":.lkc-1:orders-value","version":1,"magic":1}`),
+			Value: []byte(`{"subject":":.lkc-1:orders-value","version":1,"id":1,"schemaType":"AVRO","schema":"` + order + `","deleted":false}`)},
+		store.Record{Key: []byte(`{"keytype":"SCHEMA","subject":"refs","version":1,"magic":1}`),
+			Value: []byte(`{"subject":"refs","version":1,"id":1,"schemaType":"AVRO","references":` + refs + `,"schema":"` + ref + `","deleted":false}`)},
+		store.Record{Key: []byte(assocOrdersValueKey), Value: []byte(assocOrdersValue)})
+	s := startServer(t, serverOptions{dir: dir})
+	body := `{"schema":"` + ref + `","references":` + refs + `}`
+	if r := s.do("POST", "/subjects/refs/versions", body); r.Status != 200 || !strings.Contains(string(r.Body), `{"version":1,"id":1,`) {
+		t.Errorf("re-registering under refs = %d %s, want 200 with id 1", r.Status, r.Body)
+	}
+	refused := `{"error_code":42205,"message":"Subject ':.lkc-1:orders-value' has a strong association and cannot be referenced"}`
+	if r := s.do("POST", "/subjects/other/versions", body); r.Status != 422 || !jsonMatch(refused, string(r.Body)) {
+		t.Errorf("the same schema under other = %d %s, want 422 %s", r.Status, r.Body, refused)
+	}
+	changed := strings.Replace(body, `\"o\"`, `\"p\"`, 1)
+	if r := s.do("POST", "/subjects/refs/versions", changed); r.Status != 422 || !jsonMatch(refused, string(r.Body)) {
+		t.Errorf("a new schema under refs = %d %s, want 422 %s", r.Status, r.Body, refused)
+	}
 }
