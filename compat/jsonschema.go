@@ -159,8 +159,8 @@ func (d *jsonDiffer) diff(reader, writer *Schema) []jsonChange {
 }
 
 // jsonSchemaDifferences lists the incompatible changes as Confluent's messages.
-func jsonSchemaDifferences(reader, writer *Schema, opts CheckOptions) []string {
-	d := newJSONDiffer(opts.Policy)
+func jsonSchemaDifferences(reader, writer *Schema, opts CheckOptions, b *budget) []string {
+	d := newJSONVerdictDiffer(opts.Policy, b)
 	var out []string
 	for _, c := range d.diff(reader, writer) {
 		if d.kindCompatible(c.kind) {

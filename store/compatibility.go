@@ -38,10 +38,26 @@ func (s *Store) CheckCompatibility(ctx context.Context, subject string, req Sche
 			}
 			return err
 		}
-		out = compat.Check(parsed, prev, st.checkOptions(&conf, parsed, req.Metadata, subject))
+		out, err = compat.Check(ctx, parsed, prev, st.checkOptions(&conf, parsed, req.Metadata, subject))
+		if err != nil {
+			return errCheckStopped(err)
+		}
 		return nil
 	})
 	return out, err
+}
+
+// errCheckStopped is the answer to a compatibility check that compat stopped early. Confluent
+// has no such limit and would run until done. A comparison over its budget (a crafted schema)
+// is 42201, the answer Confluent gives a schema its parser refuses (as Jackson's nesting limit
+// does): the client's schema must change, and retrying will not help. A request past its
+// deadline or left by its client is 50002, as other timeouts.
+func errCheckStopped(err error) error {
+	var le *compat.LimitError
+	if errors.As(err, &le) {
+		return Wrap(CodeInvalidSchema, err, "Invalid schema: "+le.Error())
+	}
+	return Wrap(CodeOperationTimeout, err, "Operation timed out")
 }
 
 // checkTargets picks the versions to check against: one numbered version (40402 when missing
