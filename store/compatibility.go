@@ -20,16 +20,22 @@ type CheckOptions struct {
 
 // CheckCompatibility answers the /compatibility endpoints (confluent-api.md §2.4).
 func (s *Store) CheckCompatibility(ctx context.Context, subject string, req SchemaRequest, opts CheckOptions) (compat.Result, error) {
-	var out compat.Result
+	var (
+		out    compat.Result
+		parsed *compat.Schema
+		prev   []compat.Previous
+		check  compat.CheckOptions
+	)
 	err := s.read(ctx, func(st *state) error {
 		subject = parseSubject(st.aliasTarget(subject)).String()
 		conf := st.effectiveConfig(subject, s.cfg.DefaultLevel)
-		prev, err := st.checkTargets(subject, opts.Version, &conf, req.Metadata)
+		var err error
+		prev, err = st.checkTargets(subject, opts.Version, &conf, req.Metadata)
 		if err != nil {
 			return err
 		}
 		parseOpts := compat.ParseOptions{Normalize: opts.Normalize || isTrue(conf.Normalize)}
-		parsed, _, err := st.parse(parseSubject(subject).ctx, req.Type, req.Schema, req.References, parseOpts, false)
+		parsed, _, err = st.parse(parseSubject(subject).ctx, req.Type, req.Schema, req.References, parseOpts, false)
 		if err != nil {
 			var e *Error
 			if opts.Verbose && errors.As(err, &e) && e.Code == CodeInvalidSchema {
@@ -38,13 +44,19 @@ func (s *Store) CheckCompatibility(ctx context.Context, subject string, req Sche
 			}
 			return err
 		}
-		out, err = compat.Check(ctx, parsed, prev, st.checkOptions(&conf, parsed, req.Metadata, subject))
-		if err != nil {
-			return errCheckStopped(err)
-		}
+		check = st.checkOptions(&conf, parsed, req.Metadata, subject)
 		return nil
 	})
-	return out, err
+	if err != nil || parsed == nil {
+		return out, err
+	}
+	// The comparison runs outside the read lock (parsed schemas are immutable): a long one
+	// would otherwise hold back every write waiting for the lock, and every read behind it.
+	out, err = compat.Check(ctx, parsed, prev, check)
+	if err != nil {
+		return compat.Result{}, errCheckStopped(err)
+	}
+	return out, nil
 }
 
 // errCheckStopped is the answer to a compatibility check that compat stopped early. Confluent

@@ -1,11 +1,14 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"runtime/pprof"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/accord-registry/accord/compat"
 	"github.com/accord-registry/accord/store"
@@ -95,4 +98,57 @@ func TestCompatibilityCheckStops(t *testing.T) {
 	wantStopCode(t, "check of an ended request", err, store.CodeOperationTimeout)
 	_, err = st.Register(ended, "small", next, false)
 	wantStopCode(t, "registration of an ended request", err, store.CodeOperationTimeout)
+}
+
+// checkRunning reports whether some goroutine is inside compat.Check.
+func checkRunning(t *testing.T) bool {
+	var dump bytes.Buffer
+	if err := pprof.Lookup("goroutine").WriteTo(&dump, 1); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Contains(dump.String(), "accord/compat.Check")
+}
+
+// TestCompatibilityCheckLeavesTheStateLock: a long compatibility check does not hold the
+// state's lock, which would hold back every write and, behind it, every read. Each attempt
+// starts a check and, while it runs (seen running before and after), tries the lock.
+func TestCompatibilityCheckLeavesTheStateLock(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	v1 := store.SchemaRequest{Type: compat.TypeJSON, Schema: nestedAnyOf(5, -1), ID: -1}
+	if _, err := st.Register(ctx, "crafted", v1, false); err != nil {
+		t.Fatal(err)
+	}
+	v2 := store.SchemaRequest{Type: compat.TypeJSON, Schema: nestedAnyOf(5, 7), ID: -1}
+	for range 5 {
+		checkCtx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, _ = st.CheckCompatibility(checkCtx, "crafted", v2, store.CheckOptions{Version: store.Latest})
+		}()
+		for !checkRunning(t) && !isClosed(done) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		free := st.StateLockFree()
+		running := checkRunning(t) && !isClosed(done)
+		cancel()
+		<-done
+		if running {
+			if !free {
+				t.Fatal("a running compatibility check holds the state lock")
+			}
+			return
+		}
+	}
+	t.Fatal("no check ran long enough to try the lock")
+}
+
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }
