@@ -116,7 +116,7 @@ func TestCompatibilityCheckDeadline(t *testing.T) {
 	if _, err := st.Register(context.Background(), "s", v1, false); err != nil {
 		t.Fatal(err)
 	}
-	e := New(Config{Store: st, Logger: testLogger(t), RequestTimeout: 300 * time.Millisecond})
+	e := New(Config{Store: st, Logger: testLogger(t), RequestTimeout: 100 * time.Millisecond})
 	url := serveHTTP(t, e).URL
 	check := jsonSchemaBody(t, nestedAnyOf(5, 7, notLeaf))
 
@@ -126,9 +126,10 @@ func TestCompatibilityCheckDeadline(t *testing.T) {
 	}
 	waitNoCheckRunning(t)
 
+	patient := serveHTTP(t, New(Config{Store: st, Logger: testLogger(t)})).URL // the default deadline, a minute
 	ctx, leave := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, leave)
-	if _, err := post(ctx, t, url+"/compatibility/subjects/s/versions/latest", check); err == nil {
+	if _, err := post(ctx, t, patient+"/compatibility/subjects/s/versions/latest", check); err == nil {
 		t.Errorf("the client left, yet it was answered")
 	}
 	waitNoCheckRunning(t)
