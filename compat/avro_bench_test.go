@@ -50,7 +50,7 @@ func BenchmarkAvroCheck(b *testing.B) {
 	}
 	b.ResetTimer()
 	for range b.N {
-		if res := Check(next, prev, CheckOptions{Level: LevelFullTransitive}); !res.Compatible {
+		if res := checked(next, prev, CheckOptions{Level: LevelFullTransitive}); !res.Compatible {
 			b.Fatalf("incompatible: %v", res.Messages)
 		}
 	}

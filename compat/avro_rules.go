@@ -105,7 +105,8 @@ func newIncompat(kind string, loc []string, message string) avroIncompat {
 type avroChecker struct {
 	rules []avroRule
 	memo  map[[2]*avroNode]*memoEntry
-	err   error // Avro threw: the run's only message
+	err   error   // Avro threw: the run's only message
+	work  *budget // nil: unlimited
 }
 
 type memoEntry struct {
@@ -116,7 +117,12 @@ type memoEntry struct {
 // avroIncompatibilities checks whether reader can read data written with
 // writer. err is the exception Avro would throw instead.
 func avroIncompatibilities(reader, writer *avroNode) ([]avroIncompat, error) {
-	c := &avroChecker{rules: avroRuleTable(), memo: map[[2]*avroNode]*memoEntry{}}
+	return avroIncompatibilitiesWithin(nil, reader, writer)
+}
+
+// avroIncompatibilitiesWithin is avroIncompatibilities bounded by b.
+func avroIncompatibilitiesWithin(b *budget, reader, writer *avroNode) ([]avroIncompat, error) {
+	c := &avroChecker{rules: avroRuleTable(), memo: map[[2]*avroNode]*memoEntry{}, work: b}
 	list := c.pair(reader, writer, nil)
 	return list, c.err
 }
@@ -129,14 +135,16 @@ func (c *avroChecker) at(token string, r, w *avroNode, loc []string) []avroIncom
 // pair checks a pair, memoised on identity; a pair met again while it is
 // being checked is compatible.
 func (c *avroChecker) pair(r, w *avroNode, loc []string) []avroIncompat {
-	if c.err != nil {
+	if c.err != nil || !c.work.enter() {
 		return nil
 	}
+	defer c.work.leave()
 	key := [2]*avroNode{r, w}
 	if e, ok := c.memo[key]; ok {
 		if e.inProgress {
 			return nil
 		}
+		c.work.spend(len(e.list)) // the caller copies it
 		return e.list
 	}
 	e := &memoEntry{inProgress: true}
@@ -148,6 +156,7 @@ func (c *avroChecker) pair(r, w *avroNode, loc []string) []avroIncompat {
 		}
 	}
 	e.inProgress, e.list = false, list
+	c.work.spend(len(list)) // the caller copies it
 	return list
 }
 
@@ -294,8 +303,8 @@ func checkTypeMismatch(_ *avroChecker, r, w *avroNode, loc []string) []avroIncom
 
 // avroDifferences renders the incompatibilities of reader reading writer as
 // Confluent's Difference strings, with %s for the reader and writer sides.
-func avroDifferences(reader, writer *avroSchema) []string {
-	list, err := avroIncompatibilities(reader.root, writer.root)
+func avroDifferences(reader, writer *avroSchema, b *budget) []string {
+	list, err := avroIncompatibilitiesWithin(b, reader.root, writer.root)
 	if err != nil {
 		return []string{"Unexpected exception during compatibility check: " + err.Error()}
 	}

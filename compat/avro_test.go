@@ -124,7 +124,7 @@ func TestParsePrompt(t *testing.T) {
 		start := time.Now()
 		s, err := Parse(TypeAvro, text, nil, ParseOptions{New: true})
 		if err == nil {
-			Check(s, []Previous{{Schema: s}}, CheckOptions{Level: LevelFull})
+			checked(s, []Previous{{Schema: s}}, CheckOptions{Level: LevelFull})
 		}
 		if d := time.Since(start); d > 5*time.Second {
 			t.Errorf("%s took %v", name, d)
@@ -160,7 +160,7 @@ func TestCheckSemantics(t *testing.T) {
 			[]string{differentSchemaType, "{validateFields: 'false', compatibility: 'BACKWARD'}"}},
 		{"latest only", v2, []Previous{{Schema: other}, {Schema: v2}}, CheckOptions{Level: LevelBackward}, []string{}},
 	} {
-		got := Check(tc.next, tc.prev, tc.opts)
+		got := checked(tc.next, tc.prev, tc.opts)
 		if got.Compatible != (len(tc.want) == 0) || got.Messages == nil {
 			t.Errorf("%s: Compatible = %v, Messages nil = %v", tc.name, got.Compatible, got.Messages == nil)
 		}

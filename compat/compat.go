@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -32,7 +33,8 @@ type schemaFormat struct {
 	// differences lists why reader cannot read data written with writer, as message
 	// templates with two %s placeholders (reader side, writer side). For the diff engines of
 	// JSON Schema and Protobuf, reader is Confluent's "update" and writer its "original".
-	differences func(reader, writer *Schema, opts CheckOptions) []string
+	// b bounds the work; once it is spent the list is meaningless and the caller discards it.
+	differences func(reader, writer *Schema, opts CheckOptions, b *budget) []string
 }
 
 // formatOf returns the format of t, or false when this build cannot handle t.
@@ -263,6 +265,9 @@ type CheckOptions struct {
 	// validateFields on). They come first in the message list and make the
 	// result incompatible whatever the schemas' differences.
 	FieldMessages []string
+	// MaxSteps bounds the work of each comparison of two schemas (see DefaultMaxSteps, used
+	// when zero).
+	MaxSteps int64
 }
 
 // Result is a compatibility verdict with Confluent's message list.
@@ -277,66 +282,87 @@ const (
 )
 
 // Check answers whether next may follow previous (oldest first, live versions
-// only) under opts.Level, with Confluent's semantics and messages.
-func Check(next *Schema, previous []Previous, opts CheckOptions) Result {
-	msgs := append(slices.Clone(opts.FieldMessages), checkLevel(next, previous, opts)...)
+// only) under opts.Level, with Confluent's semantics and messages. It stops early with ctx's
+// error when ctx is done, and with a *LimitError when comparing next with one previous version
+// needs more than opts.MaxSteps steps; the Result is then empty.
+func Check(ctx context.Context, next *Schema, previous []Previous, opts CheckOptions) (Result, error) {
+	diffs, err := checkLevel(ctx, next, previous, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	msgs := append(slices.Clone(opts.FieldMessages), diffs...)
 	if len(msgs) == 0 {
-		return Result{Compatible: true, Messages: []string{}}
+		return Result{Compatible: true, Messages: []string{}}, nil
 	}
 	msgs = append(msgs, fmt.Sprintf("{validateFields: '%t', compatibility: '%s'}", opts.ValidateFields, opts.Level))
-	return Result{Compatible: false, Messages: msgs}
+	return Result{Compatible: false, Messages: msgs}, nil
 }
 
 // checkLevel selects the previous versions to compare: the latest only, or
 // all of them newest first, stopping at the first failure.
-func checkLevel(next *Schema, previous []Previous, opts CheckOptions) []string {
+func checkLevel(ctx context.Context, next *Schema, previous []Previous, opts CheckOptions) ([]string, error) {
 	level := opts.Level
 	if !level.valid() || level == LevelNone || len(previous) == 0 {
-		return nil
+		return nil, nil
 	}
 	if !level.Transitive() {
-		return checkOne(next, previous[len(previous)-1], opts)
+		return checkOne(ctx, next, previous[len(previous)-1], opts)
 	}
 	for i := len(previous) - 1; i >= 0; i-- {
-		if msgs := checkOne(next, previous[i], opts); len(msgs) > 0 {
-			return msgs
+		if msgs, err := checkOne(ctx, next, previous[i], opts); err != nil || len(msgs) > 0 {
+			return msgs, err
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // checkOne runs the level's directions against one previous version. FULL
 // runs forward first, without the oldSchema entries, then backward with them.
-func checkOne(next *Schema, p Previous, opts CheckOptions) []string {
+// Each direction has its own budget.
+func checkOne(ctx context.Context, next *Schema, p Previous, opts CheckOptions) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err // a comparison too small to look at the context itself still stops here
+	}
 	if next.typ != p.Schema.typ {
-		return []string{differentSchemaType}
+		return []string{differentSchemaType}, nil
 	}
 	level := opts.Level
 	var msgs []string
 	if level.forward() {
-		diffs := readerDifferences(p.Schema, next, opts)
+		diffs, err := readerDifferences(ctx, p.Schema, next, opts)
+		if err != nil {
+			return nil, err
+		}
 		msgs = append(msgs, formatDifferences(diffs, p, "old", "new", !level.backward())...)
 	}
 	if level.backward() {
-		diffs := readerDifferences(next, p.Schema, opts)
+		diffs, err := readerDifferences(ctx, next, p.Schema, opts)
+		if err != nil {
+			return nil, err
+		}
 		msgs = append(msgs, formatDifferences(diffs, p, "new", "old", true)...)
 	}
-	return msgs
+	return msgs, nil
 }
 
 // readerDifferences lists why reader cannot read data written with writer,
 // as message templates with two %s placeholders (reader side, writer side).
-func readerDifferences(reader, writer *Schema, opts CheckOptions) []string {
+func readerDifferences(ctx context.Context, reader, writer *Schema, opts CheckOptions) ([]string, error) {
 	f, ok := formatOf(reader.typ)
 	if !ok {
-		return nil
+		return nil, nil
 	}
-	return f.differences(reader, writer, opts)
+	b := newBudget(ctx, opts.MaxSteps)
+	diffs := f.differences(reader, writer, opts, b)
+	if err := b.spent(); err != nil {
+		return nil, err
+	}
+	return diffs, nil
 }
 
 // avroReaderDifferences is Apache Avro's reader/writer check (policy does not apply to Avro).
-func avroReaderDifferences(reader, writer *Schema, _ CheckOptions) []string {
-	return avroDifferences(reader.avro, writer.avro)
+func avroReaderDifferences(reader, writer *Schema, _ CheckOptions, b *budget) []string {
+	return avroDifferences(reader.avro, writer.avro, b)
 }
 
 // Policy is Confluent's compatibilityPolicy.

@@ -119,7 +119,7 @@ func runConfluentCase(t *testing.T, c confluentAvroCase) bool {
 	for i, p := range c.PreviousSchemas {
 		prev = append(prev, Previous{Schema: mustParse(t, p, ParseOptions{}), Version: i + 1})
 	}
-	got := Check(next, prev, CheckOptions{Level: level})
+	got := checked(next, prev, CheckOptions{Level: level})
 	if got.Compatible == c.Compatible {
 		return true
 	}
@@ -147,7 +147,7 @@ func runApacheCase(t *testing.T, c apacheAvroCase) (verdicts, messages int) {
 		{"forward", LevelForward, c.WriterReadsReader, c.ReverseIncompat, writer, reader},
 	} {
 		id := c.ID + "/" + dir.name
-		got := Check(reader, []Previous{{Schema: writer}}, CheckOptions{Level: dir.level})
+		got := checked(reader, []Previous{{Schema: writer}}, CheckOptions{Level: dir.level})
 		if got.Compatible == dir.want {
 			verdicts++
 		} else if reason, ok := knownDisagreements[id]; ok {

@@ -60,6 +60,14 @@
 //     with its Java counterpart on its own, and so that the dispatch order,
 //     which decides the message order, is visible in one place.
 //
+// # Limits
+//
+// Confluent runs a check until it ends. Check stops with the context's error when the context
+// ends, and with a *LimitError when one comparison of two schemas needs more than
+// CheckOptions.MaxSteps steps (DefaultMaxSteps) or nests sub-schema comparisons deeper than
+// Java's stack would allow. JSON Schema checks keep only incompatible changes (verdict mode,
+// jsonschema_verdict.go), which lets plain combined schemas be matched lazily.
+//
 // # Known differences in canonical text
 //
 //   - Doubles and floats are written with the shortest digits that read

@@ -30,7 +30,7 @@ func FuzzParseAvro(f *testing.F) {
 			}
 			return
 		}
-		res := Check(s, []Previous{{Schema: s, Version: 1}}, CheckOptions{Level: LevelFullTransitive})
+		res := checked(s, []Previous{{Schema: s, Version: 1}}, CheckOptions{Level: LevelFullTransitive})
 		if !res.Compatible && !strings.Contains(res.Messages[0], "Unexpected exception during compatibility check") {
 			t.Fatalf("schema incompatible with itself: %q\n%s", res.Messages, text)
 		}

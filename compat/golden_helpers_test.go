@@ -62,7 +62,7 @@ func goldenVersions(t *testing.T, ar *txtar.Archive, typ SchemaType, ext string,
 func writeLevelResults(b *strings.Builder, next *Schema, prev []Previous, opts CheckOptions) {
 	for _, level := range allLevels {
 		opts.Level = level
-		res := Check(next, prev, opts)
+		res := checked(next, prev, opts)
 		fmt.Fprintf(b, "%s: %s\n", level, verdictWord(res.Compatible))
 		for _, m := range res.Messages {
 			fmt.Fprintf(b, "  %s\n", m)

@@ -47,7 +47,7 @@ func BenchmarkJSONSchemaCheck(b *testing.B) {
 	}
 	b.ResetTimer()
 	for range b.N {
-		if res := Check(next, prev, CheckOptions{Level: LevelFullTransitive}); !res.Compatible {
+		if res := checked(next, prev, CheckOptions{Level: LevelFullTransitive}); !res.Compatible {
 			b.Fatalf("want compatible, got %q", res.Messages)
 		}
 	}

@@ -76,7 +76,7 @@ func TestConformanceJSONSchema(t *testing.T) {
 		runJSONDirection(t, &tally, c.ID+"/backward_lenient", c.Description, upd, orig, PolicyLenient, c.BackwardLenient)
 		runJSONDirection(t, &tally, c.ID+"/forward_lenient", c.Description, orig, upd, PolicyLenient, c.ForwardLenient)
 		tally.verdicts++
-		full := Check(upd, []Previous{{Schema: orig, Version: 1}}, CheckOptions{Level: LevelFull}).Compatible
+		full := checked(upd, []Previous{{Schema: orig, Version: 1}}, CheckOptions{Level: LevelFull}).Compatible
 		if full == c.Full {
 			tally.verdictsOK++
 		} else {
@@ -117,7 +117,7 @@ func jsonDisagree(t *testing.T, id, format string, args ...any) {
 func runJSONVerdict(t *testing.T, tally *jsonTally, id, desc string, newS, oldS *Schema, policy Policy, want bool) {
 	t.Helper()
 	tally.verdicts++
-	res := Check(newS, []Previous{{Schema: oldS, Version: 1}}, CheckOptions{Level: LevelBackward, Policy: policy})
+	res := checked(newS, []Previous{{Schema: oldS, Version: 1}}, CheckOptions{Level: LevelBackward, Policy: policy})
 	if res.Compatible == want {
 		tally.verdictsOK++
 		return

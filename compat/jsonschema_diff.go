@@ -27,6 +27,7 @@ type jsonDiffer struct {
 	lenient bool
 	memo    map[[2]*jsNode]jsMemo // pairs being compared (not done) and compared
 	rules   []jsonRule
+	verdict jsVerdictMode // zero: every change listed, no limit (jsonSchemaChanges)
 }
 
 func newJSONDiffer(policy Policy) *jsonDiffer {
@@ -68,8 +69,8 @@ func jsChildPath(path string, segs ...string) string {
 	return path + strings.Join(segs, "/")
 }
 
-// compare is SchemaDiff.compare: the changes from original to update at path.
-func (d *jsonDiffer) compare(original, update *jsNode, path string) []jsonChange {
+// compareFull is SchemaDiff.compare: the changes from original to update at path (see compare).
+func (d *jsonDiffer) compareFull(original, update *jsNode, path string) []jsonChange {
 	switch {
 	case original == nil && update == nil:
 		return nil
@@ -116,6 +117,9 @@ func (d *jsonDiffer) compareTypes(original, update *jsNode, path string) []jsonC
 	for _, r := range d.rules {
 		if r.applies(original, update) {
 			changes = append(changes, r.check(d, original, update, path)...)
+		}
+		if d.verdict.quick && !d.compatible(changes) {
+			break
 		}
 	}
 	return changes
@@ -452,6 +456,9 @@ func checkJSONCombined(d *jsonDiffer, o, u *jsNode, path string) []jsonChange {
 		out = append(out, jsonChange{"SUM_TYPE_NARROWED", path})
 	case len(om) > len(um):
 		out = append(out, jsonChange{"PRODUCT_TYPE_NARROWED", path})
+	}
+	if d.verdict.on && o.plain && u.plain {
+		return d.combinedVerdict(o, u, om, um, path, out)
 	}
 	pairs := make([][][]jsonChange, len(om))
 	edges := make([][]bool, len(om))

@@ -28,7 +28,7 @@ func FuzzParseJSONSchema(f *testing.F) {
 			}
 			return
 		}
-		if res := Check(s, []Previous{{Schema: s, Version: 1}}, CheckOptions{Level: LevelFullTransitive}); !res.Compatible {
+		if res := checked(s, []Previous{{Schema: s, Version: 1}}, CheckOptions{Level: LevelFullTransitive}); !res.Compatible {
 			t.Fatalf("schema incompatible with itself: %q\n%s", res.Messages, text)
 		}
 		again, err := Parse(TypeJSON, s.Canonical(), nil, ParseOptions{})

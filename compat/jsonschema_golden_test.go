@@ -31,7 +31,7 @@ func runJSONGoldenCase(t *testing.T, ar *txtar.Archive) string {
 	var b strings.Builder
 	writeLevelResults(&b, next, prev, CheckOptions{})
 	for _, level := range []Level{LevelBackward, LevelForward} {
-		res := Check(next, prev, CheckOptions{Level: level, Policy: PolicyLenient})
+		res := checked(next, prev, CheckOptions{Level: level, Policy: PolicyLenient})
 		fmt.Fprintf(&b, "LENIENT %s: %s\n", level, verdictWord(res.Compatible))
 	}
 	b.WriteString("changes (backward, last two versions):\n")

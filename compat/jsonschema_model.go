@@ -207,6 +207,9 @@ type jsBuilder struct {
 	docs    map[string]*jsDoc     // by absolute URI without fragment
 	anchors map[string]jsLocation // embedded resources and anchors, by absolute URI
 	nodes   map[string]*jsNode
+	// keyBytes counts the text of the nodes' keys, which repeat each sub-schema at every level
+	// above it; past maxKeyBytes (when set) no more nodes are built and the parse fails.
+	keyBytes, maxKeyBytes int
 }
 
 // jsDraftOf reads the draft from a root's $schema; draft 7 when absent or unknown.
@@ -280,10 +283,14 @@ func (b *jsBuilder) node(doc *jsDoc, ptr string, v *jsonValue) *jsNode {
 	if n, ok := b.nodes[key]; ok {
 		return n
 	}
+	if b.maxKeyBytes > 0 && b.keyBytes > b.maxKeyBytes {
+		return &jsNode{}
+	}
 	n := &jsNode{}
 	b.nodes[key] = n
 	b.fill(n, doc, ptr, v)
 	n.key = jsonValueKey(v) // key order and number spelling do not matter, as in everit's form
+	b.keyBytes += len(n.key)
 	n.draft = doc.draft
 	n.plain = !strings.Contains(n.key, `"$ref"`) && !strings.Contains(n.key, `"not"`)
 	return n

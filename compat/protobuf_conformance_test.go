@@ -91,7 +91,7 @@ func runProtobufCase(t *testing.T, id string, c protobufCorpusCase, legacy bool)
 		t.Errorf("%s (%s): update: %v", id, c.Description, err)
 		return 0, 0
 	}
-	res := Check(upd, []Previous{{Schema: orig, Version: 1}}, CheckOptions{Level: LevelBackward, LegacyProtobufOneof: legacy})
+	res := checked(upd, []Previous{{Schema: orig, Version: 1}}, CheckOptions{Level: LevelBackward, LegacyProtobufOneof: legacy})
 	reason, known := protobufKnownDisagreements[id]
 	if res.Compatible == c.Compatible {
 		verdicts++

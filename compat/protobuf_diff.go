@@ -46,6 +46,7 @@ type pbShared struct {
 	listed            int
 	firstIncompatible *pbChange
 	memo              map[[2]*pbMessage]pbSubResult
+	work              *budget // nil: unlimited
 }
 
 type pbSubResult struct {
@@ -67,13 +68,14 @@ func (r pbSubResult) reusable(active map[*pbMessage]bool) bool {
 
 // protobufDifferences lists the incompatible changes from writer (original) to reader
 // (update) as message templates.
-func protobufDifferences(reader, writer *Schema, opts CheckOptions) []string {
+func protobufDifferences(reader, writer *Schema, opts CheckOptions, b *budget) []string {
 	r, ok1 := reader.form.(*protobufSchema)
 	w, ok2 := writer.form.(*protobufSchema)
 	if !ok1 || !ok2 {
 		return nil
 	}
 	d := newPBDiff(opts.LegacyProtobufOneof)
+	d.shared.work = b
 	d.checkFile(w.file, r.file)
 	var out []string
 	for _, c := range d.changes {
@@ -291,6 +293,10 @@ func pbIndexMembers(m *pbMessage) pbMemberIndex {
 // checkMessage compares two messages of the same name (MessageSchemaDiff), once per
 // original message on the current stack, then their nested types.
 func (d *pbDiff) checkMessage(o, u *pbMessage) {
+	if !d.shared.work.enter() {
+		return
+	}
+	defer d.shared.work.leave()
 	if d.active[o] {
 		d.guardHit = true
 	} else {
@@ -522,9 +528,12 @@ func (d *pbDiff) checkMessageType(o, u *pbMessage) {
 	}
 	key := [2]*pbMessage{o, u}
 	res, ok := d.shared.memo[key]
+	if !d.shared.work.spend(len(d.active) + len(res.visited)) {
+		return
+	}
 	if !ok || !res.reusable(d.active) {
 		sub := &pbDiff{rules: d.rules, legacy: d.legacy, path: strings.Split(o.local, "."),
-			active: maps.Clone(d.active), visited: map[*pbMessage]bool{}, shared: &pbShared{memo: d.shared.memo}}
+			active: maps.Clone(d.active), visited: map[*pbMessage]bool{}, shared: &pbShared{memo: d.shared.memo, work: d.shared.work}}
 		sub.checkMessage(o, u)
 		res = pbSubResult{changes: sub.changes, incompatible: sub.incompatible, visited: sub.visited}
 		if sub.guardHit {
@@ -536,6 +545,7 @@ func (d *pbDiff) checkMessageType(o, u *pbMessage) {
 	for m := range res.visited {
 		d.visited[m] = true
 	}
+	d.shared.work.spend(len(res.visited) + len(res.changes))
 	d.appendChanges(res.changes)
 	d.incompatible = d.incompatible || res.incompatible
 	if res.incompatible {

@@ -31,7 +31,7 @@ func FuzzParseProtobuf(f *testing.F) {
 			return
 		}
 		for _, legacy := range []bool{false, true} {
-			res := Check(s, []Previous{{Schema: s, Version: 1}}, CheckOptions{Level: LevelFullTransitive, LegacyProtobufOneof: legacy})
+			res := checked(s, []Previous{{Schema: s, Version: 1}}, CheckOptions{Level: LevelFullTransitive, LegacyProtobufOneof: legacy})
 			if !res.Compatible {
 				t.Fatalf("schema incompatible with itself (legacy %v): %q\n%s", legacy, res.Messages, text)
 			}
@@ -90,7 +90,7 @@ func TestProtobufHugeSchema(t *testing.T) {
 	start := time.Now()
 	s, err := Parse(TypeProtobuf, sb.String(), nil, ParseOptions{New: true})
 	if err == nil {
-		Check(s, []Previous{{Schema: s, Version: 1}}, CheckOptions{Level: LevelFull})
+		checked(s, []Previous{{Schema: s, Version: 1}}, CheckOptions{Level: LevelFull})
 	}
 	if d := time.Since(start); d > 20*time.Second {
 		t.Errorf("100,000 fields took %v (err %v)", d, err)
@@ -131,7 +131,7 @@ enum Status { UNKNOWN = 0; PAID = 1; }
 	if got := protobufChanges(s, d, false); len(got) != 0 {
 		t.Errorf("descriptor input differs from text: %q\n%s", got, d.Canonical())
 	}
-	if res := Check(d, []Previous{{Schema: s}}, CheckOptions{Level: LevelFullTransitive}); !res.Compatible {
+	if res := checked(d, []Previous{{Schema: s}}, CheckOptions{Level: LevelFullTransitive}); !res.Compatible {
 		t.Errorf("descriptor input incompatible with text: %q", res.Messages)
 	}
 }
@@ -240,7 +240,7 @@ func BenchmarkProtobufCheck(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		if res := Check(next, prev, CheckOptions{Level: LevelFullTransitive}); !res.Compatible {
+		if res := checked(next, prev, CheckOptions{Level: LevelFullTransitive}); !res.Compatible {
 			b.Fatalf("added fields are compatible, got %q", res.Messages) // so every version is checked
 		}
 	}
@@ -299,7 +299,7 @@ func TestProtobufReferenceFanOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	res := Check(v2, []Previous{{Schema: v1, Version: 1}}, CheckOptions{Level: LevelFull})
+	res := checked(v2, []Previous{{Schema: v1, Version: 1}}, CheckOptions{Level: LevelFull})
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("check took %v", d)
 	}

@@ -20,7 +20,12 @@ type CheckOptions struct {
 
 // CheckCompatibility answers the /compatibility endpoints (confluent-api.md §2.4).
 func (s *Store) CheckCompatibility(ctx context.Context, subject string, req SchemaRequest, opts CheckOptions) (compat.Result, error) {
-	var out compat.Result
+	var (
+		out    compat.Result
+		parsed *compat.Schema
+		prev   []compat.Previous
+		check  compat.CheckOptions
+	)
 	err := s.read(ctx, func(st *state) error {
 		subject, err := st.aliased(ctx, subject)
 		if err != nil {
@@ -30,13 +35,13 @@ func (s *Store) CheckCompatibility(ctx context.Context, subject string, req Sche
 			return err
 		}
 		conf := st.effectiveConfig(subject, s.cfg.DefaultLevel)
-		prev, err := st.checkTargets(subject, opts.Version, &conf, req.Metadata)
+		prev, err = st.checkTargets(subject, opts.Version, &conf, req.Metadata)
 		if err != nil {
 			return err
 		}
 		// Confluent's isCompatible canonicalises the schema as a new one, as registration does.
 		parseOpts := compat.ParseOptions{New: true, Normalize: opts.Normalize || isTrue(conf.Normalize)}
-		parsed, _, err := st.parse(parseSubject(subject).ctx, req.Type, req.Schema, req.References, parseOpts, false)
+		parsed, _, err = st.parse(parseSubject(subject).ctx, req.Type, req.Schema, req.References, parseOpts, false)
 		if err != nil {
 			var e *Error
 			if opts.Verbose && errors.As(err, &e) && e.Code == CodeInvalidSchema {
@@ -45,10 +50,32 @@ func (s *Store) CheckCompatibility(ctx context.Context, subject string, req Sche
 			}
 			return err
 		}
-		out = compat.Check(parsed, prev, st.checkOptions(&conf, parsed, req.Metadata, subject))
+		check = st.checkOptions(&conf, parsed, req.Metadata, subject)
 		return nil
 	})
-	return out, err
+	if err != nil || parsed == nil {
+		return out, err
+	}
+	// The comparison runs outside the read lock (parsed schemas are immutable): a long one
+	// would otherwise hold back every write waiting for the lock, and every read behind it.
+	out, err = compat.Check(ctx, parsed, prev, check)
+	if err != nil {
+		return compat.Result{}, errCheckStopped(err)
+	}
+	return out, nil
+}
+
+// errCheckStopped is the answer to a compatibility check that compat stopped early. Confluent
+// has no such limit and would run until done. A comparison over its budget (a crafted schema)
+// is 42201, the answer Confluent gives a schema its parser refuses (as Jackson's nesting limit
+// does): the client's schema must change, and retrying will not help. A request past its
+// deadline or left by its client is 50002, as other timeouts.
+func errCheckStopped(err error) error {
+	var le *compat.LimitError
+	if errors.As(err, &le) {
+		return Wrap(CodeInvalidSchema, err, "Invalid schema: "+le.Error())
+	}
+	return Wrap(CodeOperationTimeout, err, "Operation timed out")
 }
 
 // checkTargets picks the versions to check against: one numbered version (40402 when missing

@@ -42,7 +42,7 @@ func (s *Store) Register(ctx context.Context, subject string, req SchemaRequest,
 		if err := st.allowReferences(ctx, parseSubject(subject).ctx, req.References); err != nil {
 			return nil, err
 		}
-		r := &registration{st: st, store: s, subject: subject, q: parseSubject(subject), req: req}
+		r := &registration{ctx: ctx, st: st, store: s, subject: subject, q: parseSubject(subject), req: req}
 		recs, err := r.run(normalize)
 		out = r.result
 		return recs, err
@@ -169,6 +169,7 @@ func (v *version) schema() Schema {
 
 // registration carries one registration through the steps of §4 phase B, under the writer lock.
 type registration struct {
+	ctx     context.Context // the request's: the compatibility check stops when it ends
 	st      *state
 	store   *Store
 	subject string
@@ -183,6 +184,9 @@ type registration struct {
 }
 
 func (r *registration) run(normalize bool) ([]Record, error) {
+	if err := r.ctx.Err(); err != nil {
+		return nil, errCheckStopped(err) // the request ended while waiting for the writer lock
+	}
 	r.conf = r.st.effectiveConfig(r.subject, r.store.cfg.DefaultLevel)
 	r.mode = r.st.effectiveMode(r.subject)
 	if err := r.checkMode(); err != nil {
@@ -313,7 +317,10 @@ func (r *registration) checkCompatibility() error {
 	if err != nil {
 		return err
 	}
-	res := compat.Check(r.parsed, prev, r.st.checkOptions(&r.conf, r.parsed, r.cand.metadata, r.subject))
+	res, err := compat.Check(r.ctx, r.parsed, prev, r.st.checkOptions(&r.conf, r.parsed, r.cand.metadata, r.subject))
+	if err != nil {
+		return errCheckStopped(err)
+	}
 	if !res.Compatible {
 		return errIncompatible(r.store.cfg.IncompatibleCode, r.subject, res.Messages)
 	}

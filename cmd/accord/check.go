@@ -161,7 +161,7 @@ func (c *checkConfig) run(ctx context.Context, files []string) ([]*checkReport, 
 	case len(files) < 2:
 		return nil, errors.New("offline, give the earlier versions and then the new schema (at least two files), or --git-base, or --registry")
 	}
-	return one(c.offline(files))
+	return one(c.offline(ctx, files))
 }
 
 func one(r *checkReport, err error) ([]*checkReport, error) {

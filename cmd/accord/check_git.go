@@ -78,7 +78,10 @@ func (c *checkConfig) againstGit(ctx context.Context, repo *gitRepo, path string
 	case level.Transitive():
 		against = fmt.Sprintf("%d versions of %s up to %s", len(previous), rel, repo.baseName)
 	}
-	result := compat.Check(next, previous, compat.CheckOptions{Level: level})
+	result, err := compat.Check(ctx, next, previous, compat.CheckOptions{Level: level})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	return c.newReport(path, against, level.String(), result), nil
 }
 

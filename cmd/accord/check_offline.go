@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,7 +11,7 @@ import (
 
 // offline checks the last file against the others with the registry's own parser and
 // checker (package compat): the verdict and messages are those `accord serve` would give.
-func (c *checkConfig) offline(files []string) (*checkReport, error) {
+func (c *checkConfig) offline(ctx context.Context, files []string) (*checkReport, error) {
 	level, err := c.levelOr(compat.LevelBackward)
 	if err != nil {
 		return nil, err
@@ -36,7 +37,10 @@ func (c *checkConfig) offline(files []string) (*checkReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	result := compat.Check(next, previous, compat.CheckOptions{Level: level})
+	result, err := compat.Check(ctx, next, previous, compat.CheckOptions{Level: level})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", newPath, err)
+	}
 	against := strings.Join(files[:len(files)-1], ", ")
 	return c.newReport(newPath, against, level.String(), result), nil
 }

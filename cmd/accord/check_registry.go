@@ -115,7 +115,10 @@ func (c *checkConfig) locally(ctx context.Context, cl *sr.Client, path string, t
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	result := compat.Check(next, previous, compat.CheckOptions{Level: level})
+	result, err := compat.Check(ctx, next, previous, compat.CheckOptions{Level: level})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	return c.newReport(path, c.subject, level.String(), result), nil
 }
 
