@@ -159,21 +159,8 @@ func batchError(err error, prefix string) *Error {
 // validate is AssociationOpRequest.validate: the resource's properties, then each operation
 // in order, an association type at most once in all of them, and a CREATE's default subject.
 func (r *AssociationOpRequest) validate(dryRun bool) error {
-	if err := checkResourceName(r.ResourceName, "resourceName"); err != nil {
+	if err := validateResource(r.ResourceName, r.ResourceNamespace, r.ResourceID, &r.ResourceType, dryRun); err != nil {
 		return err
-	}
-	if err := checkResourceName(r.ResourceNamespace, "resourceNamespace"); err != nil {
-		return err
-	}
-	if !dryRun && r.ResourceID == "" {
-		return invalidAssociation("resourceId", "cannot be null or empty")
-	}
-	switch r.ResourceType {
-	case "":
-		r.ResourceType = topicResource
-	case topicResource:
-	default:
-		return invalidAssociation("resourceType", "must be '"+topicResource+"'")
 	}
 	if len(r.Ops) == 0 {
 		return invalidAssociation("associations", "cannot be null or empty")

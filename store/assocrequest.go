@@ -68,21 +68,8 @@ func invalidAssociation(property, detail string) *Error {
 // before the registry sees the request, filling in the defaults (topic, value, WEAK or STRONG,
 // the default subject :.namespace:name-type).
 func (r *AssociationRequest) validate(create, dryRun bool) error {
-	if err := checkResourceName(r.ResourceName, "resourceName"); err != nil {
+	if err := validateResource(r.ResourceName, r.ResourceNamespace, r.ResourceID, &r.ResourceType, dryRun); err != nil {
 		return err
-	}
-	if err := checkResourceName(r.ResourceNamespace, "resourceNamespace"); err != nil {
-		return err
-	}
-	if !dryRun && r.ResourceID == "" {
-		return invalidAssociation("resourceId", "cannot be null or empty")
-	}
-	switch r.ResourceType {
-	case "":
-		r.ResourceType = topicResource
-	case topicResource:
-	default:
-		return invalidAssociation("resourceType", "must be '"+topicResource+"'")
 	}
 	if len(r.Associations) == 0 {
 		return invalidAssociation("associations", "cannot be null or empty")
@@ -231,4 +218,26 @@ func InContext(context, subject string) string {
 		return subject
 	}
 	return ":" + ctx + ":" + subject
+}
+
+// validateResource makes the checks both Confluent's single and batch requests make on the
+// resource, in their order, and fills in its default type (topic).
+func validateResource(name, namespace, id string, typ *string, dryRun bool) error {
+	if err := checkResourceName(name, "resourceName"); err != nil {
+		return err
+	}
+	if err := checkResourceName(namespace, "resourceNamespace"); err != nil {
+		return err
+	}
+	if !dryRun && id == "" {
+		return invalidAssociation("resourceId", "cannot be null or empty")
+	}
+	switch *typ {
+	case "":
+		*typ = topicResource
+	case topicResource:
+	default:
+		return invalidAssociation("resourceType", "must be '"+topicResource+"'")
+	}
+	return nil
 }
