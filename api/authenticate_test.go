@@ -143,14 +143,7 @@ func TestForwardingWithAuthentication(t *testing.T) {
 // TestMetricsAnonymous: with MetricsAnonymous a scraper without credentials reads /metrics,
 // and nothing else.
 func TestMetricsAnonymous(t *testing.T) {
-	hash, err := auth.HashBcrypt("pw")
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "users.yaml")
-	if err := os.WriteFile(path, []byte("users:\n  - name: a\n    password: \""+hash+"\"\nrules: []\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := writeUserA(t, "rules: []\n")
 	users, err := auth.Load(path)
 	if err != nil {
 		t.Fatal(err)
@@ -176,14 +169,7 @@ func TestMetricsAnonymous(t *testing.T) {
 // Confluent's body, without its credentials being checked; a client whose pair was verified
 // before is still let in from that address.
 func TestLoginThrottling(t *testing.T) {
-	hash, err := auth.HashBcrypt("pw")
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "users.yaml")
-	if err := os.WriteFile(path, []byte("users:\n  - name: a\n    password: \""+hash+"\"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := writeUserA(t, "")
 	users, err := auth.LoadLimited(path, auth.Limits{FailureBurst: 2, FailureInterval: time.Hour})
 	if err != nil {
 		t.Fatal(err)
@@ -212,14 +198,7 @@ func TestLoginThrottling(t *testing.T) {
 // client's address and the request id, never the password; a flood is cut to the first
 // lines of the interval, and the next line after it counts the ones left out.
 func TestFailedLoginsLogged(t *testing.T) {
-	hash, err := auth.HashBcrypt("pw")
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "users.yaml")
-	if err := os.WriteFile(path, []byte("users:\n  - name: a\n    password: \""+hash+"\"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := writeUserA(t, "")
 	users, err := auth.LoadLimited(path, auth.Limits{FailureBurst: 5, FailureInterval: time.Hour})
 	if err != nil {
 		t.Fatal(err)
@@ -275,4 +254,19 @@ func TestFailedLoginsSummary(t *testing.T) {
 	if strings.Contains(out, strings.Repeat("x", maxLoggedUserNameLen+1)) {
 		t.Error("a 1000-byte user name was logged whole")
 	}
+}
+
+// writeUserA writes a users file with user a, password pw (bcrypt), followed by more, and
+// returns its path.
+func writeUserA(t *testing.T, more string) string {
+	t.Helper()
+	hash, err := auth.HashBcrypt("pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "users.yaml")
+	if err := os.WriteFile(path, []byte("users:\n  - name: a\n    password: \""+hash+"\"\n"+more), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
