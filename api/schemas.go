@@ -12,10 +12,17 @@ import (
 // searchLimit is Confluent's default and maximum page for /schemas.
 const searchLimit = 1000
 
+// listSchemas is Confluent's SchemasResource.getSchemas. The associations attached by an
+// association filter are those of the schema's own subject, so they name only readable
+// subjects once the schemas are.
 func (h *handlers) listSchemas(c echo.Context) error {
+	assocs, err := schemaAssociationFilter(c)
+	if err != nil {
+		return err
+	}
 	schemas, err := h.store.Schemas(c.Request().Context(), store.SchemasOptions{
 		Prefix: c.QueryParam("subjectPrefix"), Deleted: boolQuery(c, "deleted"), LatestOnly: boolQuery(c, "latestOnly"),
-		RuleType: c.QueryParam("ruleType"), Aliases: boolQuery(c, "aliases"),
+		RuleType: c.QueryParam("ruleType"), Aliases: boolQuery(c, "aliases"), Associations: assocs,
 	})
 	if err != nil {
 		return err
@@ -32,6 +39,30 @@ func (h *handlers) listSchemas(c echo.Context) error {
 		out[i] = newSchemaResponse(s)
 	}
 	return writeJSON(c, http.StatusOK, out)
+}
+
+// schemaAssociationFilter reads the association filter of GET /schemas: nil unless
+// resourceType, associationType or lifecycle is present, even empty. resourceType has no
+// default here, unlike the /associations routes. Each lifecycle must name a
+// LifecyclePolicyFilter constant (STRONG, WEAK, NONE); another value, the empty one included,
+// does not convert (Enum.valueOf), which JAX-RS answers with 404.
+func schemaAssociationFilter(c echo.Context) (*store.SchemaAssociations, error) {
+	q := c.QueryParams()
+	resourceType, hasType := q["resourceType"]
+	assocTypes, lifecycles := q["associationType"], q["lifecycle"]
+	if !hasType && len(assocTypes) == 0 && len(lifecycles) == 0 {
+		return nil, nil
+	}
+	for _, l := range lifecycles {
+		if l != store.LifecycleStrong && l != store.LifecycleWeak && l != store.LifecycleNone {
+			return nil, errNotFound()
+		}
+	}
+	f := &store.SchemaAssociations{AssociationTypes: assocTypes, Lifecycles: lifecycles}
+	if hasType {
+		f.ResourceType = &resourceType[0]
+	}
+	return f, nil
 }
 
 func (h *handlers) schemaTypes(c echo.Context) error {

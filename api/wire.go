@@ -66,6 +66,8 @@ type schemaJSON struct {
 	TS         int64             `json:"ts,omitempty"`
 	Deleted    *bool             `json:"deleted,omitempty"`
 	Aliases    []string          `json:"aliases,omitempty"`
+	// Associations is ExtendedSchema's, set only by GET /schemas with an association filter.
+	Associations []store.Association `json:"associations,omitempty"`
 }
 
 // newRegisterResponse is the 8.x RegisterSchemaResponse: no subject, ts or deleted.
@@ -77,7 +79,7 @@ func newRegisterResponse(s store.Schema) schemaJSON {
 // newSchemaResponse is the Schema entity: a registered subject-version.
 func newSchemaResponse(s store.Schema) schemaJSON {
 	out := newRegisterResponse(s)
-	out.Subject, out.TS, out.Deleted, out.Aliases = s.Subject, s.Timestamp, &s.Deleted, s.Aliases
+	out.Subject, out.TS, out.Deleted, out.Aliases, out.Associations = s.Subject, s.Timestamp, &s.Deleted, s.Aliases, s.Associations
 	return out
 }
 

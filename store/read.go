@@ -123,6 +123,9 @@ type SchemasOptions struct {
 	// Aliases adds, to each schema, the subjects within the prefix whose alias points at its
 	// subject, and lists those alias targets even when they are outside the prefix.
 	Aliases bool
+	// Associations, when set, keeps only the schemas whose subject's associations match it and
+	// attaches those associations.
+	Associations *SchemaAssociations
 }
 
 // Schemas answers GET /schemas: schema versions sorted by subject then version.
@@ -133,12 +136,23 @@ func (s *Store) Schemas(ctx context.Context, opts SchemasOptions) ([]Schema, err
 		if opts.Aliases {
 			aliases = st.aliasesByTarget(opts.Prefix)
 		}
+		var assocs map[string][]Association
+		if opts.Associations != nil {
+			assocs = opts.Associations.bySubject(st)
+		}
 		for _, subject := range sortedKeys(st.subjects) {
 			if !matchesPrefix(subject, opts.Prefix) && aliases[subject] == nil {
 				continue
 			}
+			attached, listed := assocs[subject], true
+			if opts.Associations != nil {
+				attached, listed = opts.Associations.attach(attached)
+			}
+			if !listed {
+				continue
+			}
 			for _, sc := range st.listed(subject, opts) {
-				sc.Aliases = aliases[subject]
+				sc.Aliases, sc.Associations = aliases[subject], attached
 				out = append(out, sc)
 			}
 		}

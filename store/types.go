@@ -110,6 +110,9 @@ type Schema struct {
 	// Aliases are the subjects whose config alias points at this schema's subject, filled
 	// only by /schemas with aliases=true.
 	Aliases []string
+	// Associations are its subject's associations, filled only by /schemas with an
+	// association filter.
+	Associations []Association
 }
 
 // QualifiedReferences returns the references with their subjects qualified by the schema's
