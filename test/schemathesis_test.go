@@ -44,6 +44,7 @@ func TestSchemathesis(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") != "true" {
 		t.Skip("the schemathesis run takes a minute or two; skipped with -short")
 	}
+	t.Parallel() // waits on schemathesis
 	exe, err := filepath.Abs(filepath.Join("schemathesis", ".venv", "bin", "schemathesis"))
 	if err != nil {
 		t.Fatal(err)
