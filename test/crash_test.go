@@ -327,6 +327,10 @@ func TestGracefulShutdown(t *testing.T) {
 			}
 		})
 	}
+	// If the test fails before the SIGTERM, the clients stop with the process, before the test
+	// ends: none of them may report to a finished test.
+	first := p
+	t.Cleanup(func() { sigterm.Store(true); first.kill(t); wg.Wait() })
 	for i, r := range reqs {
 		select {
 		case <-r.started:
