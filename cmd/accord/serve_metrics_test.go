@@ -96,7 +96,7 @@ func TestMetricsOnKafka(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer cluster.Close()
+	t.Cleanup(cluster.Close) // after serve has stopped and left the group: cleanups run last-in first-out
 	base := startServe(t, "--data-dir", filepath.Join(t.TempDir(), "data"), "--kafka-brokers", cluster.ListenAddrs()[0])
 	deadline := time.Now().Add(20 * time.Second)
 	for send(t, "POST", base+"/subjects/s/versions", `{"schema":"\"int\""}`) != 200 {
