@@ -110,6 +110,7 @@ func TestReferenceChain(t *testing.T) {
 // TestHostileSchemas sends schemas built to hurt a parser: each must get a prompt answer,
 // success or a 4xx with Confluent's error body, never a 5xx, a crash or a hang.
 func TestHostileSchemas(t *testing.T) {
+	t.Parallel() // parsing-bound: it overlaps the tests that wait on subprocesses
 	s := startServer(t, serverOptions{})
 	var fields strings.Builder
 	fields.WriteString("syntax = \"proto3\";\nmessage Wide {\n")

@@ -56,6 +56,7 @@ var (
 )
 
 func TestPythonClient(t *testing.T) {
+	t.Parallel() // waits on the client script
 	python := filepath.Join("clients", "python", ".venv", "bin", "python")
 	if _, err := os.Stat(python); err != nil {
 		missingClient(t, "the virtualenv of test/clients/python")
@@ -73,6 +74,7 @@ func TestPythonClient(t *testing.T) {
 }
 
 func TestNodeClient(t *testing.T) {
+	t.Parallel() // waits on the client script
 	if _, err := os.Stat(filepath.Join("clients", "node", "node_modules", "@confluentinc", "schemaregistry")); err != nil {
 		missingClient(t, "node_modules of test/clients/node")
 	}

@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -328,6 +327,10 @@ func TestGracefulShutdown(t *testing.T) {
 			}
 		})
 	}
+	// If the test fails before the SIGTERM, the clients stop with the process, before the test
+	// ends: none of them may report to a finished test.
+	first := p
+	t.Cleanup(func() { sigterm.Store(true); first.kill(t); wg.Wait() })
 	for i, r := range reqs {
 		select {
 		case <-r.started:
@@ -484,38 +487,6 @@ func (p *accordProc) dumpLogs(t *testing.T) {
 		logs = "…" + logs[len(logs)-8000:]
 	}
 	t.Logf("accord logs:\n%s", logs)
-}
-
-// buildAccord builds the accord binary from the module root into a temporary directory.
-func buildAccord(t *testing.T) string {
-	t.Helper()
-	root, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			t.Fatal("no go.mod above the test directory")
-		}
-		root = parent
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("go tool not found: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "accord")
-	cmd := exec.Command(goTool, "build", "-o", bin, "./cmd/accord")
-	cmd.Dir = root
-	start := time.Now()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/accord: %v\n%s", err, out)
-	}
-	t.Logf("built %s in %v", bin, time.Since(start).Round(time.Millisecond))
-	return bin
 }
 
 // freeLoopbackAddr returns a loopback address with a port that was free a moment ago.

@@ -48,6 +48,18 @@ type groupTiming struct {
 // over and over.
 var fastElection = groupTiming{session: 2 * time.Second, heartbeat: 300 * time.Millisecond}
 
+// steadyElection converges as fast (rebalances spread within a heartbeat) but keeps a
+// production session, so that a busy machine's pauses do not depose a leader: for the tests
+// in which the leader must not change.
+var steadyElection = groupTiming{session: 10 * time.Second, heartbeat: 500 * time.Millisecond}
+
+// chaosElection is for TestKafkaClusterChaos, which kills leaders under load. Its session
+// leaves a starved instance more room than fastElection's: kfake, unlike Kafka, also expires
+// a member while its JoinGroup waits for the others to rejoin, and never answers that
+// JoinGroup, so an instance that waits longer than a session for a slow peer knows no leader
+// until kgo gives up on the request (the rebalance timeout, 300 s, plus 10 s).
+var chaosElection = groupTiming{session: 5 * time.Second, heartbeat: 300 * time.Millisecond}
+
 // kafkaNode is one instance of a kafkaCluster. Its data directory, and its address when the
 // port is still free, survive restarts.
 type kafkaNode struct {

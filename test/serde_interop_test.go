@@ -41,6 +41,7 @@ type interopManifest struct {
 }
 
 func TestSerdeInteropPython(t *testing.T) {
+	t.Parallel() // waits on the client script
 	python := filepath.Join("clients", "python", ".venv", "bin", "python")
 	if _, err := os.Stat(python); err != nil {
 		missingClient(t, python)
@@ -49,6 +50,7 @@ func TestSerdeInteropPython(t *testing.T) {
 }
 
 func TestSerdeInteropNode(t *testing.T) {
+	t.Parallel() // waits on the client script
 	if _, err := os.Stat(filepath.Join("clients", "node", "node_modules", "@confluentinc", "schemaregistry")); err != nil {
 		missingClient(t, "node_modules of test/clients/node")
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/twmb/franz-go/pkg/sr"
+	"go.uber.org/goleak"
 
 	"github.com/accord-registry/accord/serde/sertest"
 )
@@ -32,9 +33,26 @@ import (
 var updateScripts = flag.Bool("update", false, "rewrite the golden files of testdata/script from the output")
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(leakChecked{m}, map[string]func(){
 		"accord": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
 	})
+}
+
+// leakChecked runs the tests, then fails the binary if a goroutine a test started (a serve,
+// a Kafka client, a worker) outlives them: one left running can call t.Errorf after its test
+// completed, which panics the whole binary, or carry load into the tests after it.
+type leakChecked struct{ m *testing.M }
+
+func (l leakChecked) Run() int {
+	code := l.m.Run()
+	if code != 0 {
+		return code
+	}
+	if err := goleak.Find(); err != nil {
+		fmt.Fprintf(os.Stderr, "goroutines outlived the tests: %v\n", err)
+		return 1
+	}
+	return 0
 }
 
 func TestScript(t *testing.T) {

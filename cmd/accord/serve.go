@@ -46,6 +46,9 @@ type serveConfig struct {
 	idleTimeout           time.Duration
 	kafka                 *kafkaConfig
 	tls                   *tlsFlags
+	// listener, when not nil, is served instead of listening on --listen: a test opens it on
+	// port 0 and keeps it, so no other process can take the port between choosing and binding.
+	listener net.Listener
 }
 
 func serveFlags(fs *flag.FlagSet) *serveConfig {
@@ -75,12 +78,21 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 }
 
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	return serveOn(ctx, nil, args, stderr)
+}
+
+// serveOn is serve on a listener already open, or on --listen when ln is nil. It closes ln.
+func serveOn(ctx context.Context, ln net.Listener, args []string, stderr io.Writer) error {
+	if ln != nil {
+		defer ln.Close()
+	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c := serveFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	c.listener = ln
 	logger, err := newLogger(stderr, c.logLevel, c.logFormat)
 	if err != nil {
 		return err
@@ -114,13 +126,21 @@ func (c *serveConfig) run(ctx context.Context, logger *slog.Logger) error {
 	}
 	defer st.Close()
 	m.Watch(metrics.Sources{Stats: st.Stats})
-	ln, err := net.Listen("tcp", c.listen)
+	ln, err := c.listenAPI()
 	if err != nil {
 		return err
 	}
 	logger.Info("accord serving", "listen", ln.Addr().String(), "store", "embedded", "data_dir", c.dataDir,
 		"records", log.Stats().Records, "offset", st.Offset(), "startup", time.Since(start).Round(time.Millisecond))
 	return c.serveHTTP(ctx, ln, api.Config{Store: st, Metrics: m}, logger)
+}
+
+// listenAPI returns the listener handed to serveOn, or listens on --listen.
+func (c *serveConfig) listenAPI() (net.Listener, error) {
+	if c.listener != nil {
+		return c.listener, nil
+	}
+	return net.Listen("tcp", c.listen)
 }
 
 // storeConfig validates the flags every store shares.
@@ -144,7 +164,7 @@ func (c *serveConfig) storeConfig(logger *slog.Logger) (store.Config, error) {
 // still catching up with the topic, then opens the topic, starts reading it and joins the
 // leader election.
 func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *slog.Logger) error {
-	ln, err := net.Listen("tcp", c.listen)
+	ln, err := c.listenAPI()
 	if err != nil {
 		return err
 	}

@@ -23,11 +23,12 @@ func TestServeAuthFileReloadsOnHangup(t *testing.T) {
 	dir := t.TempDir()
 	users := filepath.Join(dir, "users.yaml")
 	writeUser(t, users, "ops", "first-password")
-	addr := freeAddr(t)
+	ln := listenLoopback(t)
+	addr := ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() {
-		served <- serve(ctx, []string{"--listen", addr, "--data-dir", filepath.Join(dir, "data"), "--auth-file", users}, io.Discard)
+		served <- serveOn(ctx, ln, []string{"--data-dir", filepath.Join(dir, "data"), "--auth-file", users}, io.Discard)
 	}()
 	defer func() {
 		cancel()
@@ -73,15 +74,18 @@ func writeUser(t *testing.T, path, name, password string) {
 	}
 }
 
-// freeAddr is a loopback address with a port nothing listens on.
-func freeAddr(t *testing.T) string {
+// listenLoopback listens on a free loopback port, for serveOn to serve. The test keeps the
+// port from the start: choosing a free port, closing it and letting serve bind it later
+// leaves a moment in which another process can take it, and the test would then talk to
+// that process. serveOn closes it; so does the test's end, if serveOn never ran.
+func listenLoopback(t *testing.T) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	t.Cleanup(func() { ln.Close() })
+	return ln
 }
 
 func status(t *testing.T, url, user, password string) int {

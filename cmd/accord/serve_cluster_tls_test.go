@@ -36,8 +36,9 @@ func TestForwardingOverMutualTLS(t *testing.T) {
 	}
 	var addrs []string
 	for i := range 2 {
-		addr := freeAddr(t)
-		startServeOn(t, addr, "--data-dir", filepath.Join(dir, fmt.Sprint("data", i)),
+		ln := listenLoopback(t)
+		addr := ln.Addr().String()
+		startServeOn(t, ln, "--data-dir", filepath.Join(dir, fmt.Sprint("data", i)),
 			"--kafka-brokers", cluster.ListenAddrs()[0], "--advertised-url", "https://"+addr,
 			"--tls-cert", filepath.Join(dir, "peer.crt"), "--tls-key", filepath.Join(dir, "peer.key"),
 			"--tls-client-ca", filepath.Join(dir, "ca.crt"), "--auth-file", filepath.Join(dir, "users.yaml"))

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -95,7 +96,7 @@ func TestMetricsOnKafka(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer cluster.Close()
+	t.Cleanup(cluster.Close) // after serve has stopped and left the group: cleanups run last-in first-out
 	base := startServe(t, "--data-dir", filepath.Join(t.TempDir(), "data"), "--kafka-brokers", cluster.ListenAddrs()[0])
 	deadline := time.Now().Add(20 * time.Second)
 	for send(t, "POST", base+"/subjects/s/versions", `{"schema":"\"int\""}`) != 200 {
@@ -126,19 +127,19 @@ func TestMetricsOnKafka(t *testing.T) {
 // its base URL once it answers.
 func startServe(t *testing.T, args ...string) string {
 	t.Helper()
-	addr := freeAddr(t)
-	startServeOn(t, addr, args...)
-	base := "http://" + addr
+	ln := listenLoopback(t)
+	startServeOn(t, ln, args...)
+	base := "http://" + ln.Addr().String()
 	waitForStatus(t, base+"/healthz", "", "", http.StatusOK)
 	return base
 }
 
-// startServeOn runs `accord serve` on addr until the test ends.
-func startServeOn(t *testing.T, addr string, args ...string) {
+// startServeOn runs `accord serve` on ln until the test ends.
+func startServeOn(t *testing.T, ln net.Listener, args ...string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- serve(ctx, append([]string{"--listen", addr}, args...), io.Discard) }()
+	go func() { served <- serveOn(ctx, ln, args, io.Discard) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-served; err != nil {

@@ -176,11 +176,12 @@ func TestServeTLSFlagErrors(t *testing.T) {
 // test ends, and hands back its address and log.
 func startTLSServe(t *testing.T, flags ...string) (addr string, logs *syncBuffer) {
 	t.Helper()
-	addr, logs = freeAddr(t), &syncBuffer{}
+	ln := listenLoopback(t)
+	addr, logs = ln.Addr().String(), &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	args := append([]string{"--listen", addr, "--data-dir", t.TempDir()}, flags...)
-	go func() { served <- serve(ctx, args, logs) }()
+	args := append([]string{"--data-dir", t.TempDir()}, flags...)
+	go func() { served <- serveOn(ctx, ln, args, logs) }()
 	t.Cleanup(func() {
 		cancel()
 		select {

@@ -39,6 +39,12 @@ func Real() bool {
 // The fake is set up like the harness's broker where kfake has the setting: one broker (so
 // "replication factor = live brokers" logic sees what it sees in the harness), one partition
 // per topic by default, no topic auto-creation, and group sessions down to 500 ms.
+//
+// One difference matters to group members under load: Kafka keeps a member alive while its
+// JoinGroup waits for the rest of the group to rejoin, kfake does not. A member that waits
+// there longer than its session (because a starved peer rejoins late) is dropped, and its
+// JoinGroup is never answered: the client waits for kgo's timeout on it, the rebalance
+// timeout plus 10 s. Give members a session that a busy machine's pauses do not reach.
 func Brokers(t testing.TB) []string {
 	t.Helper()
 	if seeds := bootstrap(); len(seeds) > 0 {
