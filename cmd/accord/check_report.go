@@ -93,19 +93,6 @@ func description(msg string) string {
 	return desc
 }
 
-// lineOf guesses the line of the new file a change is about: the first line naming the
-// field or type the description names, else 1.
-func lineOf(text string, c change) int {
-	if m := namePattern.FindStringSubmatch(c.Description); m != nil {
-		for i, line := range strings.Split(text, "\n") {
-			if strings.Contains(line, `"`+m[1]+`"`) || strings.Contains(line, " "+m[1]+" ") {
-				return i + 1
-			}
-		}
-	}
-	return 1
-}
-
 // advice says what to do about the common kinds of incompatible change.
 var advice = map[string]string{
 	"READER_FIELD_MISSING_DEFAULT_VALUE":              `give the new field a default, or make it optional: "type": ["null", ...], "default": null`,
