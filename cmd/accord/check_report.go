@@ -22,6 +22,9 @@ type checkReport struct {
 	Compatible bool     `json:"compatible"`
 	Changes    []change `json:"changes"`
 	Messages   []string `json:"messages"` // the registry's messages, as Confluent words them
+	// New is set for a file the git base revision does not have: nothing to check against.
+	New        bool   `json:"new,omitempty"`
+	absentFrom string // that revision, as given
 }
 
 // change is one incompatible difference, read out of a registry message.
@@ -160,6 +163,10 @@ func writeTextReport(w io.Writer, r *checkReport) {
 		verdict = "INCOMPATIBLE"
 	}
 	file := printable(r.File)
+	if r.New {
+		fmt.Fprintf(w, "%s: %s\n", file, printable(r.newSummary()))
+		return
+	}
 	fmt.Fprintf(w, "%s: %s with %s (%s)\n", file, verdict, printable(r.Against), printable(r.Level))
 	for _, c := range r.Changes {
 		where := ""
@@ -176,6 +183,11 @@ func writeTextReport(w io.Writer, r *checkReport) {
 			fmt.Fprintf(w, "  %s\n", printable(m))
 		}
 	}
+}
+
+// newSummary says that a file is new: the base revision does not have it.
+func (r *checkReport) newSummary() string {
+	return "new: not in " + r.absentFrom + ", nothing to check against"
 }
 
 // jsonOutput is --format json: the run's verdict, and a report per schema checked.
@@ -201,6 +213,10 @@ func writeGitHub(w io.Writer, reports []*checkReport) error {
 
 func writeGitHubReport(w io.Writer, r *checkReport) {
 	file := githubProperty(r.File)
+	if r.New {
+		fmt.Fprintf(w, "::notice file=%s::%s\n", file, githubData(r.newSummary()))
+		return
+	}
 	if r.Compatible {
 		fmt.Fprintf(w, "::notice file=%s::%s\n", file, githubData("compatible with "+r.Against+" ("+r.Level+")"))
 		return
