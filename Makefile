@@ -30,12 +30,20 @@ FUZZ_TARGETS := \
 	./serde/jsonschema:FuzzDeserialize \
 	./api:FuzzRequestDecoding
 
-.PHONY: all build run test deps vet unit kafka-up kafka-down kafka-test fuzz bench clean
+.PHONY: all build install run test deps vet unit kafka-up kafka-down kafka-test fuzz bench clean
 
 all: build
 
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/accord
+
+## install: go install the accord binary into GOBIN (default: $(go env GOPATH)/bin), and say
+## whether that directory is on PATH.
+install:
+	$(GO) install -trimpath ./cmd/accord
+	@dir=$$($(GO) env GOBIN); [ -n "$$dir" ] || dir=$$($(GO) env GOPATH)/bin; \
+		echo "installed $$dir/accord"; \
+		case ":$$PATH:" in *":$$dir:"*) ;; *) echo "$$dir is not on PATH: export PATH=\"$$dir:\$$PATH\"";; esac
 
 ## run: build and serve the registry on the embedded store at $(LISTEN), data in $(DATA_DIR).
 run: build
@@ -72,7 +80,8 @@ vet:
 
 unit:
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
-	@$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -run 'Conformance' -v ./compat | grep 'conformance:' | sed 's/^ */agreement with Confluent: /'
+	@$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -run 'Conformance' -v ./compat | \
+		sed -n 's/^ *[a-z_]*_test\.go:[0-9]*: \(.* conformance: \)/agreement with Confluent, \1/p; s/^ *[a-z_]*_test\.go:[0-9]*: \(corpora: \)/\1/p' | awk '!seen[$$0]++'
 
 ## kafka-up: start a real Kafka broker in the background on a free loopback port, or reuse the
 ## running one; .kafka/bootstrap holds its address (127.0.0.1:PORT).
@@ -121,5 +130,8 @@ bench-serde:
 bench-kafka: kafka-up
 	KAFKA_BOOTSTRAP=$$(cat .kafka/bootstrap) $(GO) test -run '^$$' -bench '^BenchmarkKafka' -benchtime 1x -timeout 30m ./test
 
+## clean: stop the local broker if it runs, and remove the binary and everything `make test`
+## installed in the tree (the clients' and schemathesis's virtualenvs, node_modules, .kafka).
 clean:
-	rm -rf bin $(CLIENTS_PY)/.venv $(CLIENTS_JS)/node_modules
+	@if [ -d .kafka ]; then $(MAKE) --no-print-directory kafka-down; fi
+	rm -rf bin .kafka $(CLIENTS_PY)/.venv $(CLIENTS_JS)/node_modules $(SCHEMATHESIS)/.venv

@@ -2,6 +2,7 @@ package compat
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -41,10 +42,14 @@ func loadCorpus(t *testing.T, rel string, v any) bool {
 	dir := corporaDir(t)
 	data, err := os.ReadFile(filepath.Join(dir, rel))
 	if err != nil {
+		// One line that says what is missing and how to supply it; `make test` prints it
+		// (the corpora are not part of this repository), and under CI it is a failure.
+		msg := fmt.Sprintf("corpora: not found in %s: the agreement with Confluent is not measured; point ACCORD_CORPORA at the directory holding confluent/ and apache-avro/ (default: ../shared/corpora beside this repository)", dir)
+		t.Logf("%s: %v", rel, err)
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus %s not found (set ACCORD_CORPORA): %v", rel, err)
+			t.Fatal(msg)
 		}
-		t.Skipf("corpus %s not found (set ACCORD_CORPORA to shared/corpora): %v", rel, err)
+		t.Skip(msg)
 		return false
 	}
 	if err := json.Unmarshal(data, v); err != nil {

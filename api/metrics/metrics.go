@@ -78,9 +78,15 @@ func (m *Metrics) Watch(src Sources) {
 	m.registry.MustRegister(newStateCollector(src))
 }
 
-// Handler serves the metrics in Prometheus's text format.
+// Handler serves the metrics in Prometheus's text format, or in OpenMetrics to a scraper
+// whose Accept header asks for it (Prometheus does): only OpenMetrics carries exemplars and
+// the counters' and histograms' creation times (the _created series), which let a scraper
+// tell a restart from a counter that never moved.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{
+		EnableOpenMetrics:                   true,
+		EnableOpenMetricsTextCreatedSamples: true,
+	})
 }
 
 // Middleware counts and times every request by its route template.

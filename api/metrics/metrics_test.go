@@ -68,3 +68,31 @@ func scrape(t *testing.T, m *Metrics) string {
 }
 
 func scrapeSize(t *testing.T, m *Metrics) int { return len(scrape(t, m)) }
+
+// TestOpenMetricsWhenAsked: a scraper that asks for OpenMetrics (as Prometheus does, for
+// exemplars and _created series) gets it, with its content type and the closing "# EOF";
+// one that asks for nothing in particular gets the text format.
+func TestOpenMetricsWhenAsked(t *testing.T) {
+	m := New()
+	m.Registration("AVRO", "ok")
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	req.Header.Set("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, req)
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/openmetrics-text") {
+		t.Errorf("Content-Type %q, want application/openmetrics-text", ct)
+	}
+	body := rec.Body.String()
+	if !strings.HasSuffix(body, "# EOF\n") {
+		t.Errorf("an OpenMetrics scrape does not end with # EOF:\n…%s", body[max(0, len(body)-200):])
+	}
+	if !strings.Contains(body, "accord_registrations_created{") {
+		t.Errorf("an OpenMetrics scrape lacks the counters' _created series")
+	}
+
+	rec = httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+		t.Errorf("without Accept: Content-Type %q, want text/plain", ct)
+	}
+}

@@ -71,18 +71,28 @@ func (c *checkConfig) againstGit(ctx context.Context, repo *gitRepo, path string
 	if err != nil {
 		return nil, err
 	}
+	if len(previous) == 0 {
+		r := c.newReport(path, "nothing: not in "+repo.baseName, level.String(), compat.Result{Compatible: true})
+		r.New, r.absentFrom = true, repo.baseName
+		return r, nil
+	}
 	against := repo.baseName + ":" + rel
-	switch {
-	case len(previous) == 0:
-		against = "nothing (new since " + repo.baseName + ")"
-	case level.Transitive():
-		against = fmt.Sprintf("%d versions of %s up to %s", len(previous), rel, repo.baseName)
+	if level.Transitive() {
+		against = fmt.Sprintf("%s of %s up to %s", plural(len(previous), "version"), rel, repo.baseName)
 	}
 	result, err := compat.Check(ctx, next, previous, compat.CheckOptions{Level: level})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c.newReport(path, against, level.String(), result), nil
+}
+
+// plural is "1 version", "2 versions".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // gitVersions parses the file's distinct versions at the revisions, skipping those where it

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/accord-registry/accord/compat"
@@ -19,6 +20,9 @@ func (c *checkConfig) offline(ctx context.Context, files []string) (*checkReport
 	newPath := files[len(files)-1]
 	typ, err := c.typeOf(newPath)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.sameType(files, typ); err != nil {
 		return nil, err
 	}
 	deps, err := c.references.fromFiles(typ, c.readFile)
@@ -45,6 +49,30 @@ func (c *checkConfig) offline(ctx context.Context, files []string) (*checkReport
 	return c.newReport(newPath, against, level.String(), result), nil
 }
 
+// sameType refuses files whose extensions say different types: offline, the files are
+// versions of one schema, and an .avsc parsed as Protobuf only says it is not valid.
+func (c *checkConfig) sameType(files []string, typ compat.SchemaType) error {
+	if c.schemaType != "" {
+		return nil
+	}
+	newPath := files[len(files)-1]
+	for _, path := range files[:len(files)-1] {
+		if t, err := c.typeOf(path); err == nil && t != typ {
+			return fmt.Errorf("%s is %s schema and %s %s schema: offline, the files are versions of one schema, oldest first, and the last is checked against the others; to check several schemas, each against its own history, use --git-base or accord.yaml",
+				path, withArticle(t), newPath, withArticle(typ))
+		}
+	}
+	return nil
+}
+
+// withArticle is "an AVRO", "a JSON", "a PROTOBUF".
+func withArticle(t compat.SchemaType) string {
+	if strings.HasPrefix(string(t), "A") {
+		return "an " + string(t)
+	}
+	return "a " + string(t)
+}
+
 // parseFile reads and parses one schema file; isNew validates it as a new registration does.
 func (c *checkConfig) parseFile(path string, typ compat.SchemaType, deps []compat.Dependency, isNew bool) (*compat.Schema, error) {
 	text, err := c.readFile(path)
@@ -58,9 +86,33 @@ func (c *checkConfig) parseFile(path string, typ compat.SchemaType, deps []compa
 func parseText(name string, text []byte, typ compat.SchemaType, deps []compat.Dependency, isNew bool) (*compat.Schema, error) {
 	s, err := compat.Parse(typ, string(text), deps, compat.ParseOptions{New: isNew})
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a valid %s schema: %w", name, typ, err)
+		return nil, fmt.Errorf("%s: not a valid %s schema: %w%s", name, typ, err, referenceHint(err))
 	}
 	return s, nil
+}
+
+// The parsers' words for a name, import or $ref that nothing defines: most often a
+// reference the command line did not give.
+var (
+	undefinedName   = regexp.MustCompile(`Undefined schema: (\S+)`)
+	unresolvedPath  = regexp.MustCompile(`could not resolve path "([^"]+)"`)
+	unknownJSONRef  = regexp.MustCompile(`unknown reference mem:///([^\s:]+)`)
+	referenceAdvice = " pass --reference %[1]s=FILE, or %[1]s=SUBJECT:VERSION with --registry)"
+)
+
+// referenceHint says how to give the reference a parse error says is missing, or "".
+func referenceHint(err error) string {
+	msg := err.Error()
+	if m := undefinedName.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf(" (a referenced schema?"+referenceAdvice, m[1])
+	}
+	if m := unresolvedPath.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf(" (an imported file?"+referenceAdvice, m[1])
+	}
+	if m := unknownJSONRef.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf(" (a referenced schema?"+referenceAdvice, m[1])
+	}
+	return ""
 }
 
 // references is the repeatable --reference flag: name=FILE or name=subject:version.

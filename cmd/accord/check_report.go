@@ -22,6 +22,9 @@ type checkReport struct {
 	Compatible bool     `json:"compatible"`
 	Changes    []change `json:"changes"`
 	Messages   []string `json:"messages"` // the registry's messages, as Confluent words them
+	// New is set for a file the git base revision does not have: nothing to check against.
+	New        bool   `json:"new,omitempty"`
+	absentFrom string // that revision, as given
 }
 
 // change is one incompatible difference, read out of a registry message.
@@ -93,19 +96,6 @@ func description(msg string) string {
 	return desc
 }
 
-// lineOf guesses the line of the new file a change is about: the first line naming the
-// field or type the description names, else 1.
-func lineOf(text string, c change) int {
-	if m := namePattern.FindStringSubmatch(c.Description); m != nil {
-		for i, line := range strings.Split(text, "\n") {
-			if strings.Contains(line, `"`+m[1]+`"`) || strings.Contains(line, " "+m[1]+" ") {
-				return i + 1
-			}
-		}
-	}
-	return 1
-}
-
 // advice says what to do about the common kinds of incompatible change.
 var advice = map[string]string{
 	"READER_FIELD_MISSING_DEFAULT_VALUE":              `give the new field a default, or make it optional: "type": ["null", ...], "default": null`,
@@ -173,6 +163,10 @@ func writeTextReport(w io.Writer, r *checkReport) {
 		verdict = "INCOMPATIBLE"
 	}
 	file := printable(r.File)
+	if r.New {
+		fmt.Fprintf(w, "%s: %s\n", file, printable(r.newSummary()))
+		return
+	}
 	fmt.Fprintf(w, "%s: %s with %s (%s)\n", file, verdict, printable(r.Against), printable(r.Level))
 	for _, c := range r.Changes {
 		where := ""
@@ -189,6 +183,11 @@ func writeTextReport(w io.Writer, r *checkReport) {
 			fmt.Fprintf(w, "  %s\n", printable(m))
 		}
 	}
+}
+
+// newSummary says that a file is new: the base revision does not have it.
+func (r *checkReport) newSummary() string {
+	return "new: not in " + r.absentFrom + ", nothing to check against"
 }
 
 // jsonOutput is --format json: the run's verdict, and a report per schema checked.
@@ -214,6 +213,10 @@ func writeGitHub(w io.Writer, reports []*checkReport) error {
 
 func writeGitHubReport(w io.Writer, r *checkReport) {
 	file := githubProperty(r.File)
+	if r.New {
+		fmt.Fprintf(w, "::notice file=%s::%s\n", file, githubData(r.newSummary()))
+		return
+	}
 	if r.Compatible {
 		fmt.Fprintf(w, "::notice file=%s::%s\n", file, githubData("compatible with "+r.Against+" ("+r.Level+")"))
 		return
