@@ -50,8 +50,8 @@ type associationResult struct {
 }
 
 type batchErrorJSON struct {
-	ErrorCode int    `json:"error_code"`
-	Message   string `json:"message,omitempty"`
+	ErrorCode wireInt `json:"error_code"`
+	Message   string  `json:"message,omitempty"`
 }
 
 // associationBatchResponse is Confluent's AssociationBatchResponse.
@@ -173,7 +173,7 @@ func newBatchResponse(results []store.AssociationResult) associationBatchRespons
 	for _, r := range results {
 		var res associationResult
 		if r.Error != nil {
-			res.Error = &batchErrorJSON{ErrorCode: int(r.Error.Code), Message: r.Error.Message}
+			res.Error = &batchErrorJSON{ErrorCode: wireInt(r.Error.Code), Message: r.Error.Message}
 		}
 		if r.Result != nil {
 			resp := newAssociationResponse(*r.Result)
