@@ -46,7 +46,24 @@ type serveConfig struct {
 	idleTimeout           time.Duration
 	kafka                 *kafkaConfig
 	tls                   *tlsFlags
+
+	// users are the users file's, read by loadUsers; nil without --auth-file.
+	users *auth.Authenticator
 }
+
+const serveUsage = `Usage: accord serve [flags]
+
+Runs the schema registry (Confluent's REST API) on the embedded store in --data-dir, or on
+a Kafka topic with --kafka-brokers. Every flag and file is checked before the store is
+opened: a mistake stops serve before it announces that it serves. SIGINT or SIGTERM drains
+the requests in flight and stops it; SIGHUP re-reads the users file and TLS files.
+
+Exit status: 0 stopped by a signal, 1 failed while starting or serving (the data dir in
+use, the address taken, Kafka unreachable), 2 bad usage or configuration (a flag's value,
+the users file, a TLS or Kafka file).
+
+Flags:
+`
 
 func serveFlags(fs *flag.FlagSet) *serveConfig {
 	c := &serveConfig{}
@@ -74,27 +91,29 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	return c
 }
 
-func serve(ctx context.Context, args []string, stderr io.Writer) error {
+// serve runs `accord serve`; it logs to stderr.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	setUsage(fs, serveUsage)
 	c := serveFlags(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return badUsage(fs, "unexpected argument %q: serve takes flags only", fs.Arg(0))
 	}
 	logger, err := newLogger(stderr, c.logLevel, c.logFormat)
 	if err != nil {
-		return err
+		return badInput(err)
 	}
 	return c.run(ctx, logger)
 }
 
 func (c *serveConfig) run(ctx context.Context, logger *slog.Logger) error {
-	base, err := c.storeConfig(logger)
+	base, err := c.prepare(logger)
 	if err != nil {
-		return err
-	}
-	if err := c.tls.validate(); err != nil {
-		return err
+		return badInput(err)
 	}
 	if c.kafka.enabled() {
 		return c.runKafka(ctx, base, logger)
@@ -121,6 +140,38 @@ func (c *serveConfig) run(ctx context.Context, logger *slog.Logger) error {
 	logger.Info("accord serving", "listen", ln.Addr().String(), "store", "embedded", "data_dir", c.dataDir,
 		"records", log.Stats().Records, "offset", st.Offset(), "startup", time.Since(start).Round(time.Millisecond))
 	return c.serveHTTP(ctx, ln, api.Config{Store: st, Metrics: m}, logger)
+}
+
+// prepare checks every flag and reads every file serve is given (the users file, the TLS
+// and Kafka files) before anything is opened, listened on or announced: a mistake in them
+// is reported alone, not after "accord serving", and leaves nothing to clean up.
+func (c *serveConfig) prepare(logger *slog.Logger) (store.Config, error) {
+	base, err := c.storeConfig(logger)
+	if err != nil {
+		return base, err
+	}
+	if err := c.tls.validate(); err != nil {
+		return base, err
+	}
+	if c.kafka.enabled() {
+		if err := c.kafka.validate(); err != nil {
+			return base, err
+		}
+	}
+	return base, c.loadUsers()
+}
+
+// loadUsers reads the users file of --auth-file, if given.
+func (c *serveConfig) loadUsers() error {
+	if c.authFile == "" {
+		return nil
+	}
+	users, err := auth.LoadLimited(c.authFile, auth.Limits{HashMemory: c.authHashMemory << 20})
+	if err != nil {
+		return err
+	}
+	c.users = users
+	return nil
 }
 
 // storeConfig validates the flags every store shares.
@@ -191,21 +242,18 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 		ForwardTimeout: c.kafka.writeTimeout + 5*time.Second, Metrics: m}, logger)
 }
 
-// serveHTTP serves until ctx is cancelled, then drains in-flight requests.
+// serveHTTP serves until ctx is cancelled, then drains in-flight requests. The users are
+// those loadUsers read.
 func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Config, logger *slog.Logger) error {
 	cfg.Logger, cfg.MaxRequestBytes = logger.With("component", "api"), c.maxRequestBytes
 	cfg.MetricsAnonymous, cfg.RequestTimeout, cfg.MaxInFlight = c.metricsAnonymous, c.requestTimeout, c.maxInFlight
 	cfg.BodyReadTimeout = c.bodyReadTimeout
 	cfg.Version, cfg.Commit = releaseVersion, buildCommit()
 	cfg.DeploymentAttributes = splitList(c.deploymentAttributes)
-	if c.authFile != "" {
-		users, err := auth.LoadLimited(c.authFile, auth.Limits{HashMemory: c.authHashMemory << 20})
-		if err != nil {
-			return err
-		}
-		cfg.Authenticator, cfg.Policy = users, users
-		logger.Info("authentication on", "auth_file", c.authFile, "users", users.Users())
-		stop := reloadOnHangup(users, logger)
+	if c.users != nil {
+		cfg.Authenticator, cfg.Policy = c.users, c.users
+		logger.Info("authentication on", "auth_file", c.authFile, "users", c.users.Users())
+		stop := reloadOnHangup(c.users, logger)
 		defer stop()
 	}
 	ln, peers, stopTLS, err := c.tls.listen(ln, logger)

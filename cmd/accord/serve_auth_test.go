@@ -27,7 +27,7 @@ func TestServeAuthFileReloadsOnHangup(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() {
-		served <- serve(ctx, []string{"--listen", addr, "--data-dir", filepath.Join(dir, "data"), "--auth-file", users}, io.Discard)
+		served <- serve(ctx, []string{"--listen", addr, "--data-dir", filepath.Join(dir, "data"), "--auth-file", users}, io.Discard, io.Discard)
 	}()
 	defer func() {
 		cancel()

@@ -21,7 +21,7 @@ func TestHeaderTooLargeJSON(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() {
-		served <- serve(ctx, []string{"--listen", addr, "--data-dir", filepath.Join(dir, "data")}, io.Discard)
+		served <- serve(ctx, []string{"--listen", addr, "--data-dir", filepath.Join(dir, "data")}, io.Discard, io.Discard)
 	}()
 	defer func() {
 		cancel()

@@ -138,7 +138,7 @@ func startServeOn(t *testing.T, addr string, args ...string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- serve(ctx, append([]string{"--listen", addr}, args...), io.Discard) }()
+	go func() { served <- serve(ctx, append([]string{"--listen", addr}, args...), io.Discard, io.Discard) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-served; err != nil {
