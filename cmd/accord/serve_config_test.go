@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,5 +75,30 @@ func TestServeConfigErrorsBeforeServing(t *testing.T) {
 				t.Errorf("stderr does not say %q:\n%s", tc.want, &stderr)
 			}
 		})
+	}
+}
+
+// TestRestartsAppendNothing: starting serve on the embedded store writes nothing to its
+// log, so a registry that only restarts keeps an empty log (Confluent's NOOP marker is for
+// finding the end of a shared topic, which a file does not need).
+func TestRestartsAppendNothing(t *testing.T) {
+	dir := t.TempDir()
+	for range 3 {
+		addr := freeAddr(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		served := make(chan error, 1)
+		go func() { served <- serve(ctx, []string{"--listen", addr, "--data-dir", dir}, io.Discard, io.Discard) }()
+		waitForStatus(t, "http://"+addr+"/healthz", "", "", http.StatusOK)
+		cancel()
+		if err := <-served; err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	}
+	s, err := filelog.Verify(dir, store.SchemaID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Frames != 0 {
+		t.Errorf("after three starts the log has %d records, want none", s.Frames)
 	}
 }
