@@ -160,8 +160,9 @@ func TestMetricsAnonymous(t *testing.T) {
 	// denies.
 	closed := serveHTTP(t, New(Config{Store: openTestStore(t), Logger: testLogger(t), Authenticator: users, Policy: users,
 		Metrics: metrics.New()})).URL
-	if got, _ := do(t, "GET", closed+"/metrics", "", basic("a", "pw")); got.Status != 403 {
-		t.Errorf("GET /metrics by a user without global read: %d, want 403", got.Status)
+	want := errorAnswer(403, 40301, "User is denied operation Read on the metrics")
+	if got, _ := do(t, "GET", closed+"/metrics", "", basic("a", "pw")); got != want {
+		t.Errorf("GET /metrics by a user without global read: %+v, want %+v", got, want)
 	}
 }
 

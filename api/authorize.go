@@ -113,7 +113,11 @@ func (h *handlers) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		case scopeGlobal:
 			if !h.cfg.Policy.GlobalAllowed(who, access) {
-				return denied(access, "the global config and mode")
+				what := "the global config and mode"
+				if c.Path() == "/metrics" { // it needs the global grant, but is no setting
+					what = "the metrics"
+				}
+				return denied(access, what)
 			}
 		case scopeSchemaID, scopeGUID:
 			ok, err := h.schemaReadable(c, sc)

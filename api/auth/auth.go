@@ -212,6 +212,14 @@ func readUsers(path string) (*userSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("users file: %w", err)
 	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(text, &doc); err != nil {
+		return nil, fmt.Errorf("users file %s: %w", path, err)
+	}
+	if err := checkShape(&doc); err != nil {
+		return nil, fmt.Errorf("users file %s: %w", path, err)
+	}
+	// Known fields only, as checkShape has it; this is the backstop.
 	dec := yaml.NewDecoder(bytes.NewReader(text))
 	dec.KnownFields(true)
 	var f fileFormat

@@ -137,7 +137,7 @@ func TestBadUsersFiles(t *testing.T) {
 	for name, tc := range map[string]struct{ text, want string }{
 		"plain text password": {"users:\n  - name: a\n    password: hunter2\n", "not a bcrypt"},
 		"duplicate user":      {"users:\n  - name: a\n    password: \"" + bcrypt + "\"\n  - name: a\n    password: \"" + bcrypt + "\"\n", "defined twice"},
-		"unknown key":         {"users:\n  - name: a\n    passwd: \"" + bcrypt + "\"\n", "field passwd not found"},
+		"unknown key":         {"users:\n  - name: a\n    passwd: \"" + bcrypt + "\"\n", `line 3: unknown key "passwd"`},
 		"no users":            {"users: []\n", "defines no users and no rules"},
 		"empty file":          {"", "defines no users and no rules"},
 		"no name":             {"users:\n  - password: \"" + bcrypt + "\"\n", "has no name"},
@@ -230,7 +230,7 @@ func TestRules(t *testing.T) {
 		"grants nothing":      {"rules:\n  - principals: [a]\n", "grants nothing"},
 		"access, no subjects": {"rules:\n  - principals: [a]\n    access: read\n    global: read\n", "without subjects"},
 		"bad regexp":          {"rules:\n  - principals: [a]\n    subjects: [\"re:(\"]\n    access: read\n", "subject pattern"},
-		"unknown key":         {"rules:\n  - principals: [a]\n    subject: [a]\n", "field subject not found"},
+		"unknown key":         {"rules:\n  - principals: [a]\n    subject: [a]\n", `line 6: unknown key "subject" in rules, item 1`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := load(t, tc.rules); err == nil || !strings.Contains(err.Error(), tc.want) {

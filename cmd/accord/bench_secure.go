@@ -153,7 +153,10 @@ func (e *secureEnv) secureFlags(sc *serveConfig, dir string) error {
 		return err
 	}
 	sc.tls.certFile, sc.tls.keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	return writeLoopbackCert(sc.tls.certFile, sc.tls.keyFile)
+	if err := writeLoopbackCert(sc.tls.certFile, sc.tls.keyFile); err != nil {
+		return err
+	}
+	return sc.loadUsers()
 }
 
 // start runs serve's HTTP server with sc on a fresh loopback port over st, and waits until it

@@ -20,7 +20,9 @@ import (
 // The client commands read and change a registry for operators and scripts. Each prints
 // text a person reads by default, and with --json the registry's own JSON answer (indented),
 // so a script can use the same jq filters as on curl's output. They exit 0 on success, 1
-// when the registry refuses (with its error code on stderr), and 2 on bad usage.
+// when the registry refuses (with its error code on stderr), and 2 when they could not ask
+// it: bad usage, bad input (a file that cannot be read), or a registry that cannot be
+// reached.
 
 // clientCommand is one client command: its arguments, what it does, and its flags, which
 // it registers on the command's flag set, returning the action that runs with them.
@@ -59,44 +61,48 @@ func clientCommands() map[string]clientCommand {
 func runClient(ctx context.Context, name string, cmd clientCommand, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: accord %s [flags] %s\n\n%s.\n\nFlags:\n", name, cmd.args, upperFirst(cmd.about))
-		fs.PrintDefaults()
-	}
+	setUsage(fs, fmt.Sprintf("Usage: accord %s [flags] %s\n\n%s.\n\n%s\nFlags:\n", name, cmd.args, upperFirst(cmd.about), clientExitStatus))
 	var conn registryFlags
 	conn.register(fs, "registry URL (env ACCORD_REGISTRY_URL)")
 	r := &remote{out: stdout}
 	fs.BoolVar(&r.asJSON, "json", false, "print the registry's JSON answer instead of text")
 	action := cmd.setup(fs)
-	if err := parseFlags(fs, interleaved(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return exitUsage
+	err := parseArgs(fs, interleaved(fs, args), stdout)
+	if err == nil && conn.url == "" {
+		err = usageError("give --registry URL or set ACCORD_REGISTRY_URL")
 	}
-	if conn.url == "" {
-		fmt.Fprintf(stderr, "accord %s: give --registry URL or set ACCORD_REGISTRY_URL\n", name)
-		return exitUsage
-	}
-	cl, err := conn.client()
 	if err == nil {
-		r.cl = cl
+		if r.cl, err = conn.client(); err != nil {
+			err = badInput(err)
+		}
+	}
+	if err == nil {
 		err = action(ctx, r, fs.Args())
 	}
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.Is(err, errUsageShown):
+		return exitUsage
 	case errors.Is(err, errUsage):
 		fmt.Fprintf(stderr, "accord %s: %s\n", name, printable(strings.TrimPrefix(err.Error(), "usage: ")))
 		fs.Usage()
 		return exitUsage
-	default:
-		// A registry's message, like any text from it, is shown with its control
-		// characters escaped.
-		fmt.Fprintf(stderr, "accord %s: %s\n", name, printable(registryError(err).Error()))
-		return 1
 	}
+	// A registry's message, like any text from it, is shown with its control characters
+	// escaped.
+	fmt.Fprintf(stderr, "accord %s: %s\n", name, printable(err.Error()))
+	var input inputError
+	if errors.As(err, &input) || isUnreachable(err) {
+		return exitUsage
+	}
+	return 1
 }
+
+// clientExitStatus is the client commands' exit status, for their usage.
+const clientExitStatus = `Exit status: 0 success, 1 the registry refused (its error code is printed), 2 bad usage,
+bad input (a file that cannot be read) or a registry that cannot be reached.
+`
 
 // interleaved moves flags given after positional arguments ("get orders-value --json") in
 // front of them, since the flag package stops at the first positional argument.
@@ -151,7 +157,7 @@ func (r *remote) call(ctx context.Context, method, path string, body any, params
 	}
 	var raw []byte
 	if err := r.cl.Do(ctx, method, path, body, &raw); err != nil {
-		return nil, err
+		return nil, describeError(err)
 	}
 	return raw, nil
 }
@@ -297,11 +303,11 @@ func registerCommand(fs *flag.FlagSet) clientAction {
 		c := checkConfig{schemaType: typeFlag}
 		typ, err := c.typeOf(args[1])
 		if err != nil {
-			return usageError("%v", err)
+			return badInput(err)
 		}
 		file, err := os.ReadFile(args[1])
 		if err != nil {
-			return usageError("%v", err)
+			return badInput(err)
 		}
 		text := string(file)
 		srRefs, err := refs.fromRegistry()
@@ -312,7 +318,7 @@ func registerCommand(fs *flag.FlagSet) clientAction {
 		params := when(*normalize, sr.Normalize)
 		raw, err := r.call(ctx, "POST", subjectPath(args[0], "/versions"), body, params...)
 		if err != nil {
-			return err
+			return withReferenceHint(err)
 		}
 		var got registered
 		if err := json.Unmarshal(raw, &got); err != nil {
@@ -324,6 +330,24 @@ func registerCommand(fs *flag.FlagSet) clientAction {
 		}
 		return r.emit(raw, text)
 	}
+}
+
+// withReferenceHint adds to the registry's "Undefined schema: NAME" (an Avro schema that
+// uses a type defined in another schema) how to give that schema: --reference.
+func withReferenceHint(err error) error {
+	const undefined = "Undefined schema: "
+	var re *sr.ResponseError
+	if !errors.As(err, &re) {
+		return err
+	}
+	_, name, ok := strings.Cut(re.Message, undefined)
+	if !ok {
+		return err
+	}
+	if i := strings.IndexAny(name, " ,;\n"); i >= 0 {
+		name = name[:i]
+	}
+	return fmt.Errorf("%w (a type defined in another schema: register that schema first, then give it with --reference %s=SUBJECT:VERSION)", err, name)
 }
 
 func deleteCommand(fs *flag.FlagSet) clientAction {

@@ -71,7 +71,7 @@ func exportCommand(fs *flag.FlagSet) clientAction {
 		}
 		dir := args[0]
 		if err := os.MkdirAll(filepath.Join(dir, "subjects"), 0o755); err != nil {
-			return err
+			return badInput(err)
 		}
 		reg, err := exportRegistry(ctx, r)
 		if err != nil {

@@ -55,8 +55,9 @@ func TestImportRefusesANonEmptyRegistryWithoutForce(t *testing.T) {
 	dir := t.TempDir()
 	runOK(t, "export", dir, "--registry", source.URL())
 	var stderr bytes.Buffer
-	if code := run(context.Background(), []string{"import", dir, "--registry", target.URL()}, io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), "42205") {
-		t.Fatalf("import into a registry with subjects: exit %d, %s; want 1 with the registry's 42205", code, stderr.String())
+	if code := run(context.Background(), []string{"import", dir, "--registry", target.URL()}, io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), "42205") ||
+		!strings.Contains(stderr.String(), "--force") {
+		t.Fatalf("import into a registry with subjects: exit %d, %s; want 1 with the registry's 42205 and a word on --force", code, stderr.String())
 	}
 	// With --force the ids are kept where they do not collide: id 1 is the same schema in both.
 	runOK(t, "import", dir, "--registry", target.URL(), "--force")

@@ -28,12 +28,15 @@ func importCommand(fs *flag.FlagSet) clientAction {
 		}
 		reg, subjects, err := readExport(args[0])
 		if err != nil {
-			return err
+			return badInput(err)
 		}
 		scopes := importScopes(reg)
 		for _, sc := range scopes {
 			if err := setMode(ctx, r, sc.modePath, "IMPORT", *force); err != nil {
 				restoreModes(ctx, r, scopes)
+				if isNotFound(err, codeHasSubjects) && !*force {
+					return fmt.Errorf("switching %s to IMPORT mode: %w; to import into a registry that has subjects, run the import again with --force (ids and versions already there are kept, and a clash is refused)", sc.name, err)
+				}
 				return fmt.Errorf("switching %s to IMPORT mode: %w", sc.name, err)
 			}
 		}
@@ -50,6 +53,10 @@ func importCommand(fs *flag.FlagSet) clientAction {
 		return r.emit(raw, fmt.Sprintf("imported %d subjects, %d versions from %s\n", len(subjects), versions, args[0]))
 	}
 }
+
+// codeHasSubjects is the registry's refusal of IMPORT mode where subjects exist without
+// force=true (Confluent's OperationNotPermittedException, 42205).
+const codeHasSubjects = 42205
 
 // importScope is the default context or another one: where the import switches the mode,
 // and the settings it restores there afterwards.

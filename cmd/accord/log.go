@@ -16,22 +16,24 @@ import (
 // cuts at startup, counts as healthy), 1 when it is damaged or cannot be read, 2 on a usage
 // error; repair exits 0 once the log is rewritten.
 func logCommand(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprint(stdout, logUsage)
+		return 0
+	}
 	if len(args) == 0 || (args[0] != "verify" && args[0] != "repair") {
-		fmt.Fprint(stderr, "usage: accord log verify|repair --data-dir DIR\n\n"+
-			"  verify  report the health of the embedded store's log (exit 0 healthy, 1 damaged)\n"+
-			"  repair  keep a copy of the log, then rewrite it without its damaged bytes\n")
+		fmt.Fprint(stderr, logUsage)
 		return 2
 	}
 	fs := flag.NewFlagSet("log "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	setUsage(fs, logUsage+"\nFlags:\n")
 	dataDir := fs.String("data-dir", "./accord-data", "directory of the embedded store (stop the server first)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return 2
+	if err := parseArgs(fs, args[1:], stdout); err != nil {
+		return exitCode(stderr, "log "+args[0], err)
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "accord log %s: unexpected arguments %q\n", args[0], fs.Args())
-		return 2
+		return exitCode(stderr, "log "+args[0], badUsage(fs, "unexpected arguments %q", fs.Args()))
 	}
 	var err error
 	code := 0
@@ -46,6 +48,15 @@ func logCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	return code
 }
+
+const logUsage = `Usage: accord log verify|repair [--data-dir DIR] [--json]
+
+  verify  report the health of the embedded store's log
+  repair  keep a copy of the log, then rewrite it without its damaged bytes
+
+Stop the server first. Exit status: 0 healthy (verify) or rewritten (repair), 1 damaged
+(verify) or the log cannot be read, 2 bad usage.
+`
 
 // verifyLog prints the log's health and returns the exit code: 0 healthy, 1 damaged.
 func verifyLog(dir string, asJSON bool, w io.Writer) (int, error) {

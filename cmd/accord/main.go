@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,7 +31,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch args[0] {
 	case "serve":
-		err = serve(ctx, args[1:], stderr)
+		err = serve(ctx, args[1:], stdout, stderr)
 	case "check":
 		return checkCommand(ctx, args[1:], stdout, stderr)
 	case "bench":
@@ -51,11 +53,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return 2
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "accord %s: %v\n", args[0], err)
-		return 1
+	return exitCode(stderr, args[0], err)
+}
+
+// exitCode prints a command's error, unless it was printed already, and returns the exit
+// code: 0 on success or when help was asked for, 2 (exitUsage) on a usage or input error,
+// 1 on any other failure.
+func exitCode(stderr io.Writer, command string, err error) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsageShown):
+		return exitUsage
 	}
-	return 0
+	fmt.Fprintf(stderr, "accord %s: %v\n", command, err)
+	var input inputError
+	if errors.As(err, &input) {
+		return exitUsage
+	}
+	return 1
 }
 
 func usage(w io.Writer) {
@@ -84,5 +100,13 @@ registry's JSON answer):
 	fmt.Fprint(w, `
 Run 'accord <command> -h' for the flags of a command. Every flag can also be set in the
 environment as ACCORD_<FLAG>, e.g. --data-dir as ACCORD_DATA_DIR.
+
+Exit status, the same for every command:
+  0  success (check: compatible; log verify: healthy)
+  1  the answer is no: the registry refused the request (its error code is printed), the
+     change is incompatible (check), the log is damaged (log verify), or the command
+     failed while running (serve, bench, log repair)
+  2  no answer: bad usage, bad input (a flag's value, a file, a directory, serve's
+     configuration), or the registry could not be reached (check: or could not decide)
 `)
 }

@@ -17,7 +17,9 @@ Reads a password from the first line of standard input and prints its hash (bcry
 argon2id with --argon2id) for the users file of accord serve --auth-file. With USER, prints
 the file's entry for that user instead:
 
-  printf '%%s\n' "$PASSWORD" | accord passwd alice >> users.yaml   # under "users:"
+  printf '%s\n' "$PASSWORD" | accord passwd alice >> users.yaml   # under "users:"
+
+Exit status: 0 printed, 2 bad usage or no password on standard input.
 
 Flags:
 `
@@ -26,13 +28,13 @@ Flags:
 func passwd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("passwd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintf(fs.Output(), passwdUsage); fs.PrintDefaults() }
+	setUsage(fs, passwdUsage)
 	argon := fs.Bool("argon2id", false, "hash with argon2id instead of bcrypt")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() > 1 {
-		return errors.New("give at most one USER")
+		return badUsage(fs, "give at most one USER")
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -40,7 +42,7 @@ func passwd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	password := strings.TrimRight(line, "\r\n")
 	if password == "" {
-		return errors.New("no password on standard input")
+		return badInput(errors.New("no password on standard input"))
 	}
 	hash, err := auth.HashBcrypt(password)
 	if *argon {

@@ -2,11 +2,14 @@ package main
 
 import (
 	"crypto/tls"
+	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/sr"
@@ -81,4 +84,55 @@ func redactedURL(s string) string {
 		return "(a URL that does not parse)"
 	}
 	return u.Redacted()
+}
+
+// unreachableError is a request the registry did not answer: the connection refused or
+// timed out, a DNS or TLS failure. The sr client's error names the URL twice ("unable to
+// GET "URL": Get "URL": dial tcp host:port: ..."); this names it once, redacted.
+type unreachableError struct {
+	method, url string
+	err         error
+}
+
+func (e *unreachableError) Error() string {
+	return fmt.Sprintf("cannot reach the registry: %s %s: %v", e.method, e.url, e.err)
+}
+
+func (e *unreachableError) Unwrap() error { return e.err }
+
+// refusedError is the registry's answer with an error code; it keeps the sr client's
+// error, for isNotFound, and says it as registryError does.
+type refusedError struct{ re *sr.ResponseError }
+
+func (e *refusedError) Error() string { return registryError(e.re).Error() }
+func (e *refusedError) Unwrap() error { return e.re }
+
+// describeError makes an error of the sr client fit to print: an unreachableError when
+// the registry did not answer, a refusedError when it answered with an error. Any other
+// error is returned as it is.
+func describeError(err error) error {
+	var re *sr.ResponseError
+	if errors.As(err, &re) {
+		return &refusedError{re}
+	}
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	cause := ue.Err
+	var op *net.OpError
+	var dns *net.DNSError
+	switch {
+	case errors.As(cause, &dns):
+		cause = errors.New(dns.Err) // "no such host", without the host again
+	case errors.As(cause, &op) && op.Err != nil:
+		cause = op.Err // "connect: connection refused", without the address again
+	}
+	return &unreachableError{method: strings.ToUpper(ue.Op), url: redactedURL(ue.URL), err: cause}
+}
+
+// isUnreachable says whether err is, or wraps, a request the registry did not answer.
+func isUnreachable(err error) bool {
+	var ue *unreachableError
+	return errors.As(err, &ue)
 }

@@ -49,7 +49,24 @@ type serveConfig struct {
 	// listener, when not nil, is served instead of listening on --listen: a test opens it on
 	// port 0 and keeps it, so no other process can take the port between choosing and binding.
 	listener net.Listener
+
+	// users are the users file's, read by loadUsers; nil without --auth-file.
+	users *auth.Authenticator
 }
+
+const serveUsage = `Usage: accord serve [flags]
+
+Runs the schema registry (Confluent's REST API) on the embedded store in --data-dir, or on
+a Kafka topic with --kafka-brokers. Every flag and file is checked before the store is
+opened: a mistake stops serve before it announces that it serves. SIGINT or SIGTERM drains
+the requests in flight and stops it; SIGHUP re-reads the users file and TLS files.
+
+Exit status: 0 stopped by a signal, 1 failed while starting or serving (the data dir in
+use, the address taken, Kafka unreachable), 2 bad usage or configuration (a flag's value,
+the users file, a TLS or Kafka file).
+
+Flags:
+`
 
 func serveFlags(fs *flag.FlagSet) *serveConfig {
 	c := &serveConfig{}
@@ -77,36 +94,38 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	return c
 }
 
-func serve(ctx context.Context, args []string, stderr io.Writer) error {
-	return serveOn(ctx, nil, args, stderr)
+// serve runs `accord serve`; it logs to stderr.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return serveOn(ctx, nil, args, stdout, stderr)
 }
 
 // serveOn is serve on a listener already open, or on --listen when ln is nil. It closes ln.
-func serveOn(ctx context.Context, ln net.Listener, args []string, stderr io.Writer) error {
+func serveOn(ctx context.Context, ln net.Listener, args []string, stdout, stderr io.Writer) error {
 	if ln != nil {
 		defer ln.Close()
 	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	setUsage(fs, serveUsage)
 	c := serveFlags(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return badUsage(fs, "unexpected argument %q: serve takes flags only", fs.Arg(0))
 	}
 	c.listener = ln
 	logger, err := newLogger(stderr, c.logLevel, c.logFormat)
 	if err != nil {
-		return err
+		return badInput(err)
 	}
 	return c.run(ctx, logger)
 }
 
 func (c *serveConfig) run(ctx context.Context, logger *slog.Logger) error {
-	base, err := c.storeConfig(logger)
+	base, err := c.prepare(logger)
 	if err != nil {
-		return err
-	}
-	if err := c.tls.validate(); err != nil {
-		return err
+		return badInput(err)
 	}
 	if c.kafka.enabled() {
 		return c.runKafka(ctx, base, logger)
@@ -141,6 +160,38 @@ func (c *serveConfig) listenAPI() (net.Listener, error) {
 		return c.listener, nil
 	}
 	return net.Listen("tcp", c.listen)
+}
+
+// prepare checks every flag and reads every file serve is given (the users file, the TLS
+// and Kafka files) before anything is opened, listened on or announced: a mistake in them
+// is reported alone, not after "accord serving", and leaves nothing to clean up.
+func (c *serveConfig) prepare(logger *slog.Logger) (store.Config, error) {
+	base, err := c.storeConfig(logger)
+	if err != nil {
+		return base, err
+	}
+	if err := c.tls.validate(); err != nil {
+		return base, err
+	}
+	if c.kafka.enabled() {
+		if err := c.kafka.validate(); err != nil {
+			return base, err
+		}
+	}
+	return base, c.loadUsers()
+}
+
+// loadUsers reads the users file of --auth-file, if given.
+func (c *serveConfig) loadUsers() error {
+	if c.authFile == "" {
+		return nil
+	}
+	users, err := auth.LoadLimited(c.authFile, auth.Limits{HashMemory: c.authHashMemory << 20})
+	if err != nil {
+		return err
+	}
+	c.users = users
+	return nil
 }
 
 // storeConfig validates the flags every store shares.
@@ -211,21 +262,18 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 		ForwardTimeout: c.kafka.writeTimeout + 5*time.Second, Metrics: m}, logger)
 }
 
-// serveHTTP serves until ctx is cancelled, then drains in-flight requests.
+// serveHTTP serves until ctx is cancelled, then drains in-flight requests. The users are
+// those loadUsers read.
 func (c *serveConfig) serveHTTP(ctx context.Context, ln net.Listener, cfg api.Config, logger *slog.Logger) error {
 	cfg.Logger, cfg.MaxRequestBytes = logger.With("component", "api"), c.maxRequestBytes
 	cfg.MetricsAnonymous, cfg.RequestTimeout, cfg.MaxInFlight = c.metricsAnonymous, c.requestTimeout, c.maxInFlight
 	cfg.BodyReadTimeout = c.bodyReadTimeout
 	cfg.Version, cfg.Commit = releaseVersion, buildCommit()
 	cfg.DeploymentAttributes = splitList(c.deploymentAttributes)
-	if c.authFile != "" {
-		users, err := auth.LoadLimited(c.authFile, auth.Limits{HashMemory: c.authHashMemory << 20})
-		if err != nil {
-			return err
-		}
-		cfg.Authenticator, cfg.Policy = users, users
-		logger.Info("authentication on", "auth_file", c.authFile, "users", users.Users())
-		stop := reloadOnHangup(users, logger)
+	if c.users != nil {
+		cfg.Authenticator, cfg.Policy = c.users, c.users
+		logger.Info("authentication on", "auth_file", c.authFile, "users", c.users.Users())
+		stop := reloadOnHangup(c.users, logger)
 		defer stop()
 	}
 	ln, peers, stopTLS, err := c.tls.listen(ln, logger)

@@ -28,7 +28,7 @@ func TestServeAuthFileReloadsOnHangup(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() {
-		served <- serveOn(ctx, ln, []string{"--data-dir", filepath.Join(dir, "data"), "--auth-file", users}, io.Discard)
+		served <- serveOn(ctx, ln, []string{"--data-dir", filepath.Join(dir, "data"), "--auth-file", users}, io.Discard, io.Discard)
 	}()
 	defer func() {
 		cancel()

@@ -17,11 +17,12 @@ import (
 // api.ServerMaxHeaderBytes net/http still answers in plain text, before any handler.
 func TestHeaderTooLargeJSON(t *testing.T) {
 	dir := t.TempDir()
-	addr := freeAddr(t)
+	ln := listenLoopback(t)
+	addr := ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() {
-		served <- serve(ctx, []string{"--listen", addr, "--data-dir", filepath.Join(dir, "data")}, io.Discard)
+		served <- serveOn(ctx, ln, []string{"--data-dir", filepath.Join(dir, "data")}, io.Discard, io.Discard)
 	}()
 	defer func() {
 		cancel()

@@ -51,7 +51,7 @@ type kafkaConfig struct {
 
 func kafkaFlags(fs *flag.FlagSet) *kafkaConfig {
 	k := &kafkaConfig{}
-	fs.StringVar(&k.brokers, "kafka-brokers", "", "comma-separated Kafka bootstrap brokers; selects the Kafka store (the `_schemas` topic) instead of the embedded one")
+	fs.StringVar(&k.brokers, "kafka-brokers", "", "comma-separated Kafka bootstrap brokers; selects the Kafka store (the _schemas topic) instead of the embedded one")
 	fs.StringVar(&k.topic, "kafka-topic", "_schemas", "the registry topic")
 	fs.IntVar(&k.replicationFactor, "kafka-replication-factor", 3, "replication factor of a topic Accord creates, capped at the number of live brokers")
 	fs.BoolVar(&k.skipValidation, "kafka-topic-skip-validation", false, "neither create nor check the topic")
@@ -79,6 +79,22 @@ func kafkaFlags(fs *flag.FlagSet) *kafkaConfig {
 }
 
 func (k *kafkaConfig) enabled() bool { return strings.TrimSpace(k.brokers) != "" }
+
+// validate checks the Kafka flags and reads their files before serve connects anywhere.
+func (k *kafkaConfig) validate() error {
+	if _, err := k.clientOpts(); err != nil {
+		return err
+	}
+	if k.advertisedURL != "" {
+		if _, err := kafkagroup.IdentityFromURL(k.advertisedURL, k.leaderEligible); err != nil {
+			return fmt.Errorf("--advertised-url: %w", err)
+		}
+	}
+	if k.heartbeatInterval >= k.sessionTimeout {
+		return fmt.Errorf("--group-heartbeat-interval %v must be below --group-session-timeout %v", k.heartbeatInterval, k.sessionTimeout)
+	}
+	return nil
+}
 
 // clientOpts turns the TLS and SASL flags into Kafka client options.
 func (k *kafkaConfig) clientOpts() ([]kgo.Opt, error) {

@@ -139,7 +139,7 @@ func startServeOn(t *testing.T, ln net.Listener, args ...string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- serveOn(ctx, ln, args, io.Discard) }()
+	go func() { served <- serveOn(ctx, ln, args, io.Discard, io.Discard) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-served; err != nil {

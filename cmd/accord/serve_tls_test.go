@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -164,7 +165,7 @@ func TestServeTLSFlagErrors(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			args := append([]string{"--listen", taken.Addr().String(), "--data-dir", t.TempDir()}, tc.args...)
-			err := serve(ctx, args, &syncBuffer{})
+			err := serve(ctx, args, io.Discard, &syncBuffer{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("serve %v: %v, want an error containing %q", tc.args, err, tc.want)
 			}
@@ -181,7 +182,7 @@ func startTLSServe(t *testing.T, flags ...string) (addr string, logs *syncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	args := append([]string{"--data-dir", t.TempDir()}, flags...)
-	go func() { served <- serveOn(ctx, ln, args, logs) }()
+	go func() { served <- serveOn(ctx, ln, args, io.Discard, logs) }()
 	t.Cleanup(func() {
 		cancel()
 		select {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,11 +41,7 @@ func ensureJars(ctx context.Context) (string, error) {
 
 	logf("fetching the Kafka %s jars from Maven Central into %s", jars.Version, jars.Libs)
 	start := time.Now()
-	mvn := exec.CommandContext(ctx, "mvn", "-B", "-q", "-ntp",
-		"-f", jars.Pom, dependencyPlugin+":copy-dependencies",
-		"-DincludeScope=runtime", "-DoutputDirectory="+tmp)
-	mvn.Stdout, mvn.Stderr = os.Stderr, os.Stderr
-	if err := mvn.Run(); err != nil {
+	if err := mavenCommand(ctx, jars.Pom, tmp).Run(); err != nil {
 		return "", fmt.Errorf("mvn copy-dependencies for %s: %w (needs Maven and access to Maven Central)", jars.Pom, err)
 	}
 	if partial := (kafkatest.JarCache{Version: jars.Version, Libs: tmp}); !partial.Complete() {
@@ -61,4 +58,51 @@ func ensureJars(ctx context.Context) (string, error) {
 	}
 	logf("fetched the jars in %s", time.Since(start).Round(100*time.Millisecond))
 	return jars.Libs, nil
+}
+
+// mavenCommand is the Maven run that copies the pom's runtime dependencies into dir: in
+// batch mode and without colour, as befits a log, and with what it prints stripped of the
+// terminal escapes Maven 3.8 writes even so (ESC[0m before its errors).
+func mavenCommand(ctx context.Context, pom, dir string) *exec.Cmd {
+	mvn := exec.CommandContext(ctx, "mvn", "-B", "-q", "-ntp", "-Dstyle.color=never",
+		"-f", pom, dependencyPlugin+":copy-dependencies",
+		"-DincludeScope=runtime", "-DoutputDirectory="+dir)
+	plain := &plainWriter{w: os.Stderr}
+	mvn.Stdout, mvn.Stderr = plain, plain // one writer: exec copies both through one pipe
+	return mvn
+}
+
+// plainWriter writes to w what it is given without terminal escape sequences (ESC [ ...
+// final byte, or ESC and one byte), also when a sequence is split across writes.
+type plainWriter struct {
+	w     io.Writer
+	state int // plainText, afterEscape or inSequence
+}
+
+const (
+	plainText = iota
+	afterEscape
+	inSequence
+)
+
+func (p *plainWriter) Write(b []byte) (int, error) {
+	out := make([]byte, 0, len(b))
+	for _, c := range b {
+		switch {
+		case p.state == plainText && c == 0x1b:
+			p.state = afterEscape
+		case p.state == plainText:
+			out = append(out, c)
+		case p.state == afterEscape && c == '[':
+			p.state = inSequence
+		case p.state == afterEscape:
+			p.state = plainText
+		case c >= 0x40 && c <= 0x7e: // a sequence's final byte
+			p.state = plainText
+		}
+	}
+	if _, err := p.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
