@@ -12,7 +12,7 @@ import (
 )
 
 // Exit codes of `accord check`, for CI: a pipeline fails on 1 with the verdict's reasons and
-// on 2 with what was wrong with the invocation or the files.
+// on 2 with what kept it from a verdict (the invocation, the files, the registry).
 const (
 	exitCompatible   = 0
 	exitIncompatible = 1
@@ -54,8 +54,9 @@ const checkUsage = `Usage:
   accord check [flags] [--git-base REF | --registry URL]      (the schemas of accord.yaml)
 
 Checks whether schema changes are compatible, with the verdict and the messages Confluent
-Schema Registry gives, and exits 0 (compatible), 1 (incompatible) or 2 (bad usage, or a file
-that does not parse). The type comes from the extension (.avsc, .json, .proto) or --type.
+Schema Registry gives, and exits 0 (compatible), 1 (incompatible) or 2 (no verdict: bad
+usage, a file that does not parse, a registry that cannot be reached or answers with an
+error). The type comes from the extension (.avsc, .json, .proto) or --type.
 
 Files: the last file is the new schema and the others are its earlier versions, oldest
 first. A plain level checks it against the last of them, a transitive one against all.

@@ -185,11 +185,12 @@ func isNotFound(err error, code int) bool {
 	return errors.As(err, &re) && re.ErrorCode == code
 }
 
-// registryError says what the registry answered, with its error code.
+// registryError says what the registry answered, with its error code, or, in one line naming
+// the URL once, that it could not be reached.
 func registryError(err error) error {
 	var re *sr.ResponseError
 	if errors.As(err, &re) {
 		return fmt.Errorf("the registry answered %d (error code %d): %s", re.StatusCode, re.ErrorCode, re.Message)
 	}
-	return err
+	return describeError(err)
 }
