@@ -36,7 +36,7 @@ func (s *Store) putAssociations(ctx context.Context, req AssociationRequest, cre
 	defer s.amu.Unlock()
 	var plan *assocPlan
 	err := s.read(ctx, func(st *state) error {
-		p := &assocPlan{st: st, req: &req, create: create, dryRun: dryRun, level: s}
+		p := &assocPlan{st: st, guard: guardOf(ctx), req: &req, create: create, dryRun: dryRun, level: s}
 		if err := p.check(); err != nil {
 			return err
 		}
