@@ -130,6 +130,31 @@ func TestSlowBodiesReleaseSlots(t *testing.T) {
 	}
 }
 
+// TestBodyReadTimeoutCappedByRequestTimeout: a RequestTimeout below the default
+// BodyReadTimeout (the review's --request-timeout 5s) bounds body reads too, so trickled
+// bodies do not hold every slot for the body timeout's 30s.
+func TestBodyReadTimeoutCappedByRequestTimeout(t *testing.T) {
+	e := New(Config{Store: openTestStore(t), Logger: testLogger(t), MaxInFlight: 8,
+		RequestTimeout: 500 * time.Millisecond})
+	srv := serveHTTP(t, e)
+	stop := make(chan struct{})
+	var statuses []<-chan string
+	for range 8 {
+		statuses = append(statuses, trickle(t, srv.Listener.Addr().String(), stop))
+	}
+	defer close(stop)
+	for i, status := range statuses {
+		select {
+		case got := <-status:
+			if got != "HTTP/1.1 408 Request Timeout" {
+				t.Errorf("trickling connection %d was answered %q, want 408", i, got)
+			}
+		case <-time.After(10 * time.Second):
+			t.Errorf("trickling connection %d got no answer within 10s, with a request timeout of 0.5s", i)
+		}
+	}
+}
+
 // TestSlowBodyAnswer: a body that does not arrive in time gets 408 with Confluent's body,
 // while a body that arrives in time leaves its handler all of RequestTimeout, and so does a
 // request without a body.

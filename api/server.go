@@ -53,7 +53,8 @@ type Config struct {
 	// MaxInFlight bounds the requests served at once (default 1024); more get 429.
 	MaxInFlight int
 	// BodyReadTimeout bounds the time from the start of a request's handling to the last
-	// byte of its body (default 30s); past it the answer is 408 and the connection closes.
+	// byte of its body (default 30s, capped at RequestTimeout); past it the answer is 408 and
+	// the connection closes.
 	BodyReadTimeout time.Duration
 }
 
@@ -80,6 +81,9 @@ func New(cfg Config) *echo.Echo {
 	if cfg.BodyReadTimeout <= 0 {
 		cfg.BodyReadTimeout = DefaultBodyReadTimeout
 	}
+	// A body read past the request's deadline serves nothing (the handler then answers
+	// 50002), yet holds its in-flight slot: the request timeout bounds the body's too.
+	cfg.BodyReadTimeout = min(cfg.BodyReadTimeout, cfg.RequestTimeout)
 	if cfg.MaxInFlight <= 0 {
 		cfg.MaxInFlight = DefaultMaxInFlight
 	}

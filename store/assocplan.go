@@ -12,6 +12,7 @@ import (
 // request's are already in place, which subjects are importing.
 type assocPlan struct {
 	st        *state
+	guard     Guard // the request's: an alias may lead to a subject the API did not check
 	level     *Store
 	req       *AssociationRequest
 	create    bool
@@ -51,6 +52,9 @@ func (p *assocPlan) resolveSubjects() error {
 		a := &p.req.Associations[i]
 		if a.Subject != nil {
 			subject := parseSubject(p.st.aliasTarget(InContext(p.req.Context, *a.Subject))).String()
+			if err := p.guard.Allow(subject); err != nil {
+				return err
+			}
 			if p.st.effectiveMode(subject).readOnly() {
 				return errReadOnly(subject)
 			}

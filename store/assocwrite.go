@@ -40,7 +40,7 @@ func (s *Store) putAssociationsLocked(ctx context.Context, req AssociationReques
 		ResourceID: req.ResourceID, ResourceType: req.ResourceType}
 	var plan *assocPlan
 	err := s.read(ctx, func(st *state) error {
-		p := &assocPlan{st: st, req: &req, create: create, dryRun: dryRun, level: s}
+		p := &assocPlan{st: st, guard: guardOf(ctx), req: &req, create: create, dryRun: dryRun, level: s}
 		if err := p.check(); err != nil {
 			return err
 		}

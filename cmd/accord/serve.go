@@ -83,7 +83,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.DurationVar(&c.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "longest a request may take; past it the answer is 50002 (the connection's write timeout is this plus 10s)")
 	fs.IntVar(&c.maxInFlight, "max-in-flight", api.DefaultMaxInFlight, "requests served at once; more are answered 429 with Retry-After")
 	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", 10*time.Second, "longest a client may take to send a request's headers")
-	fs.DurationVar(&c.bodyReadTimeout, "body-read-timeout", api.DefaultBodyReadTimeout, "longest a client may take to send a request's body, counted from its headers; past it the answer is 408 (keep it below --request-timeout, which does not interrupt a body read)")
+	fs.DurationVar(&c.bodyReadTimeout, "body-read-timeout", api.DefaultBodyReadTimeout, "longest a client may take to send a request's body, counted from its headers; past it the answer is 408 (capped at --request-timeout)")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "how long an idle keep-alive connection stays open")
 	fs.BoolVar(&c.metricsAnonymous, "metrics-anonymous", false, "with --auth-file: serve GET /metrics without credentials, to a scraper that has none")
 	fs.StringVar(&c.deploymentAttributes, "deployment-attributes", "", "comma-separated attributes GET /v1/metadata/deployment reports (Confluent's schema.registry.metadata.deployment.attributes)")
