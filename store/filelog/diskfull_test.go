@@ -68,6 +68,12 @@ func TestWriteFailureRecovers(t *testing.T) {
 	if err := l.Writable(); err != nil {
 		t.Fatalf("Writable() once space returned = %v", err)
 	}
+	if info, err := os.Stat(filepath.Join(dir, logName)); err != nil || info.Size() != size {
+		t.Fatalf("log after the probes: %v, %v; want %d bytes: a probe never touches the log", info, err, size)
+	}
+	if _, err := os.Stat(filepath.Join(dir, probeFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the probe's file is left behind: %v", err)
+	}
 	more := numbered(10, 1, 50)
 	if first := mustAppend(t, l, more...); first != 3 {
 		t.Fatalf("Append after recovery = offset %d, want 3", first)

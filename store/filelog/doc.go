@@ -80,7 +80,8 @@
 //
 // A failed write (a full disk) is truncated back off at once, so the file never holds a
 // partial frame followed by valid ones, and the log stays usable: [Log.Writable] reports the
-// cause and probes for space until a write can succeed again. A failed fsync still fails the
+// cause and probes for space (in a file of its own beside the log, which a probe never
+// touches) until a write can succeed again. A failed fsync still fails the
 // log until it is reopened: the kernel may have dropped the dirty pages, so a later
 // successful fsync would prove nothing.
 //

@@ -3,6 +3,8 @@ package filelog
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -12,6 +14,9 @@ const probeInterval = time.Second
 
 // probeSize is how much room a probe asks for: more than a typical batch of registrations.
 const probeSize = 64 << 10
+
+// probeFile is the name of the probe's file in the log's directory.
+const probeFile = "space-probe"
 
 // Writable reports why the log cannot take writes now, or nil. After a failed write (a full
 // disk) it probes, at most once per probeInterval, whether the file can grow again, and
@@ -34,12 +39,24 @@ func (l *Log) Writable() error {
 	return nil
 }
 
-// probeLocked writes probeSize zero bytes after the last frame and cuts them off again. A
-// crash in between leaves zeros after the last frame: a torn tail, which Open cuts without
-// raising the id floor (zeros hold no frame).
+// probeLocked asks the file system for probeSize bytes in a file of its own beside the log
+// (space is the file system's, not the file's) and removes it. The log itself is never
+// touched: zeros a crash left after its last frame would be cut as a torn tail, and cost
+// ids, since the floor rises past whatever the cut bytes could have held.
 func (l *Log) probeLocked() error {
-	_, err := l.writeAt(make([]byte, probeSize), l.size)
-	return l.cutBackLocked(err)
+	name := filepath.Join(l.dir, probeFile)
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(name)
+	defer f.Close()
+	if l.cfg.writeAt != nil {
+		_, err = l.cfg.writeAt(f, make([]byte, probeSize), 0)
+	} else {
+		_, err = f.WriteAt(make([]byte, probeSize), 0)
+	}
+	return err
 }
 
 // writeLocked writes buf after the last frame. A failed write is cut back off, so the next

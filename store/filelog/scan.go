@@ -124,11 +124,7 @@ func (l *Log) cutTail(f *os.File, res scanResult, size int64) error {
 		if err != nil {
 			return err
 		}
-		held, err := nonZeroEnd(f, res.valid, size)
-		if err != nil {
-			return err
-		}
-		if err := l.raiseFloorLocked(max(m, l.floor) + (held-res.valid)/minFrameSize); err != nil {
+		if err := l.raiseFloorLocked(max(m, l.floor) + (size-res.valid)/minFrameSize); err != nil {
 			return err
 		}
 	}
@@ -145,26 +141,4 @@ func (l *Log) truncate(f *os.File, res scanResult, size int64) error {
 		return fmt.Errorf("truncate at %d: %w", res.valid, err)
 	}
 	return nil
-}
-
-// nonZeroEnd returns the position after the last non-zero byte in [from, to), or from when
-// they are all zero. Zeros after the last frame (a probe for disk space cut short by a crash,
-// or a file system that grew the file before the data reached it) cannot hold a frame, whose
-// length prefix is never zero, so they do not count as lost records.
-func nonZeroEnd(f *os.File, from, to int64) (int64, error) {
-	buf := make([]byte, 32<<10)
-	for end := to; end > from; {
-		start := max(from, end-int64(len(buf)))
-		chunk := buf[:end-start]
-		if _, err := f.ReadAt(chunk, start); err != nil {
-			return 0, fmt.Errorf("read tail at %d: %w", start, err)
-		}
-		for i := len(chunk) - 1; i >= 0; i-- {
-			if chunk[i] != 0 {
-				return start + int64(i) + 1, nil
-			}
-		}
-		end = start
-	}
-	return from, nil
 }
