@@ -83,14 +83,15 @@ func (l *Log) finishCompaction(c *compaction, src *dataFile, limit int64) (Stats
 	if err := c.copyTail(src.f, limit, l.size); err != nil {
 		return Stats{}, err
 	}
-	if err := c.finish(l.end); err != nil {
-		return Stats{}, err
-	}
-	// A deleted key's records go, and with them maybe the highest id: the floor keeps it.
+	// A deleted key's records go, and with them maybe the highest id: the floor keeps it,
+	// and the new file's header says there is one.
 	if c.maxDropped > c.maxKept {
 		if err := l.raiseFloorLocked(c.maxDropped); err != nil {
 			return Stats{}, err
 		}
+	}
+	if err := c.finish(fileHeader{next: l.end, flags: l.headerFlags()}); err != nil {
+		return Stats{}, err
 	}
 	if err := l.install(c.tmp); err != nil {
 		if errors.Is(err, errInstalled) {
@@ -101,7 +102,7 @@ func (l *Log) finishCompaction(c *compaction, src *dataFile, limit int64) (Stats
 	old := l.file
 	l.file = newDataFile(c.tmp)
 	old.release()
-	l.size, l.records, l.idx = c.pos, c.records, c.idx
+	l.size, l.records, l.idx, l.header = c.pos, c.records, c.idx, c.header
 	l.advanceDurableLocked(l.end) // the new file holds every record and is fsynced
 	return l.statsLocked(), nil
 }
@@ -113,6 +114,7 @@ type compaction struct {
 	pos     int64 // bytes written, header included
 	records int64
 	idx     index
+	header  fileHeader // the header finish wrote
 
 	mark                func(store.Record) int64 // Config.Mark, or nil
 	maxKept, maxDropped int64                    // the highest marks of the frames kept and dropped
@@ -125,7 +127,7 @@ func (c *compaction) copyLive(src io.ReaderAt, limit int64) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.w.Write(encodeHeader(0)); err != nil {
+	if _, err := c.w.Write(encodeHeader(0, 0)); err != nil {
 		return err
 	}
 	c.pos = headerSize
@@ -157,12 +159,13 @@ func (c *compaction) write(r *frameReader, rec store.Record) error {
 	return err
 }
 
-// finish flushes the frames and writes the real header, whose floor is next.
-func (c *compaction) finish(next int64) error {
+// finish flushes the frames and writes the real header.
+func (c *compaction) finish(h fileHeader) error {
 	if err := c.w.Flush(); err != nil {
 		return err
 	}
-	_, err := c.tmp.WriteAt(encodeHeader(next), 0)
+	c.header = h
+	_, err := c.tmp.WriteAt(encodeHeader(h.next, h.flags), 0)
 	return err
 }
 

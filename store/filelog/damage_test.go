@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/accord-registry/accord/store"
 )
@@ -268,5 +270,68 @@ func TestZeroedLastFrameRaisesFloor(t *testing.T) {
 	}
 	if floor, lost := l.IDFloor(), markOf(fx.recs[last]); floor < lost {
 		t.Fatalf("IDFloor() = %d after cutting a zeroed last frame, want at least its mark %d", floor, lost)
+	}
+}
+
+// TestMissingFloorRefused: once a log keeps an id floor, its header says so, and Open refuses
+// the log without the floor file (found by the attack review: a data directory copied
+// without idfloor handed out the ids of lost records again). Compaction and repair keep the
+// header's word.
+func TestMissingFloorRefused(t *testing.T) {
+	t.Parallel()
+	fx := newDamageFixture(t)
+	data := bytes.Clone(fx.data)
+	data[fx.pos[9]+20] ^= 1 // a damaged last frame: cut, and the floor raised
+	dir := writeLog(t, data)
+	cfg := testConfig(t)
+	cfg.Mark = markOf
+	l := mustOpen(t, dir, cfg)
+	if _, err := l.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	if err := os.Remove(filepath.Join(dir, floorName)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, cfg); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), floorName) {
+		t.Fatalf("Open without the floor file = %v, want ErrCorrupt naming %s", err, floorName)
+	}
+	if _, err := Verify(dir, markOf); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Verify without the floor file = %v, want ErrCorrupt", err)
+	}
+}
+
+// TestFloorFileMustBeRegular: a symbolic link to a device or a FIFO in place of idfloor is
+// refused at once, not read without bound or waited on.
+func TestFloorFileMustBeRegular(t *testing.T) {
+	t.Parallel()
+	for name, create := range map[string]func(path string) error{
+		"link to /dev/zero": func(path string) error { return os.Symlink("/dev/zero", path) },
+		"fifo":              func(path string) error { return syscall.Mkfifo(path, 0o600) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			l := mustOpen(t, dir, testConfig(t))
+			l.Close()
+			if err := create(filepath.Join(dir, floorName)); err != nil {
+				t.Skipf("cannot make the file here: %v", err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				l, err := Open(dir, testConfig(t))
+				if err == nil {
+					l.Close()
+				}
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if !errors.Is(err, ErrCorrupt) {
+					t.Fatalf("Open = %v, want ErrCorrupt", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("Open still waits on the floor file after 10 s")
+			}
+		})
 	}
 }

@@ -104,7 +104,10 @@
 //
 // The floor lives in its own small file, written atomically (temporary file, fsync, rename,
 // fsync of the directory) before the change that needs it, so a crash in between leaves a
-// floor that is only too high. It only matters once something was lost; the floor is one
+// floor that is only too high. Once it exists, a flag in the log's header says so, and Open
+// refuses the log without it (a data directory restored without its idfloor would otherwise
+// hand out the lost ids again); a floor file that is not a 16-byte regular file is refused
+// too. It only matters once something was lost; the floor is one
 // number for all contexts, so a context's next id may then jump. Ids a client chose itself
 // (IMPORT mode) are not bounded by the margin.
 //

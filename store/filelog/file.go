@@ -103,7 +103,7 @@ func (l *Log) createLog() error {
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(encodeHeader(0)); err != nil {
+	if _, err := tmp.Write(encodeHeader(0, 0)); err != nil {
 		discardTemp(tmp)
 		return err
 	}

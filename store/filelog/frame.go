@@ -134,30 +134,44 @@ func isFrameError(err error) bool {
 		errors.Is(err, errChecksum) || errors.Is(err, errPayload)
 }
 
-// encodeHeader returns the file header carrying next, the floor for the next offset.
-func encodeHeader(next int64) []byte {
+// flagFloorFile, in the header's flags, says that an id floor file belongs to the log: Open
+// refuses the log without it, since the ids lost to damage or compaction that the floor
+// stands for could otherwise be handed out again.
+const flagFloorFile byte = 1
+
+// fileHeader is what the file header carries: the floor for the next offset, and flags.
+type fileHeader struct {
+	next  int64
+	flags byte
+}
+
+// encodeHeader returns the file header carrying next, the floor for the next offset, and
+// flags.
+func encodeHeader(next int64, flags byte) []byte {
 	h := make([]byte, 0, headerSize)
 	h = append(h, headerMagic...)
-	h = append(h, formatVersion, 0, 0, 0)
+	h = append(h, formatVersion, flags, 0, 0)
 	h = binary.BigEndian.AppendUint64(h, uint64(next))
 	return binary.BigEndian.AppendUint32(h, crc32.Checksum(h, castagnoli))
 }
 
-// decodeHeader validates a file header and returns its next-offset floor.
-func decodeHeader(h []byte) (int64, error) {
+// decodeHeader validates a file header and returns what it carries.
+func decodeHeader(h []byte) (fileHeader, error) {
 	switch {
 	case len(h) < headerSize:
-		return 0, fmt.Errorf("%w: short header (%d bytes)", ErrCorrupt, len(h))
+		return fileHeader{}, fmt.Errorf("%w: short header (%d bytes)", ErrCorrupt, len(h))
 	case string(h[:4]) != headerMagic:
-		return 0, fmt.Errorf("%w: bad magic %q", ErrCorrupt, h[:4])
+		return fileHeader{}, fmt.Errorf("%w: bad magic %q", ErrCorrupt, h[:4])
 	case crc32.Checksum(h[:16], castagnoli) != binary.BigEndian.Uint32(h[16:]):
-		return 0, fmt.Errorf("%w: header checksum mismatch", ErrCorrupt)
+		return fileHeader{}, fmt.Errorf("%w: header checksum mismatch", ErrCorrupt)
 	case h[4] != formatVersion:
-		return 0, fmt.Errorf("%w: unsupported format version %d", ErrCorrupt, h[4])
+		return fileHeader{}, fmt.Errorf("%w: unsupported format version %d", ErrCorrupt, h[4])
+	case h[5]&^flagFloorFile != 0 || h[6] != 0 || h[7] != 0:
+		return fileHeader{}, fmt.Errorf("%w: unknown header flags %x", ErrCorrupt, h[5:8])
 	}
 	next := int64(binary.BigEndian.Uint64(h[8:]))
 	if next < 0 {
-		return 0, fmt.Errorf("%w: negative next offset %d in header", ErrCorrupt, next)
+		return fileHeader{}, fmt.Errorf("%w: negative next offset %d in header", ErrCorrupt, next)
 	}
-	return next, nil
+	return fileHeader{next: next, flags: h[5]}, nil
 }

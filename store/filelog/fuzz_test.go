@@ -110,18 +110,18 @@ func FuzzFrameRoundTrip(f *testing.F) {
 // FuzzDecodeHeader decodes arbitrary bytes as a file header. Invariants: it never panics, an
 // error wraps ErrCorrupt, and a valid header re-encodes to its first headerSize bytes.
 func FuzzDecodeHeader(f *testing.F) {
-	f.Add(encodeHeader(0))
-	f.Add(encodeHeader(12345))
+	f.Add(encodeHeader(0, 0))
+	f.Add(encodeHeader(12345, flagFloorFile))
 	f.Add([]byte("ACLG"))
 	f.Fuzz(func(t *testing.T, h []byte) {
-		next, err := decodeHeader(h)
+		got, err := decodeHeader(h)
 		if err != nil {
 			if !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("decodeHeader error %v does not wrap ErrCorrupt", err)
 			}
 			return
 		}
-		if enc := encodeHeader(next); !bytes.Equal(enc, h[:headerSize]) {
+		if enc := encodeHeader(got.next, got.flags); !bytes.Equal(enc, h[:headerSize]) {
 			t.Fatalf("encode(decode(h)) = %x, want %x", enc, h[:headerSize])
 		}
 	})

@@ -56,6 +56,7 @@ type Log struct {
 	changed chan struct{} // closed and replaced when durable, err or closed change
 	err     error         // sticky failure, wraps ErrFailed
 	floor   int64         // the id floor; see IDFloor
+	header  fileHeader    // the file's header as written
 
 	writeErr  error     // why the last write failed; nil after a write or probe succeeds
 	lastProbe time.Time // when Writable last probed for space

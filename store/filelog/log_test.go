@@ -319,9 +319,9 @@ func TestBadHeader(t *testing.T) {
 		header []byte
 	}{
 		{"empty", nil},
-		{"short", encodeHeader(0)[:10]},
-		{"magic", append([]byte("XXXX"), encodeHeader(0)[4:]...)},
-		{"checksum", append(encodeHeader(0)[:headerSize-1], 0)},
+		{"short", encodeHeader(0, 0)[:10]},
+		{"magic", append([]byte("XXXX"), encodeHeader(0, 0)[4:]...)},
+		{"checksum", append(encodeHeader(0, 0)[:headerSize-1], 0)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -74,11 +74,11 @@ func Verify(dir string, mark func(store.Record) int64) (Survey, error) {
 // survey walks the log file f of dir, calling keep for each valid frame when not nil.
 func survey(f *os.File, dir string, mark func(store.Record) int64, keep func(*frameReader) error) (Survey, error) {
 	s := Survey{Path: f.Name(), FirstOffset: -1, LastOffset: -1, FirstBad: -1}
-	next, err := readHeader(f)
+	h, err := readHeader(f)
 	if err != nil {
 		return s, err
 	}
-	if s.IDFloor, err = readFloor(dir); err != nil {
+	if s.IDFloor, err = readFloorOf(dir, h); err != nil {
 		return s, err
 	}
 	info, err := f.Stat()
@@ -109,7 +109,7 @@ func survey(f *os.File, dir string, mark func(store.Record) int64, keep func(*fr
 		}
 	}
 	s.Frames, s.LastOffset, s.Damaged = res.frames, res.last, res.damaged
-	s.End = max(next, s.LastOffset+1)
+	s.End = max(h.next, s.LastOffset+1)
 	if n := len(s.Damaged); n > 0 {
 		s.FirstBad, s.TornTail = s.Damaged[0].From, s.Damaged[n-1].To == s.Bytes
 	}
@@ -170,7 +170,7 @@ func Repair(dir string, mark func(store.Record) int64) (RepairReport, error) {
 // rewrite copies the valid frames of src into tmp, raises the id floor and installs tmp.
 func (l *Log) rewrite(src, tmp *os.File, mark func(store.Record) int64, rep *RepairReport) error {
 	w := bufio.NewWriterSize(tmp, 1<<20)
-	if _, err := w.Write(encodeHeader(0)); err != nil {
+	if _, err := w.Write(encodeHeader(0, 0)); err != nil {
 		return err
 	}
 	s, err := survey(src, l.dir, mark, func(r *frameReader) error {
@@ -184,9 +184,6 @@ func (l *Log) rewrite(src, tmp *os.File, mark func(store.Record) int64, rep *Rep
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	if _, err := tmp.WriteAt(encodeHeader(s.End), 0); err != nil {
-		return err
-	}
 	l.floor = s.IDFloor
 	rep.IDFloor = s.IDFloor
 	if lost := s.LostFrames(); lost > 0 || s.LostBytes() > 0 {
@@ -194,6 +191,9 @@ func (l *Log) rewrite(src, tmp *os.File, mark func(store.Record) int64, rep *Rep
 		if err := l.raiseFloorLocked(rep.IDFloor); err != nil {
 			return err
 		}
+	}
+	if _, err := tmp.WriteAt(encodeHeader(s.End, l.headerFlags()), 0); err != nil {
+		return err
 	}
 	return l.install(tmp)
 }

@@ -17,12 +17,16 @@ func (l *Log) load() error {
 		return err
 	}
 	l.file = newDataFile(f)
-	floor, err := readHeader(f)
-	if err != nil {
+	if l.header, err = readHeader(f); err != nil {
 		return err
 	}
-	if l.floor, err = readFloor(l.dir); err != nil {
+	if l.floor, err = readFloorOf(l.dir, l.header); err != nil {
 		return err
+	}
+	if l.floor > 0 { // a floor kept before the header said so
+		if err := l.flagHeaderLocked(); err != nil {
+			return err
+		}
 	}
 	info, err := f.Stat()
 	if err != nil {
@@ -37,7 +41,7 @@ func (l *Log) load() error {
 			return err
 		}
 	}
-	l.size, l.end = res.valid, max(floor, res.last+1)
+	l.size, l.end = res.valid, max(l.header.next, res.last+1)
 	// Frames a crashed process wrote may still be only in the page cache: make them durable
 	// before Sync may report them so.
 	if err := l.syncFile(f); err != nil {
@@ -66,12 +70,12 @@ func (l *Log) openFile() (*os.File, error) {
 	return os.OpenFile(path, os.O_RDWR, 0)
 }
 
-// readHeader reads and validates the file header, returning its next-offset floor.
-func readHeader(f *os.File) (int64, error) {
+// readHeader reads and validates the file header.
+func readHeader(f *os.File) (fileHeader, error) {
 	h := make([]byte, headerSize)
 	n, err := f.ReadAt(h, 0)
 	if err != nil && err != io.EOF {
-		return 0, err
+		return fileHeader{}, err
 	}
 	return decodeHeader(h[:n])
 }
