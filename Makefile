@@ -7,7 +7,7 @@ LISTEN    ?= :8081
 # Fuzzing runs for a number of inputs, not a time: under a time budget Go's fuzz coordinator
 # can spend it all starting workers on a starved machine and fail with "context deadline
 # exceeded" after a handful of executions.
-FUZZTIME  ?= 3000x
+FUZZTIME  ?= 10000x
 # Every go test has a timeout with room to spare, so that a slow machine fails on a hang, not
 # on go test's default 10 minutes.
 TEST_TIMEOUT ?= 25m
