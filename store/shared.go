@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -27,9 +28,9 @@ type SharedLog interface {
 	// gets its own last write. Barrier fails with ErrNotLeader when write is set and this
 	// instance may not write.
 	Barrier(ctx context.Context, write bool) (int64, error)
-	// Append commits recs to the log as one atomic unit and returns the offset of the last.
-	// It fails with ErrNotLeader when this instance may not write, including when a newer
-	// leader has fenced it.
+	// Append commits recs to the log as one atomic unit, sets each record's Offset, and
+	// returns the offset of the last. It fails with ErrNotLeader when this instance may not
+	// write, including when a newer leader has fenced it.
 	Append(ctx context.Context, recs []Record) (last int64, err error)
 }
 
@@ -116,6 +117,10 @@ func (s *Store) applyFollowed(recs []Record) (rejected []int64) {
 		if err := s.st.apply(rec); err != nil {
 			s.logger.Warn("skipping record", "offset", rec.Offset, "err", err)
 			rejected = append(rejected, rec.Offset)
+			continue
+		}
+		if s.accepted != nil {
+			s.accepted[rec.Offset] = true
 		}
 	}
 	close(s.advanced)
@@ -180,6 +185,10 @@ func (s *Store) writeShared(ctx context.Context, fn func(st *state) ([]Record, e
 	if err != nil || len(recs) == 0 {
 		return err
 	}
+	// Collect what the reader applies from now on (before the records exist), so that
+	// checkApplied learns whether ours took effect.
+	s.watchApplied()
+	defer s.stopWatching()
 	// Waiting to read the records back, rather than applying them at once, also waits for
 	// the transaction's commit marker: a transaction begun before the marker is written
 	// would be held back by the broker (add.partitions.to.txn.retry.backoff.ms, 20ms).
@@ -187,7 +196,43 @@ func (s *Store) writeShared(ctx context.Context, fn func(st *state) ([]Record, e
 	if err != nil {
 		return sharedError(err)
 	}
-	return sharedError(s.waitApplied(ctx, last))
+	if err := s.waitApplied(ctx, last); err != nil {
+		return sharedError(err)
+	}
+	return s.checkApplied(recs)
+}
+
+// checkApplied fails a write whose records the reader did not all apply, although their
+// offsets have been passed: the log read their transaction back aborted (a newer leader's
+// producer aborted it after this one was told it committed, say), or the state rejected a
+// record because another writer's record came first. Acknowledging it would answer 200 for
+// a schema, id or config that no instance serves: an acknowledged write lost.
+func (s *Store) checkApplied(recs []Record) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, rec := range recs {
+		if !s.accepted[rec.Offset] {
+			err := fmt.Errorf("the record written at offset %d was not applied when read back (its transaction aborted, or the state rejected it)", rec.Offset)
+			s.logger.Warn("write not acknowledged", "err", err)
+			return Wrap(CodeStoreError, err, "Error while writing to the Kafka store")
+		}
+	}
+	return nil
+}
+
+// watchApplied starts collecting the offsets of the records the reader applies. Writes on
+// a shared log are serialised (s.writing), so one collection serves them all.
+func (s *Store) watchApplied() {
+	s.mu.Lock()
+	s.accepted = map[int64]bool{}
+	s.mu.Unlock()
+}
+
+// stopWatching ends the collection of accepted offsets that writeShared started.
+func (s *Store) stopWatching() {
+	s.mu.Lock()
+	s.accepted = nil
+	s.mu.Unlock()
 }
 
 // sharedError maps a shared log's failures to Confluent's codes: 50004 when this instance

@@ -68,6 +68,9 @@ type Store struct {
 	mu       sync.RWMutex // guards the following fields
 	st       *state
 	advanced chan struct{} // closed and replaced whenever a shared log's records are applied
+	// accepted holds, while a write on a shared log waits for its records to come back, the
+	// offsets of the records the reader applied since the write decided them; nil otherwise.
+	accepted map[int64]bool
 
 	ready  atomic.Bool
 	closed atomic.Bool

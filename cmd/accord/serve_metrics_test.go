@@ -134,16 +134,22 @@ func startServe(t *testing.T, args ...string) string {
 	return base
 }
 
-// startServeOn runs `accord serve` on ln until the test ends.
+// startServeOn runs `accord serve` on ln until the test ends. If the test fails, its log
+// (stderr) is written to the test's log, so a failure shows what the instance did.
 func startServeOn(t *testing.T, ln net.Listener, args ...string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- serveOn(ctx, ln, args, io.Discard, io.Discard) }()
+	logs := &syncBuffer{}
+	addr := ln.Addr().String()
+	go func() { served <- serveOn(ctx, ln, args, io.Discard, logs) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-served; err != nil {
 			t.Errorf("serve: %v", err)
+		}
+		if t.Failed() {
+			t.Logf("log of the instance at %s:\n%s", addr, logs)
 		}
 	})
 }
