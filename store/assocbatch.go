@@ -179,15 +179,8 @@ func (r *AssociationOpRequest) validate(dryRun bool) error {
 		if op.Type != OpCreate {
 			continue
 		}
-		def := ":." + r.ResourceNamespace + ":" + r.ResourceName + "-" + a.AssociationType
-		if a.Subject == nil {
-			a.Subject = &def
-		}
-		if isTrue(a.Frozen) && *a.Subject != def {
-			return invalidAssociation("subject", "frozen associations must use subject '"+def+"'")
-		}
-		if a.Lifecycle == LifecycleWeak && *a.Subject == def {
-			return invalidAssociation("subject", "WEAK associations cannot use subject '"+def+"'")
+		if err := a.defaultSubject(r.ResourceNamespace, r.ResourceName); err != nil {
+			return err
 		}
 	}
 	return nil

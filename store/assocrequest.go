@@ -82,23 +82,37 @@ func (r *AssociationRequest) validate(create, dryRun bool) error {
 		if !create {
 			continue
 		}
-		def := r.defaultSubject(a.AssociationType)
-		if a.Subject == nil {
-			a.Subject = &def
+		if err := a.defaultSubject(r.ResourceNamespace, r.ResourceName); err != nil {
+			return err
 		}
-		if isTrue(a.Frozen) && *a.Subject != def {
-			return invalidAssociation("subject", "frozen associations must use subject '"+def+"'")
-		}
-		if a.Lifecycle == LifecycleWeak && *a.Subject == def {
-			return invalidAssociation("subject", "WEAK associations cannot use subject '"+def+"'")
-		}
+	}
+	return nil
+}
+
+// defaultSubject gives a created association without a subject the topic's own subject
+// (:.namespace:name-type), which a frozen association must use and a WEAK one must not.
+func (a *AssociationChange) defaultSubject(namespace, name string) error {
+	def := topicSubject(namespace, name, a.AssociationType)
+	if a.Subject == nil {
+		a.Subject = &def
+	}
+	if isTrue(a.Frozen) && *a.Subject != def {
+		return invalidAssociation("subject", "frozen associations must use subject '"+def+"'")
+	}
+	if a.Lifecycle == LifecycleWeak && *a.Subject == def {
+		return invalidAssociation("subject", "WEAK associations cannot use subject '"+def+"'")
 	}
 	return nil
 }
 
 // defaultSubject is the subject a topic owns for an association type: :.namespace:name-type.
 func (r *AssociationRequest) defaultSubject(associationType string) string {
-	return ":." + r.ResourceNamespace + ":" + r.ResourceName + "-" + associationType
+	return topicSubject(r.ResourceNamespace, r.ResourceName, associationType)
+}
+
+// topicSubject is a topic's own subject for an association type: :.namespace:name-type.
+func topicSubject(namespace, name, associationType string) string {
+	return ":." + namespace + ":" + name + "-" + associationType
 }
 
 // validate is AssociationCreateOrUpdateInfo.validate.
