@@ -1,8 +1,11 @@
 package api
 
 import (
+	"errors"
 	"net/http"
+	"os"
 	"strings"
+	"syscall"
 
 	"github.com/labstack/echo/v4"
 
@@ -47,6 +50,21 @@ func storeReady(st *store.Store) func() bool {
 	return st.Ready
 }
 
+// unwritableCause is the part of a write failure an anonymous prober may read: the system's
+// own words ("no space left on device") without the file names around them, which would
+// tell anyone who can reach the port where the data lives. The whole error is in the logs.
+func unwritableCause(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno.Error()
+	}
+	var pathErr *os.PathError
+	if errors.As(err, &pathErr) {
+		return pathErr.Op + " failed"
+	}
+	return "write failed"
+}
+
 // readyz answers 200 once the store has caught up with its log and can write to it, 503
 // before and while the embedded log cannot be written (a full disk): an orchestrator then
 // sees why, while reads go on being served. With several instances it also says which one
@@ -56,10 +74,11 @@ func (h *handlers) readyz(c echo.Context) error {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "starting"})
 	}
 	if err := h.store.Writable(); err != nil {
+		h.cfg.Logger.Debug("readiness: the log cannot be written", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, struct {
 			Status string `json:"status"`
 			Reason string `json:"reason"`
-		}{"unavailable", "the log cannot be written: " + err.Error()})
+		}{"unavailable", "the log cannot be written: " + unwritableCause(err)})
 	}
 	body := map[string]any{"status": "ready", "offset": h.store.Offset()}
 	if h.cfg.Leadership != nil {

@@ -2,11 +2,13 @@ package api
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -108,10 +110,11 @@ func TestReadyzReportsUnwritableLog(t *testing.T) {
 	defer st.Close()
 	e := New(Config{Store: st, Logger: testLogger(t)})
 
-	full := errors.New("filelog: write: no space left on device")
+	// The probe is anonymous: the reason names the cause, never the data directory.
+	var full error = fmt.Errorf("filelog: write: %w", &os.PathError{Op: "write", Path: "/srv/secret-dir/accord/log", Err: syscall.ENOSPC})
 	failure.Store(&full)
 	rec := serveRecorded(e, "GET", "/readyz", "")
-	want := `{"status":"unavailable","reason":"the log cannot be written: filelog: write: no space left on device"}`
+	want := `{"status":"unavailable","reason":"the log cannot be written: no space left on device"}`
 	if rec.Code != http.StatusServiceUnavailable || strings.TrimSpace(rec.Body.String()) != want {
 		t.Errorf("GET /readyz on a full disk = %d %s, want 503 %s", rec.Code, rec.Body, want)
 	}

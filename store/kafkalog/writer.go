@@ -22,6 +22,10 @@ type leadership struct {
 	// in turn. (The election reports a lost membership well within the cooldown.)
 	fencedAt    int32
 	fencedUntil time.Time
+	// stopInit cancels a producer initialisation in flight, nil when none is: a deposed
+	// instance must not go on bumping the transactional id's epoch, which would fence the
+	// new leader's producer.
+	stopInit context.CancelFunc
 }
 
 func (ld leadership) mayWrite(now time.Time) bool {
@@ -51,6 +55,9 @@ func (l *Log) SetLeader(self bool, generation int32) {
 	l.lmu.Lock()
 	was := l.leader.self
 	l.leader.self, l.leader.generation = self, generation
+	if !self && l.leader.stopInit != nil {
+		l.leader.stopInit()
+	}
 	l.lmu.Unlock()
 	if self && !was {
 		go func() {
@@ -69,6 +76,13 @@ func (l *Log) SetLeader(self bool, generation int32) {
 			}
 		}()
 	}
+}
+
+// stillLeading reports whether this instance may write and is in the given generation.
+func (l *Log) stillLeading(generation int32) bool {
+	l.lmu.Lock()
+	defer l.lmu.Unlock()
+	return l.leader.generation == generation && l.leader.mayWrite(time.Now())
 }
 
 func (l *Log) mayWrite() bool {
@@ -110,10 +124,26 @@ func (l *Log) Barrier(ctx context.Context, write bool) (int64, error) {
 // shared transactional id, which fences every earlier producer and aborts (or completes) any
 // transaction one left open; only then is the end of the log read, so it includes everything
 // any earlier leader managed to commit.
+//
+// The initialisation ends as soon as the instance is deposed (SetLeader cancels it), and a
+// producer that an ended term initialised is closed rather than kept.
 func (l *Log) initWriter(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	l.lmu.Lock()
-	generation := l.leader.generation
+	generation, still := l.leader.generation, l.leader.mayWrite(time.Now())
+	if still {
+		l.leader.stopInit = cancel
+	}
 	l.lmu.Unlock()
+	if !still {
+		return store.ErrNotLeader
+	}
+	defer func() {
+		l.lmu.Lock()
+		l.leader.stopInit = nil
+		l.lmu.Unlock()
+	}()
 	cl, err := kgo.NewClient(l.cfg.clientOpts(
 		kgo.TransactionalID(l.cfg.TransactionalID),
 		kgo.DefaultProduceTopic(l.cfg.Topic),
@@ -133,12 +163,19 @@ func (l *Log) initWriter(ctx context.Context) error {
 	}
 	if _, _, err := cl.ProducerID(ctx); err != nil {
 		cl.Close()
+		if !l.stillLeading(generation) {
+			return fmt.Errorf("%w: deposed while initialising the producer", store.ErrNotLeader)
+		}
 		return l.writeError(generation, fmt.Errorf("initialise the transactional producer: %w", err))
 	}
 	end, err := l.lastStable(ctx)
 	if err != nil {
 		cl.Close()
 		return err
+	}
+	if !l.stillLeading(generation) {
+		cl.Close()
+		return store.ErrNotLeader
 	}
 	l.writer = writerState{cl: cl, lastWrite: end, generation: generation}
 	l.log.Info("writing as leader", "transactional_id", l.cfg.TransactionalID, "end_offset", end)
