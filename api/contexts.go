@@ -11,8 +11,9 @@ import (
 )
 
 // rewriteContextPaths maps `/contexts/{ctx}/...` onto the plain routes with context-qualified
-// subjects (confluent-api.md §2.9). franz-go sends every request this way once a context is
-// configured. The bare /contexts list and DELETE /contexts/{ctx} are left alone.
+// subjects, as Confluent does for its /contexts/{context} prefix. franz-go sends every request
+// this way once a context is configured. The bare /contexts list and DELETE /contexts/{ctx} are
+// left alone.
 func rewriteContextPaths(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()

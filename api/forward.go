@@ -55,7 +55,7 @@ var forwardedHeaders = []string{
 	echo.HeaderAuthorization,
 }
 
-// forward is the route middleware of every write (confluent-api.md §12): the leader handles it
+// forward is the route middleware of every write: the leader handles it
 // itself; a follower sends it to the leader and relays the answer. op names the write in the
 // 50003 error, in Confluent's words ("Error while forwarding register schema request to the
 // leader").

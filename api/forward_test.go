@@ -158,7 +158,7 @@ func TestForwardRegistration(t *testing.T) {
 }
 
 // TestForwardedRoutes walks the whole route table: exactly Confluent's forwarded operations
-// (confluent-api.md §12) reach the leader, and nothing else does.
+// (those Confluent's KafkaSchemaRegistry sends to the leader) reach it, and nothing else does.
 func TestForwardedRoutes(t *testing.T) {
 	want := []string{
 		"DELETE /associations/resources/:resourceId",

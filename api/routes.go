@@ -4,8 +4,8 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// register is the whole route table. A test keeps it and the OpenAPI document in step. The
-// writes carry h.forward: a follower sends them to the leader (confluent-api.md §12), and a test
+// register is the whole route table. A test keeps it and the OpenAPI document in step. The writes
+// carry h.forward: a follower sends them to the leader, as Confluent's followers do, and a test
 // pins which routes those are. Lookups and compatibility checks are reads, served locally.
 func register(e *echo.Echo, h *handlers) {
 	e.GET("/", h.root)

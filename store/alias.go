@@ -2,8 +2,8 @@ package store
 
 import "context"
 
-// aliasTarget returns the subject a request for subject is redirected to (confluent-api.md
-// §2.10): when the subject has its own config with a non-empty alias, the alias, qualified
+// aliasTarget returns the subject a request for subject is redirected to, as Confluent's alias
+// config does: when the subject has its own config with a non-empty alias, the alias, qualified
 // relative to the aliased subject's context. One level only, as in Confluent.
 func (st *state) aliasTarget(subject string) string {
 	q := parseSubject(subject)

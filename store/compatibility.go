@@ -18,7 +18,8 @@ type CheckOptions struct {
 	Verbose bool
 }
 
-// CheckCompatibility answers the /compatibility endpoints (confluent-api.md §2.4).
+// CheckCompatibility answers the /compatibility endpoints (POST
+// /compatibility/subjects/{subject}/versions[/{version}]).
 func (s *Store) CheckCompatibility(ctx context.Context, subject string, req SchemaRequest, opts CheckOptions) (compat.Result, error) {
 	var (
 		out    compat.Result

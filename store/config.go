@@ -28,7 +28,8 @@ func IsSubjectSetting(subject string) bool {
 	return key != "" && !parseSubject(key).isContext()
 }
 
-// effectiveConfig resolves the config in scope for a subject (confluent-api.md §9.1).
+// effectiveConfig resolves the config in scope for a subject: the subject's own, then its
+// context's, then the global one, then the server default, as Confluent's getConfigInScope does.
 func (st *state) effectiveConfig(subject string, serverDefault compat.Level) ConfigRecord {
 	q := parseSubject(subject)
 	if q.name != "" {

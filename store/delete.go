@@ -2,7 +2,7 @@ package store
 
 import "context"
 
-// DeleteSubject answers DELETE /subjects/{subject} (confluent-api.md §6). Unlike reads, deletes
+// DeleteSubject answers DELETE /subjects/{subject}. Unlike reads, deletes
 // never fall back to a same-named subject in another context. A soft delete writes
 // one DELETE_SUBJECT record and returns the versions that were live; a permanent delete, only
 // allowed after a soft delete, tombstones every version and the subject's config and mode.

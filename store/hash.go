@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// contentHash is the MD5 identity of a schema's content (confluent-api.md §10): the same
+// contentHash is the MD5 identity of a schema's content, as Confluent computes it: the same
 // content in two subjects of one context shares a schema id, and the hash formatted as a UUID
 // is the schema's GUID. schemaType is deliberately not part of it, as in Confluent.
 type contentHash [16]byte

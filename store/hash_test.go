@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The GUIDs below are the ones confluent-api.md §10 and Appendix A compute from the algorithm.
+// The GUIDs below are the ones Confluent computes for these schemas (see contentHash).
 func TestGUID(t *testing.T) {
 	tests := []struct{ text, want string }{
 		{`"string"`, "095d71cf-1255-6b9d-5e33-0ad575b3df5d"},

@@ -219,7 +219,7 @@ func (s *Store) SchemaByID(ctx context.Context, id int, subject string, fetchMax
 	return out, err
 }
 
-// versionForID resolves an id in the context subject selects (confluent-api.md §2.2): first
+// versionForID resolves an id in the context subject selects, in Confluent's order: first
 // the named subject's newest version holding the id; then, for an unqualified subject unknown
 // in the default context, the same name in every other context; then any subject in the
 // selected context.

@@ -21,7 +21,7 @@ func applyAll(t *testing.T, versions ...[4]any) *state {
 	return st
 }
 
-// TestVersionForID pins the id resolution order of confluent-api.md §2.2.
+// TestVersionForID pins the id resolution order versionForID documents.
 func TestVersionForID(t *testing.T) {
 	st := applyAll(t,
 		[4]any{"a", 1, 1, `"int"`},

@@ -25,7 +25,7 @@ func newCandidate(typ compat.SchemaType, text string, refs []Reference, md *Meta
 
 // Register adds req under subject (POST /subjects/{subject}/versions) and returns the stored
 // schema: an existing version when the same schema is already there, otherwise a new version
-// after the mode, compatibility and id checks of confluent-api.md §4.
+// after Confluent's mode, compatibility and id checks (KafkaSchemaRegistry.register).
 func (s *Store) Register(ctx context.Context, subject string, req SchemaRequest, normalize bool) (Schema, error) {
 	if !validSubject(subject, false) {
 		return Schema{}, errInvalidSubject(subject)
@@ -100,8 +100,8 @@ func (st *state) candidate(subject string, req SchemaRequest, normalize, allowDe
 	return newCandidate(parsed.Type(), parsed.Canonical(), refs, req.Metadata, req.RuleSet), nil
 }
 
-// match finds a version of subject accepted by keep that holds cand: first through the
-// content hash, then by comparing each version newest first (§5).
+// match finds a version of subject accepted by keep that holds cand: first through the content
+// hash, then by comparing each version newest first, as Confluent's lookUpSchemaUnderSubject does.
 func (st *state) match(subject string, cand candidate, keep func(*version) bool) *version {
 	c := st.contexts[parseSubject(subject).ctx]
 	if c != nil {

@@ -57,7 +57,7 @@ func TestFranzSRClient(t *testing.T) {
 		Schema: sr.Schema{Schema: franzOrderV2, References: commonRef}}
 
 	t.Run("guid helper", func(t *testing.T) {
-		// The worked example of confluent-api.md Appendix A.
+		// A worked example: Confluent's GUID of this schema.
 		got := franzGUID(`{"type":"record","name":"Order","fields":[{"name":"id","type":"long"}]}`, nil)
 		if want := "b040db4b-fdae-23ea-4a07-95f3973b98c8"; got != want {
 			t.Fatalf("franzGUID = %s, want %s", got, want)
@@ -642,7 +642,8 @@ func TestFranzSRClient(t *testing.T) {
 	})
 }
 
-// franzGUID is the GUID confluent-api.md §10 gives a schema without metadata or rule set.
+// franzGUID is the GUID Confluent gives a schema without metadata or rule set: the MD5 of its
+// canonical text and references, formatted as a UUID.
 func franzGUID(text string, refs []sr.SchemaReference) string {
 	h := md5.New()
 	h.Write([]byte(text))

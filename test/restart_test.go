@@ -95,8 +95,8 @@ func TestRestartPreservesState(t *testing.T) {
 	if r.Status != http.StatusOK || !jsonLike(t, `{"id":11,"version":1,"<rest>":""}`, r.Body) {
 		t.Fatalf("register after restarts: %d %s, want id 11", r.Status, r.Body)
 	}
-	// Content whose only version was hard-deleted gets a new id (confluent-api.md §11.4: an id
-	// with no remaining subject-versions is absent), and the freed version number is reused.
+	// Content whose only version was hard-deleted gets a new id (an id with no remaining subject-
+	// versions is absent, as in Confluent), and the freed version number is reused.
 	r = s.do("POST", "/subjects/r-hard/versions", schemaBody(rec("Hard", long("a")+","+opt("b"))))
 	if r.Status != http.StatusOK || !jsonLike(t, `{"id":12,"version":2,"<rest>":""}`, r.Body) {
 		t.Fatalf("re-register hard-deleted content: %d %s, want id 12 version 2", r.Status, r.Body)

@@ -415,7 +415,7 @@ func readCorpus(t *testing.T, dir, rel string, v any) {
 }
 
 // apacheAvroChecks: Apache Avro records both directions of a reader/writer pair. As in compat's
-// conformance test and compat-rules.md 8.3, the reader is the new schema: BACKWARD (new reads
+// conformance test, the reader is the new schema: BACKWARD (new reads
 // old) is reader_can_read_writer, FORWARD (old reads new) is writer_can_read_reader.
 func apacheAvroChecks(t *testing.T, dir, rel string) (int, []corpusCheck) {
 	var corpus struct {
