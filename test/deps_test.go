@@ -17,7 +17,9 @@ const module = "github.com/accord-registry/accord"
 // stands alone (docs/style.md §2.1). Two packages under serde are not serde proper:
 // serde/sertest runs a real registry for users' tests, so it imports the server; and
 // serde/protobuf/protosource, which prints Protobuf descriptors as .proto source, is a leaf
-// that compat shares (it turns the base64 descriptors Python registers into text).
+// that compat shares (it turns the base64 descriptors Python registers into text). And
+// serde/kms with its drivers are leaves that serde's field encryption and the server share:
+// the registry opens shared KEKs with the same drivers, so store and api may import them.
 type depRule struct {
 	pkg       string
 	forbidden []string
@@ -28,16 +30,20 @@ type depRule struct {
 
 const protosource = module + "/serde/protobuf/protosource"
 
+// kmsDrivers are the KMS packages the server may import.
+var kmsDrivers = []string{module + "/serde/kms", module + "/serde/kms/localkms", module + "/serde/kms/awskms", module + "/serde/kms/hcvault"}
+
 var depRules = []depRule{
 	{pkg: "compat", forbidden: []string{module + "/store", module + "/api", module + "/serde", module + "/cmd", "github.com/labstack/echo", "github.com/twmb/franz-go"},
 		allowed: []string{protosource}, why: "compat is pure: parsing and checking only"},
 	{pkg: "store", forbidden: []string{module + "/api", module + "/serde", module + "/cmd", "github.com/labstack/echo"},
-		allowed: []string{protosource}, why: "store must not know about HTTP or clients"},
+		allowed: append([]string{protosource}, kmsDrivers...), why: "store must not know about HTTP or clients"},
 	{pkg: "api", forbidden: []string{module + "/serde", module + "/cmd", "github.com/twmb/franz-go"},
-		allowed: []string{protosource}, why: "api talks to Kafka only through store"},
+		allowed: append([]string{protosource}, kmsDrivers...), why: "api talks to Kafka only through store"},
 	{pkg: "openapi", forbidden: []string{module + "/"}, why: "openapi is a leaf"},
 	{pkg: "serde", forbidden: []string{module + "/api", module + "/store", module + "/compat", module + "/cmd", "github.com/labstack/echo", "github.com/twmb/franz-go/pkg/kgo"},
 		exempt: []string{"serde/sertest"}, why: "serde is a library for other people's programs"},
+	{pkg: "serde/kms", forbidden: []string{module + "/", "github.com/twmb/franz-go"}, why: "KMS drivers are leaves that serde and the server share"},
 	{pkg: "serde/protobuf/protosource", forbidden: []string{module + "/", "github.com/"}, why: "protosource is a leaf that compat shares"},
 }
 
