@@ -57,10 +57,12 @@ PYTHON      ?= python3
 CLIENTS_PY  := test/clients/python
 CLIENTS_JS  := test/clients/node
 SCHEMATHESIS := test/schemathesis
+KMS_PY      := test/kms
 
 ## deps: Go modules, the Kafka broker's jars (into ~/.cache/accord, with mvn), the real
 ## Python and Node clients the end-to-end tests drive, and schemathesis, the OpenAPI fuzzer
-## TestSchemathesis runs (a virtualenv of its own).
+## TestSchemathesis runs (a virtualenv of its own), and moto, the AWS KMS emulator the awskms
+## tests run (another).
 deps:
 	$(GO) mod download
 	@command -v java >/dev/null && command -v mvn >/dev/null || { \
@@ -72,6 +74,8 @@ deps:
 	cd $(CLIENTS_JS) && npm ci --no-audit --no-fund --loglevel=error
 	test -x $(SCHEMATHESIS)/.venv/bin/python || $(PYTHON) -m venv $(SCHEMATHESIS)/.venv
 	$(SCHEMATHESIS)/.venv/bin/pip install --quiet --disable-pip-version-check -r $(SCHEMATHESIS)/requirements.txt
+	test -x $(KMS_PY)/.venv/bin/python || $(PYTHON) -m venv $(KMS_PY)/.venv
+	$(KMS_PY)/.venv/bin/pip install --quiet --disable-pip-version-check -r $(KMS_PY)/requirements.txt
 
 vet:
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './test/clients/*')); \
@@ -134,4 +138,4 @@ bench-kafka: kafka-up
 ## installed in the tree (the clients' and schemathesis's virtualenvs, node_modules, .kafka).
 clean:
 	@if [ -d .kafka ]; then $(MAKE) --no-print-directory kafka-down; fi
-	rm -rf bin .kafka $(CLIENTS_PY)/.venv $(CLIENTS_JS)/node_modules $(SCHEMATHESIS)/.venv
+	rm -rf bin .kafka $(CLIENTS_PY)/.venv $(CLIENTS_JS)/node_modules $(SCHEMATHESIS)/.venv $(KMS_PY)/.venv
