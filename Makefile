@@ -61,8 +61,8 @@ KMS_PY      := test/kms
 
 ## deps: Go modules, the Kafka broker's jars (into ~/.cache/accord, with mvn), the real
 ## Python and Node clients the end-to-end tests drive, and schemathesis, the OpenAPI fuzzer
-## TestSchemathesis runs (a virtualenv of its own), and moto, the AWS KMS emulator the awskms
-## tests run (another).
+## TestSchemathesis runs (a virtualenv of its own), and moto and OpenBao, the AWS KMS and Vault
+## transit servers the serde/kms driver tests run (another).
 deps:
 	$(GO) mod download
 	@command -v java >/dev/null && command -v mvn >/dev/null || { \
