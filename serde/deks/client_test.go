@@ -334,3 +334,57 @@ func TestConcurrentMissesShareOneRequest(t *testing.T) {
 		t.Errorf("%d requests, want 1", got)
 	}
 }
+
+// TestUnreachableRegistry: a registry that cannot be reached is an error that is neither
+// "absent" nor "conflict", so the executor does not create keys on a network failure.
+func TestUnreachableRegistry(t *testing.T) {
+	cl, err := sr.NewClient(sr.URLs("http://127.0.0.1:1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, cl)
+	_, err = c.KEK(context.Background(), "k", false)
+	if err == nil || IsNotFound(err) || IsConflict(err) {
+		t.Fatalf("KEK from an unreachable registry: %v", err)
+	}
+	_, err = c.CreateDEKOrGet(context.Background(), "k", CreateDEK{Subject: "s", EncryptedKeyMaterial: "AAAA"}, 1)
+	if err == nil || IsConflict(err) {
+		t.Fatalf("CreateDEKOrGet at an unreachable registry: %v", err)
+	}
+}
+
+// TestCallerGivesUp: a caller whose context ends stops waiting; the request it started
+// finishes and fills the cache for the next caller.
+func TestCallerGivesUp(t *testing.T) {
+	f, cl := newFake(t, false)
+	f.keks["k"] = KEK{Name: "k", TS: 9}
+	c := newClient(t, cl)
+	ctx, cancel := context.WithCancel(context.Background())
+	f.mu.Lock() // the fake's handlers wait until the caller has given up
+	cancel()
+	_, err := c.KEK(ctx, "k", false)
+	f.mu.Unlock()
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("KEK with a cancelled context: %v", err)
+	}
+	if k, err := c.KEK(context.Background(), "k", false); err != nil || k.TS != 9 {
+		t.Fatalf("KEK after = %+v, %v", k, err)
+	}
+	if got := len(f.sent()); got != 1 {
+		t.Errorf("%d requests, want 1", got)
+	}
+}
+
+// TestUndecodableAnswer: a 200 whose body is not a KEK is an error, and not cached.
+func TestUndecodableAnswer(t *testing.T) {
+	f, cl := newFake(t, false)
+	f.keks["k"] = KEK{Name: "k"}
+	c := newClient(t, cl)
+	f.fail["/dek-registry/v1/keks/k"] = http.StatusOK
+	if _, err := c.KEK(context.Background(), "k", false); err == nil {
+		t.Fatal("KEK decoded an answer that is not one")
+	}
+	if _, err := c.KEK(context.Background(), "k", false); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -24,7 +24,7 @@ type fakeRegistry struct {
 	deks     map[string][]DEK // by kek, subject and algorithm; versions ascending
 	requests []string         // "METHOD escaped-path?query body"
 	now      int64
-	fail     map[string]int // path → status to answer with, once
+	fail     map[string]int // path → status to answer with, once (200: a body that is not JSON)
 }
 
 // newFake starts a fake registry; legacy leaves out the newer POST /keks/{kek}/deks/{subject},
@@ -66,6 +66,10 @@ func (f *fakeRegistry) record(next http.Handler) http.Handler {
 		code, failing := f.fail[r.URL.EscapedPath()]
 		delete(f.fail, r.URL.EscapedPath())
 		f.mu.Unlock()
+		if failing && code == http.StatusOK {
+			w.Write([]byte("<html>a proxy's page</html>"))
+			return
+		}
 		if failing {
 			writeError(w, code, code*100+70, "injected failure")
 			return
