@@ -93,7 +93,7 @@ func modeMatches(rm, m Mode) bool {
 // disabled says whether a rule is off: by an override of its type first, then by the rule
 // set's enableAt (unset is ALL; only ALL and CLIENT run on a client), then by the rule.
 func (e *Engine) disabled(r Rule, enableAt string) bool {
-	if o, ok := e.overrides[upper(r.Type)]; ok && o.Disabled != nil {
+	if o, ok := e.override(r); ok && o.Disabled != nil {
 		return *o.Disabled
 	}
 	if enableAt != "" && enableAt != "ALL" && enableAt != "CLIENT" {
@@ -103,17 +103,25 @@ func (e *Engine) disabled(r Rule, enableAt string) bool {
 }
 
 func (e *Engine) onSuccess(r Rule) string {
-	if o, ok := e.overrides[upper(r.Type)]; ok && o.OnSuccess != nil {
+	if o, ok := e.override(r); ok && o.OnSuccess != nil {
 		return *o.OnSuccess
 	}
 	return r.OnSuccess
 }
 
 func (e *Engine) onFailure(r Rule) string {
-	if o, ok := e.overrides[upper(r.Type)]; ok && o.OnFailure != nil {
+	if o, ok := e.override(r); ok && o.OnFailure != nil {
 		return *o.OnFailure
 	}
 	return r.OnFailure
+}
+
+func (e *Engine) override(r Rule) (Override, bool) {
+	if len(e.overrides) == 0 {
+		return Override{}, false
+	}
+	o, ok := e.overrides[upper(r.Type)]
+	return o, ok
 }
 
 // upper is strings.ToUpper, which allocates nothing for the usual upper-case types.
