@@ -2,8 +2,10 @@ package cel_test
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -85,6 +87,7 @@ func TestCELCondition(t *testing.T) {
 		{"map: int against double", "AVRO", record, "message.id < 7.5", true},
 		{"map: nested", "AVRO", record, "message.customer.name == 'ann' && message.lines[0].sku.startsWith('a')", true},
 		{"map: has", "AVRO", record, "has(message.kind) && !has(message.nope)", true},
+		{"json.Number", "JSON", map[string]any{"total": json.Number("12.5"), "n": json.Number("3")}, "message.total > 12 && message.n == 3", true},
 		{"string checks", "AVRO", record, "message.email.isEmail() && !message.kind.isEmail()", true},
 		{"avro struct", "AVRO", anOrder(), "message.total > 10.0 && message.id == 7", true},
 		{"avro struct: nested pointer and slice", "AVRO", anOrder(),
@@ -272,4 +275,31 @@ func TestCELField(t *testing.T) {
 
 func fieldRule(k rules.Kind, expr string, tags ...string) rules.Rule {
 	return rules.Rule{Name: "f", Kind: k, Mode: rules.Write, Type: "CEL_FIELD", Expr: expr, Tags: tags}
+}
+
+// One engine and its executors serve concurrent serializers (run with -race).
+func TestConcurrentRuns(t *testing.T) {
+	e := newEngine(t)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				rs := []rules.Rule{condition("message.total > 0"), fieldRule(rules.Transform, "value + '-x'", "PII")}
+				msg := map[string]any{"total": float64(g*i + 1), "name": "ann"}
+				if g%2 == 1 {
+					rs[0].Expr = "message.customer.name == 'ann'"
+					_, err := e.Run(rcFor("AVRO", rs[0]), rules.Domain, anOrder())
+					if err != nil {
+						t.Error(err)
+					}
+					continue
+				}
+				got, err := e.Run(rcFor("AVRO", rs...), rules.Domain, msg)
+				if err != nil || got.(map[string]any)["name"] != "ann-x" {
+					t.Error(got, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

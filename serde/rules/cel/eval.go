@@ -1,6 +1,7 @@
 package cel
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -200,6 +201,8 @@ func typeKey(v any) string {
 		return "map"
 	case []any:
 		return "list"
+	case json.Number:
+		return "dyn" // an int or a double, known once read
 	}
 	return kindKey(reflect.TypeOf(v))
 }

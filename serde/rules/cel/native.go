@@ -1,6 +1,7 @@
 package cel
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"sync"
@@ -32,6 +33,8 @@ func (a *adapter) NativeToValue(v any) ref.Val {
 		return types.NewStringInterfaceMap(a, v)
 	case []any:
 		return types.NewDynamicList(a, v)
+	case json.Number:
+		return jsonNumber(v)
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
@@ -53,6 +56,19 @@ func (a *adapter) NativeToValue(v any) ref.Val {
 		return types.NewDynamicMap(a, v)
 	}
 	return a.base.NativeToValue(v)
+}
+
+// jsonNumber is a number decoded with encoding/json's UseNumber: an int when it is one,
+// else a double.
+func jsonNumber(n json.Number) ref.Val {
+	if i, err := n.Int64(); err == nil {
+		return types.Int(i)
+	}
+	f, err := n.Float64()
+	if err != nil {
+		return types.NewErr("CEL: %q is not a number", string(n))
+	}
+	return types.Double(f)
 }
 
 func (a *adapter) structVal(orig any, rv reflect.Value) ref.Val {
