@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -40,6 +41,11 @@ func TestMatchPath(t *testing.T) {
 		{"", "*", true},
 		{"", "?", false},
 		{"é.x", "?.x", true},
+		{"a.b.c", "a.b.c.**", false},
+		{"a.b.c", "a.b.c**", true},
+		{strings.Repeat("a", 200), strings.Repeat("*a", 30) + "*b", false}, // exponential for a backtracking matcher
+		{strings.Repeat("x.", 100) + "y", strings.Repeat("**.", 20) + "y", true},
+		{strings.Repeat("n", 300), strings.Repeat("?", 300), true}, // a pattern past the stack-held states
 	}
 	for _, c := range cases {
 		if got := rules.MatchPath(c.name, c.pattern); got != c.want {
@@ -120,6 +126,15 @@ func TestSuppressed(t *testing.T) {
 		rc.Rules, rc.Index, rc.Rule = c.list, c.index, c.list[c.index]
 		if got := rules.Suppressed(rc); got != c.want {
 			t.Errorf("%s: Suppressed = %v", c.name, got)
+		}
+	}
+}
+
+func BenchmarkMatchPath(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if !rules.MatchPath("com.acme.Order.customer.email", "**.customer.e*") {
+			b.Fatal("no match")
 		}
 	}
 }
