@@ -41,20 +41,24 @@ func (c Config) FieldSelector() FieldSelector {
 	return DefaultFieldSelector
 }
 
-// Apply is the step every format's field walker takes at a primitive field: when the rule in
-// rc applies to f (f.Tags holds the field's inline tags on entry), it runs t on value. It
-// returns the field's new value and true when the walker must store it; false when the rule
-// does not apply, when the value is null (nulls pass through), or when the rule is a
-// condition that holds. A condition that answers false is a [*FieldConditionError].
-func (s FieldSelector) Apply(rc *rules.Context, t rules.FieldTransform, f rules.Field, value any) (any, bool, error) {
+// Select is the first step every format's field walker takes at a primitive field f (with
+// its inline tags in f.Tags): whether the rule in rc applies to it, and the field with all
+// its tags. Walkers call it before they convert the field's value for the transform, so that
+// the fields a rule skips cost nothing more.
+func (s FieldSelector) Select(rc *rules.Context, f rules.Field) (rules.Field, bool) {
+	tags, ok := s(rc, f.FullName, f.Tags)
+	f.Tags = tags
+	return f, ok
+}
+
+// RunFieldTransform is the second step, for a selected field: it runs t on value and returns the
+// field's new value and true when the walker must store it; false when the value is null
+// (nulls pass through) or the rule is a condition that holds. A condition that answers
+// false is a [*FieldConditionError].
+func RunFieldTransform(rc *rules.Context, t rules.FieldTransform, f rules.Field, value any) (any, bool, error) {
 	if value == nil {
 		return nil, false, nil
 	}
-	tags, ok := s(rc, f.FullName, f.Tags)
-	if !ok {
-		return nil, false, nil
-	}
-	f.Tags = tags
 	out, err := t.TransformField(rc, f, value)
 	if err != nil {
 		return nil, false, err

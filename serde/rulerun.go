@@ -3,6 +3,7 @@ package serde
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"github.com/twmb/franz-go/pkg/sr"
 
@@ -231,9 +232,14 @@ func (r *Reader) context(ctx context.Context, rr *ReadRules, target *rules.Schem
 		Key: r.cfg.Key, Mode: rules.Read, Fields: fields}, nil
 }
 
-// WriteDomain is [Writer.RunDomain] for a serializer of T.
+// WriteDomain is [Writer.RunDomain] for a serializer of T. A struct reaches the rules as a
+// pointer to a copy of v, which they may change in place.
 func WriteDomain[T any](ctx context.Context, w *Writer, topic string, t *Target, v T) (T, error) {
-	out, err := w.RunDomain(ctx, topic, t, v)
+	var msg any = v
+	if reflect.TypeFor[T]().Kind() == reflect.Struct {
+		msg = &v
+	}
+	out, err := w.RunDomain(ctx, topic, t, msg)
 	if err != nil {
 		return v, err
 	}
@@ -241,9 +247,13 @@ func WriteDomain[T any](ctx context.Context, w *Writer, topic string, t *Target,
 }
 
 // ReadDomain is [Reader.RunDomain] for a deserializer of T: *v becomes the value the rules
-// left.
+// left. A struct reaches the rules as v, which they may change in place.
 func ReadDomain[T any](ctx context.Context, r *Reader, rr *ReadRules, v *T) error {
-	out, err := r.RunDomain(ctx, rr, *v)
+	var msg any = *v
+	if reflect.TypeFor[T]().Kind() == reflect.Struct {
+		msg = v
+	}
+	out, err := r.RunDomain(ctx, rr, msg)
 	if err != nil {
 		return err
 	}

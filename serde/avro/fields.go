@@ -28,9 +28,9 @@ import (
 
 // fieldWalker returns the walker of values of schema.
 func fieldWalker(schema hamba.Schema, sel serde.FieldSelector) rules.FieldWalker {
-	structs := &serde.Memo[reflect.Type, map[string][]int]{}
+	plans := &serde.Memo[planKey, []fieldPlan]{}
 	return func(rc *rules.Context, t rules.FieldTransform, msg any) (any, error) {
-		w := &walk{rc: rc, t: t, sel: sel, structs: structs}
+		w := &walk{rc: rc, t: t, sel: sel, plans: plans}
 		out, changed, err := w.value(schema, reflect.ValueOf(msg))
 		if err != nil || !changed {
 			return msg, err
@@ -42,13 +42,33 @@ func fieldWalker(schema hamba.Schema, sel serde.FieldSelector) rules.FieldWalker
 	}
 }
 
+// planKey names the plan of one record schema for one Go representation (a struct type,
+// or nil for maps).
+type planKey struct {
+	record *hamba.RecordSchema
+	typ    reflect.Type
+}
+
+// fieldPlan is what the walk knows of a record field before it sees a value: computed once
+// per record schema and Go type, so that walking a record allocates nothing for the fields
+// a rule skips.
+type fieldPlan struct {
+	schema hamba.Schema
+	field  rules.Field // FullName, Name, Type and inline Tags; Containing is the record walked
+	index  []int       // of the struct field; nil for maps
+}
+
 // walk is one walk of one message.
 type walk struct {
-	rc      *rules.Context
-	t       rules.FieldTransform
-	sel     serde.FieldSelector
-	structs *serde.Memo[reflect.Type, map[string][]int] // struct fields by Avro name, per type
-	field   *rules.Field                                // the record field being walked, nil at the top
+	rc    *rules.Context
+	t     rules.FieldTransform
+	sel   serde.FieldSelector
+	plans *serde.Memo[planKey, []fieldPlan]
+
+	inField    bool        // a record field is being walked
+	field      rules.Field // that field
+	record     reflect.Value
+	containing any // the record as the transform sees it, converted once when needed
 }
 
 // value walks v, a value of schema s. When v must be replaced (a primitive the rule changed,
@@ -61,12 +81,12 @@ func (w *walk) value(s hamba.Schema, v reflect.Value) (reflect.Value, bool, erro
 	if isNil(v) {
 		return v, false, nil
 	}
-	if w.field != nil {
+	if w.inField {
 		w.field.Type = fieldType(s)
 	}
 	switch s := s.(type) {
 	case *hamba.RecordSchema:
-		return w.record(s, v)
+		return w.recordValue(s, v)
 	case *hamba.ArraySchema:
 		return v, false, w.array(s, v)
 	case *hamba.MapSchema:
@@ -74,22 +94,30 @@ func (w *walk) value(s hamba.Schema, v reflect.Value) (reflect.Value, bool, erro
 	case *hamba.UnionSchema:
 		return w.union(s, v)
 	}
-	if w.field == nil {
+	if !w.inField {
 		return v, false, nil
 	}
-	out, applied, err := w.sel.Apply(w.rc, w.t, *w.field, indirect(v).Interface())
+	f, ok := w.sel.Select(w.rc, w.field)
+	if !ok {
+		return v, false, nil
+	}
+	if w.containing == nil {
+		w.containing = w.record.Interface()
+	}
+	f.Containing = w.containing
+	out, applied, err := serde.RunFieldTransform(w.rc, w.t, f, indirect(v).Interface())
 	if err != nil || !applied {
 		return v, false, err
 	}
 	return reflect.ValueOf(out), true, nil
 }
 
-// record walks the fields of a struct or map[string]any record. A struct that cannot be set
-// (held by value in an interface or a map) is copied, and the copy returned.
-func (w *walk) record(s *hamba.RecordSchema, v reflect.Value) (reflect.Value, bool, error) {
+// recordValue walks the fields of a struct or map[string]any record. A struct that cannot
+// be set (held by value in an interface or a map) is copied, and the copy returned.
+func (w *walk) recordValue(s *hamba.RecordSchema, v reflect.Value) (reflect.Value, bool, error) {
 	rv := indirect(v)
 	copied := false
-	var byName map[string][]int
+	var typ reflect.Type
 	switch rv.Kind() {
 	case reflect.Struct:
 		if !rv.CanSet() {
@@ -97,7 +125,7 @@ func (w *walk) record(s *hamba.RecordSchema, v reflect.Value) (reflect.Value, bo
 			cp.Set(rv)
 			rv, v, copied = cp, cp, true
 		}
-		byName = w.fieldsOf(rv.Type())
+		typ = rv.Type()
 	case reflect.Map:
 		if rv.Type().Key().Kind() != reflect.String {
 			return v, false, fmt.Errorf("serde/avro: a %s is not a record", rv.Type())
@@ -105,44 +133,64 @@ func (w *walk) record(s *hamba.RecordSchema, v reflect.Value) (reflect.Value, bo
 	default:
 		return v, false, fmt.Errorf("serde/avro: a %s is not a record %s", rv.Type(), s.FullName())
 	}
-	outer := w.field
-	defer func() { w.field = outer }()
-	var containing any // built once, when a field needs it
-	for _, f := range s.Fields() {
-		fv, ok := recordField(rv, byName, f.Name())
+	outerIn, outerField, outerRecord, outerContaining := w.inField, w.field, w.record, w.containing
+	defer func() { w.inField, w.field, w.record, w.containing = outerIn, outerField, outerRecord, outerContaining }()
+	w.inField, w.record, w.containing = true, rv, nil
+	for _, p := range w.plan(s, typ) {
+		fv, ok := recordField(rv, p)
 		if !ok {
 			continue
 		}
-		if containing == nil {
-			containing = rv.Interface()
-		}
-		w.field = &rules.Field{Containing: containing, FullName: s.FullName() + "." + f.Name(), Name: f.Name(),
-			Type: fieldType(f.Type()), Tags: inlineTags(f)}
-		out, changed, err := w.value(f.Type(), fv)
+		w.field = p.field
+		out, changed, err := w.value(p.schema, fv)
 		if err != nil {
 			return v, false, err
 		}
 		if !changed {
 			continue
 		}
-		if err := setField(rv, f.Name(), fv, out); err != nil {
-			return v, false, fmt.Errorf("serde/avro: field %s: %w", w.field.FullName, err)
+		if err := setField(rv, p.field.Name, fv, out); err != nil {
+			return v, false, fmt.Errorf("serde/avro: field %s: %w", p.field.FullName, err)
 		}
+		w.containing = nil // the record changed: the next transform sees the change
 	}
 	return v, copied, nil
 }
 
-// recordField is the value of the record field name: a struct field, or a map entry.
-func recordField(record reflect.Value, byName map[string][]int, name string) (reflect.Value, bool) {
-	if record.Kind() == reflect.Map {
-		fv := record.MapIndex(reflect.ValueOf(name).Convert(record.Type().Key()))
+// plan returns the field plans of a record schema for a struct type (nil: a map).
+func (w *walk) plan(s *hamba.RecordSchema, typ reflect.Type) []fieldPlan {
+	key := planKey{s, typ}
+	if p, ok := w.plans.Load(key); ok {
+		return p
+	}
+	var byName map[string][]int
+	if typ != nil {
+		byName = structFields(typ)
+	}
+	plans := make([]fieldPlan, 0, len(s.Fields()))
+	for _, f := range s.Fields() {
+		p := fieldPlan{schema: f.Type(), field: rules.Field{FullName: s.FullName() + "." + f.Name(), Name: f.Name(),
+			Type: fieldType(f.Type()), Tags: inlineTags(f)}}
+		if typ != nil {
+			index, ok := byName[f.Name()]
+			if !ok {
+				continue
+			}
+			p.index = index
+		}
+		plans = append(plans, p)
+	}
+	w.plans.Store(key, plans)
+	return plans
+}
+
+// recordField is the value of a record field: a struct field, or a map entry.
+func recordField(record reflect.Value, p fieldPlan) (reflect.Value, bool) {
+	if p.index == nil {
+		fv := record.MapIndex(reflect.ValueOf(p.field.Name).Convert(record.Type().Key()))
 		return fv, fv.IsValid()
 	}
-	index, ok := byName[name]
-	if !ok {
-		return reflect.Value{}, false
-	}
-	return record.FieldByIndex(index), true
+	return record.FieldByIndex(p.index), true
 }
 
 // setField stores a field's new value: in the struct field fv, or in the map entry name.
@@ -330,12 +378,9 @@ func recordFits(s *hamba.RecordSchema, v reflect.Value) bool {
 	return true
 }
 
-// fieldsOf maps a struct type's fields by the Avro names hamba/avro gives them: the `avro`
-// tag, else the Go name.
-func (w *walk) fieldsOf(t reflect.Type) map[string][]int {
-	if m, ok := w.structs.Load(t); ok {
-		return m
-	}
+// structFields maps a struct type's fields by the Avro names hamba/avro gives them: the
+// `avro` tag, else the Go name.
+func structFields(t reflect.Type) map[string][]int {
 	m := make(map[string][]int, t.NumField())
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -348,7 +393,6 @@ func (w *walk) fieldsOf(t reflect.Type) map[string][]int {
 		}
 		m[name] = f.Index
 	}
-	w.structs.Store(t, m)
 	return m
 }
 

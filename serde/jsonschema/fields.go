@@ -55,8 +55,9 @@ func (tagsSchema) Validate(jsonschema.ValidationContext, any) error { return nil
 // fieldWalker returns the walker of values of schema.
 func fieldWalker(schema *jsonschema.Schema, sel serde.FieldSelector) rules.FieldWalker {
 	structs := &serde.Memo[reflect.Type, map[string][]int]{}
+	names := &serde.Memo[nameKey, string]{}
 	return func(rc *rules.Context, t rules.FieldTransform, msg any) (any, error) {
-		w := &walk{rc: rc, t: t, sel: sel, structs: structs}
+		w := &walk{rc: rc, t: t, sel: sel, structs: structs, names: names}
 		out, changed, err := w.value(schema, "$", reflect.ValueOf(msg))
 		if err != nil || !changed {
 			return msg, err
@@ -74,8 +75,27 @@ type walk struct {
 	t       rules.FieldTransform
 	sel     serde.FieldSelector
 	structs *serde.Memo[reflect.Type, map[string][]int] // struct fields by JSON name, per type
-	field   *rules.Field                                // the property being walked, nil at the root
+	names   *serde.Memo[nameKey, string]                // full names of properties, built once
 	depth   int
+
+	inField    bool        // a property is being walked
+	field      rules.Field // that property
+	object     reflect.Value
+	containing any // the object as the transform sees it, converted once when needed
+}
+
+// nameKey is a property of the object at a path.
+type nameKey struct{ path, name string }
+
+// fullName is path.name, built once.
+func (w *walk) fullName(path, name string) string {
+	key := nameKey{path, name}
+	if n, ok := w.names.Load(key); ok {
+		return n
+	}
+	n := path + "." + name
+	w.names.Store(key, n)
+	return n
 }
 
 // maxDepth bounds the walk, which follows "$ref"s that may recur.
@@ -91,7 +111,7 @@ func (w *walk) value(s *jsonschema.Schema, path string, v reflect.Value) (reflec
 		return v, false, fmt.Errorf("serde/jsonschema: the value is nested more than %d deep", maxDepth)
 	}
 	defer func() { w.depth-- }()
-	if w.field != nil {
+	if w.inField {
 		w.field.Type = fieldType(s)
 	}
 	if len(s.AllOf) > 0 || len(s.AnyOf) > 0 || len(s.OneOf) > 0 {
@@ -104,23 +124,36 @@ func (w *walk) value(s *jsonschema.Schema, path string, v reflect.Value) (reflec
 		return w.value(s.Ref, path, v)
 	}
 	typ := valueType(s, v)
-	if w.field != nil {
+	if w.inField {
 		w.field.Type = typ
 	}
 	switch typ {
 	case rules.FieldRecord:
-		return w.object(s, path, v)
+		return w.properties(s, path, v)
 	case rules.FieldEnum, rules.FieldString, rules.FieldInt, rules.FieldDouble, rules.FieldBoolean:
-		if w.field == nil {
-			return v, false, nil
-		}
-		out, applied, err := w.sel.Apply(w.rc, w.t, *w.field, indirect(v).Interface())
-		if err != nil || !applied {
-			return v, false, err
-		}
-		return reflect.ValueOf(out), true, nil
+		return w.primitive(v)
 	}
 	return v, false, nil
+}
+
+// primitive applies the rule to the property being walked, when it selects it.
+func (w *walk) primitive(v reflect.Value) (reflect.Value, bool, error) {
+	if !w.inField {
+		return v, false, nil
+	}
+	f, ok := w.sel.Select(w.rc, w.field)
+	if !ok {
+		return v, false, nil
+	}
+	if w.containing == nil {
+		w.containing = w.object.Interface()
+	}
+	f.Containing = w.containing
+	out, applied, err := serde.RunFieldTransform(w.rc, w.t, f, indirect(v).Interface())
+	if err != nil || !applied {
+		return v, false, err
+	}
+	return reflect.ValueOf(out), true, nil
 }
 
 // combined walks the branches of allOf, oneOf and anyOf that apply to v, then the
@@ -160,7 +193,7 @@ func (w *walk) combined(s *jsonschema.Schema, path string, v reflect.Value) (ref
 		}
 	}
 	if len(s.Properties) > 0 {
-		out, c, err := w.object(s, path, v)
+		out, c, err := w.properties(s, path, v)
 		if err != nil {
 			return v, false, err
 		}
@@ -199,9 +232,9 @@ func itemsOf(s *jsonschema.Schema) *jsonschema.Schema {
 	return items
 }
 
-// object walks the properties of a struct or map[string]any. A struct that cannot be set is
-// copied, and the copy returned.
-func (w *walk) object(s *jsonschema.Schema, path string, v reflect.Value) (reflect.Value, bool, error) {
+// properties walks the properties of a struct or map[string]any. A struct that cannot be set
+// is copied, and the copy returned.
+func (w *walk) properties(s *jsonschema.Schema, path string, v reflect.Value) (reflect.Value, bool, error) {
 	rv := indirect(v)
 	copied := false
 	var byName map[string][]int
@@ -217,19 +250,16 @@ func (w *walk) object(s *jsonschema.Schema, path string, v reflect.Value) (refle
 	default:
 		return v, false, nil
 	}
-	outer := w.field
-	defer func() { w.field = outer }()
-	var containing any
+	outerIn, outerField, outerObject, outerContaining := w.inField, w.field, w.object, w.containing
+	defer func() { w.inField, w.field, w.object, w.containing = outerIn, outerField, outerObject, outerContaining }()
+	w.inField, w.object, w.containing = true, rv, nil
 	for name, prop := range s.Properties {
 		fv, ok := property(rv, byName, name)
 		if !ok {
 			continue
 		}
-		if containing == nil {
-			containing = rv.Interface()
-		}
-		fullName := path + "." + name
-		w.field = &rules.Field{Containing: containing, FullName: fullName, Name: name, Type: fieldType(prop), Tags: inlineTags(prop)}
+		fullName := w.fullName(path, name)
+		w.field = rules.Field{FullName: fullName, Name: name, Type: fieldType(prop), Tags: inlineTags(prop)}
 		out, changed, err := w.value(prop, fullName, fv)
 		if err != nil {
 			return v, false, err
@@ -240,6 +270,7 @@ func (w *walk) object(s *jsonschema.Schema, path string, v reflect.Value) (refle
 		if err := setProperty(rv, name, fv, out); err != nil {
 			return v, false, fmt.Errorf("serde/jsonschema: property %s: %w", fullName, err)
 		}
+		w.containing = nil // the object changed: the next transform sees the change
 	}
 	return v, copied, nil
 }

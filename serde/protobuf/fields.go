@@ -139,7 +139,11 @@ func (w *walk) mapValues(f rules.Field, vd protoreflect.FieldDescriptor, mp prot
 
 // scalar applies the rule to one scalar value and stores the new one with set.
 func (w *walk) scalar(f rules.Field, fd protoreflect.FieldDescriptor, v protoreflect.Value, set func(protoreflect.Value)) error {
-	out, applied, err := w.sel.Apply(w.rc, w.t, f, v.Interface())
+	f, selected := w.sel.Select(w.rc, f)
+	if !selected {
+		return nil
+	}
+	out, applied, err := serde.RunFieldTransform(w.rc, w.t, f, v.Interface())
 	if err != nil || !applied {
 		return err
 	}
