@@ -266,3 +266,51 @@ func TestRulesSelectFields(t *testing.T) {
 		t.Fatalf("selector saw %q, want %q", seen, want)
 	}
 }
+
+// TestRulesTargets: every way of choosing the schema runs its rules on write, and a
+// deserializer that reads as the latest version runs that version's domain rules, with the
+// writer's schema as the source.
+func TestRulesTargets(t *testing.T) {
+	r := sertest.New(t)
+	id1 := r.Register(t, "customers-value", sertest.Schema{Schema: customerSchema, RuleSet: &rules.RuleSet{DomainRules: []rules.Rule{upper}},
+		Metadata: &rules.Metadata{Properties: map[string]string{"major": "1"}}})
+	for name, opt := range map[string]serde.Option{
+		"id":            serde.UseSchemaID(int32(id1)),
+		"latest":        serde.UseLatest(),
+		"with metadata": serde.UseLatestWithMetadata(map[string]string{"major": "1"}),
+	} {
+		ser := mustSerializer[customer](t, r.Client(), customerSchema, opt, serde.Rules(caseRunner()))
+		payload, err := ser.Serialize(ctx, "customers", newCustomer())
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, _, err := mustDeserializer[customer](t, r.Client(), customerSchema).Deserialize(ctx, payload, nil)
+		if err != nil || got.Email != "AL@EXAMPLE.COM" {
+			t.Errorf("%s: wrote %+v, %v", name, got, err)
+		}
+	}
+
+	v2 := strings.Replace(customerSchema, `"confluent:tags":["PII"]}`, `"confluent:tags":["PII"]},{"name":"extra","type":"string","default":"x"}`, 1)
+	lower := rules.Rule{Name: "lower", Kind: rules.Transform, Mode: rules.Read, Type: "LOWER", Tags: []string{"PII"}}
+	r.Register(t, "customers-value", sertest.Schema{Schema: v2, RuleSet: &rules.RuleSet{DomainRules: []rules.Rule{lower}},
+		Metadata: &rules.Metadata{Properties: map[string]string{"major": "2"}}})
+	payload, err := mustSerializer[customer](t, r.Client(), customerSchema, serde.UseSchemaID(int32(id1))).Serialize(ctx, "customers", newCustomer())
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner := &sertest.FakeRunner{Field: func(rc *rules.Context, _ rules.Field, v any) (any, error) {
+		if s, ok := v.(string); ok && rc.Rule.Name == "lower" {
+			return "v2:" + s, nil
+		}
+		return v, nil
+	}}
+	de := mustDeserializer[customer](t, r.Client(), customerSchema, serde.UseLatest(), serde.Rules(runner))
+	got, _, err := de.Deserialize(serde.WithTopic(ctx, "customers"), payload, nil)
+	if err != nil || got.Email != "v2:al@example.com" {
+		t.Fatalf("read as the latest version: %+v, %v", got, err)
+	}
+	call := runner.Calls()[0]
+	if call.Source == nil || call.Target == nil || strings.Contains(call.Source.Schema, `"extra"`) || !strings.Contains(call.Target.Schema, `"extra"`) {
+		t.Fatalf("read with source %+v and target %+v", call.Source, call.Target)
+	}
+}
