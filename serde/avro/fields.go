@@ -102,7 +102,7 @@ func (w *walk) value(s hamba.Schema, v reflect.Value) (reflect.Value, bool, erro
 		return v, false, nil
 	}
 	if w.containing == nil {
-		w.containing = w.record.Interface()
+		w.containing = containing(w.record)
 	}
 	f.Containing = w.containing
 	out, applied, err := serde.RunFieldTransform(w.rc, w.t, f, indirect(v).Interface())
@@ -317,13 +317,12 @@ func (w *walk) union(s *hamba.UnionSchema, v reflect.Value) (reflect.Value, bool
 // unionMember is the member of s a Go value is, nil when none fits: the first member of
 // the value's kind, a record whose name or fields fit it before another record.
 func unionMember(s *hamba.UnionSchema, v reflect.Value) hamba.Schema {
-	want := kindsOf(v)
 	var fallback hamba.Schema
 	for _, member := range s.Types() {
 		if ref, ok := member.(*hamba.RefSchema); ok {
 			member = ref.Schema()
 		}
-		if !want[member.Type()] {
+		if !fits(v, member.Type()) {
 			continue
 		}
 		if member.Type() != hamba.Record || recordFits(member.(*hamba.RecordSchema), v) {
@@ -336,32 +335,30 @@ func unionMember(s *hamba.UnionSchema, v reflect.Value) hamba.Schema {
 	return fallback
 }
 
-// kindsOf is the Avro types a Go value can be written as.
-func kindsOf(v reflect.Value) map[hamba.Type]bool {
+// fits reports whether a Go value can be written as the Avro type t.
+func fits(v reflect.Value, t hamba.Type) bool {
 	switch v.Kind() {
 	case reflect.String:
-		return map[hamba.Type]bool{hamba.String: true, hamba.Enum: true}
+		return t == hamba.String || t == hamba.Enum
 	case reflect.Bool:
-		return map[hamba.Type]bool{hamba.Boolean: true}
+		return t == hamba.Boolean
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint8, reflect.Uint16, reflect.Uint32:
-		return map[hamba.Type]bool{hamba.Int: true, hamba.Long: true}
-	case reflect.Float32:
-		return map[hamba.Type]bool{hamba.Float: true, hamba.Double: true}
-	case reflect.Float64:
-		return map[hamba.Type]bool{hamba.Double: true, hamba.Float: true}
+		return t == hamba.Int || t == hamba.Long
+	case reflect.Float32, reflect.Float64:
+		return t == hamba.Float || t == hamba.Double
 	case reflect.Slice:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return map[hamba.Type]bool{hamba.Bytes: true, hamba.Fixed: true}
+			return t == hamba.Bytes || t == hamba.Fixed
 		}
-		return map[hamba.Type]bool{hamba.Array: true}
+		return t == hamba.Array
 	case reflect.Array:
-		return map[hamba.Type]bool{hamba.Fixed: true, hamba.Array: true}
+		return t == hamba.Fixed || t == hamba.Array
 	case reflect.Map:
-		return map[hamba.Type]bool{hamba.Record: true, hamba.Map: true}
-	case reflect.Struct:
-		return map[hamba.Type]bool{hamba.Record: true, hamba.Long: true, hamba.Int: true}
+		return t == hamba.Record || t == hamba.Map
+	case reflect.Struct: // a record, or a time.Time or big.Rat of a logical type
+		return t == hamba.Record || t == hamba.Long || t == hamba.Int || t == hamba.Bytes || t == hamba.Fixed
 	}
-	return nil
+	return false
 }
 
 // recordFits tells a struct or map of one record type from another's: a struct's type name
@@ -473,4 +470,13 @@ func indirectInterface(v reflect.Value) reflect.Value {
 		v = v.Elem()
 	}
 	return v
+}
+
+// containing is a record as a field transform sees the record holding its field: a struct
+// by pointer (no copy), a map as it is.
+func containing(record reflect.Value) any {
+	if record.CanAddr() {
+		return record.Addr().Interface()
+	}
+	return record.Interface()
 }

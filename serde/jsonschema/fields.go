@@ -146,7 +146,7 @@ func (w *walk) primitive(v reflect.Value) (reflect.Value, bool, error) {
 		return v, false, nil
 	}
 	if w.containing == nil {
-		w.containing = w.object.Interface()
+		w.containing = containing(w.object)
 	}
 	f.Containing = w.containing
 	out, applied, err := serde.RunFieldTransform(w.rc, w.t, f, indirect(v).Interface())
@@ -493,4 +493,13 @@ func indirect(v reflect.Value) reflect.Value {
 		v = v.Elem()
 	}
 	return v
+}
+
+// containing is a record as a field transform sees the record holding its field: a struct
+// by pointer (no copy), a map as it is.
+func containing(record reflect.Value) any {
+	if record.CanAddr() {
+		return record.Addr().Interface()
+	}
+	return record.Interface()
 }
