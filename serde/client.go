@@ -10,9 +10,12 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/accord-registry/accord/serde/rules"
 )
 
 // Client is a schema registry client for serializers: franz-go's [sr.Client], which keeps
@@ -36,8 +39,8 @@ type Client struct {
 	now       func() time.Time
 	latestTTL time.Duration
 
-	ids      *cache[int32, sr.Schema]
-	guids    *cache[[16]byte, sr.Schema]
+	ids      *cache[int32, idSchema]
+	guids    *cache[[16]byte, idSchema]
 	subjects *cache[subjectKey, Registered]
 	versions *cache[versionKey, Registered]
 	latest   *cache[latestKey, Registered]
@@ -51,6 +54,9 @@ type Registered struct {
 	Subject string
 	Version int
 	Schema  sr.Schema
+	// Info is the schema as the rules see it, with its complete rule set and metadata; nil
+	// when the registry's answer had no schema (a registration answered with the id alone).
+	Info *rules.SchemaInfo
 }
 
 // Reference is a schema another schema refers to, under the name it is referred to by.
@@ -62,6 +68,7 @@ type Reference struct {
 type subjectKey struct {
 	register  bool
 	normalize bool
+	deleted   bool
 	subject   string
 	schema    string // the request body
 }
@@ -69,6 +76,7 @@ type subjectKey struct {
 type versionKey struct {
 	subject string
 	version int
+	deleted bool
 }
 
 type latestKey struct {
@@ -111,8 +119,8 @@ func NewClient(cl *sr.Client, opts ...ClientOption) *Client {
 		opt(&o)
 	}
 	return &Client{sr: cl, log: o.log, now: o.now, latestTTL: o.latestTTL,
-		ids:      newCache[int32, sr.Schema](o.capacity, 0, o.now),
-		guids:    newCache[[16]byte, sr.Schema](o.capacity, 0, o.now),
+		ids:      newCache[int32, idSchema](o.capacity, 0, o.now),
+		guids:    newCache[[16]byte, idSchema](o.capacity, 0, o.now),
 		subjects: newCache[subjectKey, Registered](o.capacity, 0, o.now),
 		versions: newCache[versionKey, Registered](o.capacity, 0, o.now),
 		latest:   newCache[latestKey, Registered](o.capacity, o.latestTTL, o.now),
@@ -124,80 +132,156 @@ func (c *Client) SR() *sr.Client { return c.sr }
 
 // Schema returns the schema a record's id names, numeric or GUID.
 func (c *Client) Schema(ctx context.Context, id SchemaID) (sr.Schema, error) {
+	s, err := c.byID(ctx, id)
+	return s.schema, err
+}
+
+// byID is the cached schema of an id, numeric or GUID.
+func (c *Client) byID(ctx context.Context, id SchemaID) (idSchema, error) {
 	if id.IsGUID {
-		return c.guids.get(ctx, id.GUID, func(ctx context.Context) (sr.Schema, error) {
-			s, err := c.sr.SchemaByGUID(ctx, formatGUID(id.GUID))
-			return s.Schema, wrap(err, "get schema by %s", id)
+		return c.guids.get(ctx, id.GUID, func(ctx context.Context) (idSchema, error) {
+			return c.fetchID(ctx, "/schemas/guids/"+url.PathEscape(formatGUID(id.GUID)), id)
 		}, nil)
 	}
-	return c.ids.get(ctx, id.ID, func(ctx context.Context) (sr.Schema, error) {
-		s, err := c.sr.SchemaByID(ctx, int(id.ID))
-		return s, wrap(err, "get schema by %s", id)
+	return c.ids.get(ctx, id.ID, func(ctx context.Context) (idSchema, error) {
+		return c.fetchID(ctx, "/schemas/ids/"+strconv.Itoa(int(id.ID)), id)
 	}, nil)
+}
+
+func (c *Client) fetchID(ctx context.Context, path string, id SchemaID) (idSchema, error) {
+	a, err := c.fetch(ctx, http.MethodGet, path, nil)
+	if err != nil {
+		return idSchema{}, wrap(err, "get schema by %s", id)
+	}
+	return idSchema{schema: a.ss.Schema, info: a.info}, nil
 }
 
 // Register registers s under subject (POST /subjects/{subject}/versions), or finds the
 // version it already has there, and returns its id. normalize asks the registry to
 // normalize the schema first.
 func (c *Client) Register(ctx context.Context, subject string, s sr.Schema, normalize bool) (Registered, error) {
-	return c.bySchema(ctx, subjectKey{register: true, normalize: normalize, subject: subject}, s)
+	return c.bySchema(ctx, subjectKey{register: true, normalize: normalize, subject: subject}, s, s)
 }
 
 // Lookup finds the version of subject whose schema is s (POST /subjects/{subject}), without
 // registering anything; a subject or schema that is not there is a *sr.ResponseError
 // (error code 40401 or 40403).
 func (c *Client) Lookup(ctx context.Context, subject string, s sr.Schema, normalize bool) (Registered, error) {
-	return c.bySchema(ctx, subjectKey{normalize: normalize, subject: subject}, s)
+	return c.bySchema(ctx, subjectKey{normalize: normalize, subject: subject}, s, s)
 }
 
-func (c *Client) bySchema(ctx context.Context, key subjectKey, s sr.Schema) (Registered, error) {
-	body, err := json.Marshal(s)
+// LookupIncludingDeleted finds the version of subject that holds writer, soft-deleted
+// versions included (POST /subjects/{subject}?deleted=true), as Confluent's deserializers do
+// to place a writer's schema among the versions of a subject before migrating its records.
+// The request carries the schema as the rules see it, rule set and metadata included (they
+// are part of a version's identity), and writer's references.
+func (c *Client) LookupIncludingDeleted(ctx context.Context, subject string, writer sr.Schema, info *rules.SchemaInfo) (Registered, error) {
+	body := schemaRequest{Schema: info.Schema, SchemaType: info.SchemaType, References: writer.References,
+		Metadata: info.Metadata, RuleSet: info.RuleSet}
+	return c.bySchema(ctx, subjectKey{deleted: true, subject: subject}, body, writer)
+}
+
+// schemaRequest is a schema to look up with its complete rule set and metadata, which
+// franz-go's sr.Schema cannot carry.
+type schemaRequest struct {
+	Schema     string               `json:"schema"`
+	SchemaType string               `json:"schemaType,omitempty"`
+	References []sr.SchemaReference `json:"references,omitempty"`
+	Metadata   *rules.Metadata      `json:"metadata,omitempty"`
+	RuleSet    *rules.RuleSet       `json:"ruleSet,omitempty"`
+}
+
+// bySchema registers or looks up body, the request for schema s.
+func (c *Client) bySchema(ctx context.Context, key subjectKey, body any, s sr.Schema) (Registered, error) {
+	text, err := json.Marshal(body)
 	if err != nil {
 		return Registered{}, fmt.Errorf("serde: encode schema: %w", err)
 	}
-	key.schema = string(body)
+	key.schema = string(text)
 	return c.subjects.get(ctx, key, func(ctx context.Context) (Registered, error) {
-		if key.normalize {
-			ctx = sr.WithParams(ctx, sr.Normalize)
-		}
+		ctx = withParams(ctx, key.normalize, key.deleted)
+		path := "/subjects/" + url.PathEscape(key.subject)
 		if !key.register {
-			ss, err := c.sr.LookupSchema(ctx, key.subject, s)
-			return registered(ss, key.subject, wrap(err, "look up schema under subject %q", key.subject))
+			a, err := c.fetch(ctx, http.MethodPost, path, body)
+			return registered(a, key.subject, wrap(err, "look up schema under subject %q", key.subject))
 		}
-		var resp sr.SubjectSchema
-		err := c.sr.Do(ctx, http.MethodPost, "/subjects/"+url.PathEscape(key.subject)+"/versions", s, &resp)
+		a, err := c.fetch(ctx, http.MethodPost, path+"/versions", body)
 		if err != nil {
 			return Registered{}, wrap(err, "register schema under subject %q", key.subject)
 		}
-		if resp.Version == 0 {
+		if a.ss.Version == 0 {
 			// Registries before Confluent 7.x answer with the id alone; the lookup has the rest.
-			ss, err := c.sr.LookupSchema(ctx, key.subject, s)
-			return registered(ss, key.subject, wrap(err, "look up schema under subject %q", key.subject))
+			a, err := c.fetch(ctx, http.MethodPost, path, body)
+			return registered(a, key.subject, wrap(err, "look up schema under subject %q", key.subject))
 		}
-		resp.Schema = s
-		return registered(resp, key.subject, nil)
+		if a.ss.Schema.Schema == "" {
+			a.info = nil
+		}
+		a.ss.Schema = s
+		return registered(a, key.subject, nil)
 	}, nil)
+}
+
+// withParams adds the query parameters normalize=true and deleted=true when asked.
+func withParams(ctx context.Context, normalize, deleted bool) context.Context {
+	var params []sr.Param
+	if normalize {
+		params = append(params, sr.Normalize)
+	}
+	if deleted {
+		params = append(params, sr.ShowDeleted)
+	}
+	if len(params) == 0 {
+		return ctx
+	}
+	return sr.WithParams(ctx, params...)
 }
 
 // Version returns a version of a subject; references are resolved with it.
 func (c *Client) Version(ctx context.Context, subject string, version int) (Registered, error) {
-	return c.versions.get(ctx, versionKey{subject, version}, func(ctx context.Context) (Registered, error) {
-		ss, err := c.sr.SchemaByVersion(ctx, subject, version)
-		return registered(ss, subject, wrap(err, "get version %d of subject %q", version, subject))
+	return c.version(ctx, versionKey{subject: subject, version: version})
+}
+
+// VersionIncludingDeleted is Version that also returns a soft-deleted version (deleted=true),
+// as a migration between a writer's and a reader's version needs those in between.
+func (c *Client) VersionIncludingDeleted(ctx context.Context, subject string, version int) (Registered, error) {
+	return c.version(ctx, versionKey{subject: subject, version: version, deleted: true})
+}
+
+func (c *Client) version(ctx context.Context, key versionKey) (Registered, error) {
+	return c.versions.get(ctx, key, func(ctx context.Context) (Registered, error) {
+		ctx = withParams(ctx, false, key.deleted)
+		a, err := c.fetch(ctx, http.MethodGet, versionPath(key.subject, strconv.Itoa(key.version)), nil)
+		return registered(a, key.subject, wrap(err, "get version %d of subject %q", key.version, key.subject))
 	}, nil)
+}
+
+func versionPath(subject, version string) string {
+	return "/subjects/" + url.PathEscape(subject) + "/versions/" + version
 }
 
 // Latest returns the latest version of subject, at most the client's LatestTTL old.
 func (c *Client) Latest(ctx context.Context, subject string) (Registered, error) {
 	return c.latest.get(ctx, latestKey{subject: subject}, func(ctx context.Context) (Registered, error) {
-		ss, err := c.sr.SchemaByVersion(ctx, subject, -1)
-		return registered(ss, subject, wrap(err, "get the latest version of subject %q", subject))
+		a, err := c.fetch(ctx, http.MethodGet, versionPath(subject, "latest"), nil)
+		return registered(a, subject, wrap(err, "get the latest version of subject %q", subject))
 	}, c.stale(subject))
 }
 
 // LatestWithMetadata returns the latest version of subject whose metadata properties include
 // all of md (GET /subjects/{subject}/metadata), at most the client's LatestTTL old.
 func (c *Client) LatestWithMetadata(ctx context.Context, subject string, md map[string]string) (Registered, error) {
+	return c.latestWithMetadata(ctx, subject, md, false)
+}
+
+// LatestWithMetadataIncludingDeleted is LatestWithMetadata that also considers soft-deleted
+// versions (deleted=true), as Confluent's deserializers do when they choose the version they
+// read records as.
+func (c *Client) LatestWithMetadataIncludingDeleted(ctx context.Context, subject string, md map[string]string) (Registered, error) {
+	return c.latestWithMetadata(ctx, subject, md, true)
+}
+
+func (c *Client) latestWithMetadata(ctx context.Context, subject string, md map[string]string, deleted bool) (Registered, error) {
 	keys := make([]string, 0, len(md))
 	for k := range md {
 		keys = append(keys, k)
@@ -208,12 +292,14 @@ func (c *Client) LatestWithMetadata(ctx context.Context, subject string, md map[
 		params.Add("key", k)
 		params.Add("value", md[k])
 	}
+	if deleted {
+		params.Set("deleted", "true")
+	}
 	query := params.Encode()
 	return c.latest.get(ctx, latestKey{subject: subject, metadata: query}, func(ctx context.Context) (Registered, error) {
-		var ss sr.SubjectSchema
 		ctx = sr.WithParams(ctx, sr.RawParams(params))
-		err := c.sr.Do(ctx, http.MethodGet, "/subjects/"+url.PathEscape(subject)+"/metadata", nil, &ss)
-		return registered(ss, subject, wrap(err, "get the latest version of subject %q with metadata %s", subject, query))
+		a, err := c.fetch(ctx, http.MethodGet, "/subjects/"+url.PathEscape(subject)+"/metadata", nil)
+		return registered(a, subject, wrap(err, "get the latest version of subject %q with metadata %s", subject, query))
 	}, c.stale(subject))
 }
 
@@ -229,7 +315,7 @@ func (c *Client) References(ctx context.Context, refs []sr.SchemaReference) ([]R
 			return fmt.Errorf("serde: references nested more than %d deep", maxReferenceDepth)
 		}
 		for _, ref := range refs {
-			key := versionKey{ref.Subject, ref.Version}
+			key := versionKey{subject: ref.Subject, version: ref.Version}
 			if seen[key] {
 				continue
 			}
@@ -271,14 +357,15 @@ func (c *Client) stale(subject string) func(error) bool {
 // error: Confluent's ids are Java ints and the wire format's id is 4 bytes, so such an id
 // can only come from a broken or hostile registry, and truncating it would name another
 // schema in every record written.
-func registered(ss sr.SubjectSchema, subject string, err error) (Registered, error) {
+func registered(a answer, subject string, err error) (Registered, error) {
 	if err != nil {
 		return Registered{}, err
 	}
+	ss := a.ss
 	if ss.ID < 0 || ss.ID > math.MaxInt32 {
 		return Registered{}, fmt.Errorf("serde: the registry gave subject %q version %d the schema id %d, outside the 0..%d of a 4-byte schema id", subject, ss.Version, ss.ID, math.MaxInt32)
 	}
-	r := Registered{ID: int32(ss.ID), Subject: subject, Version: ss.Version, Schema: ss.Schema}
+	r := Registered{ID: int32(ss.ID), Subject: subject, Version: ss.Version, Schema: ss.Schema, Info: a.info}
 	if ss.Subject != "" {
 		r.Subject = ss.Subject
 	}

@@ -49,6 +49,21 @@
 //     After the first record of a topic, serializing is a lock-free lookup, the prefix
 //     and the codec, and deserializing is the prefix and the codec.
 //
+// # Data-contract rules
+//
+// A registered schema may carry a rule set (conditions, transforms, field encryption,
+// migrations) and metadata. The client decodes them completely into package serde/rules'
+// types ([Client.SchemaInfo], [Registered].Info) from the answers it caches anyway, so that
+// knowing a schema's rules costs no request. Rules run only with a runner ([Rules]; the
+// engine is in serde/rules) and, as in Confluent's serializers, only on a schema the registry
+// chose ([UseSchemaID], [UseLatest], [UseLatestWithMetadata]): on write the domain rules on
+// the value, then the encoding rules on the encoded bytes, then the framing; on read the
+// writer's encoding rules on the bytes, then decoding, then the domain rules of the writer
+// (or of the reader's version) on the value. Each format package walks its own values field
+// by field for field-level rules, choosing fields with a [FieldSelector]. Deserializers that
+// run rules need the record's topic ([WithTopic]). A serializer without a runner, or a schema
+// without rules, pays one predictable branch per record.
+//
 // Package serde/sertest runs a real registry in the test process, so that code using these
 // packages is tested without a server.
 //
@@ -63,7 +78,8 @@
 //
 // # Dependencies
 //
-// serde imports the standard library and franz-go's registry client, nothing else. It is a
+// serde imports the standard library, franz-go's registry client and its own serde/rules,
+// nothing else. It is a
 // library for other people's producers and consumers, which must not inherit the registry
 // server's dependencies (its HTTP framework, store and compatibility checker), nor a
 // particular Kafka client: [Header] is serde's own type, so the same code serves franz-go,

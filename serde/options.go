@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/accord-registry/accord/serde/rules"
 )
 
 // Config is how a serializer picks the schema id it writes and where it writes it, and which
@@ -24,6 +26,8 @@ type Config struct {
 	Validate       bool                 // JSON Schema: check values against the schema
 	References     []sr.SchemaReference // registered schemas the serializer's schema refers to
 	MaxEmptyItems  int                  // Avro: zero-size array items one record may hold (0: 2^20)
+	Rules          rules.Runner         // runs the target schema's rules; nil: no rule runs
+	SelectField    FieldSelector        // which fields a field-level rule applies to (nil: DefaultFieldSelector)
 }
 
 // IDFormat is where a serializer puts the schema id.

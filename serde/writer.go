@@ -22,6 +22,7 @@ type Writer struct {
 	cfg     Config
 	targets Memo[targetKey, *targetEntry]
 	last    atomic.Pointer[targetEntry] // the target of the previous record, checked first
+	walkers ruleWalkers                 // of the targets' schemas, for field-level rules
 }
 
 type targetKey struct{ topic, record string }
@@ -40,8 +41,9 @@ type Target struct {
 	// when it was chosen by id or as the latest version and may differ from it.
 	Own bool
 
-	prefix  []byte    // the payload prefix, empty in HeaderGUID
-	expires time.Time // zero: never
+	prefix   []byte    // the payload prefix, empty in HeaderGUID
+	expires  time.Time // zero: never
+	runRules bool      // a runner is configured and the target has domain or encoding rules
 }
 
 // NewWriter returns a Writer for a serializer configured by opts.
@@ -107,6 +109,9 @@ func (w *Writer) Resolve(ctx context.Context, topic, recordName string, s sr.Sch
 	if err != nil {
 		return nil, err
 	}
+	// Rules run only on a schema the registry chose (Confluent's serializers run none when
+	// they auto-register or look up their own schema).
+	t.runRules = w.cfg.Rules != nil && !t.Own && t.Info != nil && hasRules(t.Info.RuleSet)
 	if t.prefix, err = w.prefix(t.Registered); err != nil {
 		return nil, err
 	}
@@ -121,14 +126,14 @@ func (w *Writer) Resolve(ctx context.Context, topic, recordName string, s sr.Sch
 
 // byID is the target of UseSchemaID: the id's schema, under the strategy's subject.
 func (w *Writer) byID(ctx context.Context, subject string) (Registered, error) {
-	s, err := w.client.Schema(ctx, IDOf(w.cfg.SchemaID))
+	s, err := w.client.byID(ctx, IDOf(w.cfg.SchemaID))
 	if err != nil {
 		return Registered{}, err
 	}
-	r := Registered{ID: w.cfg.SchemaID, Subject: subject, Schema: s}
+	r := Registered{ID: w.cfg.SchemaID, Subject: subject, Schema: s.schema, Info: s.info}
 	if w.cfg.IDFormat != PrefixID {
 		// Only the lookup under a subject tells the GUID of an id.
-		found, err := w.client.Lookup(ctx, subject, s, false)
+		found, err := w.client.Lookup(ctx, subject, s.schema, false)
 		if err != nil {
 			return Registered{}, err
 		}
@@ -178,8 +183,9 @@ func (w *Writer) AppendHeader(headers []Header, t *Target, indexes []int) []Head
 // record's schema id (header first, then prefix) and fetches the writer's schema through the
 // client's caches.
 type Reader struct {
-	client *Client
-	cfg    Config
+	client  *Client
+	cfg     Config
+	walkers ruleWalkers // of the schemas rules run on, for field-level rules
 }
 
 // NewReader returns a Reader for a deserializer configured by opts: [Key] says which header

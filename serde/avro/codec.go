@@ -8,6 +8,8 @@ import (
 
 	hamba "github.com/hamba/avro/v2"
 	"github.com/modern-go/reflect2"
+
+	"github.com/accord-registry/accord/serde"
 )
 
 // encoder is a schema with hamba/avro's encoder for T looked up once, so that writing a
@@ -42,6 +44,7 @@ type decoder[T any] struct {
 	schema hamba.Schema
 	dec    hamba.ValDecoder
 	budget emptyItemsBudget // checked before decoding
+	rules  *serde.ReadRules // nil: no rule runs on these records
 }
 
 func newDecoder[T any](api hamba.API, schema hamba.Schema) *decoder[T] {

@@ -39,6 +39,7 @@ func NewDeserializer[T any](c *serde.Client, schema string, opts ...serde.Option
 	}
 	d := &Deserializer[T]{r: r, api: newAPI(), text: schema, refs: r.Config().References}
 	d.readers.New = func() any { return hamba.NewReader(nil, 0, hamba.WithReaderConfig(d.api)) }
+	r.SetFieldWalkers(walkers(c, r.Config()))
 	if schema != "" && len(d.refs) == 0 {
 		if _, err := d.readerSchema(context.Background()); err != nil {
 			return nil, err
@@ -73,6 +74,11 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 			return id, err
 		}
 	}
+	if plan.rules.Encoding() {
+		if body, err = d.r.RunEncoding(ctx, plan.rules, body); err != nil {
+			return id, err
+		}
+	}
 	if err := plan.budget.check(body); err != nil {
 		return id, fmt.Errorf("serde/avro: decode a record written with schema %v: %w", id, err)
 	}
@@ -81,6 +87,9 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 	d.readers.Put(rd)
 	if err != nil {
 		return id, fmt.Errorf("serde/avro: decode a record written with schema %v: %w", id, err)
+	}
+	if plan.rules.Domain() {
+		return id, serde.ReadDomain(ctx, d.r, plan.rules, v)
 	}
 	return id, nil
 }
@@ -111,6 +120,9 @@ func (d *Deserializer[T]) plan(ctx context.Context, id serde.SchemaID) (*decoder
 	}
 	dec := newDecoder[T](d.api, plan)
 	dec.budget = newEmptyItemsBudget(writer, d.r.Config().MaxEmptyItems)
+	if dec.rules, err = d.r.Rules(ctx, id, recordName(writer)); err != nil {
+		return nil, err
+	}
 	d.plans.Store(id, dec)
 	return dec, nil
 }

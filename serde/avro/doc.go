@@ -23,4 +23,9 @@
 // Records are untrusted input. Decoding one never allocates more than its claims allow: a
 // string or bytes value is at most 1 MiB and an array at most 2^20 items, beyond which the
 // record is an error.
+//
+// With [serde.Rules], the rules of the schema a serializer writes with (chosen by id or as the
+// latest version) run around the encoding, and a deserializer runs the writer's; field-level
+// rules walk typed and generic values by the schema (fields.go), selecting fields by their
+// "confluent:tags" property.
 package avro

@@ -48,6 +48,7 @@ func NewSerializer[T any](c *serde.Client, schema string, opts ...serde.Option) 
 	}
 	s := &Serializer[T]{w: w, api: newAPI(), text: schema, refs: w.Config().References}
 	s.Serializer = serde.NewSerializer(w, s.encode)
+	w.SetFieldWalkers(walkers(c, w.Config()))
 	s.writers.New = func() any { return hamba.NewWriter(nil, 512, hamba.WithWriterConfig(s.api)) }
 	if len(s.refs) == 0 {
 		if _, err := s.ownSchema(context.Background()); err != nil {
@@ -86,6 +87,12 @@ func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, v 
 			return buf, nil, nil, err
 		}
 	}
+	if t.RunsRules() {
+		var err error
+		if v, err = serde.WriteDomain(ctx, s.w, topic, t, v); err != nil {
+			return buf, nil, nil, err
+		}
+	}
 	wr := s.writers.Get().(*hamba.Writer)
 	wr.Reset(nil)
 	enc.encode(wr, &v)
@@ -96,6 +103,13 @@ func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, v 
 		return buf, nil, nil, err
 	}
 	body := wr.Buffer()
+	if t.RunsRules() {
+		var err error
+		if body, err = s.w.RunEncoding(ctx, topic, t, body); err != nil {
+			s.writers.Put(wr)
+			return buf, nil, nil, err
+		}
+	}
 	buf = slices.Grow(buf, maxPrefix+len(body))
 	buf = s.w.AppendPrefix(buf, t, nil)
 	buf = append(buf, body...)

@@ -23,6 +23,7 @@ type Deserializer[T any] struct {
 // when records are validated.
 type plan struct {
 	validator *jsonschema.Schema // nil without validation
+	rules     *serde.ReadRules   // nil: no rule runs on these records
 }
 
 // GenericDeserializer decodes records into dynamic values.
@@ -34,6 +35,7 @@ func NewDeserializer[T any](c *serde.Client, opts ...serde.Option) (*Deserialize
 	if err != nil {
 		return nil, err
 	}
+	r.SetFieldWalkers(walkers(c, r.Config()))
 	return &Deserializer[T]{r: r, validate: r.Config().Validate}, nil
 }
 
@@ -62,6 +64,11 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 			return id, err
 		}
 	}
+	if p.rules.Encoding() {
+		if body, err = d.r.RunEncoding(ctx, p.rules, body); err != nil {
+			return id, err
+		}
+	}
 	if p.validator != nil {
 		if err := validate(p.validator, body); err != nil {
 			return id, err
@@ -69,6 +76,9 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		return id, fmt.Errorf("serde/jsonschema: decode a record written with schema %v: %w", id, err)
+	}
+	if p.rules.Domain() {
+		return id, serde.ReadDomain(ctx, d.r, p.rules, v)
 	}
 	return id, nil
 }
@@ -83,6 +93,9 @@ func (d *Deserializer[T]) plan(ctx context.Context, id serde.SchemaID) (*plan, e
 		return nil, fmt.Errorf("serde/jsonschema: schema %v is %s, not JSON Schema", id, ws.Type)
 	}
 	p := &plan{}
+	if p.rules, err = d.r.Rules(ctx, id, title(ws.Schema)); err != nil {
+		return nil, err
+	}
 	if d.validate {
 		if p.validator, err = compile(ctx, d.r.Client(), ws.Schema, ws.References); err != nil {
 			return nil, fmt.Errorf("writer schema %v: %w", id, err)

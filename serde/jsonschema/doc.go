@@ -17,4 +17,9 @@
 //
 // A GenericDeserializer decodes records as encoding/json decodes into an `any`: objects
 // as map[string]any and numbers as float64.
+//
+// With [serde.Rules], the rules of the schema a serializer writes with (chosen by id or as the
+// latest version) run around the encoding, and a deserializer runs the writer's; field-level
+// rules walk values by the schema (fields.go), selecting properties by their
+// "confluent:tags" keyword.
 package jsonschema

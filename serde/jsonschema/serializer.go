@@ -42,6 +42,7 @@ func NewSerializer[T any](c *serde.Client, schema string, opts ...serde.Option) 
 	cfg := w.Config()
 	s := &Serializer[T]{w: w, text: schema, name: title(schema), refs: cfg.References, validate: cfg.Validate}
 	s.Serializer = serde.NewSerializer(w, s.encode)
+	w.SetFieldWalkers(walkers(c, cfg))
 	return s, nil
 }
 
@@ -52,15 +53,22 @@ func NewGenericSerializer(c *serde.Client, schema string, opts ...serde.Option) 
 
 // encode appends the prefix and the JSON text, validated first when asked.
 func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, v T) ([]byte, *serde.Target, []int, error) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		return buf, nil, nil, fmt.Errorf("serde/jsonschema: encode %T: %w", v, err)
-	}
 	t, ok := s.w.Cached(topic, s.name)
 	if !ok {
+		var err error
 		if t, err = s.w.Resolve(ctx, topic, s.name, sr.Schema{Schema: s.text, Type: sr.TypeJSON, References: s.refs}); err != nil {
 			return buf, nil, nil, err
 		}
+	}
+	if t.RunsRules() {
+		var err error
+		if v, err = serde.WriteDomain(ctx, s.w, topic, t, v); err != nil {
+			return buf, nil, nil, err
+		}
+	}
+	body, err := json.Marshal(v)
+	if err != nil {
+		return buf, nil, nil, fmt.Errorf("serde/jsonschema: encode %T: %w", v, err)
 	}
 	if s.validate {
 		validator, err := s.validator(ctx, t)
@@ -68,6 +76,11 @@ func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, v 
 			return buf, nil, nil, err
 		}
 		if err := validate(validator, body); err != nil {
+			return buf, nil, nil, err
+		}
+	}
+	if t.RunsRules() {
+		if body, err = s.w.RunEncoding(ctx, topic, t, body); err != nil {
 			return buf, nil, nil, err
 		}
 	}

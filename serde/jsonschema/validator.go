@@ -25,6 +25,7 @@ const base = "https://schemas.accord.invalid/"
 func compile(ctx context.Context, c *serde.Client, text string, refs []sr.SchemaReference) (*jsonschema.Schema, error) {
 	comp := jsonschema.NewCompiler()
 	comp.Draft = jsonschema.Draft7
+	comp.RegisterExtension(tagsKeyword, nil, tagsCompiler{})
 	comp.LoadURL = func(u string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("%s is not among the schema's references", u)
 	}

@@ -16,7 +16,7 @@ import (
 type Deserializer[T proto.Message] struct {
 	r      *serde.Reader
 	typ    protoreflect.MessageType
-	protos serde.Memo[serde.SchemaID, bool] // ids known to be Protobuf schemas
+	protos serde.Memo[serde.SchemaID, *serde.ReadRules] // ids known to be Protobuf schemas, with their rules (nil: none)
 }
 
 // NewDeserializer returns a deserializer into T, a generated message type such as
@@ -30,6 +30,7 @@ func NewDeserializer[T proto.Message](c *serde.Client, opts ...serde.Option) (*D
 	if any(zero) == nil {
 		return nil, fmt.Errorf("serde/protobuf: NewDeserializer needs a generated message type; use NewDynamicDeserializer for others")
 	}
+	r.SetFieldWalkers(walkers(r.Config()))
 	return &Deserializer[T]{r: r, typ: zero.ProtoReflect().Type()}, nil
 }
 
@@ -47,26 +48,40 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 	if err != nil {
 		return id, err
 	}
-	if _, ok := d.protos.Load(id); !ok {
-		if err := d.check(ctx, id); err != nil {
+	rr, ok := d.protos.Load(id)
+	if !ok {
+		if rr, err = d.check(ctx, id); err != nil {
+			return id, err
+		}
+	}
+	if rr.Encoding() {
+		if body, err = d.r.RunEncoding(ctx, rr, body); err != nil {
 			return id, err
 		}
 	}
 	if err := unmarshal(body, v); err != nil {
 		return id, fmt.Errorf("serde/protobuf: decode a record written with schema %v: %w", id, err)
 	}
+	if rr.Domain() {
+		return id, readRules(ctx, d.r, rr, v)
+	}
 	return id, nil
 }
 
-// check makes sure, once per id, that the registry has the schema and that it is Protobuf.
-func (d *Deserializer[T]) check(ctx context.Context, id serde.SchemaID) error {
+// check makes sure, once per id, that the registry has the schema and that it is Protobuf,
+// and finds the rules its records run.
+func (d *Deserializer[T]) check(ctx context.Context, id serde.SchemaID) (*serde.ReadRules, error) {
 	ws, err := d.r.Schema(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if ws.Type != sr.TypeProtobuf {
-		return fmt.Errorf("serde/protobuf: schema %v is %s, not Protobuf", id, ws.Type)
+		return nil, fmt.Errorf("serde/protobuf: schema %v is %s, not Protobuf", id, ws.Type)
 	}
-	d.protos.Store(id, true)
-	return nil
+	rr, err := d.r.Rules(ctx, id, string(d.typ.Descriptor().FullName()))
+	if err != nil {
+		return nil, err
+	}
+	d.protos.Store(id, rr)
+	return rr, nil
 }

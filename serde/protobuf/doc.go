@@ -22,4 +22,10 @@
 // Protobuf (once per id). A DynamicDeserializer needs no generated code: it fetches the
 // writer's schema and its references, compiles them (bufbuild/protocompile) once per id,
 // picks the message by the record's indexes and decodes into a *dynamicpb.Message.
+//
+// With [serde.Rules], the rules of the schema a serializer writes with (chosen by id or as the
+// latest version) run around the encoding, and a deserializer runs the writer's; field-level
+// rules walk messages through protoreflect (fields.go), selecting fields by their
+// (confluent.field_meta).tags option. A DynamicDeserializer compiles writer schemas that
+// import confluent/meta.proto with a copy of that file's declarations.
 package protobuf

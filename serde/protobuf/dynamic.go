@@ -21,7 +21,14 @@ import (
 // written with: no generated code needed. It is safe for concurrent use.
 type DynamicDeserializer struct {
 	r     *serde.Reader
-	files serde.Memo[serde.SchemaID, protoreflect.FileDescriptor]
+	files serde.Memo[serde.SchemaID, *writerFile]
+}
+
+// writerFile is a writer's schema, compiled, with the rules each of its messages runs on
+// read (they differ in subject under the record name strategies).
+type writerFile struct {
+	fd    protoreflect.FileDescriptor
+	rules serde.Memo[protoreflect.FullName, *serde.ReadRules]
 }
 
 // NewDynamicDeserializer returns a deserializer into dynamic messages.
@@ -30,6 +37,7 @@ func NewDynamicDeserializer(c *serde.Client, opts ...serde.Option) (*DynamicDese
 	if err != nil {
 		return nil, err
 	}
+	r.SetFieldWalkers(walkers(r.Config()))
 	return &DynamicDeserializer{r: r}, nil
 }
 
@@ -40,21 +48,50 @@ func (d *DynamicDeserializer) Deserialize(ctx context.Context, payload []byte, h
 	if err != nil {
 		return nil, id, err
 	}
-	fd, ok := d.files.Load(id)
+	wf, ok := d.files.Load(id)
 	if !ok {
-		if fd, err = d.compile(ctx, id); err != nil {
+		if wf, err = d.compile(ctx, id); err != nil {
 			return nil, id, err
 		}
 	}
-	md, err := messageAt(fd, indexes)
+	md, err := messageAt(wf.fd, indexes)
 	if err != nil {
 		return nil, id, fmt.Errorf("serde/protobuf: schema %v: %w", id, err)
+	}
+	var rr *serde.ReadRules
+	if d.r.RunsRules() {
+		if rr, err = d.rules(ctx, id, wf, md.FullName()); err != nil {
+			return nil, id, err
+		}
+	}
+	if rr.Encoding() {
+		if body, err = d.r.RunEncoding(ctx, rr, body); err != nil {
+			return nil, id, err
+		}
 	}
 	m := dynamicpb.NewMessage(md)
 	if err := unmarshal(body, m); err != nil {
 		return nil, id, fmt.Errorf("serde/protobuf: decode a %s written with schema %v: %w", md.FullName(), id, err)
 	}
+	if rr.Domain() {
+		if err := serde.ReadDomain(ctx, d.r, rr, &m); err != nil {
+			return nil, id, err
+		}
+	}
 	return m, id, nil
+}
+
+// rules is what records of one message of a writer's schema run on read, found once.
+func (d *DynamicDeserializer) rules(ctx context.Context, id serde.SchemaID, wf *writerFile, name protoreflect.FullName) (*serde.ReadRules, error) {
+	if rr, ok := wf.rules.Load(name); ok {
+		return rr, nil
+	}
+	rr, err := d.r.Rules(ctx, id, string(name))
+	if err != nil {
+		return nil, err
+	}
+	wf.rules.Store(name, rr)
+	return rr, nil
 }
 
 // messageAt follows a record's indexes through the file's messages.
@@ -79,7 +116,7 @@ func messageAt(fd protoreflect.FileDescriptor, indexes []int) (protoreflect.Mess
 const mainFile = "accord-writer-schema.proto"
 
 // compile builds the writer's file descriptor for id from its schema and references.
-func (d *DynamicDeserializer) compile(ctx context.Context, id serde.SchemaID) (protoreflect.FileDescriptor, error) {
+func (d *DynamicDeserializer) compile(ctx context.Context, id serde.SchemaID) (*writerFile, error) {
 	ws, err := d.r.Schema(ctx, id)
 	if err != nil {
 		return nil, err
@@ -105,6 +142,9 @@ func (d *DynamicDeserializer) compile(ctx context.Context, id serde.SchemaID) (p
 			if r, ok := sources[path]; ok {
 				return r, nil
 			}
+			if r, ok := bundled(path); ok {
+				return r, nil
+			}
 			return protocompile.SearchResult{}, fmt.Errorf("%s is not among the schema's references", path)
 		})),
 		MaxParallelism: 1,
@@ -113,8 +153,9 @@ func (d *DynamicDeserializer) compile(ctx context.Context, id serde.SchemaID) (p
 	if err != nil {
 		return nil, fmt.Errorf("serde/protobuf: compile writer schema %v: %w", id, err)
 	}
-	d.files.Store(id, files[0])
-	return files[0], nil
+	wf := &writerFile{fd: files[0]}
+	d.files.Store(id, wf)
+	return wf, nil
 }
 
 // searchResult gives protocompile a schema as the registry holds it: .proto text, or a

@@ -37,6 +37,7 @@ func NewSerializer[T proto.Message](c *serde.Client, opts ...serde.Option) (*Ser
 	s := &Serializer[T]{w: w, own: cfg.OwnSchema(),
 		files: &fileSchemas{client: c, autoRegister: cfg.AutoRegister, normalize: cfg.Normalize}}
 	s.Serializer = serde.NewSerializer(w, s.encode)
+	w.SetFieldWalkers(walkers(cfg))
 	var zero T
 	if m := any(zero); m != nil { // a concrete (pointer) type, not the proto.Message interface
 		s.fixed = describe(zero.ProtoReflect().Descriptor())
@@ -64,6 +65,9 @@ func (s *Serializer[T]) encode(ctx context.Context, buf []byte, topic string, m 
 		if t, err = s.resolve(ctx, topic, msg); err != nil {
 			return buf, nil, nil, err
 		}
+	}
+	if t.RunsRules() {
+		return s.encodeWithRules(ctx, buf, topic, t, msg, m)
 	}
 	// MarshalAppend sizes the message once and grows buf at most once.
 	buf = s.w.AppendPrefix(buf, t, msg.indexes)
