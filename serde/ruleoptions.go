@@ -3,7 +3,6 @@ package serde
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/twmb/franz-go/pkg/sr"
 
@@ -24,13 +23,12 @@ func SelectFields(s FieldSelector) Option { return func(c *Config) { c.SelectFie
 // inline ones and any the target schema's metadata gives that name.
 type FieldSelector func(rc *rules.Context, fullName string, inline []string) (tags []string, selected bool)
 
-// DefaultFieldSelector selects by the schema's inline tags only: a rule without tags applies
-// to every primitive field, a rule with tags to the fields that carry one of them.
-func DefaultFieldSelector(rc *rules.Context, _ string, inline []string) ([]string, bool) {
-	if len(rc.Rule.Tags) == 0 {
-		return inline, true
-	}
-	return inline, slices.ContainsFunc(rc.Rule.Tags, func(tag string) bool { return slices.Contains(inline, tag) })
+// DefaultFieldSelector selects as Confluent's clients do: the field's tags are its inline tags
+// and those the target schema's metadata gives paths matching fullName; a rule without tags
+// applies to every primitive field, a rule with tags to the fields that carry one of them.
+func DefaultFieldSelector(rc *rules.Context, fullName string, inline []string) ([]string, bool) {
+	tags := rules.FieldTags(rc, fullName, inline)
+	return tags, rules.Selected(rc, tags)
 }
 
 // FieldSelector returns the configured selector, or [DefaultFieldSelector].
@@ -53,8 +51,8 @@ func (s FieldSelector) Select(rc *rules.Context, f rules.Field) (rules.Field, bo
 
 // RunFieldTransform is the second step, for a selected field: it runs t on value and returns the
 // field's new value and true when the walker must store it; false when the value is null
-// (nulls pass through) or the rule is a condition that holds. A condition that answers
-// false is a [*FieldConditionError].
+// (nulls pass through). A condition's verdict is the engine's business: the transform it gives
+// a walker for a CONDITION rule returns the value unchanged or a *rules.ConditionError.
 func RunFieldTransform(rc *rules.Context, t rules.FieldTransform, f rules.Field, value any) (any, bool, error) {
 	if value == nil {
 		return nil, false, nil
@@ -63,30 +61,7 @@ func RunFieldTransform(rc *rules.Context, t rules.FieldTransform, f rules.Field,
 	if err != nil {
 		return nil, false, err
 	}
-	if rc.Rule.Kind != rules.Condition {
-		return out, true, nil
-	}
-	if passed, isBool := out.(bool); isBool && !passed {
-		return nil, false, &FieldConditionError{Rule: rc.Rule, Field: f.FullName}
-	}
-	return nil, false, nil
-}
-
-// FieldConditionError is a field-level condition that a field failed; its message is the
-// one Confluent's Go client gives a failed condition.
-type FieldConditionError struct {
-	Rule  rules.Rule
-	Field string // the field's full name
-}
-
-func (e *FieldConditionError) Error() string {
-	switch {
-	case e.Rule.Doc != "":
-		return e.Rule.Doc
-	case e.Rule.Expr != "":
-		return "Expr failed: '" + e.Rule.Expr + "'"
-	}
-	return "Condition failed: '" + e.Rule.Name + "'"
+	return out, true, nil
 }
 
 // FieldWalkers builds the field walker of a schema; each format package supplies one

@@ -105,7 +105,8 @@ func TestFieldWalkerGeneric(t *testing.T) {
 	}
 }
 
-// TestFieldWalkerCondition: a condition changes nothing, and its failure names the field.
+// TestFieldWalkerCondition: run as the engine runs a field condition, the walk changes
+// nothing, and a false verdict is the rule's *rules.ConditionError.
 func TestFieldWalkerCondition(t *testing.T) {
 	schema, err := hamba.ParseWithCache(walkSchema, "", &hamba.SchemaCache{})
 	if err != nil {
@@ -115,17 +116,26 @@ func TestFieldWalkerCondition(t *testing.T) {
 	check := fieldFunc(func(_ *rules.Context, _ rules.Field, v any) (any, error) { return v != "bad", nil })
 	walker := fieldWalker(schema, serde.DefaultFieldSelector)
 	in := &node{Name: "ok", Kind: "A", Leaves: []leaf{{V: "fine"}}}
-	if out, err := walker(rc, check, in); err != nil || out.(*node).Name != "ok" {
+	rc.Fields = walker
+	if out, err := rules.WalkFields(rc, check, in); err != nil || out.(*node).Name != "ok" || out.(*node).Leaves[0].V != "fine" {
 		t.Fatalf("a record meeting the condition: %v, %v", out, err)
 	}
 	in.Leaves[0].V = "bad"
-	_, err = walker(rc, check, in)
-	if ce, ok := err.(*serde.FieldConditionError); !ok || ce.Field != "t.Leaf.v" {
+	_, err = rules.WalkFields(rc, check, in)
+	if ce, ok := err.(*rules.ConditionError); !ok || ce.Rule.Name != "c" {
 		t.Fatalf("a record failing the condition: %v", err)
 	}
 }
 
 type fieldFunc func(rc *rules.Context, f rules.Field, v any) (any, error)
+
+func (fn fieldFunc) Type() string { return "FUNC" }
+
+func (fn fieldFunc) Transform(rc *rules.Context, msg any) (any, error) {
+	return rules.WalkFields(rc, fn, msg)
+}
+
+func (fn fieldFunc) NewFieldTransform(*rules.Context) (rules.FieldTransform, error) { return fn, nil }
 
 func (fn fieldFunc) TransformField(rc *rules.Context, f rules.Field, v any) (any, error) {
 	return fn(rc, f, v)

@@ -208,9 +208,9 @@ func TestRulesConditionRejects(t *testing.T) {
 	bad := newCustomer()
 	bad.Email = "bad@example.com"
 	_, err := ser.Serialize(ctx, "customers", bad)
-	var ce *serde.FieldConditionError
-	if !errors.As(err, &ce) || ce.Field != "com.acme.Customer.email" || err.Error() != "no bad emails" {
-		t.Fatalf("a record failing the condition: %v, want the rule's doc as a FieldConditionError", err)
+	var ce *rules.ConditionError
+	if !errors.As(err, &ce) || ce.Rule.Name != "noBad" || err.Error() != "no bad emails" {
+		t.Fatalf("a record failing the condition: %v, want the rule's doc as a *rules.ConditionError", err)
 	}
 
 	// An engine's error (a whole-message condition that failed) surfaces as it is.

@@ -173,8 +173,8 @@ func TestRulesEncodingAndConditions(t *testing.T) {
 	bad := newCustomer()
 	bad.Email = "bad@example.com"
 	_, err = ser.Serialize(ctx, "customers", bad)
-	var ce *serde.FieldConditionError
-	if !errors.As(err, &ce) || ce.Field != "$.email" || err.Error() != "Condition failed: 'noBad'" {
+	var ce *rules.ConditionError
+	if !errors.As(err, &ce) || ce.Rule.Name != "noBad" || err.Error() != "Condition failed: 'noBad'" {
 		t.Fatalf("a record failing the condition: %v", err)
 	}
 }

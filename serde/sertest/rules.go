@@ -39,7 +39,8 @@ func (r *Registry) Register(t testing.TB, subject string, s Schema) int {
 
 // FakeRunner is a [rules.Runner] for tests of how serializers run rules, not a rule engine:
 // for the domain phase it runs each domain rule of rc.Target whose mode fits rc.Mode (the
-// same, or WRITEREAD) through rc.Fields with Field as the transform, in order on write and
+// same, or WRITEREAD) with Field as a field executor, through rules.WalkFields as the engine
+// runs one (so a false CONDITION verdict is a *rules.ConditionError), in order on write and
 // in reverse on read; for the encoding phase it applies Encoding to the bytes once per such
 // encoding rule. A non-nil Err is returned instead, as an engine returns a rule's failure.
 // It records every call.
@@ -97,7 +98,7 @@ func (f *FakeRunner) Run(rc *rules.Context, phase rules.Phase, msg any) (any, er
 		case phase == rules.Encoding && f.Encoding != nil:
 			msg = f.Encoding(rc, msg.([]byte))
 		case phase == rules.Domain && f.Field != nil:
-			msg, err = rc.Fields(rc, fieldFunc(f.Field), msg)
+			msg, err = rules.WalkFields(rc, fieldExecutor(f.Field), msg)
 		}
 		if err != nil {
 			return nil, err
@@ -106,9 +107,21 @@ func (f *FakeRunner) Run(rc *rules.Context, phase rules.Phase, msg any) (any, er
 	return msg, nil
 }
 
-// fieldFunc is a function as a rules.FieldTransform.
-type fieldFunc func(rc *rules.Context, f rules.Field, value any) (any, error)
+// fieldExecutor is a function as a rules.FieldExecutor, run through rules.WalkFields as the
+// engine runs one: duplicate rules suppressed, a CONDITION's false verdict a
+// *rules.ConditionError.
+type fieldExecutor func(rc *rules.Context, f rules.Field, value any) (any, error)
 
-func (fn fieldFunc) TransformField(rc *rules.Context, f rules.Field, value any) (any, error) {
+func (fn fieldExecutor) Type() string { return "FAKE" }
+
+func (fn fieldExecutor) Transform(rc *rules.Context, msg any) (any, error) {
+	return rules.WalkFields(rc, fn, msg)
+}
+
+func (fn fieldExecutor) NewFieldTransform(*rules.Context) (rules.FieldTransform, error) {
+	return fn, nil
+}
+
+func (fn fieldExecutor) TransformField(rc *rules.Context, f rules.Field, value any) (any, error) {
 	return fn(rc, f, value)
 }
