@@ -32,7 +32,8 @@ func TestKafkaDekRegistryTopic(t *testing.T) {
 			`{"kekName":"k1","subject":"gone","algorithm":"AES256_GCM","version":1,"encryptedKeyMaterial":"CCCC","deleted":true,"type":"DEK"}`),
 		raw(`{"tenant":"default","kekName":"k1","subject":"gone","algorithm":"AES256_GCM","version":1,"type":"DEK"}`, ""),
 	)
-	l := c.openLog(t, t.TempDir())
+	dir := t.TempDir()
+	l := c.openLog(t, dir)
 	l.SetLeader(true, 1)
 	keys := openStore(t, l)
 	ctx := context.Background()
@@ -71,6 +72,21 @@ func TestKafkaDekRegistryTopic(t *testing.T) {
 	got := c.consume(t)
 	if len(got) < len(want) || !slices.Equal(got[len(got)-len(want):], want) {
 		t.Fatalf("records written:\n%v\nwant at the end:\n%v", got, want)
+	}
+
+	// A restart from the snapshot serves the same keys.
+	keys.Close() // writes the final snapshot
+	l.Close()
+	restarted := openStore(t, c.openLog(t, dir))
+	kek, err := restarted.Kek(ctx, "k2", false)
+	if err != nil || kek.KmsProps["z"] != "1" || kek.Doc == nil || kek.TS == 0 {
+		t.Fatalf("KEK after a restart from the snapshot = %+v, %v", kek, err)
+	}
+	if subjects, _ := restarted.DekSubjects(ctx, "k2", true); len(subjects) != 0 {
+		t.Fatalf("a permanently deleted DEK came back: %v", subjects)
+	}
+	if d, err := restarted.Dek(ctx, "k1", "s", "", 2, true); err != nil || !d.Deleted {
+		t.Fatalf("soft-deleted DEK after a restart = %+v, %v", d, err)
 	}
 }
 
