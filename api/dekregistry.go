@@ -41,11 +41,11 @@ type kekRequest struct {
 
 // dekRequest is the body of POST /keks/{name}/deks[/{subject}] (CreateDekRequest).
 type dekRequest struct {
-	Subject              string  `json:"subject"`
-	Version              *int32  `json:"version"`
-	Algorithm            *string `json:"algorithm"`
-	EncryptedKeyMaterial *string `json:"encryptedKeyMaterial"`
-	Deleted              bool    `json:"deleted"`
+	Subject              string   `json:"subject"`
+	Version              *wireInt `json:"version"`
+	Algorithm            *string  `json:"algorithm"`
+	EncryptedKeyMaterial *string  `json:"encryptedKeyMaterial"`
+	Deleted              bool     `json:"deleted"`
 }
 
 // testedKek is the answer of POST /keks/{name}/test: Confluent answers with its stored
