@@ -18,6 +18,8 @@ type Policy interface {
 	Restricts() bool
 	SubjectAllowed(principal, subject string, access auth.Access) bool
 	GlobalAllowed(principal string, access auth.Access) bool
+	// KekAllowed reports whether the principal may act on a KEK of the DEK Registry.
+	KekAllowed(principal, kek string, access auth.Access) bool
 }
 
 // scope is what a route acts on, for the policy.
@@ -102,8 +104,14 @@ func (h *handlers) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		if !h.cfg.Policy.Restricts() || c.Get(echo.ContextKeyHeaderAllow) != nil {
 			return next(c)
 		}
-		sc, access := requirement(c)
 		who := principal(c)
+		if strings.HasPrefix(c.Path(), dekPrefix+"/") {
+			if err := h.authorizeKeys(c, who); err != nil {
+				return err
+			}
+			return next(c)
+		}
+		sc, access := requirement(c)
 		req := c.Request()
 		c.SetRequest(req.WithContext(store.WithGuard(req.Context(), policyGuard{h.cfg.Policy, who, access})))
 		switch sc {

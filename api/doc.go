@@ -7,4 +7,8 @@
 // Errors are returned, never written: [errorHandler] is the single place that turns a
 // store.Error, an echo error or an unexpected failure into a status and Confluent's
 // {"error_code", "message"} body, and the only place that logs a failed request's cause.
+//
+// The DEK Registry (/dek-registry/v1, the keys of client-side field encryption) is served
+// from a second store, Config.Keys, on a log of its own; its writes are forwarded to the
+// leader like schema writes, and its KEKs and DEKs are resources of the policy.
 package api

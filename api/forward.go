@@ -140,7 +140,14 @@ func (h *handlers) roundTrip(ctx context.Context, c echo.Context, target string,
 func (h *handlers) catchUp(c echo.Context) {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), catchUpTimeout)
 	defer cancel()
-	if err := h.store.CatchUp(ctx); err != nil {
+	st := h.store
+	if strings.HasPrefix(c.Path(), dekPrefix+"/") {
+		st = h.cfg.Keys
+	}
+	if st == nil {
+		return
+	}
+	if err := st.CatchUp(ctx); err != nil {
 		h.cfg.Logger.Warn("not caught up with a forwarded write", "path", c.Request().URL.Path,
 			"request_id", c.Response().Header().Get(headerRequestID), "err", err)
 	}

@@ -165,22 +165,32 @@ func TestForwardedRoutes(t *testing.T) {
 		"DELETE /config",
 		"DELETE /config/:subject",
 		"DELETE /contexts/:context",
+		"DELETE /dek-registry/v1/keks/:name",
+		"DELETE /dek-registry/v1/keks/:name/deks/:subject",
+		"DELETE /dek-registry/v1/keks/:name/deks/:subject/versions/:version",
 		"DELETE /mode",
 		"DELETE /mode/:subject",
 		"DELETE /subjects/:subject",
 		"DELETE /subjects/:subject/versions/:version",
 		"POST /associations",
 		"POST /associations:batchMutate",
+		"POST /dek-registry/v1/keks",
+		"POST /dek-registry/v1/keks/:name/deks",
+		"POST /dek-registry/v1/keks/:name/deks/:subject",
+		"POST /dek-registry/v1/keks/:name/deks/:subject/undelete",
+		"POST /dek-registry/v1/keks/:name/deks/:subject/versions/:version/undelete",
+		"POST /dek-registry/v1/keks/:name/undelete",
 		"POST /subjects/:subject/versions",
 		"PUT /associations/resources/:resourceId",
 		"PUT /config",
 		"PUT /config/:subject",
+		"PUT /dek-registry/v1/keks/:name",
 		"PUT /mode",
 		"PUT /mode/:subject",
 	}
 	p := newPair(t)
 	param := regexp.MustCompile(`:[a-z]+`)
-	values := map[string]string{":subject": "s", ":version": "1", ":id": "1", ":context": ".c",
+	values := map[string]string{":name": "k", ":subject": "s", ":version": "1", ":id": "1", ":context": ".c",
 		":guid": "00000000-0000-0000-0000-000000000000"}
 	var forwarded []string
 	for _, r := range New(Config{}).Routes() {

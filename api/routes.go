@@ -62,6 +62,8 @@ func register(e *echo.Echo, h *handlers) {
 	e.POST(`/associations\:batchGet`, h.batchGetAssociations)
 	e.POST(`/associations\:batchMutate`, h.mutateAssociations, h.forward("mutate associations"))
 
+	registerKeys(e, h)
+
 	e.GET("/v1/metadata/id", h.clusterID)
 	e.GET("/v1/metadata/version", h.serverVersion)
 	e.GET("/v1/metadata/deployment", h.deployment)
@@ -70,4 +72,28 @@ func register(e *echo.Echo, h *handlers) {
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/openapi.yaml", h.openapiDocument)
+}
+
+// registerKeys adds the DEK Registry's routes. Its writes are forwarded like schema writes;
+// a KEK test only reads the registry (Confluent runs it on any instance).
+func registerKeys(e *echo.Echo, h *handlers) {
+	const kek = dekPrefix + "/keks/:name"
+	const dek = kek + "/deks/:subject"
+	e.GET(dekPrefix+"/keks", h.listKeks)
+	e.POST(dekPrefix+"/keks", h.createKek, h.forward("create key"))
+	e.GET(kek, h.getKek)
+	e.PUT(kek, h.updateKek, h.forward("update key"))
+	e.DELETE(kek, h.deleteKek, h.forward("delete key"))
+	e.POST(kek+"/undelete", h.undeleteKek, h.forward("undelete key"))
+	e.POST(kek+"/test", h.testKek)
+	e.GET(kek+"/deks", h.listDekSubjects)
+	e.POST(kek+"/deks", h.createDekLegacy, h.forward("create key"))
+	e.GET(dek, h.getDek)
+	e.POST(dek, h.createDek, h.forward("create key"))
+	e.DELETE(dek, h.deleteDeks, h.forward("delete key"))
+	e.POST(dek+"/undelete", h.undeleteDeks, h.forward("undelete key"))
+	e.GET(dek+"/versions", h.listDekVersions)
+	e.GET(dek+"/versions/:version", h.getDekVersion)
+	e.DELETE(dek+"/versions/:version", h.deleteDekVersion, h.forward("delete key version"))
+	e.POST(dek+"/versions/:version/undelete", h.undeleteDekVersion, h.forward("undelete key version"))
 }

@@ -17,6 +17,9 @@ import (
 type Config struct {
 	// Store is the registry the API serves.
 	Store *store.Store
+	// Keys is the DEK Registry (/dek-registry/v1): a store on a log of its own (the
+	// `_dek_registry_keys` topic, or its own directory). Nil answers its routes 404.
+	Keys *store.Store
 	// Logger receives one debug line per request and the cause of every 5xx; nil discards.
 	Logger *slog.Logger
 	// MaxRequestBytes bounds request bodies; larger ones get 413 (default 16 MiB).

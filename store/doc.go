@@ -25,6 +25,15 @@
 // soft-deleted versions of a subject or context; a null value (tombstone) removes its key.
 // Readers skip records they cannot decode, and key types they do not know, instead of stopping.
 //
+// # The DEK Registry
+//
+// The keys of client-side field encryption (Confluent's /dek-registry/v1) live in a second
+// Store on a log of its own, as Confluent keeps them in the `_dek_registry_keys` topic: a
+// separate file log, or that topic, with the same durability, fencing and readiness as the
+// schemas. Its records are Confluent's exactly (see dekrecord.go): KEK and DEK keys with a
+// `type` discriminator instead of `keytype`, values without raw key material, a tombstone
+// for a permanent delete. A KMS (Config.KMS) wraps and unwraps the DEKs of shared KEKs.
+//
 // # One writer, durable acknowledgements
 //
 // A write holds the writer lock for the whole check-then-append sequence: the compatibility

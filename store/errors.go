@@ -27,6 +27,7 @@ const (
 	CodeTooManyRequests                 Code = 429
 	CodeInternal                        Code = 500
 	CodeForbidden                       Code = 40301
+	CodeKMSAccessDenied                 Code = 40370
 	CodeSubjectNotFound                 Code = 40401
 	CodeVersionNotFound                 Code = 40402
 	CodeSchemaNotFound                  Code = 40403
@@ -37,12 +38,17 @@ const (
 	CodeSubjectLevelConfigNotConfigured Code = 40408
 	CodeSubjectLevelModeNotConfigured   Code = 40409
 	CodeAssociationNotFound             Code = 40410
+	CodeKeyNotFound                     Code = 40470
+	CodeKeyNotSoftDeleted               Code = 40471
+	CodeKeySoftDeleted                  Code = 40472
 	CodeIncompatibleSchema              Code = 40901
 	CodeAssociationForResourceExists    Code = 40903
 	CodeAssociationForSubjectExists     Code = 40904
 	CodeStrongAssociationExists         Code = 40905
 	CodeNoActiveSubjectVersion          Code = 40907
 	CodeAssociationFrozen               Code = 40908
+	CodeKeyExists                       Code = 40971
+	CodeTooManyKeys                     Code = 40972
 	CodeInvalidSchema                   Code = 42201
 	CodeInvalidVersion                  Code = 42202
 	CodeInvalidCompatibility            Code = 42203
@@ -55,10 +61,13 @@ const (
 	CodeInvalidRuleSet                  Code = 42210
 	CodeContextNotEmpty                 Code = 42211
 	CodeInvalidAssociation              Code = 42212
+	CodeInvalidKey                      Code = 42271
+	CodeKeyReferenceExists              Code = 42272
 	CodeStoreError                      Code = 50001
 	CodeOperationTimeout                Code = 50002
 	CodeForwardingError                 Code = 50003
 	CodeUnknownLeader                   Code = 50004
+	CodeDekGeneration                   Code = 50070
 )
 
 // codeInfo is one row of the code table: Confluent's name for the code and its HTTP status.
@@ -98,6 +107,15 @@ var codes = map[Code]codeInfo{
 	CodeNoActiveSubjectVersion:          {"no_active_subject_version_exists", http.StatusConflict},
 	CodeAssociationFrozen:               {"association_frozen", http.StatusConflict},
 	CodeInvalidAssociation:              {"invalid_association", http.StatusUnprocessableEntity},
+	CodeKMSAccessDenied:                 {"dek_generation_forbidden", http.StatusForbidden},
+	CodeKeyNotFound:                     {"key_not_found", http.StatusNotFound},
+	CodeKeyNotSoftDeleted:               {"key_not_soft_deleted", http.StatusNotFound},
+	CodeKeySoftDeleted:                  {"key_soft_deleted", http.StatusNotFound},
+	CodeKeyExists:                       {"key_already_exists", http.StatusConflict},
+	CodeTooManyKeys:                     {"too_many_keys", http.StatusConflict},
+	CodeInvalidKey:                      {"invalid_key", http.StatusUnprocessableEntity},
+	CodeKeyReferenceExists:              {"key_reference_exists", http.StatusUnprocessableEntity},
+	CodeDekGeneration:                   {"dek_generation_error", http.StatusInternalServerError},
 	CodeInvalidSchema:                   {"invalid_schema", http.StatusUnprocessableEntity},
 	CodeInvalidVersion:                  {"invalid_version", http.StatusUnprocessableEntity},
 	CodeInvalidCompatibility:            {"invalid_compatibility_level", http.StatusUnprocessableEntity},

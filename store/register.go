@@ -27,6 +27,7 @@ func newCandidate(typ compat.SchemaType, text string, refs []Reference, md *Meta
 // schema: an existing version when the same schema is already there, otherwise a new version
 // after Confluent's mode, compatibility and id checks (KafkaSchemaRegistry.register).
 func (s *Store) Register(ctx context.Context, subject string, req SchemaRequest, normalize bool) (Schema, error) {
+	req.RuleSet = withKmsDefaults(req.RuleSet)
 	if !validSubject(subject, false) {
 		return Schema{}, errInvalidSubject(subject)
 	}

@@ -1,11 +1,14 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf16"
 )
 
 // The rule kinds and modes Confluent accepts; omitted ones default to TRANSFORM and WRITEREAD.
@@ -15,7 +18,10 @@ var (
 	dataRuleModes      = []string{"WRITE", "READ", "WRITEREAD"}
 )
 
-// normalizeRuleSet fills rule defaults and validates the rule set (42210 on failure).
+// normalizeRuleSet fills rule defaults and validates the rule set as Confluent's
+// RuleSet.validate does, with its messages (42210 on failure): per group (migration, domain,
+// encoding rules) and per rule, a duplicate name first, then Rule.validate (name, type, the
+// actions), then the mode the group allows.
 func normalizeRuleSet(rs *RuleSet) error {
 	if rs == nil {
 		return nil
@@ -24,53 +30,74 @@ func normalizeRuleSet(rs *RuleSet) error {
 	groups := []struct {
 		rules []Rule
 		modes []string
-	}{{rs.MigrationRules, migrationRuleModes}, {rs.DomainRules, dataRuleModes}, {rs.EncodingRules, dataRuleModes}}
+		what  string
+	}{
+		{rs.MigrationRules, migrationRuleModes, "Migration rules can only be UPGRADE, DOWNGRADE, UPDOWN"},
+		{rs.DomainRules, dataRuleModes, "Domain rules can only be WRITE, READ, WRITEREAD"},
+		{rs.EncodingRules, dataRuleModes, "Encoding rules can only be WRITE, READ, WRITEREAD"},
+	}
 	for _, g := range groups {
 		for i := range g.rules {
-			if err := validateRule(&g.rules[i], g.modes, names); err != nil {
+			if err := validateRule(&g.rules[i], names); err != nil {
 				return Errorf(CodeInvalidRuleSet, "%s", err)
+			}
+			if !slices.Contains(g.modes, g.rules[i].Mode) {
+				return Errorf(CodeInvalidRuleSet, "%s", g.what)
 			}
 		}
 	}
 	return nil
 }
 
-func validateRule(r *Rule, modes []string, names map[string]bool) error {
+func validateRule(r *Rule, names map[string]bool) error {
 	if r.Kind == "" {
 		r.Kind = "TRANSFORM"
 	}
 	if r.Mode == "" {
 		r.Mode = "WRITEREAD"
 	}
-	switch {
-	case !validRuleName(r.Name):
-		return fmt.Errorf("Invalid rule name %q", r.Name)
-	case names[r.Name]:
+	if names[r.Name] {
 		return fmt.Errorf("Found rule with duplicate name '%s'", r.Name)
-	case r.Type == "":
-		return fmt.Errorf("Missing rule type for rule '%s'", r.Name)
-	case !slices.Contains(ruleKinds, r.Kind):
-		return fmt.Errorf("Invalid rule kind '%s' for rule '%s'", r.Kind, r.Name)
-	case !slices.Contains(modes, r.Mode):
-		return fmt.Errorf("Invalid rule mode '%s' for rule '%s'", r.Mode, r.Name)
-	case multipleActions(r) && r.Mode != "WRITEREAD" && r.Mode != "UPDOWN":
-		return fmt.Errorf("Multiple actions only allowed for WRITEREAD and UPDOWN modes in rule '%s'", r.Name)
 	}
 	names[r.Name] = true
+	if err := validateRuleName(r.Name); err != nil {
+		return err
+	}
+	switch {
+	case r.Type == "":
+		return errors.New("Missing rule type")
+	case multipleActions(r) && r.Mode != "WRITEREAD" && r.Mode != "UPDOWN":
+		return errors.New("Multiple actions only valid with WRITEREAD and UPDOWN")
+	case !slices.Contains(ruleKinds, r.Kind):
+		// Confluent's JSON binding refuses a kind that is not one of its enum's values.
+		return fmt.Errorf("Invalid rule kind '%s' for rule '%s'", r.Kind, r.Name)
+	case !slices.Contains(migrationRuleModes, r.Mode) && !slices.Contains(dataRuleModes, r.Mode):
+		return fmt.Errorf("Invalid rule mode '%s' for rule '%s'", r.Mode, r.Name)
+	}
 	return nil
 }
 
-func validRuleName(name string) bool {
-	if name == "" || len(name) > 256 {
-		return false
+// ruleNameMaxLength is Rule.NAME_MAX_LENGTH, counted in UTF-16 units as Java does.
+const ruleNameMaxLength = 256
+
+// validateRuleName is Rule.validateName: a letter (any script, as Java's Character.isLetter)
+// or '_' first, then letters, digits, '_' or '-'.
+func validateRuleName(name string) error {
+	switch {
+	case name == "": // absent, as a rule without a name arrives; Confluent says "Empty rule name" for ""
+		return errors.New("Missing rule name")
+	case len(utf16.Encode([]rune(name))) > ruleNameMaxLength:
+		return errors.New("Rule name too long")
 	}
 	for i, c := range name {
-		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
-		if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '-')) {
-			return false
+		switch {
+		case i == 0 && !unicode.IsLetter(c) && c != '_':
+			return fmt.Errorf("Illegal initial character in rule name: %s", name)
+		case i > 0 && !unicode.IsLetter(c) && !unicode.IsDigit(c) && c != '_' && c != '-':
+			return fmt.Errorf("Illegal character in rule name: %s", name)
 		}
 	}
-	return true
+	return nil
 }
 
 func multipleActions(r *Rule) bool {

@@ -61,6 +61,9 @@ type state struct {
 	referrers map[refKey]map[*version]struct{}
 	// associations are the ASSOC records' associations (nil until the first).
 	associations map[assocKey]Association
+	// keks and deks are the DEK Registry's keys (nil until the first KEK or DEK record).
+	keks map[string]*Kek
+	deks map[dekID]*Dek
 
 	// parses caches parsed reference-free schemas; it is not registry state and has its own lock.
 	parses *parseCache
@@ -92,6 +95,12 @@ func newState() *state {
 // never fatal: a registry must keep serving when another writer put garbage in the topic.
 func (st *state) apply(rec Record) error {
 	st.offset = rec.Offset
+	if dk, ok, err := decodeDekKey(rec.Key); ok || err != nil {
+		if err != nil {
+			return err
+		}
+		return st.applyDekRegistry(dk, rec)
+	}
 	k, err := decodeKey(rec.Key)
 	if err != nil {
 		return err

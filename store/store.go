@@ -43,6 +43,13 @@ type Config struct {
 	// Writable, when set, reports why the log cannot take writes now (filelog's
 	// Log.Writable); [Store.Writable] returns it for the readiness check.
 	Writable func() error
+
+	// KMS wraps and unwraps the DEKs of shared KEKs, for a store that serves the DEK
+	// Registry; nil answers every shared-KEK operation 50070.
+	KMS KMS
+	// MaxKeys bounds the KEKs, and the DEKs, of the DEK Registry (Confluent's
+	// dek.registry.max.keys, default [DefaultMaxKeys]).
+	MaxKeys int
 }
 
 // Store is the schema registry: its state and every rule that changes it.
@@ -114,6 +121,9 @@ func (s *Store) applyDefaults() {
 	}
 	if s.cfg.Now == nil {
 		s.cfg.Now = time.Now
+	}
+	if s.cfg.MaxKeys <= 0 {
+		s.cfg.MaxKeys = DefaultMaxKeys
 	}
 	if s.cfg.WriteTimeout <= 0 {
 		s.cfg.WriteTimeout = 10 * time.Second

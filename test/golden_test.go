@@ -50,20 +50,32 @@ func runGolden(t *testing.T, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := startServer(t, serverOptions{incompatibleCode: goldenIncompatibleCode(ar.Comment)})
-	from := int64(0)
+	s := startServer(t, serverOptions{incompatibleCode: goldenIncompatibleCode(ar.Comment), kms: goldenKMS(ar.Comment)})
+	from, keysFrom := int64(0), int64(0)
 	from = checkRecords(t, s, ar, "00", from)
 	for _, step := range goldenSteps(ar) {
 		method, path, headers, body := parseRequest(step.request)
 		resp := s.doWith(method, path, body, headers)
 		checkResponse(t, ar, step, resp)
 		from = checkRecords(t, s, ar, step.name, from)
+		keysFrom = checkKeyRecords(t, s, ar, step.name, keysFrom)
 	}
 	if *update {
 		if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// goldenKMS reads an optional "kms: test" line of the comment: the DEK Registry then has
+// testKMS for its shared KEKs.
+func goldenKMS(comment []byte) store.KMS {
+	for _, line := range strings.Split(string(comment), "\n") {
+		if strings.TrimSpace(line) == "kms: test" {
+			return testKMS{}
+		}
+	}
+	return nil
 }
 
 // goldenIncompatibleCode reads an optional "incompatible-error-code: N" line of the comment.
@@ -143,10 +155,22 @@ func checkResponse(t *testing.T, ar *txtar.Archive, step goldenStep, resp respon
 // returns the new end. Without a section, the step must append nothing.
 func checkRecords(t *testing.T, s *server, ar *txtar.Archive, step string, from int64) int64 {
 	t.Helper()
-	idx := sectionIndex(ar, step+" records")
+	return checkLogSection(t, ar, step, "records", s.records(from), from)
+}
+
+// checkKeyRecords is checkRecords for the DEK Registry's log, in the step's `NN keys`
+// section.
+func checkKeyRecords(t *testing.T, s *server, ar *txtar.Archive, step string, from int64) int64 {
+	t.Helper()
+	return checkLogSection(t, ar, step, "keys", s.keyRecords(from), from)
+}
+
+func checkLogSection(t *testing.T, ar *txtar.Archive, step, kind string, recs []store.Record, from int64) int64 {
+	t.Helper()
+	idx := sectionIndex(ar, step+" "+kind)
 	var b strings.Builder
 	next := from
-	for _, r := range s.records(from) {
+	for _, r := range recs {
 		value := "null"
 		if r.Value != nil {
 			value = string(r.Value)
@@ -159,7 +183,7 @@ func checkRecords(t *testing.T, s *server, ar *txtar.Archive, step string, from 
 		if idx >= 0 {
 			ar.Files[idx].Data = []byte(got)
 		} else if got != "" {
-			insertSection(ar, step, txtar.File{Name: step + " records", Data: []byte(got)})
+			insertSection(ar, step, txtar.File{Name: step + " " + kind, Data: []byte(got)})
 		}
 		return next
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,10 @@ type server struct {
 	dir   string
 	log   *filelog.Log
 	store *store.Store
-	http  *http.Server
+	// keysLog and keys are the DEK Registry's log (in dir/dek-registry) and store.
+	keysLog *filelog.Log
+	keys    *store.Store
+	http    *http.Server
 }
 
 // serverOptions tweak a test server.
@@ -35,6 +39,7 @@ type serverOptions struct {
 	maxRequestBytes  int64
 	modeImmutable    bool
 	now              func() time.Time
+	kms              store.KMS // the DEK Registry's, for shared KEKs; nil for none
 }
 
 func startServer(t *testing.T, opts serverOptions) *server {
@@ -53,12 +58,13 @@ func startServer(t *testing.T, opts serverOptions) *server {
 		fl.Close()
 		t.Fatalf("open store: %v", err)
 	}
+	kl, keys := openKeys(t, opts, logger)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := api.New(api.Config{Store: st, Logger: logger, MaxRequestBytes: opts.maxRequestBytes, Version: "test"})
-	s := &server{t: t, URL: "http://" + ln.Addr().String(), dir: opts.dir, log: fl, store: st,
+	e := api.New(api.Config{Store: st, Keys: keys, Logger: logger, MaxRequestBytes: opts.maxRequestBytes, Version: "test"})
+	s := &server{t: t, URL: "http://" + ln.Addr().String(), dir: opts.dir, log: fl, store: st, keysLog: kl, keys: keys,
 		http: &http.Server{Handler: e, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}}
 	go s.http.Serve(ln)
 	t.Cleanup(s.stop)
@@ -72,8 +78,12 @@ func (s *server) stop() {
 	}
 	s.http.Close()
 	s.store.Close()
+	s.keys.Close()
 	if err := s.log.Close(); err != nil {
 		s.t.Errorf("close log: %v", err)
+	}
+	if err := s.keysLog.Close(); err != nil {
+		s.t.Errorf("close the DEK Registry's log: %v", err)
 	}
 	s.http = nil
 }
@@ -150,6 +160,31 @@ func (s *server) records(from int64) []store.Record {
 		s.t.Fatal(err)
 	}
 	return out
+}
+
+// keyRecords returns the DEK Registry's records from offset from on.
+func (s *server) keyRecords(from int64) []store.Record {
+	s.t.Helper()
+	var out []store.Record
+	if err := s.keysLog.ReadFrom(from, func(r store.Record) error { out = append(out, r); return nil }); err != nil {
+		s.t.Fatal(err)
+	}
+	return out
+}
+
+// openKeys opens the DEK Registry's store on its own log, as accord serve does.
+func openKeys(t *testing.T, opts serverOptions, logger *slog.Logger) (*filelog.Log, *store.Store) {
+	t.Helper()
+	kl, err := filelog.Open(filepath.Join(opts.dir, "dek-registry"), filelog.Config{Logger: logger})
+	if err != nil {
+		t.Fatalf("open the DEK Registry's log: %v", err)
+	}
+	keys, err := store.Open(context.Background(), store.Config{Log: kl, Logger: logger, Now: opts.now, KMS: opts.kms})
+	if err != nil {
+		kl.Close()
+		t.Fatalf("open the DEK Registry: %v", err)
+	}
+	return kl, keys
 }
 
 // schemaBody is a register/lookup body for an Avro schema.

@@ -116,7 +116,7 @@ func startAuthServer(t *testing.T, user, password string) string {
 	}
 	s := startServer(t, serverOptions{})
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	e := api.New(api.Config{Store: s.store, Logger: logger, Version: "test", Authenticator: users, Policy: users,
+	e := api.New(api.Config{Store: s.store, Keys: s.keys, Logger: logger, Version: "test", Authenticator: users, Policy: users,
 		Metrics: metrics.New()})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

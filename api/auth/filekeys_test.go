@@ -19,7 +19,7 @@ func TestUsersFileMistakesNameTheKey(t *testing.T) {
 		"misspelt user key": {"users:\n  - name: alice\n    pasword: \"" + bcrypt + "\"\n",
 			[]string{`line 3: unknown key "pasword" in users, item 1`, "allowed: name, password"}},
 		"misspelt rule key": {"users:\n  - name: alice\n    password: \"" + bcrypt + "\"\nrules:\n  - principal: [alice]\n    access: read\n",
-			[]string{`line 5: unknown key "principal" in rules, item 1`, "allowed: principals, subjects, access, global"}},
+			[]string{`line 5: unknown key "principal" in rules, item 1`, "allowed: principals, subjects, keks, access, global"}},
 		"misspelt top-level key": {"user:\n  - name: alice\n",
 			[]string{`line 1: unknown key "user" at the top level`, "allowed: users, rules"}},
 		"json": {"{\n  \"users\": [\n    {\"name\": \"alice\", \"pass\": \"x\"}\n  ]\n}\n",

@@ -50,15 +50,18 @@ func parseAccess(s string) (Access, error) {
 //	    access: write
 //	  - principals: [ops]
 //	    subjects: ["*", ":*:*"]
+//	    keks: ["*"]                                # KEKs of the DEK Registry
 //	    access: admin
 //	    global: admin                              # the global config and mode
 //
 // Subject patterns are globs ("*" any run of characters, "?" one) or, after "re:", regular
 // expressions; both must match the whole subject name. A subject in a context other than
-// the default is named ":.ctx:subject", so patterns select contexts too.
+// the default is named ":.ctx:subject", so patterns select contexts too. KEK patterns have
+// the same syntax and match KEK names; access applies to the subjects and the KEKs alike.
 type ruleFormat struct {
 	Principals []string `yaml:"principals"`
 	Subjects   []string `yaml:"subjects"`
+	Keks       []string `yaml:"keks"`
 	Access     string   `yaml:"access"`
 	Global     string   `yaml:"global"`
 }
@@ -68,7 +71,8 @@ type rule struct {
 	anyone     bool
 	principals map[string]bool
 	subjects   []*regexp.Regexp
-	access     Access // on the subjects; 0 when the rule names none
+	keks       []*regexp.Regexp
+	access     Access // on the subjects and KEKs; 0 when the rule names none
 	global     Access // on the global config and mode; 0 for none
 }
 
@@ -99,23 +103,22 @@ func compileRule(r ruleFormat) (rule, error) {
 		}
 		c.principals[p] = true
 	}
-	if len(r.Subjects) == 0 && r.Global == "" {
-		return c, fmt.Errorf("grants nothing: give subjects and access, or global")
+	if len(r.Subjects) == 0 && len(r.Keks) == 0 && r.Global == "" {
+		return c, fmt.Errorf("grants nothing: give subjects or keks and access, or global")
 	}
-	if len(r.Subjects) > 0 {
+	if len(r.Subjects) > 0 || len(r.Keks) > 0 {
 		var err error
 		if c.access, err = parseAccess(r.Access); err != nil {
 			return c, err
 		}
-		for _, s := range r.Subjects {
-			re, err := subjectPattern(s)
-			if err != nil {
-				return c, err
-			}
-			c.subjects = append(c.subjects, re)
+		if c.subjects, err = patterns(r.Subjects); err != nil {
+			return c, err
+		}
+		if c.keks, err = patterns(r.Keks); err != nil {
+			return c, err
 		}
 	} else if r.Access != "" {
-		return c, fmt.Errorf("access %q without subjects", r.Access)
+		return c, fmt.Errorf("access %q without subjects or keks", r.Access)
 	}
 	if r.Global != "" {
 		var err error
@@ -124,6 +127,18 @@ func compileRule(r ruleFormat) (rule, error) {
 		}
 	}
 	return c, nil
+}
+
+func patterns(ps []string) ([]*regexp.Regexp, error) {
+	var out []*regexp.Regexp
+	for _, p := range ps {
+		re, err := subjectPattern(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, re)
+	}
+	return out, nil
 }
 
 // subjectPattern compiles a glob, or a regular expression after "re:", to match whole names.
@@ -161,14 +176,24 @@ func (a *Authenticator) Restricts() bool { return a.users.Load().policy != nil }
 
 // SubjectAllowed reports whether the principal may act on a subject at the given access.
 func (a *Authenticator) SubjectAllowed(principal, subject string, access Access) bool {
+	return a.allowed(principal, subject, access, func(r rule) []*regexp.Regexp { return r.subjects })
+}
+
+// KekAllowed reports whether the principal may act on a KEK of the DEK Registry at the
+// given access.
+func (a *Authenticator) KekAllowed(principal, kek string, access Access) bool {
+	return a.allowed(principal, kek, access, func(r rule) []*regexp.Regexp { return r.keks })
+}
+
+func (a *Authenticator) allowed(principal, name string, access Access, patterns func(rule) []*regexp.Regexp) bool {
 	p := a.users.Load().policy
 	if p == nil {
 		return true
 	}
 	for _, r := range p {
 		if r.access >= access && r.applies(principal) {
-			for _, re := range r.subjects {
-				if re.MatchString(subject) {
+			for _, re := range patterns(r) {
+				if re.MatchString(name) {
 					return true
 				}
 			}

@@ -44,6 +44,7 @@ type serveConfig struct {
 	readHeaderTimeout     time.Duration
 	bodyReadTimeout       time.Duration
 	idleTimeout           time.Duration
+	dekMaxKeys            int
 	kafka                 *kafkaConfig
 	tls                   *tlsFlags
 	// listener, when not nil, is served instead of listening on --listen: a test opens it on
@@ -89,6 +90,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.StringVar(&c.deploymentAttributes, "deployment-attributes", "", "comma-separated attributes GET /v1/metadata/deployment reports (Confluent's schema.registry.metadata.deployment.attributes)")
 	fs.StringVar(&c.authFile, "auth-file", "", "users file (YAML or JSON, bcrypt or argon2id hashes from accord passwd): require HTTP Basic credentials; re-read on SIGHUP")
 	fs.Int64Var(&c.authHashMemory, "auth-hash-memory", auth.DefaultHashMemory>>20, "with --auth-file: MiB of memory the argon2id password checks may use at once; more checks wait their turn, and after 2s get 429")
+	fs.IntVar(&c.dekMaxKeys, "dek-registry-max-keys", store.DefaultMaxKeys, "most KEKs, and most DEKs, the DEK Registry holds (Confluent's dek.registry.max.keys)")
 	c.kafka = kafkaFlags(fs)
 	c.tls = tlsServeFlags(fs)
 	return c
@@ -145,13 +147,18 @@ func (c *serveConfig) run(ctx context.Context, logger *slog.Logger) error {
 	}
 	defer st.Close()
 	m.Watch(metrics.Sources{Stats: st.Stats})
+	keys, closeKeys, err := c.openEmbeddedKeys(ctx, base, logger)
+	if err != nil {
+		return err
+	}
+	defer closeKeys()
 	ln, err := c.listenAPI()
 	if err != nil {
 		return err
 	}
 	logger.Info("accord serving", "listen", ln.Addr().String(), "store", "embedded", "data_dir", c.dataDir,
 		"records", log.Stats().Records, "offset", st.Offset(), "startup", time.Since(start).Round(time.Millisecond))
-	return c.serveHTTP(ctx, ln, api.Config{Store: st, Metrics: m}, logger)
+	return c.serveHTTP(ctx, ln, api.Config{Store: st, Keys: keys, Metrics: m}, logger)
 }
 
 // listenAPI returns the listener handed to serveOn, or listens on --listen.
@@ -236,7 +243,13 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 		return err
 	}
 	defer st.Close()
-	elector, err := c.kafka.elector(log, self, logger)
+	keysLog, keys, err := c.openKafkaKeys(ctx, base, logger)
+	if err != nil {
+		return err
+	}
+	defer keysLog.Close()
+	defer keys.Close()
+	elector, err := c.kafka.elector(log, self, logger, keysLog)
 	if err != nil {
 		return err
 	}
@@ -258,7 +271,7 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 		"group", c.kafka.groupID, "advertised_url", self.URL(), "leader_eligible", self.Eligible)
 	// A forwarded write may wait the leader's whole write timeout; a little more lets its
 	// answer (50002, say) arrive instead of a forwarding error.
-	return c.serveHTTP(ctx, ln, api.Config{Store: st, Leadership: elector, ClusterID: log.ClusterID(),
+	return c.serveHTTP(ctx, ln, api.Config{Store: st, Keys: keys, Leadership: elector, ClusterID: log.ClusterID(),
 		ForwardTimeout: c.kafka.writeTimeout + 5*time.Second, Metrics: m}, logger)
 }
 

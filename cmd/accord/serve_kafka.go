@@ -26,6 +26,7 @@ import (
 type kafkaConfig struct {
 	brokers           string
 	topic             string
+	dekTopic          string
 	replicationFactor int
 	skipValidation    bool
 	groupID           string
@@ -53,6 +54,7 @@ func kafkaFlags(fs *flag.FlagSet) *kafkaConfig {
 	k := &kafkaConfig{}
 	fs.StringVar(&k.brokers, "kafka-brokers", "", "comma-separated Kafka bootstrap brokers; selects the Kafka store (the _schemas topic) instead of the embedded one")
 	fs.StringVar(&k.topic, "kafka-topic", "_schemas", "the registry topic")
+	fs.StringVar(&k.dekTopic, "kafka-dek-topic", "_dek_registry_keys", "the DEK Registry's topic (Confluent's dek.registry.topic)")
 	fs.IntVar(&k.replicationFactor, "kafka-replication-factor", 3, "replication factor of a topic Accord creates, capped at the number of live brokers")
 	fs.BoolVar(&k.skipValidation, "kafka-topic-skip-validation", false, "neither create nor check the topic")
 	fs.StringVar(&k.groupID, "group-id", "schema-registry", "group in which instances elect their leader (Confluent's schema.registry.group.id); "+
@@ -168,8 +170,14 @@ func (k *kafkaConfig) identity(ln net.Listener, https bool) (kafkagroup.Identity
 	return kafkagroup.IdentityFromURL(raw, k.leaderEligible)
 }
 
-// openLog connects to Kafka and prepares the topic.
+// openLog connects to Kafka and prepares the registry topic.
 func (k *kafkaConfig) openLog(ctx context.Context, dataDir string, logger *slog.Logger) (*kafkalog.Log, error) {
+	return k.openTopic(ctx, dataDir, k.topic, logger)
+}
+
+// openTopic connects to Kafka and prepares a topic of the registry: each has its own
+// transactional id and snapshot file, and the leader writes all of them.
+func (k *kafkaConfig) openTopic(ctx context.Context, dataDir, topic string, logger *slog.Logger) (*kafkalog.Log, error) {
 	opts, err := k.clientOpts()
 	if err != nil {
 		return nil, err
@@ -179,25 +187,30 @@ func (k *kafkaConfig) openLog(ctx context.Context, dataDir string, logger *slog.
 		if err := os.MkdirAll(dataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("--data-dir: %w", err)
 		}
-		snapshotPath = filepath.Join(dataDir, "kafka-snapshot-"+k.topic)
+		snapshotPath = filepath.Join(dataDir, "kafka-snapshot-"+topic)
 	}
 	ctx, cancel := context.WithTimeout(ctx, k.initTimeout)
 	defer cancel()
 	return kafkalog.Open(ctx, kafkalog.Config{
-		Brokers: splitList(k.brokers), Topic: k.topic, ReplicationFactor: k.replicationFactor,
-		SkipValidation: k.skipValidation, TransactionalID: kafkalog.TransactionalID(k.groupID, k.topic),
-		ClientOpts: opts, SnapshotPath: snapshotPath, Logger: logger.With("component", "kafkalog"),
+		Brokers: splitList(k.brokers), Topic: topic, ReplicationFactor: k.replicationFactor,
+		SkipValidation: k.skipValidation, TransactionalID: kafkalog.TransactionalID(k.groupID, topic),
+		ClientOpts: opts, SnapshotPath: snapshotPath, Logger: logger.With("component", "kafkalog", "topic", topic),
 		FenceCooldown: 3 * k.sessionTimeout,
 	})
 }
 
-// elector joins the leader election; the log learns every outcome.
-func (k *kafkaConfig) elector(log *kafkalog.Log, self kafkagroup.Identity, logger *slog.Logger) (*kafkagroup.Elector, error) {
+// elector joins the leader election; every log learns every outcome, so that the one leader
+// writes all of the registry's topics, each fenced as the first.
+func (k *kafkaConfig) elector(log *kafkalog.Log, self kafkagroup.Identity, logger *slog.Logger, others ...*kafkalog.Log) (*kafkagroup.Elector, error) {
 	return kafkagroup.New(kafkagroup.Config{
 		Client: log.Client(), Group: k.groupID, Self: self, PeerURLs: splitList(k.peerURLs),
 		SessionTimeout: k.sessionTimeout, HeartbeatInterval: k.heartbeatInterval,
-		Logger:   logger,
-		OnChange: func(a kafkagroup.Assignment) { log.SetLeader(a.Self, a.Generation) },
+		Logger: logger,
+		OnChange: func(a kafkagroup.Assignment) {
+			for _, l := range append([]*kafkalog.Log{log}, others...) {
+				l.SetLeader(a.Self, a.Generation)
+			}
+		},
 	})
 }
 

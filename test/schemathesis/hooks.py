@@ -82,8 +82,29 @@ def _batch_item_answered_in_207(failure, case, response) -> bool:
     return path in _BATCH_PATHS
 
 
+def _other_context_after_delete(failure, case, response) -> bool:
+    """An unqualified subject that the default context no longer has is served from another
+    context that has it, as Confluent's cross-context lookup does: after `DELETE
+    /subjects/orders-value`, a read of orders-value answers `:.staging:orders-value`, which was
+    not deleted. use_after_free (ST301) takes it for the deleted subject; its findings are
+    dropped only when the answer names a subject of another context.
+    """
+    if failure.code != "ST301":
+        return False
+    subject = (getattr(case, "path_parameters", None) or {}).get("subject")
+    if not isinstance(subject, str) or subject.startswith(":."):
+        return False
+    try:
+        body = response.json()
+    except Exception:
+        return False
+    served = body.get("subject") if isinstance(body, dict) else None
+    return isinstance(served, str) and served.startswith(":.") and served.endswith(":" + subject)
+
+
 # Not bugs: behaviour the spec states in prose because JSON Schema cannot express it.
 UNDESCRIBABLE = {
+    "other-context-after-delete": _other_context_after_delete,
     "repeated-query-parameter": _repeated_query_parameter,
     "read-after-soft-delete": _read_after_soft_delete,
     "batch-item-answered-in-207": _batch_item_answered_in_207,
