@@ -31,12 +31,13 @@ func (c *serveConfig) openEmbeddedKeys(ctx context.Context, base store.Config, l
 }
 
 // keysConfig is the DEK Registry store's configuration: the schema store's, without its log
-// and id floor, with the key limit.
+// and id floor, with the key limit and the KMS drivers for shared KEKs.
 func (c *serveConfig) keysConfig(base store.Config, logger *slog.Logger) store.Config {
 	cfg := base
 	cfg.Log, cfg.Shared, cfg.IDFloor, cfg.Writable = nil, nil, 0, nil
 	cfg.Logger = logger.With("registry", "dek")
 	cfg.MaxKeys = c.dekMaxKeys
+	cfg.KMS = newServerKMS()
 	return cfg
 }
 
