@@ -52,6 +52,21 @@ func newFake(t testing.TB) (*fakeRegistry, *deks.Client) {
 	return f, c
 }
 
+// newFakeSharing returns another registry client of f: what another process sees, with
+// caches of its own.
+func newFakeSharing(t testing.TB, f *fakeRegistry) (*fakeRegistry, *deks.Client) {
+	t.Helper()
+	cl, err := sr.NewClient(sr.URLs(f.url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := deks.NewClient(cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, c
+}
+
 func (f *fakeRegistry) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		line := r.Method + " " + r.URL.EscapedPath()
