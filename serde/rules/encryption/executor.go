@@ -102,6 +102,9 @@ func (*PayloadExecutor) Type() string { return PayloadRuleType }
 // Transform encrypts (Write) or decrypts (Read) msg, the encoded message as []byte, and
 // returns the new bytes.
 func (e *PayloadExecutor) Transform(rc *rules.Context, msg any) (any, error) {
+	if _, ok := msg.([]byte); !ok && rc.Mode == rules.Write {
+		return nil, fmt.Errorf("%s: the message is a %T, not the encoded bytes (an encoding rule)", PayloadRuleType, msg)
+	}
 	t, err := e.x.newTransform(rc)
 	if err != nil {
 		return nil, err

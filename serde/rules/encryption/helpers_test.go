@@ -2,6 +2,7 @@ package encryption
 
 import (
 	"context"
+	"encoding/base64"
 	"testing"
 	"time"
 
@@ -73,3 +74,5 @@ func fieldErr(e *FieldExecutor, rc *rules.Context, typ rules.FieldType, value an
 }
 
 func deksAlgorithm(s string) deks.Algorithm { return deks.Algorithm(s) }
+
+func encodeString(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
