@@ -22,12 +22,17 @@ type confluentGo struct {
 }
 
 func newConfluentGo(t *testing.T, url string, clock *fakeClock) confluentGo {
+	return confluentGo{t, newConfluentGoExecutor(t, url, clock)}
+}
+
+func newConfluentGoExecutor(t testing.TB, url string, clock *fakeClock) *ckenc.Executor {
+	t.Helper()
 	ex := ckenc.NewExecutorWithClock(ckClock{clock})
 	if err := ex.Configure(ck.NewConfig(url), map[string]string{"secret": testSecret}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ex.Close() })
-	return confluentGo{t, ex}
+	return ex
 }
 
 func (c confluentGo) run(mode rules.Mode, subject string, params map[string]string, typ int, value any) any {

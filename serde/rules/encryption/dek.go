@@ -56,7 +56,7 @@ func (t *transform) dekWithMaterial(rc *rules.Context, version int) (deks.DEK, e
 // counts as absent, as in Confluent's clients.
 func (t *transform) fetchDEK(rc *rules.Context, version int, deleted bool) (deks.DEK, bool, error) {
 	d, err := t.x.cfg.Registry.DEK(contextOf(rc), t.kek.Name, rc.Subject, version, t.algorithm, deleted)
-	if deks.IsNotFound(err) {
+	if err != nil && deks.IsNotFound(err) {
 		return deks.DEK{}, false, nil
 	}
 	if err != nil {
@@ -118,7 +118,7 @@ func (t *transform) register(rc *rules.Context, req deks.CreateDEK, getVersion i
 	}
 	ctx := contextOf(rc)
 	d, err := t.x.cfg.Registry.CreateDEK(ctx, t.kek.Name, req)
-	if deks.IsConflict(err) {
+	if err != nil && deks.IsConflict(err) {
 		d, err = t.x.cfg.Registry.DEK(ctx, t.kek.Name, req.Subject, getVersion, t.algorithm, false)
 		if deks.IsNotFound(err) || (err == nil && d.EncryptedKeyMaterial == "") {
 			return deks.DEK{}, fmt.Errorf("no dek found for %s during produce", t.kek.Name)

@@ -63,6 +63,9 @@ func (x *executor) kek(rc *rules.Context, name string) (deks.KEK, error) {
 	kmsType, _ := rc.Param(ParamKMSType)
 	kmsKeyID, _ := rc.Param(ParamKMSKeyID)
 	kek, err := x.cfg.Registry.KEK(ctx, name, isRead)
+	if err == nil {
+		return kek, checkKEK(kek, kmsType, kmsKeyID)
+	}
 	switch {
 	case deks.IsNotFound(err) && isRead:
 		return deks.KEK{}, fmt.Errorf("no kek found for %s during consume", name)
@@ -79,13 +82,18 @@ func (x *executor) kek(rc *rules.Context, name string) (deks.KEK, error) {
 	if err != nil {
 		return deks.KEK{}, err
 	}
+	return kek, checkKEK(kek, kmsType, kmsKeyID)
+}
+
+// checkKEK refuses a KEK whose KMS type or key id differs from the rule's, when it sets them.
+func checkKEK(kek deks.KEK, kmsType, kmsKeyID string) error {
 	if kmsType != "" && kmsType != kek.KMSType {
-		return deks.KEK{}, fmt.Errorf("found %s with kms type %s which differs from rule kms type %s", name, kek.KMSType, kmsType)
+		return fmt.Errorf("found %s with kms type %s which differs from rule kms type %s", kek.Name, kek.KMSType, kmsType)
 	}
 	if kmsKeyID != "" && kmsKeyID != kek.KMSKeyID {
-		return deks.KEK{}, fmt.Errorf("found %s with kms key id %s which differs from rule kms key id %s", name, kek.KMSKeyID, kmsKeyID)
+		return fmt.Errorf("found %s with kms key id %s which differs from rule kms key id %s", kek.Name, kek.KMSKeyID, kmsKeyID)
 	}
-	return kek, nil
+	return nil
 }
 
 // kms returns the KEK's KMS key, opened on first use: its kmsKeyId and then its alternates.

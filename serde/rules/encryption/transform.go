@@ -41,15 +41,23 @@ func (t *transform) encryptField(rc *rules.Context, typ rules.FieldType, value a
 }
 
 func (t *transform) decryptField(rc *rules.Context, typ rules.FieldType, value any) (any, error) {
-	ciphertext, ok := toBytes(typ, value)
-	if !ok {
-		return value, nil
-	}
-	if typ == rules.FieldString {
+	var ciphertext []byte
+	switch v := value.(type) {
+	case string:
+		if typ != rules.FieldString {
+			return value, nil
+		}
 		var err error
-		if ciphertext, err = base64.StdEncoding.DecodeString(value.(string)); err != nil {
+		if ciphertext, err = base64.StdEncoding.DecodeString(v); err != nil {
 			return nil, fmt.Errorf("encrypted field is not base64: %w", err)
 		}
+	case []byte:
+		if typ != rules.FieldBytes {
+			return value, nil
+		}
+		ciphertext = v
+	default:
+		return value, nil
 	}
 	plaintext, err := t.decrypt(rc, ciphertext)
 	if err != nil {
