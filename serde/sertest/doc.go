@@ -14,7 +14,9 @@
 //	}
 //
 // [Start] does the same for code without a *testing.T, such as Example functions and
-// TestMain. The registry listens on 127.0.0.1 on a free port.
+// TestMain. The registry listens on 127.0.0.1 on a free port. It serves the DEK Registry
+// (/dek-registry/v1) too, for tests of field encryption, without a KMS of its own: KEKs that
+// are not shared work as in production; shared ones answer 500 (50070).
 //
 // Unlike package serde and its format packages, sertest imports the server's packages; it
 // is meant for tests only.

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -29,6 +30,8 @@ type Registry struct {
 	dir      string
 	log      *filelog.Log
 	store    *store.Store
+	keysLog  *filelog.Log // the DEK Registry's, without a KMS: shared KEKs answer 50070
+	keys     *store.Store
 	server   *http.Server
 	served   chan struct{}
 	requests atomic.Int64
@@ -101,6 +104,12 @@ func (r *Registry) open(logger *slog.Logger, level compat.Level) error {
 	if r.store, err = store.Open(context.Background(), store.Config{Log: r.log, Logger: logger, DefaultLevel: level}); err != nil {
 		return err
 	}
+	if r.keysLog, err = filelog.Open(filepath.Join(r.dir, "dek-registry"), filelog.Config{Logger: logger}); err != nil {
+		return err
+	}
+	if r.keys, err = store.Open(context.Background(), store.Config{Log: r.keysLog, Logger: logger}); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -110,7 +119,7 @@ func (r *Registry) open(logger *slog.Logger, level compat.Level) error {
 		ln.Close()
 		return err
 	}
-	handler := api.New(api.Config{Store: r.store, Logger: logger, Version: "sertest"})
+	handler := api.New(api.Config{Store: r.store, Keys: r.keys, Logger: logger, Version: "sertest"})
 	r.server = &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			r.requests.Add(1)
@@ -156,13 +165,18 @@ func (r *Registry) Close() error {
 
 // closeStore closes what open managed to open.
 func (r *Registry) closeStore() error {
-	if r.store != nil {
-		r.store.Close()
+	var errs []error
+	for _, st := range []*store.Store{r.keys, r.store} {
+		if st != nil {
+			st.Close()
+		}
 	}
-	if r.log != nil {
-		return r.log.Close()
+	for _, log := range []*filelog.Log{r.keysLog, r.log} {
+		if log != nil {
+			errs = append(errs, log.Close())
+		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func ignoreClosed(err error) error {
