@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/accord-registry/accord/compat/budget"
 )
 
 // Avro compatibility is Apache Avro Java's SchemaCompatibility
@@ -105,8 +107,8 @@ func newIncompat(kind string, loc []string, message string) avroIncompat {
 type avroChecker struct {
 	rules []avroRule
 	memo  map[[2]*avroNode]*memoEntry
-	err   error   // Avro threw: the run's only message
-	work  *budget // nil: unlimited
+	err   error          // Avro threw: the run's only message
+	work  *budget.Budget // nil: unlimited
 }
 
 type memoEntry struct {
@@ -121,7 +123,7 @@ func avroIncompatibilities(reader, writer *avroNode) ([]avroIncompat, error) {
 }
 
 // avroIncompatibilitiesWithin is avroIncompatibilities bounded by b.
-func avroIncompatibilitiesWithin(b *budget, reader, writer *avroNode) ([]avroIncompat, error) {
+func avroIncompatibilitiesWithin(b *budget.Budget, reader, writer *avroNode) ([]avroIncompat, error) {
 	c := &avroChecker{rules: avroRuleTable(), memo: map[[2]*avroNode]*memoEntry{}, work: b}
 	list := c.pair(reader, writer, nil)
 	return list, c.err
@@ -135,16 +137,16 @@ func (c *avroChecker) at(token string, r, w *avroNode, loc []string) []avroIncom
 // pair checks a pair, memoised on identity; a pair met again while it is
 // being checked is compatible.
 func (c *avroChecker) pair(r, w *avroNode, loc []string) []avroIncompat {
-	if c.err != nil || !c.work.enter() {
+	if c.err != nil || !c.work.Enter() {
 		return nil
 	}
-	defer c.work.leave()
+	defer c.work.Leave()
 	key := [2]*avroNode{r, w}
 	if e, ok := c.memo[key]; ok {
 		if e.inProgress {
 			return nil
 		}
-		c.work.spend(len(e.list)) // the caller copies it
+		c.work.Spend(len(e.list)) // the caller copies it
 		return e.list
 	}
 	e := &memoEntry{inProgress: true}
@@ -156,7 +158,7 @@ func (c *avroChecker) pair(r, w *avroNode, loc []string) []avroIncompat {
 		}
 	}
 	e.inProgress, e.list = false, list
-	c.work.spend(len(list)) // the caller copies it
+	c.work.Spend(len(list)) // the caller copies it
 	return list
 }
 
@@ -303,7 +305,7 @@ func checkTypeMismatch(_ *avroChecker, r, w *avroNode, loc []string) []avroIncom
 
 // avroDifferences renders the incompatibilities of reader reading writer as
 // Confluent's Difference strings, with %s for the reader and writer sides.
-func avroDifferences(reader, writer *avroSchema, b *budget) []string {
+func avroDifferences(reader, writer *avroSchema, b *budget.Budget) []string {
 	list, err := avroIncompatibilitiesWithin(b, reader.root, writer.root)
 	if err != nil {
 		return []string{"Unexpected exception during compatibility check: " + err.Error()}

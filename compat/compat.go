@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/accord-registry/accord/compat/budget"
 )
 
 // SchemaType is Confluent's schemaType wire string.
@@ -34,7 +36,7 @@ type schemaFormat struct {
 	// templates with two %s placeholders (reader side, writer side). For the diff engines of
 	// JSON Schema and Protobuf, reader is Confluent's "update" and writer its "original".
 	// b bounds the work; once it is spent the list is meaningless and the caller discards it.
-	differences func(reader, writer *Schema, opts CheckOptions, b *budget) []string
+	differences func(reader, writer *Schema, opts CheckOptions, b *budget.Budget) []string
 }
 
 // formatOf returns the format of t, or false when this build cannot handle t.
@@ -352,16 +354,16 @@ func readerDifferences(ctx context.Context, reader, writer *Schema, opts CheckOp
 	if !ok {
 		return nil, nil
 	}
-	b := newBudget(ctx, opts.MaxSteps)
+	b := budget.New(ctx, opts.MaxSteps)
 	diffs := f.differences(reader, writer, opts, b)
-	if err := b.spent(); err != nil {
+	if err := b.Spent(); err != nil {
 		return nil, err
 	}
 	return diffs, nil
 }
 
 // avroReaderDifferences is Apache Avro's reader/writer check (policy does not apply to Avro).
-func avroReaderDifferences(reader, writer *Schema, _ CheckOptions, b *budget) []string {
+func avroReaderDifferences(reader, writer *Schema, _ CheckOptions, b *budget.Budget) []string {
 	return avroDifferences(reader.avro, writer.avro, b)
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/accord-registry/accord/compat/budget"
 )
 
 // jsonSchemaFormat is JSON Schema's entry in the format table.
@@ -163,7 +165,7 @@ func (d *jsonDiffer) diff(reader, writer *Schema) []jsonChange {
 }
 
 // jsonSchemaDifferences lists the incompatible changes as Confluent's messages.
-func jsonSchemaDifferences(reader, writer *Schema, opts CheckOptions, b *budget) []string {
+func jsonSchemaDifferences(reader, writer *Schema, opts CheckOptions, b *budget.Budget) []string {
 	d := newJSONVerdictDiffer(opts.Policy, b)
 	var out []string
 	for _, c := range d.diff(reader, writer) {

@@ -1,6 +1,10 @@
 package compat
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/accord-registry/accord/compat/budget"
+)
 
 // A compatibility check needs less than the diff's full change list: only the incompatible
 // changes become messages, and every decision inside the diff (an edge of a combined schema's
@@ -25,13 +29,13 @@ import "strconv"
 // jsVerdictMode is how a differ runs for Check (the zero value: the full change list).
 type jsVerdictMode struct {
 	on        bool
-	work      *budget
+	work      *budget.Budget
 	quick     bool                  // stop at the first incompatible change (an edge test)
 	quickMemo map[[2]*jsNode]jsMemo // the memo of quick mode, whose lists are partial
 }
 
 // newJSONVerdictDiffer is the differ of a compatibility check, bounded by b.
-func newJSONVerdictDiffer(policy Policy, b *budget) *jsonDiffer {
+func newJSONVerdictDiffer(policy Policy, b *budget.Budget) *jsonDiffer {
 	d := newJSONDiffer(policy)
 	d.verdict = jsVerdictMode{on: true, work: b, quickMemo: map[[2]*jsNode]jsMemo{}}
 	return d
@@ -43,12 +47,12 @@ func (d *jsonDiffer) compare(original, update *jsNode, path string) []jsonChange
 	if !d.verdict.on {
 		return d.compareFull(original, update, path)
 	}
-	if !d.verdict.work.enter() {
+	if !d.verdict.work.Enter() {
 		return nil // the check is abandoned; its result is discarded
 	}
 	changes := d.compareFull(original, update, path)
-	d.verdict.work.leave()
-	d.verdict.work.spend(len(changes))
+	d.verdict.work.Leave()
+	d.verdict.work.Spend(len(changes))
 	kept := changes[:0:0]
 	for _, c := range changes {
 		if !d.kindCompatible(c.kind) {
@@ -125,7 +129,7 @@ func (m *jsLazyMatching) size() int {
 		} else {
 			unreachable++
 		}
-		if !m.d.verdict.work.spend(1) {
+		if !m.d.verdict.work.Spend(1) {
 			break
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/accord-registry/accord/compat/budget"
 )
 
 // The Protobuf diff is Confluent's SchemaDiff.compare(original, update) (protobuf-provider,
@@ -46,7 +48,7 @@ type pbShared struct {
 	listed            int
 	firstIncompatible *pbChange
 	memo              map[[2]*pbMessage]pbSubResult
-	work              *budget // nil: unlimited
+	work              *budget.Budget // nil: unlimited
 }
 
 type pbSubResult struct {
@@ -68,7 +70,7 @@ func (r pbSubResult) reusable(active map[*pbMessage]bool) bool {
 
 // protobufDifferences lists the incompatible changes from writer (original) to reader
 // (update) as message templates.
-func protobufDifferences(reader, writer *Schema, opts CheckOptions, b *budget) []string {
+func protobufDifferences(reader, writer *Schema, opts CheckOptions, b *budget.Budget) []string {
 	r, ok1 := reader.form.(*protobufSchema)
 	w, ok2 := writer.form.(*protobufSchema)
 	if !ok1 || !ok2 {
@@ -293,10 +295,10 @@ func pbIndexMembers(m *pbMessage) pbMemberIndex {
 // checkMessage compares two messages of the same name (MessageSchemaDiff), once per
 // original message on the current stack, then their nested types.
 func (d *pbDiff) checkMessage(o, u *pbMessage) {
-	if !d.shared.work.enter() {
+	if !d.shared.work.Enter() {
 		return
 	}
-	defer d.shared.work.leave()
+	defer d.shared.work.Leave()
 	if d.active[o] {
 		d.guardHit = true
 	} else {
@@ -528,7 +530,7 @@ func (d *pbDiff) checkMessageType(o, u *pbMessage) {
 	}
 	key := [2]*pbMessage{o, u}
 	res, ok := d.shared.memo[key]
-	if !d.shared.work.spend(len(d.active) + len(res.visited)) {
+	if !d.shared.work.Spend(len(d.active) + len(res.visited)) {
 		return
 	}
 	if !ok || !res.reusable(d.active) {
@@ -545,7 +547,7 @@ func (d *pbDiff) checkMessageType(o, u *pbMessage) {
 	for m := range res.visited {
 		d.visited[m] = true
 	}
-	d.shared.work.spend(len(res.visited) + len(res.changes))
+	d.shared.work.Spend(len(res.visited) + len(res.changes))
 	d.appendChanges(res.changes)
 	d.incompatible = d.incompatible || res.incompatible
 	if res.incompatible {

@@ -1,12 +1,20 @@
-package compat
+// Package budget bounds the work of one comparison of two schemas: a step counter with a
+// limit, a bound on how deep sub-schema comparisons nest, and the request's context, looked at
+// now and then. Confluent runs a compatibility check until it ends; Accord's format packages
+// charge a Budget as they compare, so that a crafted pair of schemas ends with a *LimitError
+// (or the context's error) instead of running for minutes or exhausting the stack.
+//
+// All three formats charge the same budget, so that "one step" means the same work whatever
+// the format: one pair of sub-schemas compared or one change produced.
+package budget
 
 import (
 	"context"
 	"fmt"
 )
 
-// DefaultMaxSteps is the work one comparison of two schemas may do when CheckOptions.MaxSteps
-// is zero. A step is one pair of sub-schemas compared or one change produced, each a few
+// DefaultMaxSteps is the work one comparison of two schemas may do when no limit is given
+// (compat's CheckOptions.MaxSteps is zero). A step is one pair of sub-schemas compared or one change produced, each a few
 // microseconds and at most a few hundred bytes, so the default bounds a comparison to a few
 // seconds and a few hundred MB. The largest comparison among the conformance corpora and the
 // benchmarks takes 20,001 steps, the Protobuf fan-out test (a type reached along 2^40 paths)
@@ -34,11 +42,11 @@ func (e *LimitError) Error() string {
 	return "the schemas are too complex to compare: the compatibility check needs " + e.Limit
 }
 
-// budget is the work left to one comparison: a step counter with a limit and the request's
+// Budget is the work left to one comparison: a step counter with a limit and the request's
 // context, looked at every budgetPollEvery steps. Once spent it stays spent, and the
 // comparison unwinds quickly, its partial result discarded. A nil budget is unlimited (the
 // full change lists the conformance tests compare).
-type budget struct {
+type Budget struct {
 	ctx       context.Context
 	max       int64
 	left      int64
@@ -47,15 +55,16 @@ type budget struct {
 	err       error // why the budget is spent: *LimitError or the context's error
 }
 
-func newBudget(ctx context.Context, maxSteps int64) *budget {
+// New returns the budget of one comparison under ctx; maxSteps <= 0 means DefaultMaxSteps.
+func New(ctx context.Context, maxSteps int64) *Budget {
 	if maxSteps <= 0 {
 		maxSteps = DefaultMaxSteps
 	}
-	return &budget{ctx: ctx, max: maxSteps, left: maxSteps, untilPoll: budgetPollEvery}
+	return &Budget{ctx: ctx, max: maxSteps, left: maxSteps, untilPoll: budgetPollEvery}
 }
 
-// spend charges n steps and reports whether work may go on.
-func (b *budget) spend(n int) bool {
+// Spend charges n steps and reports whether work may go on.
+func (b *Budget) Spend(n int) bool {
 	if b == nil {
 		return true
 	}
@@ -78,8 +87,8 @@ func (b *budget) spend(n int) bool {
 	return true
 }
 
-// enter charges a step one level deeper; when it reports true the caller must call leave.
-func (b *budget) enter() bool {
+// Enter charges a step one level deeper; when it reports true the caller must call Leave.
+func (b *Budget) Enter() bool {
 	if b == nil {
 		return true
 	}
@@ -89,21 +98,22 @@ func (b *budget) enter() bool {
 		}
 		return false
 	}
-	if !b.spend(1) {
+	if !b.Spend(1) {
 		return false
 	}
 	b.depth++
 	return true
 }
 
-func (b *budget) leave() {
+// Leave returns from the level Enter went down to.
+func (b *Budget) Leave() {
 	if b != nil {
 		b.depth--
 	}
 }
 
-// spent is the reason work stopped, nil while the budget lasts.
-func (b *budget) spent() error {
+// Spent is the reason work stopped, nil while the budget lasts.
+func (b *Budget) Spent() error {
 	if b == nil {
 		return nil
 	}
