@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/hamba/avro/v2"
+
+	"github.com/accord-registry/accord/compat/jackson"
 )
 
 // avroSchema is the parsed form of an Avro schema: the root of its graph.
@@ -136,7 +138,7 @@ func (h *hambaWriter) schema(n *avroNode, space string) {
 		}
 		h.b.WriteByte(']')
 	default:
-		writeJSONString(&h.b, n.kind.typeName())
+		jackson.WriteString(&h.b, n.kind.typeName())
 	}
 }
 
@@ -148,7 +150,7 @@ func (h *hambaWriter) named(n *avroNode, space string) {
 		if !strings.Contains(full, ".") && space != "" {
 			h.bad = true
 		}
-		writeJSONString(&h.b, full)
+		jackson.WriteString(&h.b, full)
 		return
 	}
 	full := n.name.full
@@ -160,7 +162,7 @@ func (h *hambaWriter) named(n *avroNode, space string) {
 	}
 	h.names[n], h.used[full] = full, n
 	h.b.WriteString(`{"type":"` + n.kind.typeName() + `","name":`)
-	writeJSONString(&h.b, full)
+	jackson.WriteString(&h.b, full)
 	switch n.kind {
 	case kindFixed:
 		fmt.Fprintf(&h.b, `,"size":%d`, n.size)
@@ -181,7 +183,7 @@ func (h *hambaWriter) symbols(symbols []string) {
 		if i > 0 {
 			h.b.WriteByte(',')
 		}
-		writeJSONString(&h.b, s)
+		jackson.WriteString(&h.b, s)
 	}
 	h.b.WriteByte(']')
 }
@@ -197,7 +199,7 @@ func (h *hambaWriter) fields(n *avroNode, full string) {
 			h.b.WriteByte(',')
 		}
 		h.b.WriteString(`{"name":`)
-		writeJSONString(&h.b, f.name)
+		jackson.WriteString(&h.b, f.name)
 		h.b.WriteString(`,"type":`)
 		h.schema(f.typ, space)
 		h.b.WriteByte('}')

@@ -3,6 +3,8 @@ package compat
 import (
 	"strconv"
 	"strings"
+
+	"github.com/accord-registry/accord/compat/jackson"
 )
 
 // The canonical text is Avro Java's Schema.toString(referencedSchemas,
@@ -51,7 +53,7 @@ func (w *javaWriter) schema(n *avroNode, space string) {
 		}
 		w.b.WriteByte(']')
 	case kindRef:
-		writeJSONString(&w.b, n.ref)
+		jackson.WriteString(&w.b, n.ref)
 	default:
 		w.primitive(n)
 	}
@@ -65,13 +67,13 @@ func (w *javaWriter) comma(i int) {
 
 func (w *javaWriter) key(k string) {
 	w.b.WriteByte(',')
-	writeJSONString(&w.b, k)
+	jackson.WriteString(&w.b, k)
 	w.b.WriteByte(':')
 }
 
 func (w *javaWriter) stringAttr(k, v string) {
 	w.key(k)
-	writeJSONString(&w.b, v)
+	jackson.WriteString(&w.b, v)
 }
 
 // stringsAttr writes an attribute whose value is an array of strings.
@@ -80,18 +82,18 @@ func (w *javaWriter) stringsAttr(k string, list []string) {
 	w.b.WriteByte('[')
 	for i, s := range list {
 		w.comma(i)
-		writeJSONString(&w.b, s)
+		jackson.WriteString(&w.b, s)
 	}
 	w.b.WriteByte(']')
 }
 
 func (w *javaWriter) primitive(n *avroNode) {
 	if len(n.props) == 0 {
-		writeJSONString(&w.b, n.kind.typeName())
+		jackson.WriteString(&w.b, n.kind.typeName())
 		return
 	}
 	w.b.WriteString(`{"type":`)
-	writeJSONString(&w.b, n.kind.typeName())
+	jackson.WriteString(&w.b, n.kind.typeName())
 	w.props(n.props)
 	w.b.WriteByte('}')
 }
@@ -104,10 +106,10 @@ func (w *javaWriter) container(n *avroNode, typ, key string, child *avroNode, sp
 	w.b.WriteByte('}')
 }
 
-func (w *javaWriter) props(props []jsonMember) {
+func (w *javaWriter) props(props []jackson.Member) {
 	for _, m := range props {
-		w.key(m.key)
-		writeJSON(&w.b, m.val)
+		w.key(m.Key)
+		jackson.Write(&w.b, m.Val)
 	}
 }
 
@@ -115,7 +117,7 @@ func (w *javaWriter) props(props []jsonMember) {
 // written (NamedSchema.writeNameRef).
 func (w *javaWriter) nameRef(n *avroNode, space string) bool {
 	if w.known[n.name.full] {
-		writeJSONString(&w.b, n.name.qualified(space))
+		jackson.WriteString(&w.b, n.name.qualified(space))
 		return true
 	}
 	w.known[n.name.full] = true
@@ -171,7 +173,7 @@ func (w *javaWriter) record(n *avroNode, space string) {
 
 func (w *javaWriter) field(f *avroField, space string) {
 	w.b.WriteString(`{"name":`)
-	writeJSONString(&w.b, f.name)
+	jackson.WriteString(&w.b, f.name)
 	w.key("type")
 	w.schema(f.typ, space)
 	if f.doc != nil {
@@ -179,7 +181,7 @@ func (w *javaWriter) field(f *avroField, space string) {
 	}
 	if f.def != nil {
 		w.key("default")
-		writeJSON(&w.b, f.def)
+		jackson.Write(&w.b, f.def)
 	}
 	if f.order != "ascending" {
 		w.stringAttr("order", f.order)

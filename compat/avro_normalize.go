@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/accord-registry/accord/compat/jackson"
 )
 
 // Normalisation follows Confluent's AvroSchemaUtils.toNormalizedString: a
@@ -73,7 +75,7 @@ func (z *normalizer) container(n *avroNode) error {
 
 func (z *normalizer) primitive(n *avroNode) error {
 	if _, ok := logicalTypeOf(n); !ok && len(n.props) == 0 {
-		writeJSONString(&z.b, n.kind.typeName())
+		jackson.WriteString(&z.b, n.kind.typeName())
 		return nil
 	}
 	z.b.WriteString(`{"type":"` + n.kind.typeName() + `"`)
@@ -95,12 +97,12 @@ func (z *normalizer) closeWithProps(n *avroNode, logical bool) error {
 
 func (z *normalizer) named(n *avroNode) error {
 	if z.env[n.name.full] {
-		writeJSONString(&z.b, n.name.full)
+		jackson.WriteString(&z.b, n.name.full)
 		return nil
 	}
 	z.env[n.name.full] = true
 	z.b.WriteString(`{"name":`)
-	writeJSONString(&z.b, n.name.full)
+	jackson.WriteString(&z.b, n.name.full)
 	z.b.WriteString(`,"type":"` + n.kind.typeName() + `"`)
 	switch n.kind {
 	case kindEnum:
@@ -127,7 +129,7 @@ func (z *normalizer) fields(n *avroNode) error {
 			z.b.WriteByte(',')
 		}
 		z.b.WriteString(`{"name":`)
-		writeJSONString(&z.b, f.name)
+		jackson.WriteString(&z.b, f.name)
 		z.b.WriteString(`,"type":`)
 		if err := z.build(f.typ); err != nil {
 			return err
@@ -145,7 +147,7 @@ func (z *normalizer) fieldProps(f *avroField) error {
 	z.b.WriteString(`,"order":"` + strings.ToUpper(f.order) + `"`)
 	if f.doc != nil {
 		z.b.WriteString(`,"doc":`)
-		writeJSONString(&z.b, *f.doc)
+		jackson.WriteString(&z.b, *f.doc)
 	}
 	if len(f.aliases) > 0 {
 		z.b.WriteString(`,"aliases":`)
@@ -157,7 +159,7 @@ func (z *normalizer) fieldProps(f *avroField) error {
 	}
 	if def != nil {
 		z.b.WriteString(`,"default":`)
-		writeJSON(&z.b, sortedKeys(def))
+		jackson.Write(&z.b, sortedKeys(def))
 	}
 	return z.simpleProps(f.props)
 }
@@ -167,7 +169,7 @@ func (z *normalizer) fieldProps(f *avroField) error {
 func (z *normalizer) complexProps(n *avroNode) {
 	if n.doc != nil && *n.doc != "" {
 		z.b.WriteString(`,"doc":`)
-		writeJSONString(&z.b, *n.doc)
+		jackson.WriteString(&z.b, *n.doc)
 	}
 	if len(n.aliases) > 0 {
 		var names []string
@@ -183,24 +185,24 @@ func (z *normalizer) complexProps(n *avroNode) {
 	}
 	if n.enumDefault != nil {
 		z.b.WriteString(`,"default":`)
-		writeJSONString(&z.b, *n.enumDefault)
+		jackson.WriteString(&z.b, *n.enumDefault)
 	}
 }
 
 // simpleProps writes the properties sorted by key. Avro turns each value
 // into a Java object first; an integer beyond a long has no such object and
 // makes Confluent's normaliser fail.
-func (z *normalizer) simpleProps(props []jsonMember) error {
+func (z *normalizer) simpleProps(props []jackson.Member) error {
 	sorted := slices.Clone(props)
-	slices.SortFunc(sorted, func(a, b jsonMember) int { return compareUTF16(a.key, b.key) })
+	slices.SortFunc(sorted, func(a, b jackson.Member) int { return jackson.CompareUTF16(a.Key, b.Key) })
 	for _, m := range sorted {
-		if hasBigInteger(m.val) {
-			return errors.New("cannot normalize property " + m.key + ": integer out of range")
+		if hasBigInteger(m.Val) {
+			return errors.New("cannot normalize property " + m.Key + ": integer out of range")
 		}
 		z.b.WriteByte(',')
-		writeJSONString(&z.b, m.key)
+		jackson.WriteString(&z.b, m.Key)
 		z.b.WriteByte(':')
-		writeJSON(&z.b, sortedKeys(m.val))
+		jackson.Write(&z.b, sortedKeys(m.Val))
 	}
 	return nil
 }
@@ -208,33 +210,33 @@ func (z *normalizer) simpleProps(props []jsonMember) error {
 // sortedKeys copies v with the keys of every object sorted: Confluent
 // rebuilds property and default values with a node factory whose objects
 // are sorted maps.
-func sortedKeys(v *jsonValue) *jsonValue {
-	switch v.kind {
-	case jsonArray:
-		out := &jsonValue{kind: jsonArray, arr: make([]*jsonValue, len(v.arr))}
-		for i, el := range v.arr {
-			out.arr[i] = sortedKeys(el)
+func sortedKeys(v *jackson.Value) *jackson.Value {
+	switch v.Kind {
+	case jackson.Array:
+		out := &jackson.Value{Kind: jackson.Array, Elems: make([]*jackson.Value, len(v.Elems))}
+		for i, el := range v.Elems {
+			out.Elems[i] = sortedKeys(el)
 		}
 		return out
-	case jsonObject:
-		out := &jsonValue{kind: jsonObject, obj: make([]jsonMember, len(v.obj))}
-		for i, m := range v.obj {
-			out.obj[i] = jsonMember{key: m.key, val: sortedKeys(m.val)}
+	case jackson.Object:
+		out := &jackson.Value{Kind: jackson.Object, Members: make([]jackson.Member, len(v.Members))}
+		for i, m := range v.Members {
+			out.Members[i] = jackson.Member{Key: m.Key, Val: sortedKeys(m.Val)}
 		}
-		slices.SortFunc(out.obj, func(a, b jsonMember) int { return compareUTF16(a.key, b.key) })
+		slices.SortFunc(out.Members, func(a, b jackson.Member) int { return jackson.CompareUTF16(a.Key, b.Key) })
 		return out
 	}
 	return v
 }
 
-func hasBigInteger(v *jsonValue) bool {
-	switch v.kind {
-	case jsonNumber:
-		return v.num == numBig
-	case jsonArray:
-		return slices.ContainsFunc(v.arr, hasBigInteger)
-	case jsonObject:
-		return slices.ContainsFunc(v.obj, func(m jsonMember) bool { return hasBigInteger(m.val) })
+func hasBigInteger(v *jackson.Value) bool {
+	switch v.Kind {
+	case jackson.Number:
+		return v.Num == jackson.BigInteger
+	case jackson.Array:
+		return slices.ContainsFunc(v.Elems, hasBigInteger)
+	case jackson.Object:
+		return slices.ContainsFunc(v.Members, func(m jackson.Member) bool { return hasBigInteger(m.Val) })
 	}
 	return false
 }
@@ -245,14 +247,14 @@ func (z *normalizer) stringArray(list []string) {
 		if i > 0 {
 			z.b.WriteByte(',')
 		}
-		writeJSONString(&z.b, s)
+		jackson.WriteString(&z.b, s)
 	}
 	z.b.WriteByte(']')
 }
 
 func sortedUTF16(list []string) []string {
 	out := slices.Clone(list)
-	slices.SortFunc(out, compareUTF16)
+	slices.SortFunc(out, jackson.CompareUTF16)
 	return out
 }
 
@@ -265,7 +267,7 @@ var errNormalizeDefault = errors.New("cannot normalize a default value that does
 // 1.12.1) followed by the JSON write-and-read Confluent's normaliser does.
 // nil means Java's null: the default is dropped. Avro converts even an
 // absent default, so a field typed by an empty union always fails.
-func normalizedDefault(f *avroField) (*jsonValue, error) {
+func normalizedDefault(f *avroField) (*jackson.Value, error) {
 	if f.typ.kind == kindUnion && len(f.typ.branches) == 0 {
 		return nil, errNormalizeDefault
 	}
@@ -277,79 +279,79 @@ func normalizedDefault(f *avroField) (*jsonValue, error) {
 
 // javaToObject converts like JacksonUtils.toObject(node, schema): a union
 // converts as its first branch; a value that does not fit is Java's null.
-func javaToObject(v *jsonValue, s *avroNode) (*jsonValue, error) {
+func javaToObject(v *jackson.Value, s *avroNode) (*jackson.Value, error) {
 	if s != nil && s.kind == kindUnion {
 		if len(s.branches) == 0 {
 			return nil, errNormalizeDefault
 		}
 		return javaToObject(v, s.branches[0])
 	}
-	switch v.kind {
-	case jsonNull, jsonBool:
+	switch v.Kind {
+	case jackson.Null, jackson.Bool:
 		return v, nil
-	case jsonNumber:
+	case jackson.Number:
 		return numberToObject(v, s), nil
-	case jsonString:
+	case jackson.String:
 		return textToObject(v, s), nil
-	case jsonArray:
+	case jackson.Array:
 		return arrayToObject(v, s)
 	}
 	return objectToObject(v, s)
 }
 
-func numberToObject(v *jsonValue, s *avroNode) *jsonValue {
+func numberToObject(v *jackson.Value, s *avroNode) *jackson.Value {
 	kind := kindNull
 	if s != nil {
 		kind = s.kind
 	}
 	switch {
-	case v.num == numBig:
+	case v.Num == jackson.BigInteger:
 		return nil
-	case v.num == numDouble && (s == nil || kind == kindDouble):
+	case v.Num == jackson.Double && (s == nil || kind == kindDouble):
 		return v
-	case v.num != numDouble && (s == nil || kind == kindInt || kind == kindLong):
+	case v.Num != jackson.Double && (s == nil || kind == kindInt || kind == kindLong):
 		return v
 	case kind == kindFloat:
 		return asFloat(v)
 	case kind == kindDouble:
-		return newJSONDouble(float64(v.i64))
+		return jackson.NewDouble(float64(v.Int))
 	}
 	return nil
 }
 
 // asFloat narrows to a Java float, written with Float.toString and read back
 // as a double.
-func asFloat(v *jsonValue) *jsonValue {
-	f := v.f64
-	if v.num != numDouble {
-		f = float64(v.i64)
+func asFloat(v *jackson.Value) *jackson.Value {
+	f := v.Float
+	if v.Num != jackson.Double {
+		f = float64(v.Int)
 	}
-	text := javaFloat(float32(f))
+	text := jackson.FormatFloat(float32(f))
 	if back, err := strconv.ParseFloat(text, 64); err == nil {
-		return newJSONDouble(back)
+		return jackson.NewDouble(back)
 	}
-	return newJSONDouble(float64(float32(f))) // NaN or an infinity
+	return jackson.NewDouble(float64(float32(f))) // NaN or an infinity
 }
 
-func textToObject(v *jsonValue, s *avroNode) *jsonValue {
+func textToObject(v *jackson.Value, s *avroNode) *jackson.Value {
 	if s == nil || s.kind == kindString || s.kind == kindEnum {
 		return v
 	}
 	if s.kind != kindBytes && s.kind != kindFixed {
 		return nil
 	}
-	out := []rune(v.s)
+	out := []rune(v.Str)
 	for i, r := range out {
 		if r > 0xFF {
 			out[i] = '?' // String.getBytes(ISO_8859_1), per code point
 		}
 	}
-	return newJSONString(string(out))
+	return jackson.NewString(string(out))
 }
 
-func arrayToObject(v *jsonValue, s *avroNode) (*jsonValue, error) {
-	out := &jsonValue{kind: jsonArray}
-	for _, el := range v.arr {
+func arrayToObject(v *jackson.Value, s *avroNode) (*jackson.Value, error) {
+	out := &jackson.Value{Kind: jackson.Array}
+	for _, el := range v.Elems {
 		var elem *avroNode
 		if s != nil {
 			if s.kind != kindArray {
@@ -361,30 +363,30 @@ func arrayToObject(v *jsonValue, s *avroNode) (*jsonValue, error) {
 		if err != nil || o == nil {
 			return nil, errNormalizeDefault
 		}
-		out.arr = append(out.arr, o)
+		out.Elems = append(out.Elems, o)
 	}
 	return out, nil
 }
 
-func objectToObject(v *jsonValue, s *avroNode) (*jsonValue, error) {
-	out := &jsonValue{kind: jsonObject}
-	for _, m := range v.obj {
+func objectToObject(v *jackson.Value, s *avroNode) (*jackson.Value, error) {
+	out := &jackson.Value{Kind: jackson.Object}
+	for _, m := range v.Members {
 		var vs *avroNode
 		switch {
 		case s != nil && s.kind == kindMap:
 			vs = s.values
 		case s != nil && s.kind == kindRecord:
-			f := s.field(m.key)
+			f := s.field(m.Key)
 			if f == nil {
 				return nil, errNormalizeDefault
 			}
 			vs = f.typ
 		}
-		o, err := javaToObject(m.val, vs)
+		o, err := javaToObject(m.Val, vs)
 		if err != nil || o == nil {
 			return nil, errNormalizeDefault
 		}
-		out.obj = append(out.obj, jsonMember{key: m.key, val: o})
+		out.Members = append(out.Members, jackson.Member{Key: m.Key, Val: o})
 	}
 	return out, nil
 }
@@ -405,7 +407,7 @@ func (n *avroNode) field(name string) *avroField {
 // "variant" types Confluent registers). It returns the attributes the
 // normaliser writes for a valid logical type.
 func logicalTypeOf(n *avroNode) (string, bool) {
-	name, ok := n.prop("logicalType").text()
+	name, ok := n.prop("logicalType").TextValue()
 	if !ok || hasJavaClassProp(n) {
 		return "", false
 	}
@@ -434,7 +436,7 @@ func logicalTypeOf(n *avroNode) (string, bool) {
 
 func quote(s string) string {
 	var b strings.Builder
-	writeJSONString(&b, s)
+	jackson.WriteString(&b, s)
 	return b.String()
 }
 
@@ -442,7 +444,7 @@ func quote(s string) string {
 // with (LogicalType.INCOMPATIBLE_PROPS).
 func hasJavaClassProp(n *avroNode) bool {
 	for _, k := range []string{"avro.java.string", "java-class", "java-key-class", "java-element-class"} {
-		if _, ok := n.prop(k).text(); ok {
+		if _, ok := n.prop(k).TextValue(); ok {
 			return true
 		}
 	}
@@ -475,10 +477,10 @@ func decimalAttributes(n *avroNode, attr string) (string, bool) {
 
 func intProp(n *avroNode, key string) (int, bool) {
 	v := n.prop(key)
-	if v == nil || v.kind != jsonNumber || v.num != numInt {
+	if v == nil || v.Kind != jackson.Number || v.Num != jackson.Int {
 		return 0, false
 	}
-	return int(v.i64), true
+	return int(v.Int), true
 }
 
 func keyValueRecord(n *avroNode) bool {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/accord-registry/accord/compat/jackson"
 )
 
 // This file turns a decoded JSON document into the Avro schema graph, with
@@ -103,7 +105,7 @@ type avroNode struct {
 	items       *avroNode // array
 	values      *avroNode // map
 	branches    []*avroNode
-	props       []jsonMember
+	props       []jackson.Member
 	ref         string                // kindRef: the full name to resolve
 	fieldIndex  map[string]*avroField // record fields by name
 }
@@ -112,17 +114,17 @@ type avroField struct {
 	name    string
 	typ     *avroNode
 	doc     *string
-	def     *jsonValue // nil: no default (JSON null is a default)
-	order   string     // "ascending", "descending" or "ignore"
+	def     *jackson.Value // nil: no default (JSON null is a default)
+	order   string         // "ascending", "descending" or "ignore"
 	aliases []string
-	props   []jsonMember
+	props   []jackson.Member
 	pos     int
 }
 
-func (n *avroNode) prop(key string) *jsonValue {
+func (n *avroNode) prop(key string) *jackson.Value {
 	for _, m := range n.props {
-		if m.key == key {
-			return m.val
+		if m.Key == key {
+			return m.Val
 		}
 	}
 	return nil
@@ -144,7 +146,7 @@ func newAvroParser(opts ParseOptions) *avroParser {
 
 // parseDocument parses one schema text, resolving its forward references.
 func (p *avroParser) parseDocument(text string) (*avroNode, error) {
-	doc, err := decodeJSON(text)
+	doc, err := jackson.Decode(text)
 	if err != nil {
 		return nil, err
 	}
@@ -169,22 +171,22 @@ func (p *avroParser) parseDocument(text string) (*avroNode, error) {
 	return root, nil
 }
 
-func (p *avroParser) parse(v *jsonValue, space string) (*avroNode, error) {
-	switch v.kind {
-	case jsonString:
-		return p.find(v.s, space), nil
-	case jsonObject:
+func (p *avroParser) parse(v *jackson.Value, space string) (*avroNode, error) {
+	switch v.Kind {
+	case jackson.String:
+		return p.find(v.Str, space), nil
+	case jackson.Object:
 		return p.parseObject(v, space)
-	case jsonArray:
+	case jackson.Array:
 		return p.parseUnion(v, space)
 	}
-	return nil, fmt.Errorf("Schema not yet supported: %s", renderJSON(v))
+	return nil, fmt.Errorf("Schema not yet supported: %s", jackson.Render(v))
 }
 
-func (p *avroParser) parseObject(v *jsonValue, space string) (*avroNode, error) {
-	typ, ok := v.get("type").text()
+func (p *avroParser) parseObject(v *jackson.Value, space string) (*avroNode, error) {
+	typ, ok := v.Get("type").TextValue()
 	if !ok {
-		return nil, fmt.Errorf("No type: %s", renderJSON(v))
+		return nil, fmt.Errorf("No type: %s", jackson.Render(v))
 	}
 	if k, ok := avroPrimitives[typ]; ok {
 		props, err := properties(v, schemaReserved)
@@ -206,10 +208,10 @@ func (p *avroParser) parseObject(v *jsonValue, space string) (*avroNode, error) 
 }
 
 // properties collects the keys that are not attributes, in document order.
-func properties(v *jsonValue, reserved map[string]bool) ([]jsonMember, error) {
-	var out []jsonMember
-	for _, m := range v.obj {
-		if !reserved[m.key] {
+func properties(v *jackson.Value, reserved map[string]bool) ([]jackson.Member, error) {
+	var out []jackson.Member
+	for _, m := range v.Members {
+		if !reserved[m.Key] {
 			out = append(out, m)
 		}
 	}
@@ -219,11 +221,11 @@ func properties(v *jsonValue, reserved map[string]bool) ([]jsonMember, error) {
 // containerProperties are the properties of a record, array or map. Avro's
 // resolver copies these schemas, converting property values to Java objects
 // and back; an integer beyond a long has no such object and fails the copy.
-func containerProperties(v *jsonValue) ([]jsonMember, error) {
+func containerProperties(v *jackson.Value) ([]jackson.Member, error) {
 	props, _ := properties(v, schemaReserved)
 	for _, m := range props {
-		if hasBigInteger(m.val) {
-			return nil, errors.New("Can't set a property to null: " + m.key)
+		if hasBigInteger(m.Val) {
+			return nil, errors.New("Can't set a property to null: " + m.Key)
 		}
 	}
 	return props, nil
@@ -250,10 +252,10 @@ func (p *avroParser) find(name, space string) *avroNode {
 	return ref
 }
 
-func (p *avroParser) parseContainer(v *jsonValue, space string, kind avroKind, key, missing string) (*avroNode, error) {
-	child := v.get(key)
+func (p *avroParser) parseContainer(v *jackson.Value, space string, kind avroKind, key, missing string) (*avroNode, error) {
+	child := v.Get(key)
 	if child == nil {
-		return nil, fmt.Errorf("%s: %s", missing, renderJSON(v))
+		return nil, fmt.Errorf("%s: %s", missing, jackson.Render(v))
 	}
 	elem, err := p.parse(child, space)
 	if err != nil {
@@ -272,15 +274,15 @@ func (p *avroParser) parseContainer(v *jsonValue, space string, kind avroKind, k
 	return n, nil
 }
 
-func (p *avroParser) parseUnion(v *jsonValue, space string) (*avroNode, error) {
+func (p *avroParser) parseUnion(v *jackson.Value, space string) (*avroNode, error) {
 	n := &avroNode{kind: kindUnion}
-	for _, el := range v.arr {
+	for _, el := range v.Elems {
 		b, err := p.parse(el, space)
 		if err != nil {
 			return nil, err
 		}
 		if b.kind == kindUnion {
-			return nil, errors.New("Nested union: " + renderJSON(v))
+			return nil, errors.New("Nested union: " + jackson.Render(v))
 		}
 		n.branches = append(n.branches, b)
 	}
@@ -288,12 +290,12 @@ func (p *avroParser) parseUnion(v *jsonValue, space string) (*avroNode, error) {
 }
 
 // parseName is Schema.parseName plus the NamedSchema constructor checks.
-func (p *avroParser) parseName(v *jsonValue, space string) (avroName, error) {
-	name, ok := v.get("name").text()
+func (p *avroParser) parseName(v *jackson.Value, space string) (avroName, error) {
+	name, ok := v.Get("name").TextValue()
 	if !ok {
-		return avroName{}, fmt.Errorf("No name in schema: %s", renderJSON(v))
+		return avroName{}, fmt.Errorf("No name in schema: %s", jackson.Render(v))
 	}
-	if ns, ok := v.get("namespace").text(); ok {
+	if ns, ok := v.Get("namespace").TextValue(); ok {
 		space = ns
 	}
 	n := newAvroName(name, space)
@@ -306,25 +308,25 @@ func (p *avroParser) parseName(v *jsonValue, space string) (avroName, error) {
 	return n, nil
 }
 
-func optionalText(v *jsonValue, key string) *string {
-	if s, ok := v.get(key).text(); ok {
+func optionalText(v *jackson.Value, key string) *string {
+	if s, ok := v.Get(key).TextValue(); ok {
 		return &s
 	}
 	return nil
 }
 
-func (p *avroParser) parseRecord(v *jsonValue, space string, isError bool) (*avroNode, error) {
+func (p *avroParser) parseRecord(v *jackson.Value, space string, isError bool) (*avroNode, error) {
 	name, err := p.parseName(v, space)
 	if err != nil {
 		return nil, err
 	}
 	n := &avroNode{kind: kindRecord, isError: isError, name: name, doc: optionalText(v, "doc")}
-	fields := v.get("fields")
-	if fields == nil || fields.kind != jsonArray {
-		return nil, fmt.Errorf("Record has no fields: %s", renderJSON(v))
+	fields := v.Get("fields")
+	if fields == nil || fields.Kind != jackson.Array {
+		return nil, fmt.Errorf("Record has no fields: %s", jackson.Render(v))
 	}
 	n.fieldIndex = map[string]*avroField{}
-	for i, fv := range fields.arr {
+	for i, fv := range fields.Elems {
 		f, err := p.parseField(fv, name.space)
 		if err != nil {
 			return nil, err
@@ -341,7 +343,7 @@ func (p *avroParser) parseRecord(v *jsonValue, space string, isError bool) (*avr
 
 // finishNamed adds properties and aliases and registers the type
 // (ParseContext.put), returning the node references should use.
-func (p *avroParser) finishNamed(n *avroNode, v *jsonValue, reserved map[string]bool) (*avroNode, error) {
+func (p *avroParser) finishNamed(n *avroNode, v *jackson.Value, reserved map[string]bool) (*avroNode, error) {
 	props, err := properties(v, reserved)
 	if n.kind == kindRecord {
 		props, err = containerProperties(v)
@@ -387,20 +389,20 @@ func (p *avroParser) define(n *avroNode) (*avroNode, error) {
 
 // aliasList reads an "aliases" attribute: an array of strings, duplicates
 // removed.
-func aliasList(v *jsonValue) ([]string, error) {
-	av := v.get("aliases")
+func aliasList(v *jackson.Value) ([]string, error) {
+	av := v.Get("aliases")
 	if av == nil {
 		return nil, nil
 	}
-	if av.kind != jsonArray {
-		return nil, fmt.Errorf("aliases not an array: %s", renderJSON(v))
+	if av.Kind != jackson.Array {
+		return nil, fmt.Errorf("aliases not an array: %s", jackson.Render(v))
 	}
 	var out []string
 	seen := map[string]bool{}
-	for _, a := range av.arr {
-		s, ok := a.text()
+	for _, a := range av.Elems {
+		s, ok := a.TextValue()
 		if !ok {
-			return nil, fmt.Errorf("alias not a string: %s", renderJSON(a))
+			return nil, fmt.Errorf("alias not a string: %s", jackson.Render(a))
 		}
 		if !seen[s] {
 			seen[s] = true
@@ -410,14 +412,14 @@ func aliasList(v *jsonValue) ([]string, error) {
 	return out, nil
 }
 
-func (p *avroParser) parseField(v *jsonValue, space string) (*avroField, error) {
-	name, ok := v.get("name").text()
+func (p *avroParser) parseField(v *jackson.Value, space string) (*avroField, error) {
+	name, ok := v.Get("name").TextValue()
 	if !ok {
-		return nil, fmt.Errorf("No field name: %s", renderJSON(v))
+		return nil, fmt.Errorf("No field name: %s", jackson.Render(v))
 	}
-	tv := v.get("type")
+	tv := v.Get("type")
 	if tv == nil {
-		return nil, fmt.Errorf("No field type: %s", renderJSON(v))
+		return nil, fmt.Errorf("No field type: %s", jackson.Render(v))
 	}
 	typ, err := p.parse(tv, space)
 	if err != nil {
@@ -427,10 +429,10 @@ func (p *avroParser) parseField(v *jsonValue, space string) (*avroField, error) 
 	if f.props, err = properties(v, fieldReserved); err != nil {
 		return nil, err
 	}
-	if f.order, err = fieldOrder(v.get("order")); err != nil {
+	if f.order, err = fieldOrder(v.Get("order")); err != nil {
 		return nil, err
 	}
-	if f.def, err = fieldDefault(v.get("default"), typ); err != nil {
+	if f.def, err = fieldDefault(v.Get("default"), typ); err != nil {
 		return nil, err
 	}
 	if err := p.validateName(name); err != nil {
@@ -445,11 +447,11 @@ func (p *avroParser) parseField(v *jsonValue, space string) (*avroField, error) 
 	return f, nil
 }
 
-func fieldOrder(v *jsonValue) (string, error) {
+func fieldOrder(v *jackson.Value) (string, error) {
 	if v == nil {
 		return "ascending", nil
 	}
-	s, ok := v.text()
+	s, ok := v.TextValue()
 	if !ok {
 		return "", errors.New("field order must be a string")
 	}
@@ -462,30 +464,30 @@ func fieldOrder(v *jsonValue) (string, error) {
 
 // fieldDefault applies the one conversion Avro makes: a string default of a
 // float or double field is parsed as a number.
-func fieldDefault(v *jsonValue, typ *avroNode) (*jsonValue, error) {
-	if v == nil || v.kind != jsonString || (typ.kind != kindFloat && typ.kind != kindDouble) {
+func fieldDefault(v *jackson.Value, typ *avroNode) (*jackson.Value, error) {
+	if v == nil || v.Kind != jackson.String || (typ.kind != kindFloat && typ.kind != kindDouble) {
 		return v, nil
 	}
-	f, err := javaParseDouble(v.s)
+	f, err := jackson.ParseDouble(v.Str)
 	if err != nil {
 		return nil, err
 	}
-	return newJSONDouble(f), nil
+	return jackson.NewDouble(f), nil
 }
 
-func (p *avroParser) parseEnum(v *jsonValue, space string) (*avroNode, error) {
+func (p *avroParser) parseEnum(v *jackson.Value, space string) (*avroNode, error) {
 	name, err := p.parseName(v, space)
 	if err != nil {
 		return nil, err
 	}
 	n := &avroNode{kind: kindEnum, name: name, doc: optionalText(v, "doc")}
-	sv := v.get("symbols")
-	if sv == nil || sv.kind != jsonArray {
-		return nil, fmt.Errorf("Enum has no symbols: %s", renderJSON(v))
+	sv := v.Get("symbols")
+	if sv == nil || sv.Kind != jackson.Array {
+		return nil, fmt.Errorf("Enum has no symbols: %s", jackson.Render(v))
 	}
 	seen := map[string]bool{}
-	for _, s := range sv.arr {
-		sym, ok := s.text()
+	for _, s := range sv.Elems {
+		sym, ok := s.TextValue()
 		if !ok {
 			return nil, errors.New("Null name")
 		}
@@ -506,22 +508,22 @@ func (p *avroParser) parseEnum(v *jsonValue, space string) (*avroNode, error) {
 	return p.finishNamed(n, v, enumReserved)
 }
 
-func (p *avroParser) parseFixed(v *jsonValue, space string) (*avroNode, error) {
+func (p *avroParser) parseFixed(v *jackson.Value, space string) (*avroNode, error) {
 	name, err := p.parseName(v, space)
 	if err != nil {
 		return nil, err
 	}
-	sv := v.get("size")
-	if sv == nil || sv.kind != jsonNumber || sv.num != numInt {
-		return nil, fmt.Errorf("Invalid or no size: %s", renderJSON(v))
+	sv := v.Get("size")
+	if sv == nil || sv.Kind != jackson.Number || sv.Num != jackson.Int {
+		return nil, fmt.Errorf("Invalid or no size: %s", jackson.Render(v))
 	}
-	if sv.i64 < 0 {
-		return nil, fmt.Errorf("Malformed data. Length is negative: %d", sv.i64)
+	if sv.Int < 0 {
+		return nil, fmt.Errorf("Malformed data. Length is negative: %d", sv.Int)
 	}
-	if sv.i64 > maxJavaArrayLength {
+	if sv.Int > maxJavaArrayLength {
 		return nil, fmt.Errorf("Cannot read arrays longer than %d bytes", maxJavaArrayLength)
 	}
-	n := &avroNode{kind: kindFixed, name: name, doc: optionalText(v, "doc"), size: int(sv.i64)}
+	n := &avroNode{kind: kindFixed, name: name, doc: optionalText(v, "doc"), size: int(sv.Int)}
 	return p.finishNamed(n, v, schemaReserved)
 }
 

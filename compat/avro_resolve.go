@@ -1,6 +1,10 @@
 package compat
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/accord-registry/accord/compat/jackson"
+)
 
 // After a document is parsed, Avro Java's ParseContext resolves forward
 // references and its resolver rebuilds every record, array, map and union;
@@ -115,8 +119,8 @@ func logicalTypeFirst(n *avroNode) {
 		return
 	}
 	for i, m := range n.props {
-		if m.key == "logicalType" {
-			n.props = append(append([]jsonMember{m}, n.props[:i]...), n.props[i+1:]...)
+		if m.Key == "logicalType" {
+			n.props = append(append([]jackson.Member{m}, n.props[:i]...), n.props[i+1:]...)
 			return
 		}
 	}

@@ -7,7 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf16"
+
+	"github.com/accord-registry/accord/compat/jackson"
 )
 
 // Name and default validation, as Confluent configures Avro Java: a new
@@ -108,32 +109,32 @@ func (p *avroParser) validateDefault(f *avroField) error {
 	if !p.defaults || f.def == nil || validDefault(f.typ, f.def) {
 		return nil
 	}
-	return fmt.Errorf("Invalid default for field %s: %s not a %s", f.name, renderJSON(f.def), resolvedText(f.typ))
+	return fmt.Errorf("Invalid default for field %s: %s not a %s", f.name, jackson.Render(f.def), resolvedText(f.typ))
 }
 
 // validDefault is Schema.isValidDefault. A forward reference still
 // unresolved counts as an empty record, as Avro's placeholder does.
-func validDefault(s *avroNode, v *jsonValue) bool {
+func validDefault(s *avroNode, v *jackson.Value) bool {
 	if v == nil {
 		return false
 	}
 	switch s.kind {
 	case kindString, kindBytes, kindEnum, kindFixed:
-		return v.kind == jsonString
+		return v.Kind == jackson.String
 	case kindInt:
-		return v.isIntegral() && v.num == numInt
+		return v.IsIntegral() && v.Num == jackson.Int
 	case kindLong:
-		return v.isIntegral() && v.num != numBig
+		return v.IsIntegral() && v.Num != jackson.BigInteger
 	case kindFloat, kindDouble:
-		return v.kind == jsonNumber
+		return v.Kind == jackson.Number
 	case kindBoolean:
-		return v.kind == jsonBool
+		return v.Kind == jackson.Bool
 	case kindNull:
-		return v.kind == jsonNull
+		return v.Kind == jackson.Null
 	case kindArray:
-		return v.kind == jsonArray && allValid(v.arr, s.items)
+		return v.Kind == jackson.Array && allValid(v.Elems, s.items)
 	case kindMap:
-		return v.kind == jsonObject && allMembersValid(v.obj, s.values)
+		return v.Kind == jackson.Object && allMembersValid(v.Members, s.values)
 	case kindUnion:
 		for _, b := range s.branches {
 			if validValue(b, v) {
@@ -142,12 +143,12 @@ func validDefault(s *avroNode, v *jsonValue) bool {
 		}
 		return false
 	case kindRecord, kindRef:
-		return v.kind == jsonObject && recordDefaultValid(s, v)
+		return v.Kind == jackson.Object && recordDefaultValid(s, v)
 	}
 	return false
 }
 
-func allValid(vs []*jsonValue, s *avroNode) bool {
+func allValid(vs []*jackson.Value, s *avroNode) bool {
 	for _, el := range vs {
 		if !validDefault(s, el) {
 			return false
@@ -156,18 +157,18 @@ func allValid(vs []*jsonValue, s *avroNode) bool {
 	return true
 }
 
-func allMembersValid(ms []jsonMember, s *avroNode) bool {
+func allMembersValid(ms []jackson.Member, s *avroNode) bool {
 	for _, m := range ms {
-		if !validDefault(s, m.val) {
+		if !validDefault(s, m.Val) {
 			return false
 		}
 	}
 	return true
 }
 
-func recordDefaultValid(s *avroNode, v *jsonValue) bool {
+func recordDefaultValid(s *avroNode, v *jackson.Value) bool {
 	for _, f := range s.fields {
-		fv := v.get(f.name)
+		fv := v.Get(f.name)
 		if fv == nil {
 			fv = f.def
 		}
@@ -180,7 +181,7 @@ func recordDefaultValid(s *avroNode, v *jsonValue) bool {
 
 // validValue is Schema.isValidValue: a union accepts a value any branch
 // accepts.
-func validValue(s *avroNode, v *jsonValue) bool {
+func validValue(s *avroNode, v *jackson.Value) bool {
 	if v == nil {
 		return false
 	}
@@ -252,26 +253,26 @@ func nodesEqual(a, b []*avroNode, seen map[[2]*avroNode]bool) bool {
 	return true
 }
 
-func defaultsEqual(a, b *jsonValue) bool {
+func defaultsEqual(a, b *jackson.Value) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	if a.kind == jsonNumber && a.num == numDouble && math.IsNaN(a.f64) {
-		return b.kind == jsonNumber && b.num == numDouble && math.IsNaN(b.f64)
+	if a.Kind == jackson.Number && a.Num == jackson.Double && math.IsNaN(a.Float) {
+		return b.Kind == jackson.Number && b.Num == jackson.Double && math.IsNaN(b.Float)
 	}
 	return jsonEqual(a, b)
 }
 
 // membersEqual compares property maps (order does not matter).
-func membersEqual(a, b []jsonMember) bool {
+func membersEqual(a, b []jackson.Member) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for _, m := range a {
 		found := false
 		for _, o := range b {
-			if o.key == m.key {
-				found = jsonEqual(m.val, o.val)
+			if o.Key == m.Key {
+				found = jsonEqual(m.Val, o.Val)
 				break
 			}
 		}
@@ -284,41 +285,29 @@ func membersEqual(a, b []jsonMember) bool {
 
 // jsonEqual is JsonNode.equals: same node class and value; object key order
 // does not matter.
-func jsonEqual(a, b *jsonValue) bool {
-	if a.kind != b.kind {
+func jsonEqual(a, b *jackson.Value) bool {
+	if a.Kind != b.Kind {
 		return false
 	}
-	switch a.kind {
-	case jsonBool:
-		return a.b == b.b
-	case jsonString:
-		return a.s == b.s
-	case jsonNumber:
-		return a.num == b.num && renderJSON(a) == renderJSON(b)
-	case jsonArray:
-		if len(a.arr) != len(b.arr) {
+	switch a.Kind {
+	case jackson.Bool:
+		return a.Bool == b.Bool
+	case jackson.String:
+		return a.Str == b.Str
+	case jackson.Number:
+		return a.Num == b.Num && jackson.Render(a) == jackson.Render(b)
+	case jackson.Array:
+		if len(a.Elems) != len(b.Elems) {
 			return false
 		}
-		for i := range a.arr {
-			if !jsonEqual(a.arr[i], b.arr[i]) {
+		for i := range a.Elems {
+			if !jsonEqual(a.Elems[i], b.Elems[i]) {
 				return false
 			}
 		}
 		return true
-	case jsonObject:
-		return membersEqual(a.obj, b.obj)
+	case jackson.Object:
+		return membersEqual(a.Members, b.Members)
 	}
 	return true
-}
-
-// compareUTF16 orders strings as Java's String.compareTo does (by UTF-16
-// code unit, which differs from Go's byte order above U+FFFF).
-func compareUTF16(a, b string) int {
-	ua, ub := utf16.Encode([]rune(a)), utf16.Encode([]rune(b))
-	for i := 0; i < len(ua) && i < len(ub); i++ {
-		if ua[i] != ub[i] {
-			return int(ua[i]) - int(ub[i])
-		}
-	}
-	return len(ua) - len(ub)
 }

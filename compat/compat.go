@@ -10,6 +10,8 @@ import (
 	"unicode/utf16"
 
 	"github.com/accord-registry/accord/compat/budget"
+
+	"github.com/accord-registry/accord/compat/jackson"
 )
 
 // SchemaType is Confluent's schemaType wire string.
@@ -439,3 +441,8 @@ func javaFormat(template string, a, b string) string {
 	}
 	return out.String()
 }
+
+// QuoteJSON quotes s as a JSON string the way Jackson, and so Confluent, writes it: only '"',
+// '\\' and control characters are escaped. Canonical schema text needs it, and so do the
+// `_schemas` record keys, which must be byte-identical to Confluent's for compaction.
+func QuoteJSON(s string) string { return jackson.Quote(s) }

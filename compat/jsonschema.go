@@ -11,6 +11,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/accord-registry/accord/compat/budget"
+
+	"github.com/accord-registry/accord/compat/jackson"
 )
 
 // jsonSchemaFormat is JSON Schema's entry in the format table.
@@ -27,13 +29,13 @@ const jsonSchemaRootURI = "mem:///schema.json"
 const maxJSONSchemaDepth = 256
 
 // jsonDepth is the nesting depth of v (a scalar is 0).
-func jsonDepth(v *jsonValue) int {
+func jsonDepth(v *jackson.Value) int {
 	d := 0
-	for _, el := range v.arr {
+	for _, el := range v.Elems {
 		d = max(d, jsonDepth(el)+1)
 	}
-	for _, m := range v.obj {
-		d = max(d, jsonDepth(m.val)+1)
+	for _, m := range v.Members {
+		d = max(d, jsonDepth(m.Val)+1)
 	}
 	return d
 }
@@ -66,15 +68,15 @@ func jsonParseError(err error) error {
 // compiler that loads nothing from network or disk, then builds the diff model. The
 // canonical text is the document re-serialised compactly with its key order.
 func parseJSONSchema(text string, deps []Dependency, opts ParseOptions) (*Schema, error) {
-	root, err := decodeJSON(text)
+	root, err := jackson.Decode(text)
 	if err != nil {
 		return nil, jsonParseError(err)
 	}
 	if d := jsonDepth(root); d > maxJSONSchemaDepth {
 		return nil, jsonParseError(fmt.Errorf("schema nesting depth %d exceeds the maximum allowed (%d)", d, maxJSONSchemaDepth))
 	}
-	if root.kind != jsonObject && root.kind != jsonBool {
-		return nil, jsonParseError(fmt.Errorf("invalid JSON Schema: %s", renderJSON(root)))
+	if root.Kind != jackson.Object && root.Kind != jackson.Bool {
+		return nil, jsonParseError(fmt.Errorf("invalid JSON Schema: %s", jackson.Render(root)))
 	}
 	base := jsDocBase(jsonSchemaRootURI, root) // references resolve against the schema's $id
 	b := &jsBuilder{docs: map[string]*jsDoc{}, nodes: map[string]*jsNode{}, anchors: map[string]jsLocation{},
@@ -90,7 +92,7 @@ func parseJSONSchema(text string, deps []Dependency, opts ParseOptions) (*Schema
 		if d.Type != TypeJSON {
 			return nil, jsonParseError(fmt.Errorf("a JSON schema cannot reference a %s schema", d.Type))
 		}
-		dv, err := decodeJSON(d.Schema)
+		dv, err := jackson.Decode(d.Schema)
 		if err != nil {
 			return nil, jsonParseError(fmt.Errorf("reference %s: %w", d.Name, err))
 		}
@@ -339,44 +341,44 @@ var jsonChangeKinds = map[string]jsonKindInfo{
 }
 
 // jsonValueKey is a value's identity for equality: object keys sorted, numbers by value.
-func jsonValueKey(v *jsonValue) string {
+func jsonValueKey(v *jackson.Value) string {
 	var b strings.Builder
 	writeJSONKey(&b, v)
 	return b.String()
 }
 
-func writeJSONKey(b *strings.Builder, v *jsonValue) {
+func writeJSONKey(b *strings.Builder, v *jackson.Value) {
 	if v == nil {
 		b.WriteString("\x00")
 		return
 	}
-	switch v.kind {
-	case jsonNumber:
-		if r, ok := new(big.Rat).SetString(v.s); ok {
+	switch v.Kind {
+	case jackson.Number:
+		if r, ok := new(big.Rat).SetString(v.Str); ok {
 			b.WriteString(r.RatString())
 			return
 		}
-		writeJSON(b, v)
-	case jsonArray:
+		jackson.Write(b, v)
+	case jackson.Array:
 		b.WriteByte('[')
-		for _, el := range v.arr {
+		for _, el := range v.Elems {
 			writeJSONKey(b, el)
 			b.WriteByte(',')
 		}
 		b.WriteByte(']')
-	case jsonObject:
-		members := slices.Clone(v.obj)
-		slices.SortFunc(members, func(x, y jsonMember) int { return strings.Compare(x.key, y.key) })
+	case jackson.Object:
+		members := slices.Clone(v.Members)
+		slices.SortFunc(members, func(x, y jackson.Member) int { return strings.Compare(x.Key, y.Key) })
 		b.WriteByte('{')
 		for _, m := range members {
-			writeJSONString(b, m.key)
+			jackson.WriteString(b, m.Key)
 			b.WriteByte(':')
-			writeJSONKey(b, m.val)
+			writeJSONKey(b, m.Val)
 			b.WriteByte(',')
 		}
 		b.WriteByte('}')
 	default:
-		writeJSON(b, v)
+		jackson.Write(b, v)
 	}
 }
 
@@ -384,54 +386,54 @@ func writeJSONKey(b *strings.Builder, v *jsonValue) {
 // Jackson mapper for JSON Schema does (USE_BIG_DECIMAL_FOR_FLOATS with exact BigDecimals):
 // numbers with a fraction or exponent are written as BigDecimal.toString() of the literal
 // (1.50 stays 1.50, 1e2 becomes 1E+2), integers as they are.
-func jsonSchemaCanonical(v *jsonValue, sorted bool) (string, error) {
+func jsonSchemaCanonical(v *jackson.Value, sorted bool) (string, error) {
 	var b strings.Builder
 	if !writeJSONSchemaValue(&b, v, sorted) {
-		return "", fmt.Errorf("a number in the schema is longer than %d digits written plain", maxJSONNumberLength)
+		return "", fmt.Errorf("a number in the schema is longer than %d digits written plain", jackson.MaxNumberLength)
 	}
 	return b.String(), nil
 }
 
 // writeJSONSchemaValue writes v; false when a number is too long to be read back.
 // With sorted, object keys are in Java String order, as Confluent's normalize() writes them.
-func writeJSONSchemaValue(b *strings.Builder, v *jsonValue, sorted bool) bool {
+func writeJSONSchemaValue(b *strings.Builder, v *jackson.Value, sorted bool) bool {
 	ok := true
-	switch v.kind {
-	case jsonNumber:
-		if v.num != numDouble {
-			writeJSON(b, v)
+	switch v.Kind {
+	case jackson.Number:
+		if v.Num != jackson.Double {
+			jackson.Write(b, v)
 			break
 		}
-		dec := javaDecimal(v.s)
-		ok = len(dec) <= maxJSONNumberLength
+		dec := javaDecimal(v.Str)
+		ok = len(dec) <= jackson.MaxNumberLength
 		b.WriteString(dec)
-	case jsonArray:
+	case jackson.Array:
 		b.WriteByte('[')
-		for i, el := range v.arr {
+		for i, el := range v.Elems {
 			if i > 0 {
 				b.WriteByte(',')
 			}
 			ok = writeJSONSchemaValue(b, el, sorted) && ok
 		}
 		b.WriteByte(']')
-	case jsonObject:
-		members := v.obj
+	case jackson.Object:
+		members := v.Members
 		if sorted {
 			members = slices.Clone(members)
-			slices.SortFunc(members, func(x, y jsonMember) int { return compareUTF16(x.key, y.key) })
+			slices.SortFunc(members, func(x, y jackson.Member) int { return jackson.CompareUTF16(x.Key, y.Key) })
 		}
 		b.WriteByte('{')
 		for i, m := range members {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			writeJSONString(b, m.key)
+			jackson.WriteString(b, m.Key)
 			b.WriteByte(':')
-			ok = writeJSONSchemaValue(b, m.val, sorted) && ok
+			ok = writeJSONSchemaValue(b, m.Val, sorted) && ok
 		}
 		b.WriteByte('}')
 	default:
-		writeJSON(b, v)
+		jackson.Write(b, v)
 	}
 	return ok
 }

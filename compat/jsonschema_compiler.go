@@ -3,6 +3,8 @@ package compat
 import (
 	"slices"
 	"strconv"
+
+	"github.com/accord-registry/accord/compat/jackson"
 )
 
 // jsonCycleBreakURI is a resource holding the empty schema. The validator's copy of a
@@ -23,7 +25,7 @@ const jsonCycleBreakURI = "mem:///accord-reference-cycle.json"
 //   - A `type` array with repeated names is de-duplicated: everit reads it as an anyOf of one
 //     schema per entry, the meta-schema's uniqueItems would refuse it.
 type jsCompilerRewrites struct {
-	refs map[*jsonValue]string // new $ref value, by the object holding the $ref
+	refs map[*jackson.Value]string // new $ref value, by the object holding the $ref
 }
 
 // jsSchemaSite is a JSON object of a document that may be a schema, with its location.
@@ -35,11 +37,11 @@ type jsSchemaSite struct {
 
 // compilerRewrites computes the rewrites for the documents of b.
 func (b *jsBuilder) compilerRewrites(docs []*jsDoc) *jsCompilerRewrites {
-	rw := &jsCompilerRewrites{refs: map[*jsonValue]string{}}
+	rw := &jsCompilerRewrites{refs: map[*jackson.Value]string{}}
 	var sites []jsSchemaSite
-	index := map[*jsonValue]int{}
+	index := map[*jackson.Value]int{}
 	for _, d := range docs {
-		jsEachObject(d.root, "", 0, func(ptr string, v *jsonValue) {
+		jsEachObject(d.root, "", 0, func(ptr string, v *jackson.Value) {
 			if _, seen := index[v]; !seen {
 				index[v] = len(sites)
 				sites = append(sites, jsSchemaSite{loc: jsLocation{d, ptr, v}, ref: -1})
@@ -53,7 +55,7 @@ func (b *jsBuilder) compilerRewrites(docs []*jsDoc) *jsCompilerRewrites {
 				s.succ = append(s.succ, j)
 			}
 		}
-		ref, ok := s.loc.v.get("$ref").text()
+		ref, ok := s.loc.v.Get("$ref").TextValue()
 		if !ok {
 			continue
 		}
@@ -83,18 +85,18 @@ func (b *jsBuilder) compilerRewrites(docs []*jsDoc) *jsCompilerRewrites {
 }
 
 // jsEachObject calls fn for every object in v, depth first.
-func jsEachObject(v *jsonValue, ptr string, depth int, fn func(ptr string, v *jsonValue)) {
+func jsEachObject(v *jackson.Value, ptr string, depth int, fn func(ptr string, v *jackson.Value)) {
 	if depth > maxJSONSchemaDepth+1 {
 		return
 	}
-	switch v.kind {
-	case jsonObject:
+	switch v.Kind {
+	case jackson.Object:
 		fn(ptr, v)
-		for _, m := range v.obj {
-			jsEachObject(m.val, ptr+"/"+jsEscapePointer(m.key), depth+1, fn)
+		for _, m := range v.Members {
+			jsEachObject(m.Val, ptr+"/"+jsEscapePointer(m.Key), depth+1, fn)
 		}
-	case jsonArray:
-		for i, el := range v.arr {
+	case jackson.Array:
+		for i, el := range v.Elems {
 			jsEachObject(el, ptr+"/"+strconv.Itoa(i), depth+1, fn)
 		}
 	}
@@ -102,22 +104,22 @@ func jsEachObject(v *jsonValue, ptr string, depth int, fn func(ptr string, v *js
 
 // jsInPlaceSubschemas are the subschemas of v that apply to the same instance as v (the
 // keywords along which the validator looks for infinite loops), of every draft.
-func jsInPlaceSubschemas(v *jsonValue) []*jsonValue {
-	var out []*jsonValue
+func jsInPlaceSubschemas(v *jackson.Value) []*jackson.Value {
+	var out []*jackson.Value
 	for _, k := range []string{"not", "if", "then", "else", "contentSchema"} {
-		if c := v.get(k); c != nil {
+		if c := v.Get(k); c != nil {
 			out = append(out, c)
 		}
 	}
 	for _, k := range []string{"allOf", "anyOf", "oneOf"} {
-		if c := v.get(k); c != nil {
-			out = append(out, c.arr...)
+		if c := v.Get(k); c != nil {
+			out = append(out, c.Elems...)
 		}
 	}
 	for _, k := range []string{"dependencies", "dependentSchemas"} {
-		if c := v.get(k); c != nil {
-			for _, m := range c.obj {
-				out = append(out, m.val)
+		if c := v.Get(k); c != nil {
+			for _, m := range c.Members {
+				out = append(out, m.Val)
 			}
 		}
 	}
@@ -173,25 +175,25 @@ func jsStrongComponents(sites []jsSchemaSite) [][]int {
 
 // compilerCopy renders v as the validator sees it, with the rewrites applied. A $schema the
 // validator does not know is dropped at the root: Confluent falls back to draft 7 for those.
-func (rw *jsCompilerRewrites) compilerCopy(v *jsonValue) string {
+func (rw *jsCompilerRewrites) compilerCopy(v *jackson.Value) string {
 	cp := rw.rewrite(v)
-	if cp.kind == jsonObject {
-		if s, ok := cp.get("$schema").text(); ok && !jsKnownDraftURI(s) {
-			cp = &jsonValue{kind: jsonObject, obj: slices.DeleteFunc(slices.Clone(cp.obj),
-				func(m jsonMember) bool { return m.key == "$schema" })}
+	if cp.Kind == jackson.Object {
+		if s, ok := cp.Get("$schema").TextValue(); ok && !jsKnownDraftURI(s) {
+			cp = &jackson.Value{Kind: jackson.Object, Members: slices.DeleteFunc(slices.Clone(cp.Members),
+				func(m jackson.Member) bool { return m.Key == "$schema" })}
 		}
 	}
-	return renderJSON(cp)
+	return jackson.Render(cp)
 }
 
 // rewrite returns v, or a copy of it with the rewrites applied where needed.
-func (rw *jsCompilerRewrites) rewrite(v *jsonValue) *jsonValue {
-	switch v.kind {
-	case jsonArray:
-		var arr []*jsonValue
-		for i, el := range v.arr {
+func (rw *jsCompilerRewrites) rewrite(v *jackson.Value) *jackson.Value {
+	switch v.Kind {
+	case jackson.Array:
+		var arr []*jackson.Value
+		for i, el := range v.Elems {
 			if nel := rw.rewrite(el); nel != el && arr == nil {
-				arr = slices.Clone(v.arr)
+				arr = slices.Clone(v.Elems)
 				arr[i] = nel
 			} else if arr != nil {
 				arr[i] = nel
@@ -200,20 +202,20 @@ func (rw *jsCompilerRewrites) rewrite(v *jsonValue) *jsonValue {
 		if arr == nil {
 			return v
 		}
-		return &jsonValue{kind: jsonArray, arr: arr}
-	case jsonObject:
-		var obj []jsonMember
-		for i, m := range v.obj {
+		return &jackson.Value{Kind: jackson.Array, Elems: arr}
+	case jackson.Object:
+		var obj []jackson.Member
+		for i, m := range v.Members {
 			nm := m
-			if ref, ok := rw.refs[v]; ok && m.key == "$ref" {
-				nm.val = &jsonValue{kind: jsonString, s: ref}
-			} else if m.key == "type" && m.val.kind == jsonArray {
-				nm.val = jsDistinctTypes(m.val)
+			if ref, ok := rw.refs[v]; ok && m.Key == "$ref" {
+				nm.Val = &jackson.Value{Kind: jackson.String, Str: ref}
+			} else if m.Key == "type" && m.Val.Kind == jackson.Array {
+				nm.Val = jsDistinctTypes(m.Val)
 			} else {
-				nm.val = rw.rewrite(m.val)
+				nm.Val = rw.rewrite(m.Val)
 			}
-			if nm.val != m.val && obj == nil {
-				obj = slices.Clone(v.obj)
+			if nm.Val != m.Val && obj == nil {
+				obj = slices.Clone(v.Members)
 			}
 			if obj != nil {
 				obj[i] = nm
@@ -222,24 +224,24 @@ func (rw *jsCompilerRewrites) rewrite(v *jsonValue) *jsonValue {
 		if obj == nil {
 			return v
 		}
-		return &jsonValue{kind: jsonObject, obj: obj}
+		return &jackson.Value{Kind: jackson.Object, Members: obj}
 	}
 	return v
 }
 
 // jsDistinctTypes is a type array without repeated names (v itself when it has none).
-func jsDistinctTypes(v *jsonValue) *jsonValue {
+func jsDistinctTypes(v *jackson.Value) *jackson.Value {
 	seen := map[string]bool{}
-	var out []*jsonValue
-	for _, el := range v.arr {
+	var out []*jackson.Value
+	for _, el := range v.Elems {
 		key := jsonValueKey(el)
 		if !seen[key] {
 			seen[key] = true
 			out = append(out, el)
 		}
 	}
-	if len(out) == len(v.arr) {
+	if len(out) == len(v.Elems) {
 		return v
 	}
-	return &jsonValue{kind: jsonArray, arr: out}
+	return &jackson.Value{Kind: jackson.Array, Elems: out}
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/accord-registry/accord/compat/jackson"
 )
 
 // JSON Schema compatibility is Confluent's SchemaDiff.compare(original, update) over the
@@ -378,7 +380,7 @@ func checkJSONMultipleOf(_ *jsonDiffer, o, u *jsNode, path string) []jsonChange 
 	return []jsonChange{{"MULTIPLE_OF_CHANGED", p}}
 }
 
-func jsValueKeys(values []*jsonValue) []string {
+func jsValueKeys(values []*jackson.Value) []string {
 	out := make([]string, 0, len(values))
 	for _, v := range values {
 		out = append(out, jsonValueKey(v))

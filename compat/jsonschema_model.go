@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/accord-registry/accord/compat/jackson"
 )
 
 // This file builds the schema model Confluent's JSON Schema diff works on: the object model
@@ -51,13 +53,13 @@ type jsNode struct {
 
 	// Common properties (compared as ID_CHANGED, TITLE_CHANGED, ...).
 	id, title, description *string
-	def                    *jsonValue
+	def                    *jackson.Value
 	connectType            string
 
 	ref *jsNode // jsRef: the target (nil when unresolved: treated as empty)
 
-	values   []*jsonValue // jsEnum
-	constVal *jsonValue   // jsConst
+	values   []*jackson.Value // jsEnum
+	constVal *jackson.Value   // jsConst
 
 	criterion string    // jsCombined: allOf, anyOf or oneOf
 	members   []*jsNode // jsCombined
@@ -134,7 +136,7 @@ func (n *jsNode) follow() *jsNode {
 // jsDoc is one schema document: the schema being parsed or a dependency.
 type jsDoc struct {
 	uri   string
-	root  *jsonValue
+	root  *jackson.Value
 	draft int
 	bases map[string]string // base URI at each object with an $id inside the document, by pointer
 }
@@ -143,29 +145,29 @@ type jsDoc struct {
 type jsLocation struct {
 	doc *jsDoc
 	ptr string
-	v   *jsonValue
+	v   *jackson.Value
 }
 
 // indexDoc records the embedded resources of a document: subschemas with an $id (by their
 // absolute URI, and by URI#name for a draft 6/7 plain-name $id) and 2019+ $anchor names.
 func (b *jsBuilder) indexDoc(d *jsDoc) {
 	d.bases = map[string]string{}
-	var walk func(v *jsonValue, ptr, base string, depth int)
-	walk = func(v *jsonValue, ptr, base string, depth int) {
+	var walk func(v *jackson.Value, ptr, base string, depth int)
+	walk = func(v *jackson.Value, ptr, base string, depth int) {
 		if depth > maxJSONSchemaDepth+1 {
 			return
 		}
-		switch v.kind {
-		case jsonArray:
-			for i, el := range v.arr {
+		switch v.Kind {
+		case jackson.Array:
+			for i, el := range v.Elems {
 				walk(el, ptr+"/"+strconv.Itoa(i), base, depth+1)
 			}
 			return
-		case jsonObject:
+		case jackson.Object:
 		default:
 			return
 		}
-		if id, ok := v.get(jsIdKeyword(d.draft)).text(); ok && id != "" && ptr != "" {
+		if id, ok := v.Get(jsIdKeyword(d.draft)).TextValue(); ok && id != "" && ptr != "" {
 			abs := jsResolveURI(base, id)
 			u, frag := jsSplitFragment(abs)
 			if frag != "" && !strings.HasPrefix(frag, "/") {
@@ -178,11 +180,11 @@ func (b *jsBuilder) indexDoc(d *jsDoc) {
 				}
 			}
 		}
-		if a, ok := v.get("$anchor").text(); ok && a != "" {
+		if a, ok := v.Get("$anchor").TextValue(); ok && a != "" {
 			b.anchors[base+"#"+a] = jsLocation{d, ptr, v}
 		}
-		for _, m := range v.obj {
-			walk(m.val, ptr+"/"+jsEscapePointer(m.key), base, depth+1)
+		for _, m := range v.Members {
+			walk(m.Val, ptr+"/"+jsEscapePointer(m.Key), base, depth+1)
 		}
 	}
 	walk(d.root, "", d.uri, 0)
@@ -213,8 +215,8 @@ type jsBuilder struct {
 }
 
 // jsDraftOf reads the draft from a root's $schema; draft 7 when absent or unknown.
-func jsDraftOf(root *jsonValue) int {
-	s, _ := root.get("$schema").text()
+func jsDraftOf(root *jackson.Value) int {
+	s, _ := root.Get("$schema").TextValue()
 	switch {
 	case strings.Contains(s, "draft-04"):
 		return draft4
@@ -257,7 +259,7 @@ func jsIdKeyword(draft int) string {
 }
 
 // addDoc registers a document under its URI and, when different, its $id.
-func (b *jsBuilder) addDoc(uri string, root *jsonValue) *jsDoc {
+func (b *jsBuilder) addDoc(uri string, root *jackson.Value) *jsDoc {
 	d := &jsDoc{uri: jsDocBase(uri, root), root: root, draft: jsDraftOf(root)}
 	b.docs[uri] = d
 	if _, taken := b.docs[d.uri]; !taken {
@@ -268,8 +270,8 @@ func (b *jsBuilder) addDoc(uri string, root *jsonValue) *jsDoc {
 }
 
 // jsDocBase is a document's base URI: its $id resolved against uri, else uri.
-func jsDocBase(uri string, root *jsonValue) string {
-	id, ok := root.get(jsIdKeyword(jsDraftOf(root))).text()
+func jsDocBase(uri string, root *jackson.Value) string {
+	id, ok := root.Get(jsIdKeyword(jsDraftOf(root))).TextValue()
 	if !ok || id == "" {
 		return uri
 	}
@@ -278,7 +280,7 @@ func jsDocBase(uri string, root *jsonValue) string {
 }
 
 // node returns the model of the value at ptr in doc, building it once.
-func (b *jsBuilder) node(doc *jsDoc, ptr string, v *jsonValue) *jsNode {
+func (b *jsBuilder) node(doc *jsDoc, ptr string, v *jackson.Value) *jsNode {
 	key := doc.uri + "#" + ptr
 	if n, ok := b.nodes[key]; ok {
 		return n
@@ -297,9 +299,9 @@ func (b *jsBuilder) node(doc *jsDoc, ptr string, v *jsonValue) *jsNode {
 }
 
 // child builds the schema under key of v.
-func (b *jsBuilder) child(doc *jsDoc, ptr string, v *jsonValue, keys ...string) *jsNode {
+func (b *jsBuilder) child(doc *jsDoc, ptr string, v *jackson.Value, keys ...string) *jsNode {
 	for _, k := range keys {
-		v = v.get(k)
+		v = v.Get(k)
 		ptr += "/" + jsEscapePointer(k)
 	}
 	if v == nil {
@@ -352,7 +354,7 @@ func (b *jsBuilder) locate(abs string) (jsLocation, bool) {
 		return loc, true
 	}
 	docURI, frag := jsSplitFragment(abs)
-	var v *jsonValue
+	var v *jackson.Value
 	var target *jsDoc
 	ptr := ""
 	if loc, ok := b.anchors[docURI]; ok { // an embedded resource
@@ -368,15 +370,15 @@ func (b *jsBuilder) locate(abs string) (jsLocation, bool) {
 	if frag != "" {
 		for _, tok := range strings.Split(frag[1:], "/") {
 			tok = jsUnescapePointer(tok)
-			switch v.kind {
-			case jsonObject:
-				v = v.get(tok)
-			case jsonArray:
+			switch v.Kind {
+			case jackson.Object:
+				v = v.Get(tok)
+			case jackson.Array:
 				i, err := strconv.Atoi(tok)
-				if err != nil || i < 0 || i >= len(v.arr) {
+				if err != nil || i < 0 || i >= len(v.Elems) {
 					return jsLocation{}, false
 				}
-				v = v.arr[i]
+				v = v.Elems[i]
 			default:
 				return jsLocation{}, false
 			}
@@ -407,9 +409,9 @@ func jsNumberKeywords() []string {
 
 func jsStringKeywords() []string { return []string{"minLength", "maxLength", "pattern", "format"} }
 
-func jsHasAny(v *jsonValue, keys []string) bool {
+func jsHasAny(v *jackson.Value, keys []string) bool {
 	for _, k := range keys {
-		if v.get(k) != nil {
+		if v.Get(k) != nil {
 			return true
 		}
 	}
@@ -418,22 +420,22 @@ func jsHasAny(v *jsonValue, keys []string) bool {
 
 // fill builds n from the schema value v: a boolean schema, or the parts its keywords make
 // (a $ref, combinators, and one typed part per type), assembled as Confluent's loader does.
-func (b *jsBuilder) fill(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
-	switch v.kind {
-	case jsonBool:
+func (b *jsBuilder) fill(n *jsNode, doc *jsDoc, ptr string, v *jackson.Value) {
+	switch v.Kind {
+	case jackson.Bool:
 		n.kind = jsFalse
-		if v.b {
+		if v.Bool {
 			n.kind = jsTrue
 		}
 		return
-	case jsonObject:
+	case jackson.Object:
 	default:
 		n.kind = jsEmpty // rejected by validation; kept total for safety
 		return
 	}
 	b.fillCommon(n, doc, v)
 	var parts []*jsNode
-	if ref, ok := v.get("$ref").text(); ok {
+	if ref, ok := v.Get("$ref").TextValue(); ok {
 		parts = append(parts, &jsNode{kind: jsRef, ref: b.resolveRef(doc, ptr, ref), key: "$ref:" + ref})
 		if doc.draft <= draft7 {
 			b.assemble(n, parts)
@@ -446,16 +448,16 @@ func (b *jsBuilder) fill(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
 }
 
 // combinatorParts are the parts of enum, allOf/anyOf/oneOf, not and const.
-func (b *jsBuilder) combinatorParts(doc *jsDoc, ptr string, v *jsonValue) []*jsNode {
+func (b *jsBuilder) combinatorParts(doc *jsDoc, ptr string, v *jackson.Value) []*jsNode {
 	var parts []*jsNode
-	if e := v.get("enum"); e != nil && e.kind == jsonArray {
-		parts = append(parts, &jsNode{kind: jsEnum, values: e.arr, key: renderJSON(e)})
+	if e := v.Get("enum"); e != nil && e.Kind == jackson.Array {
+		parts = append(parts, &jsNode{kind: jsEnum, values: e.Elems, key: jackson.Render(e)})
 	}
 	for _, crit := range []string{"allOf", "anyOf", "oneOf"} {
-		if list := v.get(crit); list != nil && list.kind == jsonArray {
-			c := &jsNode{kind: jsCombined, criterion: crit, key: crit + renderJSON(list)}
-			for i := range list.arr {
-				c.members = append(c.members, b.node(doc, ptr+"/"+crit+"/"+strconv.Itoa(i), list.arr[i]))
+		if list := v.Get(crit); list != nil && list.Kind == jackson.Array {
+			c := &jsNode{kind: jsCombined, criterion: crit, key: crit + jackson.Render(list)}
+			for i := range list.Elems {
+				c.members = append(c.members, b.node(doc, ptr+"/"+crit+"/"+strconv.Itoa(i), list.Elems[i]))
 			}
 			parts = append(parts, c)
 		}
@@ -463,25 +465,25 @@ func (b *jsBuilder) combinatorParts(doc *jsDoc, ptr string, v *jsonValue) []*jsN
 	if not := b.child(doc, ptr, v, "not"); not != nil {
 		parts = append(parts, &jsNode{kind: jsNot, not: not, key: "not" + not.key})
 	}
-	if c := v.get("const"); c != nil && doc.draft >= draft6 {
-		parts = append(parts, &jsNode{kind: jsConst, constVal: c, key: "const" + renderJSON(c)})
+	if c := v.Get("const"); c != nil && doc.draft >= draft6 {
+		parts = append(parts, &jsNode{kind: jsConst, constVal: c, key: "const" + jackson.Render(c)})
 	}
 	return parts
 }
 
 // typeParts are the typed parts: those the type keyword names, then one per type whose
 // keywords appear without it (Confluent's loader infers the type from them), then if/then/else.
-func (b *jsBuilder) typeParts(doc *jsDoc, ptr string, v *jsonValue) []*jsNode {
+func (b *jsBuilder) typeParts(doc *jsDoc, ptr string, v *jackson.Value) []*jsNode {
 	var parts []*jsNode
 	consumed := map[string]bool{}
-	if t := v.get("type"); t != nil {
-		switch t.kind {
-		case jsonString:
-			parts = append(parts, b.typed(doc, ptr, v, t.s, consumed))
-		case jsonArray:
-			c := &jsNode{kind: jsCombined, criterion: "anyOf", key: "type" + renderJSON(t)}
-			for _, el := range t.arr {
-				if s, ok := el.text(); ok {
+	if t := v.Get("type"); t != nil {
+		switch t.Kind {
+		case jackson.String:
+			parts = append(parts, b.typed(doc, ptr, v, t.Str, consumed))
+		case jackson.Array:
+			c := &jsNode{kind: jsCombined, criterion: "anyOf", key: "type" + jackson.Render(t)}
+			for _, el := range t.Elems {
+				if s, ok := el.TextValue(); ok {
 					c.members = append(c.members, b.typed(doc, ptr, v, s, consumed))
 				}
 			}
@@ -503,13 +505,13 @@ func (b *jsBuilder) typeParts(doc *jsDoc, ptr string, v *jsonValue) []*jsNode {
 }
 
 // sniffKeywords reports whether v has one of keywords that no typed part consumed yet.
-func sniffKeywords(doc *jsDoc, v *jsonValue, keywords []string, consumed map[string]bool) bool {
+func sniffKeywords(doc *jsDoc, v *jackson.Value, keywords []string, consumed map[string]bool) bool {
 	for _, k := range keywords {
-		kv := v.get(k)
+		kv := v.Get(k)
 		if consumed[k] || kv == nil {
 			continue
 		}
-		if k == "properties" && doc.draft >= draft2019 && kv.kind == jsonObject && len(kv.obj) == 0 {
+		if k == "properties" && doc.draft >= draft2019 && kv.Kind == jackson.Object && len(kv.Members) == 0 {
 			continue // json-sKema drops an empty properties keyword: {"properties":{}} is empty
 		}
 		return true
@@ -534,9 +536,9 @@ func (b *jsBuilder) assemble(n *jsNode, parts []*jsNode) {
 	}
 }
 
-func (b *jsBuilder) fillCommon(n *jsNode, doc *jsDoc, v *jsonValue) {
+func (b *jsBuilder) fillCommon(n *jsNode, doc *jsDoc, v *jackson.Value) {
 	str := func(k string) *string {
-		if s, ok := v.get(k).text(); ok {
+		if s, ok := v.Get(k).TextValue(); ok {
 			return &s
 		}
 		return nil
@@ -546,12 +548,12 @@ func (b *jsBuilder) fillCommon(n *jsNode, doc *jsDoc, v *jsonValue) {
 	}
 	n.title = str("title")
 	n.description = str("description")
-	n.def = v.get("default")
-	n.connectType, _ = v.get("connect.type").text()
+	n.def = v.Get("default")
+	n.connectType, _ = v.Get("connect.type").TextValue()
 }
 
 // typed builds the schema of one type name with that type's keywords.
-func (b *jsBuilder) typed(doc *jsDoc, ptr string, v *jsonValue, typ string, consumed map[string]bool) *jsNode {
+func (b *jsBuilder) typed(doc *jsDoc, ptr string, v *jackson.Value, typ string, consumed map[string]bool) *jsNode {
 	consume := func(keys []string) {
 		for _, k := range keys {
 			consumed[k] = true
@@ -562,20 +564,20 @@ func (b *jsBuilder) typed(doc *jsDoc, ptr string, v *jsonValue, typ string, cons
 	case "string":
 		consume(jsStringKeywords())
 		n.kind = jsString
-		n.minLength = jsNumberOf(v.get("minLength"))
-		n.maxLength = jsNumberOf(v.get("maxLength"))
-		if p, ok := v.get("pattern").text(); ok {
+		n.minLength = jsNumberOf(v.Get("minLength"))
+		n.maxLength = jsNumberOf(v.Get("maxLength"))
+		if p, ok := v.Get("pattern").TextValue(); ok {
 			n.pattern = &p
 		}
 	case "integer", "number":
 		consume(jsNumberKeywords())
 		n.kind = jsNumber
 		n.integer = typ == "integer"
-		n.minimum = jsNumberOf(v.get("minimum"))
-		n.maximum = jsNumberOf(v.get("maximum"))
-		n.exclMin = jsNumberOf(v.get("exclusiveMinimum")) // draft 4's boolean form is ignored
-		n.exclMax = jsNumberOf(v.get("exclusiveMaximum"))
-		n.multiple = jsNumberOf(v.get("multipleOf"))
+		n.minimum = jsNumberOf(v.Get("minimum"))
+		n.maximum = jsNumberOf(v.Get("maximum"))
+		n.exclMin = jsNumberOf(v.Get("exclusiveMinimum")) // draft 4's boolean form is ignored
+		n.exclMax = jsNumberOf(v.Get("exclusiveMaximum"))
+		n.multiple = jsNumberOf(v.Get("multipleOf"))
 	case "boolean":
 		n.kind = jsBoolean
 	case "null":
@@ -592,35 +594,35 @@ func (b *jsBuilder) typed(doc *jsDoc, ptr string, v *jsonValue, typ string, cons
 	return n
 }
 
-func jsNumberOf(v *jsonValue) *big.Rat {
-	if v == nil || v.kind != jsonNumber {
+func jsNumberOf(v *jackson.Value) *big.Rat {
+	if v == nil || v.Kind != jackson.Number {
 		return nil
 	}
-	r, ok := new(big.Rat).SetString(v.s)
+	r, ok := new(big.Rat).SetString(v.Str)
 	if !ok {
 		return nil
 	}
 	return r
 }
 
-func jsStringsOf(v *jsonValue) []string {
+func jsStringsOf(v *jackson.Value) []string {
 	var out []string
-	if v == nil || v.kind != jsonArray {
+	if v == nil || v.Kind != jackson.Array {
 		return nil
 	}
-	for _, el := range v.arr {
-		if s, ok := el.text(); ok {
+	for _, el := range v.Elems {
+		if s, ok := el.TextValue(); ok {
 			out = append(out, s)
 		}
 	}
 	return out
 }
 
-func (b *jsBuilder) fillObject(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
+func (b *jsBuilder) fillObject(n *jsNode, doc *jsDoc, ptr string, v *jackson.Value) {
 	n.kind = jsObject
-	if props := v.get("properties"); props != nil && props.kind == jsonObject {
-		for _, m := range props.obj {
-			n.props = append(n.props, jsProp{m.key, b.child(doc, ptr, v, "properties", m.key)})
+	if props := v.Get("properties"); props != nil && props.Kind == jackson.Object {
+		for _, m := range props.Members {
+			n.props = append(n.props, jsProp{m.Key, b.child(doc, ptr, v, "properties", m.Key)})
 		}
 	}
 	if len(n.props) > 8 {
@@ -631,34 +633,34 @@ func (b *jsBuilder) fillObject(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) 
 			}
 		}
 	}
-	n.required = jsStringsOf(v.get("required"))
-	if pp := v.get("patternProperties"); pp != nil && pp.kind == jsonObject {
-		for _, m := range pp.obj {
-			re, _ := regexp.Compile(m.key)
-			n.patternProps = append(n.patternProps, jsPattern{re, b.child(doc, ptr, v, "patternProperties", m.key)})
+	n.required = jsStringsOf(v.Get("required"))
+	if pp := v.Get("patternProperties"); pp != nil && pp.Kind == jackson.Object {
+		for _, m := range pp.Members {
+			re, _ := regexp.Compile(m.Key)
+			n.patternProps = append(n.patternProps, jsPattern{re, b.child(doc, ptr, v, "patternProperties", m.Key)})
 		}
 	}
-	if ap := v.get("additionalProperties"); ap != nil {
+	if ap := v.Get("additionalProperties"); ap != nil {
 		switch {
-		case ap.kind == jsonBool:
-			n.addPropsForbidden = !ap.b
+		case ap.Kind == jackson.Bool:
+			n.addPropsForbidden = !ap.Bool
 		default:
 			n.addProps = b.child(doc, ptr, v, "additionalProperties")
 		}
 	}
 	n.unevalProps = b.child(doc, ptr, v, "unevaluatedProperties")
-	n.minProps = jsNumberOf(v.get("minProperties"))
-	n.maxProps = jsNumberOf(v.get("maxProperties"))
+	n.minProps = jsNumberOf(v.Get("minProperties"))
+	n.maxProps = jsNumberOf(v.Get("maxProperties"))
 	addDeps := func(kw string, arrays, schemas bool) {
-		deps := v.get(kw)
-		if deps == nil || deps.kind != jsonObject {
+		deps := v.Get(kw)
+		if deps == nil || deps.Kind != jackson.Object {
 			return
 		}
-		for _, m := range deps.obj {
-			if m.val.kind == jsonArray && arrays {
-				n.depArrays = append(n.depArrays, jsDepArray{m.key, jsStringsOf(m.val)})
-			} else if m.val.kind != jsonArray && schemas {
-				n.depSchemas = append(n.depSchemas, jsProp{m.key, b.child(doc, ptr, v, kw, m.key)})
+		for _, m := range deps.Members {
+			if m.Val.Kind == jackson.Array && arrays {
+				n.depArrays = append(n.depArrays, jsDepArray{m.Key, jsStringsOf(m.Val)})
+			} else if m.Val.Kind != jackson.Array && schemas {
+				n.depSchemas = append(n.depSchemas, jsProp{m.Key, b.child(doc, ptr, v, kw, m.Key)})
 			}
 		}
 	}
@@ -669,12 +671,12 @@ func (b *jsBuilder) fillObject(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) 
 
 // jsAllItemsSchema reports whether a draft 4 to 2019-09 array has one items schema for every
 // item (not a tuple).
-func jsAllItemsSchema(doc *jsDoc, v *jsonValue) bool {
-	it := v.get("items")
-	return doc.draft < draft2020 && it != nil && it.kind != jsonArray
+func jsAllItemsSchema(doc *jsDoc, v *jackson.Value) bool {
+	it := v.Get("items")
+	return doc.draft < draft2020 && it != nil && it.Kind != jackson.Array
 }
 
-func (b *jsBuilder) fillArray(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
+func (b *jsBuilder) fillArray(n *jsNode, doc *jsDoc, ptr string, v *jackson.Value) {
 	n.kind = jsArray
 	// Before 2020-12, items is a schema or a tuple and additionalItems stands on its own. From
 	// 2020-12 (json-sKema's translation), prefixItems is the tuple and items is the schema of
@@ -684,19 +686,19 @@ func (b *jsBuilder) fillArray(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
 	if doc.draft >= draft2020 {
 		tupleKey, addKey = "prefixItems", "items"
 	}
-	if t := v.get(tupleKey); t != nil && t.kind == jsonArray {
+	if t := v.Get(tupleKey); t != nil && t.Kind == jackson.Array {
 		n.isTuple = true
-		for i := range t.arr {
-			n.tuple = append(n.tuple, b.node(doc, ptr+"/"+tupleKey+"/"+strconv.Itoa(i), t.arr[i]))
+		for i := range t.Elems {
+			n.tuple = append(n.tuple, b.node(doc, ptr+"/"+tupleKey+"/"+strconv.Itoa(i), t.Elems[i]))
 		}
 	}
-	switch ai := v.get(addKey); {
+	switch ai := v.Get(addKey); {
 	case ai == nil:
-	case ai.kind == jsonBool:
+	case ai.Kind == jackson.Bool:
 		// everit's ArraySchema constructor overrides additionalItems: false when an all-items
 		// schema is set (draft-07 §6.4.2: additionalItems is ignored beside a single items
 		// schema); a schema there is kept and diffed.
-		n.addItemsForbidden = !ai.b && !jsAllItemsSchema(doc, v)
+		n.addItemsForbidden = !ai.Bool && !jsAllItemsSchema(doc, v)
 	case addKey == "items" && !n.isTuple:
 		n.items = b.child(doc, ptr, v, addKey)
 	default:
@@ -706,14 +708,14 @@ func (b *jsBuilder) fillArray(n *jsNode, doc *jsDoc, ptr string, v *jsonValue) {
 		n.items = b.child(doc, ptr, v, "items")
 	}
 	n.unevalItems = b.child(doc, ptr, v, "unevaluatedItems")
-	n.minItems = jsNumberOf(v.get("minItems"))
-	n.maxItems = jsNumberOf(v.get("maxItems"))
-	n.minContains = jsNumberOf(v.get("minContains"))
-	n.maxContains = jsNumberOf(v.get("maxContains"))
-	if n.minContains == nil && doc.draft >= draft2019 && v.get("contains") != nil {
+	n.minItems = jsNumberOf(v.Get("minItems"))
+	n.maxItems = jsNumberOf(v.Get("maxItems"))
+	n.minContains = jsNumberOf(v.Get("minContains"))
+	n.maxContains = jsNumberOf(v.Get("maxContains"))
+	if n.minContains == nil && doc.draft >= draft2019 && v.Get("contains") != nil {
 		n.minContains = big.NewRat(1, 1) // json-sKema records the default
 	}
-	if u := v.get("uniqueItems"); u != nil && u.kind == jsonBool {
-		n.unique = u.b
+	if u := v.Get("uniqueItems"); u != nil && u.Kind == jackson.Bool {
+		n.unique = u.Bool
 	}
 }

@@ -1,4 +1,4 @@
-package compat
+package jackson
 
 import (
 	"errors"
@@ -6,17 +6,18 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 )
 
 // Java's number formatting and parsing, as far as schema text needs them:
 // Jackson writes doubles with Double.toString, and Avro parses the string
 // default of a float or double field with Double.parseDouble.
 
-// javaDouble formats f like Java's Double.toString (JDK 19+, shortest digits).
-func javaDouble(f float64) string { return javaFloating(f, 64) }
+// FormatDouble formats f like Java's Double.toString (JDK 19+, shortest digits).
+func FormatDouble(f float64) string { return javaFloating(f, 64) }
 
-// javaFloat formats f like Java's Float.toString.
-func javaFloat(f float32) string { return javaFloating(float64(f), 32) }
+// FormatFloat formats f like Java's Float.toString.
+func FormatFloat(f float32) string { return javaFloating(float64(f), 32) }
 
 func javaFloating(f float64, bits int) string {
 	switch {
@@ -85,9 +86,9 @@ func javaLayout(digits string, exp int) string {
 	return digits[:1] + "." + frac + "E" + strconv.Itoa(exp)
 }
 
-// javaParseDouble is Java's Double.parseDouble for the textual float/double
+// ParseDouble is Java's Double.parseDouble for the textual float/double
 // field defaults Avro converts to numbers.
-func javaParseDouble(s string) (float64, error) {
+func ParseDouble(s string) (float64, error) {
 	t := strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })
 	bad := fmt.Errorf("For input string: %q", s)
 	if t == "" {
@@ -142,4 +143,16 @@ func javaFloatLiteral(s string) bool {
 func validExponent(e string) bool {
 	e = strings.TrimPrefix(strings.TrimPrefix(e, "+"), "-")
 	return e != "" && strings.Trim(e, "0123456789") == ""
+}
+
+// CompareUTF16 orders strings as Java's String.compareTo does (by UTF-16
+// code unit, which differs from Go's byte order above U+FFFF).
+func CompareUTF16(a, b string) int {
+	ua, ub := utf16.Encode([]rune(a)), utf16.Encode([]rune(b))
+	for i := 0; i < len(ua) && i < len(ub); i++ {
+		if ua[i] != ub[i] {
+			return int(ua[i]) - int(ub[i])
+		}
+	}
+	return len(ua) - len(ub)
 }

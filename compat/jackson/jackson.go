@@ -1,4 +1,19 @@
-package compat
+// Package jackson reads and writes JSON the way Jackson, the JSON library under Avro Java and
+// Confluent's JSON Schema support, does. The canonical text Confluent stores depends on
+// Jackson's details (key order, a repeated key keeping its first position and last value,
+// Jackson's number node classes, string escaping, comments, the nesting limit), so documents
+// are decoded here by hand into a Value tree instead of with encoding/json.
+//
+// Jackson writes doubles with Java's Double.toString and Avro parses numeric defaults with
+// Double.parseDouble, and Java orders strings by UTF-16 code unit; those Java behaviours live
+// here too (FormatDouble, FormatFloat, ParseDouble, CompareUTF16), as both the Avro and the
+// JSON Schema packages write JSON with them.
+//
+// Known difference: doubles and floats are written with the shortest digits that read back to
+// the same value, as Java 19 and later do; Java 17, which some Confluent images run, sometimes
+// writes a longer form (2.82879384806159008E17, 9.999999999999999E22 for 1.0E23,
+// 1.23456792E8 for a float).
+package jackson
 
 import (
 	"errors"
@@ -11,126 +26,128 @@ import (
 	"unicode/utf8"
 )
 
-// This file is the JSON layer under the Avro parser. Avro Java reads schemas
-// with Jackson into a tree (JsonNode) and writes them back with a Jackson
-// generator; the canonical text Confluent stores depends on details of both
-// (key order, duplicate keys, number types, string escaping), so the tree is
-// decoded here by hand instead of with encoding/json.
-
 // Limits Jackson enforces by default (StreamReadConstraints).
 const (
-	maxJSONDepth        = 1000
-	maxJSONNumberLength = 1000
+	maxDepth        = 1000
+	MaxNumberLength = 1000
 )
 
-type jsonKind uint8
+// Kind is a JSON node type.
+type Kind uint8
 
+// The node types.
 const (
-	jsonNull jsonKind = iota
-	jsonBool
-	jsonNumber
-	jsonString
-	jsonArray
-	jsonObject
+	Null Kind = iota
+	Bool
+	Number
+	String
+	Array
+	Object
 )
 
-// numKind mirrors Jackson's numeric node classes.
-type numKind uint8
+// NumKind mirrors Jackson's numeric node classes.
+type NumKind uint8
 
+// The numeric node classes.
 const (
-	numInt    numKind = iota // IntNode: fits in a Java int
-	numLong                  // LongNode: fits in a Java long
-	numBig                   // BigIntegerNode
-	numDouble                // DoubleNode: any number with a fraction or exponent
+	Int        NumKind = iota // IntNode: fits in a Java int
+	Long                      // LongNode: fits in a Java long
+	BigInteger                // BigIntegerNode
+	Double                    // DoubleNode: any number with a fraction or exponent
 )
 
-// jsonValue is one node of a decoded JSON document. Objects keep their keys in
+// Value is one node of a decoded JSON document. Objects keep their keys in
 // document order; a repeated key keeps its first position and its last value,
 // as Jackson's ObjectNode does.
-type jsonValue struct {
-	kind jsonKind
-	b    bool
-	s    string // string value; for numbers the source literal
-	num  numKind
-	i64  int64   // numInt, numLong
-	f64  float64 // numDouble
-	arr  []*jsonValue
-	obj  []jsonMember
-	keys map[string]int // position of each key in obj, for large objects
+type Value struct {
+	Kind    Kind
+	Bool    bool
+	Str     string // string value; for numbers the source literal
+	Num     NumKind
+	Int     int64   // Int, Long
+	Float   float64 // Double
+	Elems   []*Value
+	Members []Member
+	keys    map[string]int // position of each key in Members, for large objects
 }
 
 // indexFrom is the object size from which keys are indexed.
 const indexFrom = 16
 
-type jsonMember struct {
-	key string
-	val *jsonValue
+// Member is one key of an object and its value.
+type Member struct {
+	Key string
+	Val *Value
 }
 
-// get returns the value of key in an object, or nil.
-func (v *jsonValue) get(key string) *jsonValue {
-	if v == nil || v.kind != jsonObject {
+// Get returns the value of key in an object, or nil.
+func (v *Value) Get(key string) *Value {
+	if v == nil || v.Kind != Object {
 		return nil
 	}
 	if v.keys != nil {
 		if i, ok := v.keys[key]; ok {
-			return v.obj[i].val
+			return v.Members[i].Val
 		}
 		return nil
 	}
-	for _, m := range v.obj {
-		if m.key == key {
-			return m.val
+	for _, m := range v.Members {
+		if m.Key == key {
+			return m.Val
 		}
 	}
 	return nil
 }
 
-// text is Jackson's textValue(): the string of a string node, else "", false.
-func (v *jsonValue) text() (string, bool) {
-	if v == nil || v.kind != jsonString {
+// TextValue is Jackson's textValue(): the string of a string node, else "", false.
+func (v *Value) TextValue() (string, bool) {
+	if v == nil || v.Kind != String {
 		return "", false
 	}
-	return v.s, true
+	return v.Str, true
 }
 
-func (v *jsonValue) isIntegral() bool { return v.kind == jsonNumber && v.num != numDouble }
+// IsIntegral reports whether v is a number without fraction or exponent (Jackson's
+// isIntegralNumber).
+func (v *Value) IsIntegral() bool { return v.Kind == Number && v.Num != Double }
 
-// set stores key=val, keeping the position of an existing key.
-func (v *jsonValue) set(key string, val *jsonValue) {
+// Set stores key=val, keeping the position of an existing key.
+func (v *Value) Set(key string, val *Value) {
 	if v.keys != nil {
 		if i, ok := v.keys[key]; ok {
-			v.obj[i].val = val
+			v.Members[i].Val = val
 			return
 		}
 	} else {
-		for i := range v.obj {
-			if v.obj[i].key == key {
-				v.obj[i].val = val
+		for i := range v.Members {
+			if v.Members[i].Key == key {
+				v.Members[i].Val = val
 				return
 			}
 		}
 	}
-	v.obj = append(v.obj, jsonMember{key: key, val: val})
+	v.Members = append(v.Members, Member{Key: key, Val: val})
 	switch {
 	case v.keys != nil:
-		v.keys[key] = len(v.obj) - 1
-	case len(v.obj) >= indexFrom:
-		v.keys = make(map[string]int, len(v.obj))
-		for i, m := range v.obj {
-			v.keys[m.key] = i
+		v.keys[key] = len(v.Members) - 1
+	case len(v.Members) >= indexFrom:
+		v.keys = make(map[string]int, len(v.Members))
+		for i, m := range v.Members {
+			v.keys[m.Key] = i
 		}
 	}
 }
 
-func newJSONString(s string) *jsonValue { return &jsonValue{kind: jsonString, s: s} }
+// NewString is a string node.
+func NewString(s string) *Value { return &Value{Kind: String, Str: s} }
 
-func newJSONDouble(f float64) *jsonValue { return &jsonValue{kind: jsonNumber, num: numDouble, f64: f} }
+// NewDouble is a DoubleNode.
+func NewDouble(f float64) *Value { return &Value{Kind: Number, Num: Double, Float: f} }
 
-// decodeJSON parses one JSON document the way Avro's Jackson parser is set up:
+// Decode parses one JSON document the way Avro's Jackson parser is set up:
 // strict JSON plus /* */ and // comments, nesting depth at most 1000, and
 // nothing but whitespace after the root value.
-func decodeJSON(text string) (*jsonValue, error) {
+func Decode(text string) (*Value, error) {
 	if !utf8.ValidString(text) {
 		return nil, errors.New("schema text is not valid UTF-8")
 	}
@@ -183,14 +200,14 @@ func (d *jsonDecoder) skipSpace() {
 	}
 }
 
-func (d *jsonDecoder) value(depth int) (*jsonValue, error) {
+func (d *jsonDecoder) value(depth int) (*Value, error) {
 	if d.pos >= len(d.src) {
 		return nil, d.errorf("unexpected end of input")
 	}
 	switch c := d.src[d.pos]; {
 	case c == '{' || c == '[':
-		if depth >= maxJSONDepth {
-			return nil, d.errorf("document nesting depth exceeds the maximum allowed (%d)", maxJSONDepth)
+		if depth >= maxDepth {
+			return nil, d.errorf("document nesting depth exceeds the maximum allowed (%d)", maxDepth)
 		}
 		if c == '{' {
 			return d.object(depth + 1)
@@ -198,18 +215,18 @@ func (d *jsonDecoder) value(depth int) (*jsonValue, error) {
 		return d.array(depth + 1)
 	case c == '"':
 		s, err := d.str()
-		return newJSONString(s), err
+		return NewString(s), err
 	case c == '-' || (c >= '0' && c <= '9'):
 		return d.number()
 	}
 	return d.literal()
 }
 
-func (d *jsonDecoder) literal() (*jsonValue, error) {
+func (d *jsonDecoder) literal() (*Value, error) {
 	for _, l := range []struct {
 		word string
-		val  jsonValue
-	}{{"true", jsonValue{kind: jsonBool, b: true}}, {"false", jsonValue{kind: jsonBool}}, {"null", jsonValue{kind: jsonNull}}} {
+		val  Value
+	}{{"true", Value{Kind: Bool, Bool: true}}, {"false", Value{Kind: Bool}}, {"null", Value{Kind: Null}}} {
 		if strings.HasPrefix(d.src[d.pos:], l.word) {
 			d.pos += len(l.word)
 			v := l.val
@@ -220,9 +237,9 @@ func (d *jsonDecoder) literal() (*jsonValue, error) {
 	return nil, d.errorf("unexpected character %q", r)
 }
 
-func (d *jsonDecoder) object(depth int) (*jsonValue, error) {
+func (d *jsonDecoder) object(depth int) (*Value, error) {
 	d.pos++ // '{'
-	v := &jsonValue{kind: jsonObject}
+	v := &Value{Kind: Object}
 	d.skipSpace()
 	if d.pos < len(d.src) && d.src[d.pos] == '}' {
 		d.pos++
@@ -247,16 +264,16 @@ func (d *jsonDecoder) object(depth int) (*jsonValue, error) {
 		if err != nil {
 			return nil, err
 		}
-		v.set(key, val)
+		v.Set(key, val)
 		if done, err := d.endOf('}'); done || err != nil {
 			return v, err
 		}
 	}
 }
 
-func (d *jsonDecoder) array(depth int) (*jsonValue, error) {
+func (d *jsonDecoder) array(depth int) (*Value, error) {
 	d.pos++ // '['
-	v := &jsonValue{kind: jsonArray}
+	v := &Value{Kind: Array}
 	d.skipSpace()
 	if d.pos < len(d.src) && d.src[d.pos] == ']' {
 		d.pos++
@@ -268,7 +285,7 @@ func (d *jsonDecoder) array(depth int) (*jsonValue, error) {
 		if err != nil {
 			return nil, err
 		}
-		v.arr = append(v.arr, el)
+		v.Elems = append(v.Elems, el)
 		if done, err := d.endOf(']'); done || err != nil {
 			return v, err
 		}
@@ -367,7 +384,7 @@ func (d *jsonDecoder) hex4() (rune, error) {
 	return rune(n), nil
 }
 
-func (d *jsonDecoder) number() (*jsonValue, error) {
+func (d *jsonDecoder) number() (*Value, error) {
 	start := d.pos
 	d.accept("-")
 	if !d.digits(true) {
@@ -388,8 +405,8 @@ func (d *jsonDecoder) number() (*jsonValue, error) {
 		}
 	}
 	lit := d.src[start:d.pos]
-	if len(lit) > maxJSONNumberLength {
-		return nil, d.errorf("number length exceeds the maximum allowed (%d)", maxJSONNumberLength)
+	if len(lit) > MaxNumberLength {
+		return nil, d.errorf("number length exceeds the maximum allowed (%d)", MaxNumberLength)
 	}
 	return numberValue(lit, integral), nil
 }
@@ -415,95 +432,95 @@ func (d *jsonDecoder) digits(intPart bool) bool {
 }
 
 // numberValue classifies a JSON number literal like Jackson's tree reader.
-func numberValue(lit string, integral bool) *jsonValue {
-	v := &jsonValue{kind: jsonNumber, s: lit}
+func numberValue(lit string, integral bool) *Value {
+	v := &Value{Kind: Number, Str: lit}
 	if !integral {
-		v.num = numDouble
-		v.f64, _ = strconv.ParseFloat(lit, 64) // overflow gives ±Inf, as Java does
+		v.Num = Double
+		v.Float, _ = strconv.ParseFloat(lit, 64) // overflow gives ±Inf, as Java does
 		return v
 	}
 	n, err := strconv.ParseInt(lit, 10, 64)
 	switch {
 	case err != nil:
-		v.num = numBig
+		v.Num = BigInteger
 	case n >= math.MinInt32 && n <= math.MaxInt32:
-		v.num, v.i64 = numInt, n
+		v.Num, v.Int = Int, n
 	default:
-		v.num, v.i64 = numLong, n
+		v.Num, v.Int = Long, n
 	}
 	return v
 }
 
-// writeJSON renders v as Jackson's generator would (compact).
-func writeJSON(b *strings.Builder, v *jsonValue) {
-	switch v.kind {
-	case jsonNull:
+// Write renders v as Jackson's generator would (compact).
+func Write(b *strings.Builder, v *Value) {
+	switch v.Kind {
+	case Null:
 		b.WriteString("null")
-	case jsonBool:
-		b.WriteString(strconv.FormatBool(v.b))
-	case jsonString:
-		writeJSONString(b, v.s)
-	case jsonNumber:
+	case Bool:
+		b.WriteString(strconv.FormatBool(v.Bool))
+	case String:
+		WriteString(b, v.Str)
+	case Number:
 		writeJSONNumber(b, v)
-	case jsonArray:
+	case Array:
 		b.WriteByte('[')
-		for i, el := range v.arr {
+		for i, el := range v.Elems {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			writeJSON(b, el)
+			Write(b, el)
 		}
 		b.WriteByte(']')
-	case jsonObject:
+	case Object:
 		b.WriteByte('{')
-		for i, m := range v.obj {
+		for i, m := range v.Members {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			writeJSONString(b, m.key)
+			WriteString(b, m.Key)
 			b.WriteByte(':')
-			writeJSON(b, m.val)
+			Write(b, m.Val)
 		}
 		b.WriteByte('}')
 	}
 }
 
-func renderJSON(v *jsonValue) string {
+// Render is Write into a new string.
+func Render(v *Value) string {
 	var b strings.Builder
-	writeJSON(&b, v)
+	Write(&b, v)
 	return b.String()
 }
 
-func writeJSONNumber(b *strings.Builder, v *jsonValue) {
-	switch v.num {
-	case numInt, numLong:
-		b.WriteString(strconv.FormatInt(v.i64, 10))
-	case numBig:
-		n, _ := new(big.Int).SetString(v.s, 10)
+func writeJSONNumber(b *strings.Builder, v *Value) {
+	switch v.Num {
+	case Int, Long:
+		b.WriteString(strconv.FormatInt(v.Int, 10))
+	case BigInteger:
+		n, _ := new(big.Int).SetString(v.Str, 10)
 		b.WriteString(n.String())
 	default:
-		if math.IsNaN(v.f64) || math.IsInf(v.f64, 0) {
-			writeJSONString(b, javaDouble(v.f64)) // Jackson quotes non-finite numbers
+		if math.IsNaN(v.Float) || math.IsInf(v.Float, 0) {
+			WriteString(b, FormatDouble(v.Float)) // Jackson quotes non-finite numbers
 			return
 		}
-		b.WriteString(javaDouble(v.f64))
+		b.WriteString(FormatDouble(v.Float))
 	}
 }
 
 const hexDigits = "0123456789ABCDEF"
 
-// QuoteJSON quotes s as a JSON string the way Jackson, and so Confluent, writes it: only '"',
-// '\\' and control characters are escaped. Canonical schema text needs it, and so do the
-// `_schemas` record keys, which must be byte-identical to Confluent's for compaction.
-func QuoteJSON(s string) string {
+// Quote quotes s as a JSON string the way Jackson writes it: only '"', '\\' and control
+// characters are escaped.
+func Quote(s string) string {
 	var b strings.Builder
-	writeJSONString(&b, s)
+	WriteString(&b, s)
 	return b.String()
 }
 
-// writeJSONString quotes s with Jackson's default escaping: '"', '\\' and
+// WriteString quotes s with Jackson's default escaping: '"', '\\' and
 // control characters only; everything else, non-ASCII included, is raw.
-func writeJSONString(b *strings.Builder, s string) {
+func WriteString(b *strings.Builder, s string) {
 	b.WriteByte('"')
 	for i := 0; i < len(s); i++ {
 		c := s[i]
