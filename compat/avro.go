@@ -9,16 +9,62 @@ import (
 	"github.com/accord-registry/accord/compat/jackson"
 )
 
-// avroSchema is the parsed form of an Avro schema: the root of its graph.
-type avroSchema struct {
-	root *avroNode
+// avro_Schema is a parsed Avro schema: the root of its graph and the texts Confluent serves.
+// It is immutable and safe for concurrent use.
+type avro_Schema struct {
+	root      *avroNode
+	canonical string
+	resolved  string
+}
+
+// Canonical returns the text Confluent would store: Avro Java's compact Schema.toString()
+// (the normalised form when parsed with Normalize). Named types provided by dependencies are
+// printed by name.
+func (s *avro_Schema) Canonical() string { return s.canonical }
+
+// Format returns the schema's text in a named format; Avro has one, "resolved": the canonical
+// text with the dependencies' types inlined.
+func (s *avro_Schema) Format(name string) (string, bool) {
+	if name == "resolved" {
+		return s.resolved, true
+	}
+	return "", false
+}
+
+// HasTopLevelField reports whether the schema is a record with a field of that name.
+func (s *avro_Schema) HasTopLevelField(name string) bool {
+	if s.root.kind != kindRecord {
+		return false
+	}
+	for _, f := range s.root.fields {
+		if f.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// avro_Dependency is a schema the parsed schema references, already resolved by the caller.
+// A dependency's own dependencies come earlier in the list.
+type avro_Dependency struct {
+	Name   string // the reference name: the full name of the named type it provides
+	Schema string // the dependency's schema text as stored
+}
+
+// avro_ParseOptions says how to parse.
+type avro_ParseOptions struct {
+	// New validates as a newly registered schema: strict name validation and default-value
+	// validation. Confluent validates new schemas; stored ones are parsed leniently.
+	New bool
+	// Normalize produces the normalised canonical form (Confluent's normalize=true).
+	Normalize bool
 }
 
 // parseAvro parses an Avro schema the way Confluent's AvroSchema does: one
 // Avro parser reads the dependencies in order and then the schema; new
 // schemas get strict names and default validation, stored ones only
 // Confluent's name check; Normalize re-parses the normalised text.
-func parseAvro(text string, deps []Dependency, opts ParseOptions) (*Schema, error) {
+func avro_Parse(text string, deps []avro_Dependency, opts avro_ParseOptions) (*avro_Schema, error) {
 	p := newAvroParser(opts)
 	known, err := p.parseDependencies(deps)
 	if err != nil {
@@ -26,40 +72,30 @@ func parseAvro(text string, deps []Dependency, opts ParseOptions) (*Schema, erro
 	}
 	root, err := p.parseDocument(text)
 	if err != nil {
-		return nil, avroError(err)
+		return nil, err
 	}
-	if err := p.finalCheck(root, deps); err != nil {
-		return nil, avroError(err)
+	if err := p.finalCheck(root); err != nil {
+		return nil, err
 	}
 	if opts.Normalize {
 		norm, err := normalizedText(root, known)
 		if err != nil {
-			return nil, avroError(err)
+			return nil, err
 		}
-		return parseAvro(norm, deps, ParseOptions{New: opts.New})
+		return avro_Parse(norm, deps, avro_ParseOptions{New: opts.New})
 	}
-	return &Schema{
-		typ:       TypeAvro,
-		canonical: canonicalText(root, known),
-		resolved:  resolvedText(root),
-		avro:      &avroSchema{root: root},
-	}, nil
-}
-
-func avroError(err error) *ParseError {
-	return &ParseError{Type: TypeAvro, Msg: err.Error(), Err: err}
+	return &avro_Schema{root: root, canonical: canonicalText(root, known), resolved: resolvedText(root)}, nil
 }
 
 // parseDependencies parses each dependency into the parser's names and
 // returns the full names of their top-level types, the names Confluent's
 // canonical text prints by reference.
-func (p *avroParser) parseDependencies(deps []Dependency) ([]string, error) {
+func (p *avroParser) parseDependencies(deps []avro_Dependency) ([]string, error) {
 	var known []string
 	for _, d := range deps {
 		root, err := p.parseDocument(d.Schema)
 		if err != nil {
-			err = fmt.Errorf("invalid reference %s: %w", d.Name, err)
-			return nil, avroError(err)
+			return nil, fmt.Errorf("invalid reference %s: %w", d.Name, err)
 		}
 		p.docs = append(p.docs, root)
 		if root.kind.named() {
@@ -72,7 +108,7 @@ func (p *avroParser) parseDependencies(deps []Dependency) ([]string, error) {
 // finalCheck runs the validation that follows parsing: Confluent's name
 // check for stored schemas, and for new ones hamba's parser as a second
 // opinion.
-func (p *avroParser) finalCheck(root *avroNode, deps []Dependency) error {
+func (p *avroParser) finalCheck(root *avroNode) error {
 	if !p.strict {
 		return validateStoredNames(root)
 	}

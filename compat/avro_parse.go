@@ -140,7 +140,7 @@ type avroParser struct {
 	docs     []*avroNode // roots of the dependencies parsed so far
 }
 
-func newAvroParser(opts ParseOptions) *avroParser {
+func newAvroParser(opts avro_ParseOptions) *avroParser {
 	return &avroParser{strict: opts.New, defaults: opts.New, names: map[string]*avroNode{}}
 }
 

@@ -34,7 +34,7 @@ type avroRule struct {
 	id      string
 	purpose string
 	applies func(r, w *avroNode) bool
-	check   func(c *avroChecker, r, w *avroNode, loc []string) []avroIncompat
+	check   func(c *avroChecker, r, w *avroNode, loc []string) []avro_Incompatibility
 }
 
 // avroRuleTable lists the rules in the order Avro applies them.
@@ -87,20 +87,20 @@ func differentNonUnion(r, w *avroNode) bool {
 }
 
 // avroIncompat is one of Avro's Incompatibility: type, location, message.
-type avroIncompat struct {
-	kind     string
-	location string
-	message  string
+type avro_Incompatibility struct {
+	Type     string
+	Location string
+	Message  string
 }
 
 // newIncompat records an incompatibility at loc (Avro's JSON-pointer-like
 // location; the root is "/").
-func newIncompat(kind string, loc []string, message string) avroIncompat {
+func newIncompat(kind string, loc []string, message string) avro_Incompatibility {
 	parts := make([]string, len(loc))
 	for i, t := range loc {
 		parts[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
 	}
-	return avroIncompat{kind: kind, location: "/" + strings.Join(parts, "/"), message: message}
+	return avro_Incompatibility{Type: kind, Location: "/" + strings.Join(parts, "/"), Message: message}
 }
 
 // avroChecker is one run of ReaderWriterCompatibilityChecker.
@@ -113,30 +113,30 @@ type avroChecker struct {
 
 type memoEntry struct {
 	inProgress bool
-	list       []avroIncompat
+	list       []avro_Incompatibility
 }
 
 // avroIncompatibilities checks whether reader can read data written with
 // writer. err is the exception Avro would throw instead.
-func avroIncompatibilities(reader, writer *avroNode) ([]avroIncompat, error) {
-	return avroIncompatibilitiesWithin(nil, reader, writer)
+func avro_Incompatibilities(reader, writer *avro_Schema) ([]avro_Incompatibility, error) {
+	return avroIncompatibilitiesWithin(nil, reader.root, writer.root)
 }
 
 // avroIncompatibilitiesWithin is avroIncompatibilities bounded by b.
-func avroIncompatibilitiesWithin(b *budget.Budget, reader, writer *avroNode) ([]avroIncompat, error) {
+func avroIncompatibilitiesWithin(b *budget.Budget, reader, writer *avroNode) ([]avro_Incompatibility, error) {
 	c := &avroChecker{rules: avroRuleTable(), memo: map[[2]*avroNode]*memoEntry{}, work: b}
 	list := c.pair(reader, writer, nil)
 	return list, c.err
 }
 
 // at checks a pair one location token deeper.
-func (c *avroChecker) at(token string, r, w *avroNode, loc []string) []avroIncompat {
+func (c *avroChecker) at(token string, r, w *avroNode, loc []string) []avro_Incompatibility {
 	return c.pair(r, w, append(loc, token))
 }
 
 // pair checks a pair, memoised on identity; a pair met again while it is
 // being checked is compatible.
-func (c *avroChecker) pair(r, w *avroNode, loc []string) []avroIncompat {
+func (c *avroChecker) pair(r, w *avroNode, loc []string) []avro_Incompatibility {
 	if c.err != nil || !c.work.Enter() {
 		return nil
 	}
@@ -151,7 +151,7 @@ func (c *avroChecker) pair(r, w *avroNode, loc []string) []avroIncompat {
 	}
 	e := &memoEntry{inProgress: true}
 	c.memo[key] = e
-	var list []avroIncompat
+	var list []avro_Incompatibility
 	for _, rule := range c.rules {
 		if rule.applies(r, w) {
 			list = append(list, rule.check(c, r, w, loc)...)
@@ -162,19 +162,19 @@ func (c *avroChecker) pair(r, w *avroNode, loc []string) []avroIncompat {
 	return list
 }
 
-func checkArrayItems(c *avroChecker, r, w *avroNode, loc []string) []avroIncompat {
+func checkArrayItems(c *avroChecker, r, w *avroNode, loc []string) []avro_Incompatibility {
 	return c.at("items", r.items, w.items, loc)
 }
 
-func checkMapValues(c *avroChecker, r, w *avroNode, loc []string) []avroIncompat {
+func checkMapValues(c *avroChecker, r, w *avroNode, loc []string) []avro_Incompatibility {
 	return c.at("values", r.values, w.values, loc)
 }
 
-func checkNameMismatch(_ *avroChecker, r, w *avroNode, loc []string) []avroIncompat {
+func checkNameMismatch(_ *avroChecker, r, w *avroNode, loc []string) []avro_Incompatibility {
 	if r.name.name == w.name.name || slices.Contains(readerAliases(r), w.name.full) {
 		return nil
 	}
-	return []avroIncompat{newIncompat(incNameMismatch, append(loc, "name"), "expected: "+w.name.full)}
+	return []avro_Incompatibility{newIncompat(incNameMismatch, append(loc, "name"), "expected: "+w.name.full)}
 }
 
 // readerAliases is Schema.getAliases(): full names, or ".name" for an alias
@@ -190,15 +190,15 @@ func readerAliases(n *avroNode) []string {
 	return out
 }
 
-func checkFixedSizeMismatch(_ *avroChecker, r, w *avroNode, loc []string) []avroIncompat {
+func checkFixedSizeMismatch(_ *avroChecker, r, w *avroNode, loc []string) []avro_Incompatibility {
 	if r.size == w.size {
 		return nil
 	}
 	msg := fmt.Sprintf("expected: %d, found: %d", w.size, r.size)
-	return []avroIncompat{newIncompat(incFixedSizeMismatch, append(loc, "size"), msg)}
+	return []avro_Incompatibility{newIncompat(incFixedSizeMismatch, append(loc, "size"), msg)}
 }
 
-func checkMissingEnumSymbols(_ *avroChecker, r, w *avroNode, loc []string) []avroIncompat {
+func checkMissingEnumSymbols(_ *avroChecker, r, w *avroNode, loc []string) []avro_Incompatibility {
 	have := make(map[string]bool, len(r.symbols))
 	for _, s := range r.symbols {
 		have[s] = true
@@ -214,16 +214,16 @@ func checkMissingEnumSymbols(_ *avroChecker, r, w *avroNode, loc []string) []avr
 		return nil
 	}
 	msg := "[" + strings.Join(sortedUTF16(missing), ", ") + "]"
-	return []avroIncompat{newIncompat(incMissingEnumSymbols, append(loc, "symbols"), msg)}
+	return []avro_Incompatibility{newIncompat(incMissingEnumSymbols, append(loc, "symbols"), msg)}
 }
 
 // checkReaderFieldMissingDefaultValue walks the reader's fields. A field
 // with no writer counterpart and no default is missing, except that Avro
 // compares a field whose type is an enum with a default against the whole
 // writer record instead (which fails with TYPE_MISMATCH).
-func checkReaderFieldMissingDefaultValue(c *avroChecker, r, w *avroNode, loc []string) []avroIncompat {
+func checkReaderFieldMissingDefaultValue(c *avroChecker, r, w *avroNode, loc []string) []avro_Incompatibility {
 	loc = append(loc, "fields")
-	var list []avroIncompat
+	var list []avro_Incompatibility
 	for _, rf := range r.fields {
 		if c.err != nil {
 			return nil
@@ -267,8 +267,8 @@ func lookupWriterField(w *avroNode, rf *avroField) (*avroField, error) {
 
 // checkMissingUnionBranch checks each writer branch against the whole reader
 // union, in a fresh location context as Avro does.
-func checkMissingUnionBranch(c *avroChecker, r, w *avroNode, loc []string) []avroIncompat {
-	var list []avroIncompat
+func checkMissingUnionBranch(c *avroChecker, r, w *avroNode, loc []string) []avro_Incompatibility {
+	var list []avro_Incompatibility
 	for i, b := range w.branches {
 		if len(c.pair(r, b, nil)) > 0 {
 			msg := "reader union lacking writer type: " + b.kind.String()
@@ -278,50 +278,50 @@ func checkMissingUnionBranch(c *avroChecker, r, w *avroNode, loc []string) []avr
 	return list
 }
 
-func checkWriterUnion(c *avroChecker, r, w *avroNode, loc []string) []avroIncompat {
-	var list []avroIncompat
+func checkWriterUnion(c *avroChecker, r, w *avroNode, loc []string) []avro_Incompatibility {
+	var list []avro_Incompatibility
 	for i, b := range w.branches {
 		list = append(list, c.at(strconv.Itoa(i), r, b, loc)...)
 	}
 	return list
 }
 
-func checkReaderUnion(c *avroChecker, r, w *avroNode, loc []string) []avroIncompat {
+func checkReaderUnion(c *avroChecker, r, w *avroNode, loc []string) []avro_Incompatibility {
 	for _, b := range r.branches {
 		if len(c.pair(b, w, nil)) == 0 {
 			return nil
 		}
 	}
-	return []avroIncompat{newIncompat(incMissingUnionBranch, loc, "reader union lacking writer type: "+w.kind.String())}
+	return []avro_Incompatibility{newIncompat(incMissingUnionBranch, loc, "reader union lacking writer type: "+w.kind.String())}
 }
 
-func checkTypeMismatch(_ *avroChecker, r, w *avroNode, loc []string) []avroIncompat {
+func checkTypeMismatch(_ *avroChecker, r, w *avroNode, loc []string) []avro_Incompatibility {
 	if slices.Contains(avroPromotions[r.kind], w.kind) {
 		return nil
 	}
 	msg := fmt.Sprintf("reader type: %s not compatible with writer type: %s", r.kind, w.kind)
-	return []avroIncompat{newIncompat(incTypeMismatch, loc, msg)}
+	return []avro_Incompatibility{newIncompat(incTypeMismatch, loc, msg)}
 }
 
 // avroDifferences renders the incompatibilities of reader reading writer as
 // Confluent's Difference strings, with %s for the reader and writer sides.
-func avroDifferences(reader, writer *avroSchema, b *budget.Budget) []string {
+func avro_Differences(reader, writer *avro_Schema, b *budget.Budget) []string {
 	list, err := avroIncompatibilitiesWithin(b, reader.root, writer.root)
 	if err != nil {
 		return []string{"Unexpected exception during compatibility check: " + err.Error()}
 	}
 	out := make([]string, len(list))
 	for i, inc := range list {
-		out[i] = "{errorType:'" + inc.kind + "', description:'" + inc.description() +
-			"', additionalInfo:'" + inc.message + "'}"
+		out[i] = "{errorType:'" + inc.Type + "', description:'" + inc.description() +
+			"', additionalInfo:'" + inc.Message + "'}"
 	}
 	return out
 }
 
 // description is Confluent's Difference.error() text for the type.
-func (i avroIncompat) description() string {
-	p := i.location
-	switch i.kind {
+func (i avro_Incompatibility) description() string {
+	p := i.Location
+	switch i.Type {
 	case incFixedSizeMismatch:
 		return "The size of FIXED type field at path '" + p + "' in the %s schema does not match with the %s schema"
 	case incTypeMismatch:
@@ -329,11 +329,11 @@ func (i avroIncompat) description() string {
 	case incNameMismatch:
 		return "The name of the schema has changed (path '" + p + "')"
 	case incMissingEnumSymbols:
-		return "The %s schema is missing enum symbols '" + i.message + "' at path '" + p + "' in the %s schema"
+		return "The %s schema is missing enum symbols '" + i.Message + "' at path '" + p + "' in the %s schema"
 	case incMissingUnionBranch:
 		return "The %s schema is missing a type inside a union field at path '" + p + "' in the %s schema"
 	case incReaderFieldMissing:
-		return "The field '" + i.message + "' at path '" + p + "' in the %s schema has no default value and is missing in the %s schema"
+		return "The field '" + i.Message + "' at path '" + p + "' in the %s schema has no default value and is missing in the %s schema"
 	}
 	return ""
 }

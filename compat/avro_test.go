@@ -156,7 +156,10 @@ func TestCheckSemantics(t *testing.T) {
 	t.Parallel()
 	v1 := mustParse(t, `{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}`, ParseOptions{})
 	v2 := mustParse(t, `{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"}]}`, ParseOptions{})
-	other := &Schema{typ: TypeJSON, canonical: `{}`}
+	other, err := Parse(TypeJSON, `{}`, nil, ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	missing := "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'b' at path '/fields/1' in the %s schema has no default value and is missing in the %s schema', additionalInfo:'b'}"
 	old := "{oldSchema: '" + v1.Canonical() + "'}"
 	for _, tc := range []struct {

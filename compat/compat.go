@@ -2,7 +2,6 @@ package compat
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -29,29 +28,6 @@ const (
 func Supported(t SchemaType) bool {
 	_, ok := formatOf(t)
 	return ok
-}
-
-// schemaFormat is one schema language: how to parse it and how to diff two schemas of it.
-type schemaFormat struct {
-	parse func(text string, deps []Dependency, opts ParseOptions) (*Schema, error)
-	// differences lists why reader cannot read data written with writer, as message
-	// templates with two %s placeholders (reader side, writer side). For the diff engines of
-	// JSON Schema and Protobuf, reader is Confluent's "update" and writer its "original".
-	// b bounds the work; once it is spent the list is meaningless and the caller discards it.
-	differences func(reader, writer *Schema, opts CheckOptions, b *budget.Budget) []string
-}
-
-// formatOf returns the format of t, or false when this build cannot handle t.
-func formatOf(t SchemaType) (schemaFormat, bool) {
-	switch t {
-	case TypeAvro:
-		return schemaFormat{parse: parseAvro, differences: avroReaderDifferences}, true
-	case TypeJSON:
-		return jsonSchemaFormat()
-	case TypeProtobuf:
-		return protobufFormat()
-	}
-	return schemaFormat{}, false
 }
 
 // SupportedTypes lists the supported types in the order of Confluent's
@@ -164,33 +140,14 @@ type ParseOptions struct {
 
 // Schema is a parsed schema. It is immutable and safe for concurrent use.
 type Schema struct {
-	typ       SchemaType
-	canonical string
-	resolved  string
-	avro      *avroSchema
-	// form is the parsed form of a JSON Schema or Protobuf schema.
-	form formSchema
-	// formats holds the schema's text in other named formats (Protobuf's "serialized" and
-	// "ignore_extensions"), served by Confluent's format query parameter.
-	formats map[string]string
-}
-
-// formSchema is the parsed form of a schema of another format than Avro, as its parser
-// returns it and its diff engine reads it.
-type formSchema interface {
-	hasTopLevelField(name string) bool
+	typ    SchemaType
+	parsed parsedSchema
 }
 
 // Format returns the schema's text in a named format: "resolved" for Avro, "serialized" and
 // "ignore_extensions" for Protobuf. Other names report false; Confluent then serves the
 // canonical text.
-func (s *Schema) Format(name string) (string, bool) {
-	if name == "resolved" && s.typ == TypeAvro {
-		return s.resolved, true
-	}
-	text, ok := s.formats[name]
-	return text, ok
-}
+func (s *Schema) Format(name string) (string, bool) { return s.parsed.Format(name) }
 
 // Type returns the schema's type.
 func (s *Schema) Type() SchemaType { return s.typ }
@@ -198,25 +155,12 @@ func (s *Schema) Type() SchemaType { return s.typ }
 // Canonical returns the text Confluent would store: for Avro, Avro Java's
 // compact Schema.toString() (the normalised form when parsed with
 // Normalize). Named types provided by dependencies are printed by name.
-func (s *Schema) Canonical() string { return s.canonical }
+func (s *Schema) Canonical() string { return s.parsed.Canonical() }
 
 // HasTopLevelField reports whether the schema's root declares a field of that name (for Avro,
 // a field of the top-level record). Confluent's field validation forbids fields whose names
 // the schema's metadata reserves.
-func (s *Schema) HasTopLevelField(name string) bool {
-	if s.form != nil {
-		return s.form.hasTopLevelField(name)
-	}
-	if s.avro == nil || s.avro.root == nil || s.avro.root.kind != kindRecord {
-		return false
-	}
-	for _, f := range s.avro.root.fields {
-		if f.name == name {
-			return true
-		}
-	}
-	return false
-}
+func (s *Schema) HasTopLevelField(name string) bool { return s.parsed.HasTopLevelField(name) }
 
 // ParseError is an invalid schema (Confluent error code 42201).
 type ParseError struct {
@@ -237,15 +181,11 @@ func Parse(t SchemaType, text string, deps []Dependency, opts ParseOptions) (*Sc
 		err := fmt.Errorf("unsupported schema type %s", t)
 		return nil, &ParseError{Type: t, Msg: err.Error(), Err: err}
 	}
-	s, err := f.parse(text, deps, opts)
+	parsed, err := f.parse(text, deps, opts)
 	if err != nil {
-		var pe *ParseError
-		if errors.As(err, &pe) {
-			return nil, pe
-		}
 		return nil, &ParseError{Type: t, Msg: err.Error(), Err: err}
 	}
-	return s, nil
+	return &Schema{typ: t, parsed: parsed}, nil
 }
 
 // Previous is one earlier version of the subject.
@@ -357,16 +297,11 @@ func readerDifferences(ctx context.Context, reader, writer *Schema, opts CheckOp
 		return nil, nil
 	}
 	b := budget.New(ctx, opts.MaxSteps)
-	diffs := f.differences(reader, writer, opts, b)
+	diffs := f.differences(reader.parsed, writer.parsed, opts, b)
 	if err := b.Spent(); err != nil {
 		return nil, err
 	}
 	return diffs, nil
-}
-
-// avroReaderDifferences is Apache Avro's reader/writer check (policy does not apply to Avro).
-func avroReaderDifferences(reader, writer *Schema, _ CheckOptions, b *budget.Budget) []string {
-	return avroDifferences(reader.avro, writer.avro, b)
 }
 
 // Policy is Confluent's compatibilityPolicy.

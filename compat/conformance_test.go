@@ -160,14 +160,14 @@ func runApacheCase(t *testing.T, c apacheAvroCase) (verdicts, messages int) {
 		} else {
 			t.Errorf("%s: compatible = %v, want %v; messages %q", id, got.Compatible, dir.want, got.Messages)
 		}
-		list, err := avroIncompatibilities(dir.r.avro.root, dir.w.avro.root)
+		list, err := avro_Incompatibilities(dir.r.parsed.(*avro_Schema), dir.w.parsed.(*avro_Schema))
 		if err != nil {
 			t.Errorf("%s: exception %v", id, err)
 			continue
 		}
 		gotIn := make([]apacheIncompat, 0, len(list))
 		for _, inc := range list {
-			gotIn = append(gotIn, apacheIncompat{Type: inc.kind, Location: inc.location, Message: inc.message})
+			gotIn = append(gotIn, apacheIncompat{Type: inc.Type, Location: inc.Location, Message: inc.Message})
 		}
 		if dir.wantIn == nil {
 			dir.wantIn = []apacheIncompat{}

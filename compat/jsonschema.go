@@ -15,11 +15,6 @@ import (
 	"github.com/accord-registry/accord/compat/jackson"
 )
 
-// jsonSchemaFormat is JSON Schema's entry in the format table.
-func jsonSchemaFormat() (schemaFormat, bool) {
-	return schemaFormat{parse: parseJSONSchema, differences: jsonSchemaDifferences}, true
-}
-
 // jsonSchemaRootURI is the base URI of a schema without $id; references by dependency name
 // resolve against it.
 const jsonSchemaRootURI = "mem:///schema.json"
@@ -40,12 +35,33 @@ func jsonDepth(v *jackson.Value) int {
 	return d
 }
 
-// jsonSchemaForm is a parsed JSON Schema: its model root.
-type jsonSchemaForm struct {
-	root *jsNode
+// jsonschema_Schema is a parsed JSON Schema: its diff model and its canonical text. It is
+// immutable and safe for concurrent use.
+type jsonschema_Schema struct {
+	root      *jsNode
+	canonical string
 }
 
-func (f *jsonSchemaForm) hasTopLevelField(name string) bool {
+// jsonschema_Dependency is a schema the parsed schema references, already resolved by the
+// caller. A dependency's own dependencies come earlier in the list.
+type jsonschema_Dependency struct {
+	Name   string // the reference name, which $ref resolves against the schema's base URI
+	Type   string // the dependency's schema type as Confluent names it; only "JSON" is accepted
+	Schema string // the dependency's schema text as stored
+}
+
+// Canonical returns the text Confluent would store: the document written compactly with its
+// key order (sorted keys when parsed with normalize), numbers as Jackson's BigDecimal writes them.
+func (f *jsonschema_Schema) Canonical() string { return f.canonical }
+
+// Format reports false for every name: JSON Schema has no other formats, and Confluent then
+// serves the canonical text.
+func (f *jsonschema_Schema) Format(string) (string, bool) { return "", false }
+
+// HasTopLevelField reports whether the root object schema (or the object part of a synthetic
+// allOf) declares a property of that name.
+
+func (f *jsonschema_Schema) HasTopLevelField(name string) bool {
 	root := f.root.follow()
 	if root.kind == jsObject {
 		return jsLookupProp(root.props, name) != nil
@@ -60,23 +76,19 @@ func (f *jsonSchemaForm) hasTopLevelField(name string) bool {
 	return false
 }
 
-func jsonParseError(err error) error {
-	return &ParseError{Type: TypeJSON, Msg: err.Error(), Err: err}
-}
-
 // parseJSONSchema validates text (and the dependencies it references) with a JSON Schema
 // compiler that loads nothing from network or disk, then builds the diff model. The
 // canonical text is the document re-serialised compactly with its key order.
-func parseJSONSchema(text string, deps []Dependency, opts ParseOptions) (*Schema, error) {
+func jsonschema_Parse(text string, deps []jsonschema_Dependency, normalize bool) (*jsonschema_Schema, error) {
 	root, err := jackson.Decode(text)
 	if err != nil {
-		return nil, jsonParseError(err)
+		return nil, err
 	}
 	if d := jsonDepth(root); d > maxJSONSchemaDepth {
-		return nil, jsonParseError(fmt.Errorf("schema nesting depth %d exceeds the maximum allowed (%d)", d, maxJSONSchemaDepth))
+		return nil, fmt.Errorf("schema nesting depth %d exceeds the maximum allowed (%d)", d, maxJSONSchemaDepth)
 	}
 	if root.Kind != jackson.Object && root.Kind != jackson.Bool {
-		return nil, jsonParseError(fmt.Errorf("invalid JSON Schema: %s", jackson.Render(root)))
+		return nil, fmt.Errorf("invalid JSON Schema: %s", jackson.Render(root))
 	}
 	base := jsDocBase(jsonSchemaRootURI, root) // references resolve against the schema's $id
 	b := &jsBuilder{docs: map[string]*jsDoc{}, nodes: map[string]*jsNode{}, anchors: map[string]jsLocation{},
@@ -89,12 +101,12 @@ func parseJSONSchema(text string, deps []Dependency, opts ParseOptions) (*Schema
 	var docs []*jsDoc
 	var uris []string
 	for _, d := range deps {
-		if d.Type != TypeJSON {
-			return nil, jsonParseError(fmt.Errorf("a JSON schema cannot reference a %s schema", d.Type))
+		if d.Type != "JSON" {
+			return nil, fmt.Errorf("a JSON schema cannot reference a %s schema", d.Type)
 		}
 		dv, err := jackson.Decode(d.Schema)
 		if err != nil {
-			return nil, jsonParseError(fmt.Errorf("reference %s: %w", d.Name, err))
+			return nil, fmt.Errorf("reference %s: %w", d.Name, err)
 		}
 		uri := jsResolveURI(base, d.Name)
 		docs, uris = append(docs, b.addDoc(uri, dv)), append(uris, uri)
@@ -104,36 +116,31 @@ func parseJSONSchema(text string, deps []Dependency, opts ParseOptions) (*Schema
 	rw := b.compilerRewrites(docs)
 	for i, d := range docs {
 		if err := c.AddResource(uris[i], strings.NewReader(rw.compilerCopy(d.root))); err != nil {
-			return nil, jsonParseError(err)
+			return nil, err
 		}
 	}
 	if err := c.AddResource(jsonCycleBreakURI, strings.NewReader("{}")); err != nil {
-		return nil, jsonParseError(err)
+		return nil, err
 	}
 	if _, err := c.Compile(jsonSchemaRootURI); err != nil {
-		return nil, jsonParseError(err)
+		return nil, err
 	}
-	canonical, err := jsonSchemaCanonical(root, opts.Normalize)
+	canonical, err := jsonSchemaCanonical(root, normalize)
 	if err != nil {
-		return nil, jsonParseError(err)
+		return nil, err
 	}
 	model := b.node(doc, "", root)
 	if b.keyBytes > b.maxKeyBytes {
-		return nil, jsonParseError(fmt.Errorf("schema too complex: its sub-schemas nested deep add up to more than %d bytes", b.maxKeyBytes))
+		return nil, fmt.Errorf("schema too complex: its sub-schemas nested deep add up to more than %d bytes", b.maxKeyBytes)
 	}
-	return &Schema{
-		typ:       TypeJSON,
-		canonical: canonical,
-		resolved:  canonical,
-		form:      &jsonSchemaForm{root: model},
-	}, nil
+	return &jsonschema_Schema{root: model, canonical: canonical}, nil
 }
 
 // maxJSONKeyBytes bounds the model's keys (each sub-schema's text, repeated at every level
 // above it: the text's size times the average nesting). Schemas written by hand nest a few
 // levels on average, a few tens at most; past 32 times the text (and 1 MiB), building the keys
 // costs seconds and GBs (2 MB of text nested 120 deep: 5 s and 2.7 GB) for no real schema.
-func maxJSONKeyBytes(text string, deps []Dependency) int {
+func maxJSONKeyBytes(text string, deps []jsonschema_Dependency) int {
 	n := len(text)
 	for _, d := range deps {
 		n += len(d.Schema)
@@ -152,23 +159,18 @@ func jsKnownDraftURI(s string) bool {
 }
 
 // jsonSchemaChanges is the full change list of compare(original = writer, update = reader).
-func jsonSchemaChanges(reader, writer *Schema, policy Policy) []jsonChange {
-	return newJSONDiffer(policy).diff(reader, writer)
+func jsonschema_Changes(reader, writer *jsonschema_Schema, lenient bool) []jsonschema_Change {
+	return newJSONDiffer(lenient).diff(reader, writer)
 }
 
 // diff is compare(original = writer, update = reader) from the roots.
-func (d *jsonDiffer) diff(reader, writer *Schema) []jsonChange {
-	rf, rok := reader.form.(*jsonSchemaForm)
-	wf, wok := writer.form.(*jsonSchemaForm)
-	if !rok || !wok {
-		return nil
-	}
-	return d.compare(wf.root, rf.root, "#/")
+func (d *jsonDiffer) diff(reader, writer *jsonschema_Schema) []jsonschema_Change {
+	return d.compare(writer.root, reader.root, "#/")
 }
 
 // jsonSchemaDifferences lists the incompatible changes as Confluent's messages.
-func jsonSchemaDifferences(reader, writer *Schema, opts CheckOptions, b *budget.Budget) []string {
-	d := newJSONVerdictDiffer(opts.Policy, b)
+func jsonschema_Differences(reader, writer *jsonschema_Schema, lenient bool, b *budget.Budget) []string {
+	d := newJSONVerdictDiffer(lenient, b)
 	var out []string
 	for _, c := range d.diff(reader, writer) {
 		if d.kindCompatible(c.kind) {

@@ -17,12 +17,12 @@ import (
 // class-specific rule is one function listed in jsonRuleTable.
 
 // jsonChange is one reported change.
-type jsonChange struct {
+type jsonschema_Change struct {
 	kind string
 	path string
 }
 
-func (c jsonChange) String() string { return c.kind + " " + c.path }
+func (c jsonschema_Change) String() string { return c.kind + " " + c.path }
 
 // jsonDiffer holds the state of one diff: the policy and the pairs being compared.
 type jsonDiffer struct {
@@ -32,16 +32,16 @@ type jsonDiffer struct {
 	verdict jsVerdictMode // zero: every change listed, no limit (jsonSchemaChanges)
 }
 
-func newJSONDiffer(policy Policy) *jsonDiffer {
+func newJSONDiffer(lenient bool) *jsonDiffer {
 	return &jsonDiffer{
-		lenient: policy == PolicyLenient,
+		lenient: lenient,
 		memo:    map[[2]*jsNode]jsMemo{},
 		rules:   jsonRuleTable(),
 	}
 }
 
 // compatible reports whether every change is compatible under the differ's policy.
-func (d *jsonDiffer) compatible(changes []jsonChange) bool {
+func (d *jsonDiffer) compatible(changes []jsonschema_Change) bool {
 	for _, c := range changes {
 		if !d.kindCompatible(c.kind) {
 			return false
@@ -72,14 +72,14 @@ func jsChildPath(path string, segs ...string) string {
 }
 
 // compareFull is SchemaDiff.compare: the changes from original to update at path (see compare).
-func (d *jsonDiffer) compareFull(original, update *jsNode, path string) []jsonChange {
+func (d *jsonDiffer) compareFull(original, update *jsNode, path string) []jsonschema_Change {
 	switch {
 	case original == nil && update == nil:
 		return nil
 	case original == nil:
-		return []jsonChange{{"SCHEMA_ADDED", path}}
+		return []jsonschema_Change{{"SCHEMA_ADDED", path}}
 	case update == nil:
-		return []jsonChange{{"SCHEMA_REMOVED", path}}
+		return []jsonschema_Change{{"SCHEMA_REMOVED", path}}
 	}
 	original, update = original.follow(), update.follow()
 	if original.plain && update.plain && original.draft == update.draft && original.key == update.key {
@@ -102,7 +102,7 @@ func (d *jsonDiffer) compareFull(original, update *jsNode, path string) []jsonCh
 }
 
 // compareTypes is SchemaDiff.compareTypes: the changes of a pair not compared before.
-func (d *jsonDiffer) compareTypes(original, update *jsNode, path string) []jsonChange {
+func (d *jsonDiffer) compareTypes(original, update *jsNode, path string) []jsonschema_Change {
 	if changes, done := d.compareCombinedWithPlain(original, update, path); done {
 		return changes
 	}
@@ -113,9 +113,9 @@ func (d *jsonDiffer) compareTypes(original, update *jsNode, path string) []jsonC
 		if original.connectType == "bytes" && update.connectType == "bytes" {
 			return nil
 		}
-		return []jsonChange{{"TYPE_CHANGED", path}}
+		return []jsonschema_Change{{"TYPE_CHANGED", path}}
 	}
-	var changes []jsonChange
+	var changes []jsonschema_Change
 	for _, r := range d.rules {
 		if r.applies(original, update) {
 			changes = append(changes, r.check(d, original, update, path)...)
@@ -131,40 +131,40 @@ func (d *jsonDiffer) compareTypes(original, update *jsNode, path string) []jsonC
 // to the pair's path).
 type jsMemo struct {
 	done    bool
-	changes []jsonChange
+	changes []jsonschema_Change
 }
 
 // jsRelative strips path from the changes' paths, for the memo.
-func jsRelative(changes []jsonChange, path string) []jsonChange {
+func jsRelative(changes []jsonschema_Change, path string) []jsonschema_Change {
 	if len(changes) == 0 {
 		return nil
 	}
-	out := make([]jsonChange, len(changes))
+	out := make([]jsonschema_Change, len(changes))
 	for i, c := range changes {
-		out[i] = jsonChange{c.kind, strings.TrimPrefix(strings.TrimPrefix(c.path, path), "/")}
+		out[i] = jsonschema_Change{c.kind, strings.TrimPrefix(strings.TrimPrefix(c.path, path), "/")}
 	}
 	return out
 }
 
 // jsRebase puts memoised changes under path.
-func jsRebase(rel []jsonChange, path string) []jsonChange {
+func jsRebase(rel []jsonschema_Change, path string) []jsonschema_Change {
 	if len(rel) == 0 {
 		return nil
 	}
-	out := make([]jsonChange, len(rel))
+	out := make([]jsonschema_Change, len(rel))
 	for i, c := range rel {
 		p := path
 		if c.path != "" {
 			p = jsChildPath(path, c.path)
 		}
-		out[i] = jsonChange{c.kind, p}
+		out[i] = jsonschema_Change{c.kind, p}
 	}
 	return out
 }
 
 // compareCombinedWithPlain handles a combined schema on one side only (§4.2 step 3). done
 // means the comparison is decided; otherwise the class check follows.
-func (d *jsonDiffer) compareCombinedWithPlain(original, update *jsNode, path string) ([]jsonChange, bool) {
+func (d *jsonDiffer) compareCombinedWithPlain(original, update *jsNode, path string) ([]jsonschema_Change, bool) {
 	switch {
 	case original.kind != jsCombined && update.kind == jsCombined:
 		if len(update.members) == 1 {
@@ -174,7 +174,7 @@ func (d *jsonDiffer) compareCombinedWithPlain(original, update *jsNode, path str
 		} else if update.criterion != "allOf" {
 			for _, m := range update.members {
 				if sub := d.compare(original, m, path); d.compatible(sub) {
-					return append(sub, jsonChange{"SUM_TYPE_EXTENDED", path}), true
+					return append(sub, jsonschema_Change{"SUM_TYPE_EXTENDED", path}), true
 				}
 			}
 		}
@@ -186,7 +186,7 @@ func (d *jsonDiffer) compareCombinedWithPlain(original, update *jsNode, path str
 		} else if original.criterion == "allOf" {
 			for _, m := range original.members {
 				if sub := d.compare(m, update, path); d.compatible(sub) {
-					return append(sub, jsonChange{"PRODUCT_TYPE_NARROWED", path}), true
+					return append(sub, jsonschema_Change{"PRODUCT_TYPE_NARROWED", path}), true
 				}
 			}
 		}
@@ -200,7 +200,7 @@ type jsonRule struct {
 	kinds   string
 	purpose string
 	applies func(original, update *jsNode) bool
-	check   func(d *jsonDiffer, original, update *jsNode, path string) []jsonChange
+	check   func(d *jsonDiffer, original, update *jsNode, path string) []jsonschema_Change
 }
 
 func jsAlways(_, _ *jsNode) bool { return true }
@@ -264,74 +264,74 @@ func jsStrEqual(a, b *string) bool {
 	return *a == *b
 }
 
-func checkJSONCommonProperties(_ *jsonDiffer, o, u *jsNode, path string) []jsonChange {
-	var out []jsonChange
+func checkJSONCommonProperties(_ *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
+	var out []jsonschema_Change
 	if !jsStrEqual(o.id, u.id) {
-		out = append(out, jsonChange{"ID_CHANGED", path})
+		out = append(out, jsonschema_Change{"ID_CHANGED", path})
 	}
 	if !jsStrEqual(o.title, u.title) {
-		out = append(out, jsonChange{"TITLE_CHANGED", path})
+		out = append(out, jsonschema_Change{"TITLE_CHANGED", path})
 	}
 	if !jsStrEqual(o.description, u.description) {
-		out = append(out, jsonChange{"DESCRIPTION_CHANGED", path})
+		out = append(out, jsonschema_Change{"DESCRIPTION_CHANGED", path})
 	}
 	if (o.def != nil || u.def != nil) && jsonValueKey(o.def) != jsonValueKey(u.def) {
-		out = append(out, jsonChange{"DEFAULT_CHANGED", path})
+		out = append(out, jsonschema_Change{"DEFAULT_CHANGED", path})
 	}
 	return out
 }
 
 // jsBoundChange compares an optional numeric keyword: added, removed, increased, decreased.
-func jsBoundChange(prefix string, o, u *big.Rat, path, keyword string) []jsonChange {
+func jsBoundChange(prefix string, o, u *big.Rat, path, keyword string) []jsonschema_Change {
 	switch {
 	case o == nil && u == nil:
 		return nil
 	case o == nil:
-		return []jsonChange{{prefix + "_ADDED", jsChildPath(path, keyword)}}
+		return []jsonschema_Change{{prefix + "_ADDED", jsChildPath(path, keyword)}}
 	case u == nil:
-		return []jsonChange{{prefix + "_REMOVED", jsChildPath(path, keyword)}}
+		return []jsonschema_Change{{prefix + "_REMOVED", jsChildPath(path, keyword)}}
 	}
 	switch o.Cmp(u) {
 	case -1:
-		return []jsonChange{{prefix + "_INCREASED", jsChildPath(path, keyword)}}
+		return []jsonschema_Change{{prefix + "_INCREASED", jsChildPath(path, keyword)}}
 	case 1:
-		return []jsonChange{{prefix + "_DECREASED", jsChildPath(path, keyword)}}
+		return []jsonschema_Change{{prefix + "_DECREASED", jsChildPath(path, keyword)}}
 	}
 	return nil
 }
 
-func checkJSONStringLength(_ *jsonDiffer, o, u *jsNode, path string) []jsonChange {
+func checkJSONStringLength(_ *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
 	return append(jsBoundChange("MAX_LENGTH", o.maxLength, u.maxLength, path, "maxLength"),
 		jsBoundChange("MIN_LENGTH", o.minLength, u.minLength, path, "minLength")...)
 }
 
-func checkJSONStringPattern(_ *jsonDiffer, o, u *jsNode, path string) []jsonChange {
+func checkJSONStringPattern(_ *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
 	p := jsChildPath(path, "pattern")
 	switch {
 	case o.pattern == nil && u.pattern == nil:
 		return nil
 	case o.pattern == nil:
-		return []jsonChange{{"PATTERN_ADDED", p}}
+		return []jsonschema_Change{{"PATTERN_ADDED", p}}
 	case u.pattern == nil:
-		return []jsonChange{{"PATTERN_REMOVED", p}}
+		return []jsonschema_Change{{"PATTERN_REMOVED", p}}
 	case *o.pattern != *u.pattern:
-		return []jsonChange{{"PATTERN_CHANGED", p}}
+		return []jsonschema_Change{{"PATTERN_CHANGED", p}}
 	}
 	return nil
 }
 
-func checkJSONNumberInteger(_ *jsonDiffer, o, u *jsNode, path string) []jsonChange {
+func checkJSONNumberInteger(_ *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
 	switch {
 	case o.integer && !u.integer:
-		return []jsonChange{{"TYPE_EXTENDED", path}}
+		return []jsonschema_Change{{"TYPE_EXTENDED", path}}
 	case !o.integer && u.integer:
-		return []jsonChange{{"TYPE_NARROWED", path}}
+		return []jsonschema_Change{{"TYPE_NARROWED", path}}
 	}
 	return nil
 }
 
-func checkJSONNumberBounds(_ *jsonDiffer, o, u *jsNode, path string) []jsonChange {
-	var out []jsonChange
+func checkJSONNumberBounds(_ *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
+	var out []jsonschema_Change
 	out = append(out, jsBoundChange("MAXIMUM", o.maximum, u.maximum, path, "maximum")...)
 	out = append(out, jsBoundChange("MINIMUM", o.minimum, u.minimum, path, "minimum")...)
 	out = append(out, jsExclusiveMaximumChange(o, u, path)...)
@@ -341,7 +341,7 @@ func checkJSONNumberBounds(_ *jsonDiffer, o, u *jsNode, path string) []jsonChang
 // jsExclusiveMaximumChange is jsBoundChange for exclusiveMaximum with Confluent's quirk: a
 // decrease is only reported when the old limit exceeds the new schema's maximum (Confluent
 // compares with the wrong field; without a maximum it throws, reported here as a decrease).
-func jsExclusiveMaximumChange(o, u *jsNode, path string) []jsonChange {
+func jsExclusiveMaximumChange(o, u *jsNode, path string) []jsonschema_Change {
 	changes := jsBoundChange("EXCLUSIVE_MAXIMUM", o.exclMax, u.exclMax, path, "exclusiveMaximum")
 	if len(changes) == 1 && changes[0].kind == "EXCLUSIVE_MAXIMUM_DECREASED" && u.maximum != nil {
 		oldLimit, _ := o.exclMax.Float64()
@@ -361,23 +361,23 @@ func jsIsMultiple(a, b *big.Rat) bool {
 	return new(big.Rat).Quo(a, b).IsInt()
 }
 
-func checkJSONMultipleOf(_ *jsonDiffer, o, u *jsNode, path string) []jsonChange {
+func checkJSONMultipleOf(_ *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
 	p := jsChildPath(path, "multipleOf")
 	switch {
 	case o.multiple == nil && u.multiple == nil:
 		return nil
 	case o.multiple == nil:
-		return []jsonChange{{"MULTIPLE_OF_ADDED", p}}
+		return []jsonschema_Change{{"MULTIPLE_OF_ADDED", p}}
 	case u.multiple == nil:
-		return []jsonChange{{"MULTIPLE_OF_REMOVED", p}}
+		return []jsonschema_Change{{"MULTIPLE_OF_REMOVED", p}}
 	case o.multiple.Cmp(u.multiple) == 0:
 		return nil
 	case jsIsMultiple(u.multiple, o.multiple):
-		return []jsonChange{{"MULTIPLE_OF_EXPANDED", p}}
+		return []jsonschema_Change{{"MULTIPLE_OF_EXPANDED", p}}
 	case jsIsMultiple(o.multiple, u.multiple):
-		return []jsonChange{{"MULTIPLE_OF_REDUCED", p}}
+		return []jsonschema_Change{{"MULTIPLE_OF_REDUCED", p}}
 	}
-	return []jsonChange{{"MULTIPLE_OF_CHANGED", p}}
+	return []jsonschema_Change{{"MULTIPLE_OF_CHANGED", p}}
 }
 
 func jsValueKeys(values []*jackson.Value) []string {
@@ -398,33 +398,33 @@ func jsContainsAll(set, sub []string) bool {
 	return true
 }
 
-func checkJSONEnum(_ *jsonDiffer, o, u *jsNode, path string) []jsonChange {
+func checkJSONEnum(_ *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
 	ov, uv := jsValueKeys(o.values), jsValueKeys(u.values)
 	p := jsChildPath(path, "enum")
 	switch {
 	case slices.Equal(ov, uv):
 		return nil
 	case jsContainsAll(uv, ov):
-		return []jsonChange{{"ENUM_ARRAY_EXTENDED", p}}
+		return []jsonschema_Change{{"ENUM_ARRAY_EXTENDED", p}}
 	case jsContainsAll(ov, uv):
-		return []jsonChange{{"ENUM_ARRAY_NARROWED", p}}
+		return []jsonschema_Change{{"ENUM_ARRAY_NARROWED", p}}
 	}
-	return []jsonChange{{"ENUM_ARRAY_CHANGED", p}}
+	return []jsonschema_Change{{"ENUM_ARRAY_CHANGED", p}}
 }
 
-func checkJSONConst(_ *jsonDiffer, o, u *jsNode, path string) []jsonChange {
+func checkJSONConst(_ *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
 	if jsonValueKey(o.constVal) != jsonValueKey(u.constVal) {
-		return []jsonChange{{"ENUM_ARRAY_CHANGED", jsChildPath(path, "const")}}
+		return []jsonschema_Change{{"ENUM_ARRAY_CHANGED", jsChildPath(path, "const")}}
 	}
 	return nil
 }
 
-func checkJSONNot(d *jsonDiffer, o, u *jsNode, path string) []jsonChange {
+func checkJSONNot(d *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
 	p := jsChildPath(path, "not")
 	if d.compatible(d.compare(u.not, o.not, p)) {
-		return []jsonChange{{"NOT_TYPE_NARROWED", p}}
+		return []jsonschema_Change{{"NOT_TYPE_NARROWED", p}}
 	}
-	return []jsonChange{{"NOT_TYPE_EXTENDED", p}}
+	return []jsonschema_Change{{"NOT_TYPE_EXTENDED", p}}
 }
 
 // jsDistinctMembers de-duplicates a combined schema's members by serialised form.
@@ -438,34 +438,34 @@ func jsDistinctMembers(n *jsNode) []*jsNode {
 	return out
 }
 
-func checkJSONCombined(d *jsonDiffer, o, u *jsNode, path string) []jsonChange {
-	var out []jsonChange
+func checkJSONCombined(d *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
+	var out []jsonschema_Change
 	om, um := jsDistinctMembers(o), jsDistinctMembers(u)
 	if o.criterion != u.criterion {
 		oneO, oneU := len(o.members) == 1, len(u.members) == 1 // singletons before de-duplication
 		if u.criterion == "anyOf" || (oneO && oneU) || (oneO && u.criterion == "oneOf") || (o.criterion == "allOf" && oneU) {
-			out = append(out, jsonChange{"COMBINED_TYPE_EXTENDED", path})
+			out = append(out, jsonschema_Change{"COMBINED_TYPE_EXTENDED", path})
 		} else {
-			return append(out, jsonChange{"COMBINED_TYPE_CHANGED", path})
+			return append(out, jsonschema_Change{"COMBINED_TYPE_CHANGED", path})
 		}
 	}
 	switch {
 	case len(om) < len(um) && u.criterion == "allOf":
-		out = append(out, jsonChange{"PRODUCT_TYPE_EXTENDED", path})
+		out = append(out, jsonschema_Change{"PRODUCT_TYPE_EXTENDED", path})
 	case len(om) < len(um):
-		out = append(out, jsonChange{"SUM_TYPE_EXTENDED", path})
+		out = append(out, jsonschema_Change{"SUM_TYPE_EXTENDED", path})
 	case len(om) > len(um) && o.criterion != "allOf":
-		out = append(out, jsonChange{"SUM_TYPE_NARROWED", path})
+		out = append(out, jsonschema_Change{"SUM_TYPE_NARROWED", path})
 	case len(om) > len(um):
-		out = append(out, jsonChange{"PRODUCT_TYPE_NARROWED", path})
+		out = append(out, jsonschema_Change{"PRODUCT_TYPE_NARROWED", path})
 	}
 	if d.verdict.on && o.plain && u.plain {
 		return d.combinedVerdict(o, u, om, um, path, out)
 	}
-	pairs := make([][][]jsonChange, len(om))
+	pairs := make([][][]jsonschema_Change, len(om))
 	edges := make([][]bool, len(om))
 	for i, a := range om {
-		pairs[i] = make([][]jsonChange, len(um))
+		pairs[i] = make([][]jsonschema_Change, len(um))
 		edges[i] = make([]bool, len(um))
 		p := jsChildPath(path, o.criterion, strconv.Itoa(i))
 		for j, b := range um {
@@ -485,7 +485,7 @@ func checkJSONCombined(d *jsonDiffer, o, u *jsNode, path string) []jsonChange {
 		}
 	}
 	if n < min(len(om), len(um)) {
-		out = append(out, jsonChange{"COMBINED_TYPE_SUBSCHEMAS_CHANGED", path})
+		out = append(out, jsonschema_Change{"COMBINED_TYPE_SUBSCHEMAS_CHANGED", path})
 	}
 	return out
 }
@@ -542,8 +542,8 @@ func jsLookupProp(props []jsProp, name string) *jsNode {
 	return nil
 }
 
-func checkJSONRequired(_ *jsonDiffer, o, u *jsNode, path string) []jsonChange {
-	var out []jsonChange
+func checkJSONRequired(_ *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
+	var out []jsonschema_Change
 	for _, p := range o.props {
 		up := jsPropOf(u, p.name)
 		if up == nil {
@@ -553,11 +553,11 @@ func checkJSONRequired(_ *jsonDiffer, o, u *jsNode, path string) []jsonChange {
 		rp := jsChildPath(path, "required", p.name)
 		switch {
 		case wasReq && !isReq:
-			out = append(out, jsonChange{"REQUIRED_ATTRIBUTE_REMOVED", rp})
+			out = append(out, jsonschema_Change{"REQUIRED_ATTRIBUTE_REMOVED", rp})
 		case !wasReq && isReq && up.def != nil:
-			out = append(out, jsonChange{"REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED", rp})
+			out = append(out, jsonschema_Change{"REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED", rp})
 		case !wasReq && isReq:
-			out = append(out, jsonChange{"REQUIRED_ATTRIBUTE_ADDED", rp})
+			out = append(out, jsonschema_Change{"REQUIRED_ATTRIBUTE_ADDED", rp})
 		}
 	}
 	return out
@@ -586,8 +586,8 @@ func jsCoveringSchema(n *jsNode, name string) *jsNode {
 	return nil
 }
 
-func checkJSONProperties(d *jsonDiffer, o, u *jsNode, path string) []jsonChange {
-	var out []jsonChange
+func checkJSONProperties(d *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
+	var out []jsonschema_Change
 	for _, p := range o.props {
 		pp := jsChildPath(path, "properties", p.name)
 		if up := jsPropOf(u, p.name); up != nil {
@@ -606,9 +606,9 @@ func checkJSONProperties(d *jsonDiffer, o, u *jsNode, path string) []jsonChange 
 }
 
 // propertyRemoved judges a property of the original missing from update by update's model.
-func (d *jsonDiffer) propertyRemoved(removed, u *jsNode, name, path string) []jsonChange {
+func (d *jsonDiffer) propertyRemoved(removed, u *jsNode, name, path string) []jsonschema_Change {
 	if jsOpenProperties(u) {
-		return []jsonChange{{"PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", path}}
+		return []jsonschema_Change{{"PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", path}}
 	}
 	if cover := jsCoveringSchema(u, name); cover != nil {
 		sub := d.compare(removed, cover, path)
@@ -616,45 +616,45 @@ func (d *jsonDiffer) propertyRemoved(removed, u *jsNode, name, path string) []js
 		if !d.compatible(sub) {
 			kind = "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
 		}
-		return append(sub, jsonChange{kind, path})
+		return append(sub, jsonschema_Change{kind, path})
 	}
 	if removed.kind == jsFalse {
-		return []jsonChange{{"PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", path}}
+		return []jsonschema_Change{{"PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", path}}
 	}
-	return []jsonChange{{"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", path}}
+	return []jsonschema_Change{{"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", path}}
 }
 
 // propertyAdded judges a property of update missing from the original by the original's model.
-func (d *jsonDiffer) propertyAdded(o, u *jsNode, p jsProp, path string) []jsonChange {
+func (d *jsonDiffer) propertyAdded(o, u *jsNode, p jsProp, path string) []jsonschema_Change {
 	required := slices.Contains(u.required, p.name)
 	hasDefault := p.schema.def != nil
 	if jsOpenProperties(o) {
 		switch {
 		case p.schema.isEmpty():
-			return []jsonChange{{"PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", path}}
+			return []jsonschema_Change{{"PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", path}}
 		case required && hasDefault:
-			return []jsonChange{{"REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL", path}}
+			return []jsonschema_Change{{"REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL", path}}
 		case required:
-			return []jsonChange{{"REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", path}}
+			return []jsonschema_Change{{"REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", path}}
 		}
-		return []jsonChange{{"OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", path}}
+		return []jsonschema_Change{{"OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", path}}
 	}
-	var out []jsonChange
+	var out []jsonschema_Change
 	if cover := jsCoveringSchema(o, p.name); cover != nil {
 		out = d.compare(cover, p.schema, path)
 		kind := "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
 		if !d.compatible(out) {
 			kind = "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
 		}
-		out = append(out, jsonChange{kind, path})
+		out = append(out, jsonschema_Change{kind, path})
 	}
 	switch {
 	case required && hasDefault:
-		return append(out, jsonChange{"REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL", path})
+		return append(out, jsonschema_Change{"REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL", path})
 	case required:
-		return append(out, jsonChange{"REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", path})
+		return append(out, jsonschema_Change{"REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", path})
 	}
-	return append(out, jsonChange{"OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", path})
+	return append(out, jsonschema_Change{"OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", path})
 }
 
 func jsLookupDeps(deps []jsDepArray, name string) ([]string, bool) {
@@ -666,29 +666,29 @@ func jsLookupDeps(deps []jsDepArray, name string) ([]string, bool) {
 	return nil, false
 }
 
-func checkJSONDependencies(d *jsonDiffer, o, u *jsNode, path string) []jsonChange {
-	var out []jsonChange
+func checkJSONDependencies(d *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
+	var out []jsonschema_Change
 	for _, dep := range o.depArrays {
 		p := jsChildPath(path, "dependencies", dep.name)
 		names, ok := jsLookupDeps(u.depArrays, dep.name)
 		if !ok {
-			out = append(out, jsonChange{"DEPENDENCY_ARRAY_REMOVED", p})
+			out = append(out, jsonschema_Change{"DEPENDENCY_ARRAY_REMOVED", p})
 			continue
 		}
 		os, us := slices.Compact(slices.Sorted(slices.Values(dep.names))), slices.Compact(slices.Sorted(slices.Values(names)))
 		switch {
 		case slices.Equal(os, us):
 		case jsContainsAll(us, os):
-			out = append(out, jsonChange{"DEPENDENCY_ARRAY_EXTENDED", p})
+			out = append(out, jsonschema_Change{"DEPENDENCY_ARRAY_EXTENDED", p})
 		case jsContainsAll(os, us):
-			out = append(out, jsonChange{"DEPENDENCY_ARRAY_NARROWED", p})
+			out = append(out, jsonschema_Change{"DEPENDENCY_ARRAY_NARROWED", p})
 		default:
-			out = append(out, jsonChange{"DEPENDENCY_ARRAY_CHANGED", p})
+			out = append(out, jsonschema_Change{"DEPENDENCY_ARRAY_CHANGED", p})
 		}
 	}
 	for _, dep := range u.depArrays {
 		if _, ok := jsLookupDeps(o.depArrays, dep.name); !ok {
-			out = append(out, jsonChange{"DEPENDENCY_ARRAY_ADDED", jsChildPath(path, "dependencies", dep.name)})
+			out = append(out, jsonschema_Change{"DEPENDENCY_ARRAY_ADDED", jsChildPath(path, "dependencies", dep.name)})
 		}
 	}
 	for _, dep := range o.depSchemas {
@@ -696,12 +696,12 @@ func checkJSONDependencies(d *jsonDiffer, o, u *jsNode, path string) []jsonChang
 		if us := jsLookupProp(u.depSchemas, dep.name); us != nil {
 			out = append(out, d.compare(dep.schema, us, p)...)
 		} else {
-			out = append(out, jsonChange{"DEPENDENCY_SCHEMA_REMOVED", p})
+			out = append(out, jsonschema_Change{"DEPENDENCY_SCHEMA_REMOVED", p})
 		}
 	}
 	for _, dep := range u.depSchemas {
 		if jsLookupProp(o.depSchemas, dep.name) == nil {
-			out = append(out, jsonChange{"DEPENDENCY_SCHEMA_ADDED", jsChildPath(path, "dependencies", dep.name)})
+			out = append(out, jsonschema_Change{"DEPENDENCY_SCHEMA_ADDED", jsChildPath(path, "dependencies", dep.name)})
 		}
 	}
 	return out
@@ -709,71 +709,71 @@ func checkJSONDependencies(d *jsonDiffer, o, u *jsNode, path string) []jsonChang
 
 // additionalChange compares additionalProperties or additionalItems: whether others are
 // permitted, then their schemas.
-func (d *jsonDiffer) additionalChange(prefix string, oForbidden, uForbidden bool, os, us *jsNode, path string) []jsonChange {
+func (d *jsonDiffer) additionalChange(prefix string, oForbidden, uForbidden bool, os, us *jsNode, path string) []jsonschema_Change {
 	switch {
 	case oForbidden && !uForbidden:
-		return []jsonChange{{prefix + "_ADDED", path}}
+		return []jsonschema_Change{{prefix + "_ADDED", path}}
 	case !oForbidden && uForbidden:
-		return []jsonChange{{prefix + "_REMOVED", path}}
+		return []jsonschema_Change{{prefix + "_REMOVED", path}}
 	case oForbidden:
 		return nil
 	case os == nil && us != nil:
-		return []jsonChange{{prefix + "_NARROWED", path}}
+		return []jsonschema_Change{{prefix + "_NARROWED", path}}
 	case os != nil && us == nil:
-		return []jsonChange{{prefix + "_EXTENDED", path}}
+		return []jsonschema_Change{{prefix + "_EXTENDED", path}}
 	case os != nil:
 		return d.compare(os, us, path)
 	}
 	return nil
 }
 
-func checkJSONAdditionalProperties(d *jsonDiffer, o, u *jsNode, path string) []jsonChange {
+func checkJSONAdditionalProperties(d *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
 	return d.additionalChange("ADDITIONAL_PROPERTIES", o.addPropsForbidden, u.addPropsForbidden, o.addProps, u.addProps,
 		jsChildPath(path, "additionalProperties"))
 }
 
 // unevaluatedChange compares unevaluatedProperties or unevaluatedItems (absent, true, false or
 // a schema on each side).
-func (d *jsonDiffer) unevaluatedChange(prefix string, o, u *jsNode, path string) []jsonChange {
+func (d *jsonDiffer) unevaluatedChange(prefix string, o, u *jsNode, path string) []jsonschema_Change {
 	isFalse := func(n *jsNode) bool { return n != nil && n.kind == jsFalse }
 	isTrue := func(n *jsNode) bool { return n != nil && n.kind == jsTrue }
 	switch {
 	case o == nil && u == nil:
 		return nil
 	case o == nil && isFalse(u):
-		return []jsonChange{{prefix + "_REMOVED", path}}
+		return []jsonschema_Change{{prefix + "_REMOVED", path}}
 	case o == nil:
-		return []jsonChange{{prefix + "_NARROWED", path}}
+		return []jsonschema_Change{{prefix + "_NARROWED", path}}
 	case u == nil && isFalse(o):
-		return []jsonChange{{prefix + "_ADDED", path}}
+		return []jsonschema_Change{{prefix + "_ADDED", path}}
 	case u == nil:
-		return []jsonChange{{prefix + "_EXTENDED", path}}
+		return []jsonschema_Change{{prefix + "_EXTENDED", path}}
 	case isFalse(o) && isFalse(u):
 		return nil
 	case isFalse(o):
-		return []jsonChange{{prefix + "_ADDED", path}}
+		return []jsonschema_Change{{prefix + "_ADDED", path}}
 	case isFalse(u):
-		return []jsonChange{{prefix + "_REMOVED", path}}
+		return []jsonschema_Change{{prefix + "_REMOVED", path}}
 	case isTrue(o) && isTrue(u):
 		return nil
 	case isTrue(o):
-		return []jsonChange{{prefix + "_NARROWED", path}}
+		return []jsonschema_Change{{prefix + "_NARROWED", path}}
 	case isTrue(u):
-		return []jsonChange{{prefix + "_EXTENDED", path}}
+		return []jsonschema_Change{{prefix + "_EXTENDED", path}}
 	}
 	return d.compare(o, u, path)
 }
 
-func checkJSONUnevaluatedProperties(d *jsonDiffer, o, u *jsNode, path string) []jsonChange {
+func checkJSONUnevaluatedProperties(d *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
 	return d.unevaluatedChange("UNEVALUATED_PROPERTIES", o.unevalProps, u.unevalProps, jsChildPath(path, "unevaluatedProperties"))
 }
 
-func checkJSONPropertyCounts(_ *jsonDiffer, o, u *jsNode, path string) []jsonChange {
+func checkJSONPropertyCounts(_ *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
 	return append(jsBoundChange("MAX_PROPERTIES", o.maxProps, u.maxProps, path, "maxProperties"),
 		jsBoundChange("MIN_PROPERTIES", o.minProps, u.minProps, path, "minProperties")...)
 }
 
-func checkJSONItems(d *jsonDiffer, o, u *jsNode, path string) []jsonChange {
+func checkJSONItems(d *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
 	return d.compare(o.items, u.items, jsChildPath(path, "items"))
 }
 
@@ -792,8 +792,8 @@ func jsCoveringItems(n *jsNode) *jsNode {
 	return nil
 }
 
-func checkJSONTupleItems(d *jsonDiffer, o, u *jsNode, path string) []jsonChange {
-	var out []jsonChange
+func checkJSONTupleItems(d *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
+	var out []jsonschema_Change
 	for i := 0; i < max(len(o.tuple), len(u.tuple)); i++ {
 		p := jsChildPath(path, "items", strconv.Itoa(i))
 		switch {
@@ -808,9 +808,9 @@ func checkJSONTupleItems(d *jsonDiffer, o, u *jsNode, path string) []jsonChange 
 	return out
 }
 
-func (d *jsonDiffer) itemRemoved(removed, u *jsNode, path string) []jsonChange {
+func (d *jsonDiffer) itemRemoved(removed, u *jsNode, path string) []jsonschema_Change {
 	if jsOpenItems(u) {
-		return []jsonChange{{"ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL", path}}
+		return []jsonschema_Change{{"ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL", path}}
 	}
 	if cover := jsCoveringItems(u); cover != nil {
 		sub := d.compare(removed, cover, path)
@@ -818,20 +818,20 @@ func (d *jsonDiffer) itemRemoved(removed, u *jsNode, path string) []jsonChange {
 		if !d.compatible(sub) {
 			kind = "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
 		}
-		return append(sub, jsonChange{kind, path})
+		return append(sub, jsonschema_Change{kind, path})
 	}
 	if removed.kind == jsFalse {
-		return []jsonChange{{"ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", path}}
+		return []jsonschema_Change{{"ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", path}}
 	}
-	return []jsonChange{{"ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL", path}}
+	return []jsonschema_Change{{"ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL", path}}
 }
 
-func (d *jsonDiffer) itemAdded(o, added *jsNode, path string) []jsonChange {
+func (d *jsonDiffer) itemAdded(o, added *jsNode, path string) []jsonschema_Change {
 	if jsOpenItems(o) {
 		if added.isEmpty() {
-			return []jsonChange{{"ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", path}}
+			return []jsonschema_Change{{"ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", path}}
 		}
-		return []jsonChange{{"ITEM_ADDED_TO_OPEN_CONTENT_MODEL", path}}
+		return []jsonschema_Change{{"ITEM_ADDED_TO_OPEN_CONTENT_MODEL", path}}
 	}
 	if cover := jsCoveringItems(o); cover != nil {
 		sub := d.compare(cover, added, path)
@@ -839,31 +839,31 @@ func (d *jsonDiffer) itemAdded(o, added *jsNode, path string) []jsonChange {
 		if !d.compatible(sub) {
 			kind = "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
 		}
-		return append(sub, jsonChange{kind, path})
+		return append(sub, jsonschema_Change{kind, path})
 	}
-	return []jsonChange{{"ITEM_ADDED_TO_CLOSED_CONTENT_MODEL", path}}
+	return []jsonschema_Change{{"ITEM_ADDED_TO_CLOSED_CONTENT_MODEL", path}}
 }
 
-func checkJSONAdditionalItems(d *jsonDiffer, o, u *jsNode, path string) []jsonChange {
+func checkJSONAdditionalItems(d *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
 	return d.additionalChange("ADDITIONAL_ITEMS", o.addItemsForbidden, u.addItemsForbidden, o.addItems, u.addItems,
 		jsChildPath(path, "additionalItems"))
 }
 
-func checkJSONUnevaluatedItems(d *jsonDiffer, o, u *jsNode, path string) []jsonChange {
+func checkJSONUnevaluatedItems(d *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
 	return d.unevaluatedChange("UNEVALUATED_ITEMS", o.unevalItems, u.unevalItems, jsChildPath(path, "unevaluatedItems"))
 }
 
-func checkJSONArrayAttributes(_ *jsonDiffer, o, u *jsNode, path string) []jsonChange {
-	var out []jsonChange
+func checkJSONArrayAttributes(_ *jsonDiffer, o, u *jsNode, path string) []jsonschema_Change {
+	var out []jsonschema_Change
 	out = append(out, jsBoundChange("MAX_ITEMS", o.maxItems, u.maxItems, path, "maxItems")...)
 	out = append(out, jsBoundChange("MIN_ITEMS", o.minItems, u.minItems, path, "minItems")...)
 	out = append(out, jsBoundChange("MAX_CONTAINS", o.maxContains, u.maxContains, path, "maxContains")...)
 	out = append(out, jsBoundChange("MIN_CONTAINS", o.minContains, u.minContains, path, "minContains")...)
 	switch {
 	case !o.unique && u.unique:
-		out = append(out, jsonChange{"UNIQUE_ITEMS_ADDED", jsChildPath(path, "uniqueItems")})
+		out = append(out, jsonschema_Change{"UNIQUE_ITEMS_ADDED", jsChildPath(path, "uniqueItems")})
 	case o.unique && !u.unique:
-		out = append(out, jsonChange{"UNIQUE_ITEMS_REMOVED", jsChildPath(path, "uniqueItems")})
+		out = append(out, jsonschema_Change{"UNIQUE_ITEMS_REMOVED", jsChildPath(path, "uniqueItems")})
 	}
 	return out
 }

@@ -35,7 +35,7 @@ func runJSONGoldenCase(t *testing.T, ar *txtar.Archive) string {
 		fmt.Fprintf(&b, "LENIENT %s: %s\n", level, verdictWord(res.Compatible))
 	}
 	b.WriteString("changes (backward, last two versions):\n")
-	for _, c := range jsonSchemaChanges(next, prev[len(prev)-1].Schema, PolicyStrict) {
+	for _, c := range jsonschema_Changes(next.parsed.(*jsonschema_Schema), prev[len(prev)-1].Schema.parsed.(*jsonschema_Schema), PolicyStrict == PolicyLenient) {
 		fmt.Fprintf(&b, "  %s\n", c)
 	}
 	return b.String()

@@ -35,15 +35,15 @@ type jsVerdictMode struct {
 }
 
 // newJSONVerdictDiffer is the differ of a compatibility check, bounded by b.
-func newJSONVerdictDiffer(policy Policy, b *budget.Budget) *jsonDiffer {
-	d := newJSONDiffer(policy)
+func newJSONVerdictDiffer(lenient bool, b *budget.Budget) *jsonDiffer {
+	d := newJSONDiffer(lenient)
 	d.verdict = jsVerdictMode{on: true, work: b, quickMemo: map[[2]*jsNode]jsMemo{}}
 	return d
 }
 
 // compare is SchemaDiff.compare (compareFull); in verdict mode it charges the budget and keeps
 // only the incompatible changes.
-func (d *jsonDiffer) compare(original, update *jsNode, path string) []jsonChange {
+func (d *jsonDiffer) compare(original, update *jsNode, path string) []jsonschema_Change {
 	if !d.verdict.on {
 		return d.compareFull(original, update, path)
 	}
@@ -77,13 +77,13 @@ func (d *jsonDiffer) fits(original, update *jsNode, path string) bool {
 // combinedVerdict finishes checkJSONCombined in verdict mode for plain schemas: out holds the
 // criterion and size changes; a maximum matching of the distinct members om and um smaller
 // than the smaller side adds COMBINED_TYPE_SUBSCHEMAS_CHANGED.
-func (d *jsonDiffer) combinedVerdict(o, u *jsNode, om, um []*jsNode, path string, out []jsonChange) []jsonChange {
+func (d *jsonDiffer) combinedVerdict(o, u *jsNode, om, um []*jsNode, path string, out []jsonschema_Change) []jsonschema_Change {
 	if d.verdict.quick && !d.compatible(out) {
 		return out
 	}
 	m := newJSLazyMatching(d, om, um, jsChildPath(path, o.criterion))
 	if m.size() < min(len(om), len(um)) {
-		out = append(out, jsonChange{"COMBINED_TYPE_SUBSCHEMAS_CHANGED", path})
+		out = append(out, jsonschema_Change{"COMBINED_TYPE_SUBSCHEMAS_CHANGED", path})
 	}
 	return out
 }

@@ -37,19 +37,38 @@ var protobufBundled embed.FS
 // protobufMainFile is the name the schema being parsed is compiled under.
 const protobufMainFile = "schema.proto"
 
-// protobufFormat is Protobuf's entry in the format table.
-func protobufFormat() (schemaFormat, bool) {
-	return schemaFormat{parse: parseProtobuf, differences: protobufDifferences}, true
+// protobuf_Schema is a parsed Protobuf schema: its diff model and the texts Confluent serves.
+// It is immutable and safe for concurrent use.
+type protobuf_Schema struct {
+	file      *pbFile
+	canonical string
+	// formats holds the schema's text in the other named formats ("serialized" and
+	// "ignore_extensions"), served by Confluent's format query parameter.
+	formats map[string]string
 }
 
-// protobufSchema is a parsed Protobuf schema: the diff model.
-type protobufSchema struct {
-	file *pbFile
+// protobuf_Dependency is a schema the parsed schema imports, already resolved by the caller.
+// A dependency's own dependencies come earlier in the list.
+type protobuf_Dependency struct {
+	Name   string // the reference name: the file name the schema imports
+	Type   string // the dependency's schema type as Confluent names it; only "PROTOBUF" is accepted
+	Schema string // the dependency's schema text as stored
 }
 
-// hasTopLevelField is Confluent's ProtobufSchema.hasTopLevelField: a field (not a oneof
+// Canonical returns the text Confluent would store: the schema printed the way Confluent's
+// ProtobufSchemaUtils prints Square Wire's file element (normalised when parsed with normalize).
+func (p *protobuf_Schema) Canonical() string { return p.canonical }
+
+// Format returns the schema's text in a named format: "serialized" (the base64
+// FileDescriptorProto) or "ignore_extensions"; other names report false.
+func (p *protobuf_Schema) Format(name string) (string, bool) {
+	text, ok := p.formats[name]
+	return text, ok
+}
+
+// HasTopLevelField is Confluent's ProtobufSchema.hasTopLevelField: a field (not a oneof
 // member) of any top-level message has that name.
-func (p *protobufSchema) hasTopLevelField(name string) bool {
+func (p *protobuf_Schema) HasTopLevelField(name string) bool {
 	for _, m := range p.file.messages {
 		for _, f := range m.fields {
 			if f.name == name {
@@ -61,19 +80,19 @@ func (p *protobufSchema) hasTopLevelField(name string) bool {
 }
 
 // parseProtobuf compiles text (or a base64 FileDescriptorProto) with its dependencies.
-func parseProtobuf(text string, deps []Dependency, opts ParseOptions) (s *Schema, err error) {
+func protobuf_Parse(text string, deps []protobuf_Dependency, normalize bool) (s *protobuf_Schema, err error) {
 	defer func() {
 		if r := recover(); r != nil { // a bug; never crash the registry over one schema
-			s, err = nil, protobufError(fmt.Errorf("protobuf: internal error: %v", r))
+			s, err = nil, fmt.Errorf("protobuf: internal error: %v", r)
 		}
 	}()
 	files := map[string]string{}
 	if err := addProtobufBundled(files); err != nil {
-		return nil, protobufError(err)
+		return nil, err
 	}
 	for _, d := range deps {
-		if d.Type != TypeProtobuf {
-			return nil, protobufError(fmt.Errorf("reference %q is of type %s, not PROTOBUF", d.Name, d.Type))
+		if d.Type != "PROTOBUF" {
+			return nil, fmt.Errorf("reference %q is of type %s, not PROTOBUF", d.Name, d.Type)
 		}
 		files[d.Name] = protobufSourceText(d.Schema, files)
 	}
@@ -84,32 +103,26 @@ func parseProtobuf(text string, deps []Dependency, opts ParseOptions) (s *Schema
 	files[main] = protobufSourceText(text, files)
 	res, err := compileProtobuf(files, main)
 	if err != nil {
-		return nil, protobufError(err)
+		return nil, err
 	}
 	model := buildPBFile(res, protobufRefs(res, deps))
-	canonical := printProtobuf(res, pbPrintOptions{normalize: opts.Normalize})
-	ignoreExt := printProtobuf(res, pbPrintOptions{normalize: opts.Normalize, ignoreExtensions: true})
+	canonical := printProtobuf(res, pbPrintOptions{normalize: normalize})
+	ignoreExt := printProtobuf(res, pbPrintOptions{normalize: normalize, ignoreExtensions: true})
 	fdp := protodesc.ToFileDescriptorProto(res)
 	fdp.Name = proto.String("default") // Confluent's DynamicSchema name
 	fdp.SourceCodeInfo = nil
 	bin, err := proto.MarshalOptions{Deterministic: true}.Marshal(fdp)
 	if err != nil {
-		return nil, protobufError(err)
+		return nil, err
 	}
-	return &Schema{
-		typ:       TypeProtobuf,
+	return &protobuf_Schema{
+		file:      model,
 		canonical: canonical,
-		resolved:  canonical,
-		form:      &protobufSchema{file: model},
 		formats: map[string]string{
 			"serialized":        base64.StdEncoding.EncodeToString(bin),
 			"ignore_extensions": ignoreExt,
 		},
 	}, nil
-}
-
-func protobufError(err error) *ParseError {
-	return &ParseError{Type: TypeProtobuf, Msg: err.Error(), Err: err}
 }
 
 // addProtobufBundled adds Confluent's bundled files that the caller did not provide.
@@ -232,7 +245,7 @@ func descriptorExtensionTypes(fdp *descriptorpb.FileDescriptorProto, files map[s
 // is "" (Confluent's dummy reference), a direct reference is its name and text (standing in
 // for subject and version), other files (transitive, bundled, well-known) have none (nil),
 // which Confluent treats as "always compare".
-func protobufRefs(res linker.Result, deps []Dependency) map[string]*string {
+func protobufRefs(res linker.Result, deps []protobuf_Dependency) map[string]*string {
 	refs := map[string]*string{res.Path(): new(string)}
 	direct := map[string]bool{}
 	imports := res.Imports()

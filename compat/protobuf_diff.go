@@ -70,15 +70,10 @@ func (r pbSubResult) reusable(active map[*pbMessage]bool) bool {
 
 // protobufDifferences lists the incompatible changes from writer (original) to reader
 // (update) as message templates.
-func protobufDifferences(reader, writer *Schema, opts CheckOptions, b *budget.Budget) []string {
-	r, ok1 := reader.form.(*protobufSchema)
-	w, ok2 := writer.form.(*protobufSchema)
-	if !ok1 || !ok2 {
-		return nil
-	}
-	d := newPBDiff(opts.LegacyProtobufOneof)
+func protobuf_Differences(reader, writer *protobuf_Schema, legacyOneof bool, b *budget.Budget) []string {
+	d := newPBDiff(legacyOneof)
 	d.shared.work = b
-	d.checkFile(w.file, r.file)
+	d.checkFile(writer.file, reader.file)
 	var out []string
 	for _, c := range d.changes {
 		if !d.rules[c.kind].compatible {
@@ -98,9 +93,9 @@ func (d *pbDiff) message(c pbChange) string {
 }
 
 // protobufChanges returns every change, compatible or not, as "<KIND> <path>".
-func protobufChanges(original, update *Schema, legacy bool) []string {
+func protobuf_Changes(original, update *protobuf_Schema, legacy bool) []string {
 	d := newPBDiff(legacy)
-	d.checkFile(original.form.(*protobufSchema).file, update.form.(*protobufSchema).file)
+	d.checkFile(original.file, update.file)
 	out := make([]string, 0, len(d.changes))
 	for _, c := range d.changes {
 		out = append(out, c.String())

@@ -143,7 +143,7 @@ enum Status { UNKNOWN = 0; PAID = 1; }
 	if err != nil {
 		t.Fatalf("Parse(serialized) = %v", err)
 	}
-	if got := protobufChanges(s, d, false); len(got) != 0 {
+	if got := protobuf_Changes(s.parsed.(*protobuf_Schema), d.parsed.(*protobuf_Schema), false); len(got) != 0 {
 		t.Errorf("descriptor input differs from text: %q\n%s", got, d.Canonical())
 	}
 	if res := checked(d, []Previous{{Schema: s}}, CheckOptions{Level: LevelFullTransitive}); !res.Compatible {

@@ -39,6 +39,6 @@ func runProtobufGolden(t *testing.T, ar *txtar.Archive) (want, changes, canonica
 	next, prev := goldenVersions(t, ar, TypeProtobuf, "proto", deps)
 	var b strings.Builder
 	writeLevelResults(&b, next, prev, CheckOptions{LegacyProtobufOneof: legacy})
-	list := protobufChanges(prev[len(prev)-1].Schema, next, legacy)
+	list := protobuf_Changes(prev[len(prev)-1].Schema.parsed.(*protobuf_Schema), next.parsed.(*protobuf_Schema), legacy)
 	return b.String(), strings.Join(list, "\n") + "\n", next.Canonical()
 }

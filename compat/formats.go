@@ -1,0 +1,75 @@
+package compat
+
+import "github.com/accord-registry/accord/compat/budget"
+
+// This file is the one place that knows the formats: the root parses and compares through
+// schemaFormat, and each format's package knows nothing of compat.
+
+// parsedSchema is a schema as its format's package returns it.
+type parsedSchema interface {
+	Canonical() string
+	Format(name string) (string, bool)
+	HasTopLevelField(name string) bool
+}
+
+// schemaFormat is one schema language: how to parse it and how to diff two schemas of it.
+type schemaFormat struct {
+	parse func(text string, deps []Dependency, opts ParseOptions) (parsedSchema, error)
+	// differences lists why reader cannot read data written with writer, as message
+	// templates with two %s placeholders (reader side, writer side). For the diff engines of
+	// JSON Schema and Protobuf, reader is Confluent's "update" and writer its "original".
+	// Both schemas are of this format. b bounds the work; once it is spent the list is
+	// meaningless and the caller discards it.
+	differences func(reader, writer parsedSchema, opts CheckOptions, b *budget.Budget) []string
+}
+
+// formatOf returns the format of t, or false when this build cannot handle t.
+func formatOf(t SchemaType) (schemaFormat, bool) {
+	switch t {
+	case TypeAvro:
+		return schemaFormat{parse: parseAvro, differences: avroDifferences}, true
+	case TypeJSON:
+		return schemaFormat{parse: parseJSONSchema, differences: jsonSchemaDifferences}, true
+	case TypeProtobuf:
+		return schemaFormat{parse: parseProtobuf, differences: protobufDifferences}, true
+	}
+	return schemaFormat{}, false
+}
+
+func parseAvro(text string, deps []Dependency, opts ParseOptions) (parsedSchema, error) {
+	refs := make([]avro_Dependency, len(deps))
+	for i, d := range deps {
+		refs[i] = avro_Dependency{Name: d.Name, Schema: d.Schema}
+	}
+	return avro_Parse(text, refs, avro_ParseOptions{New: opts.New, Normalize: opts.Normalize})
+}
+
+// avroDifferences is Apache Avro's reader/writer check (policy does not apply to Avro).
+func avroDifferences(reader, writer parsedSchema, _ CheckOptions, b *budget.Budget) []string {
+	return avro_Differences(reader.(*avro_Schema), writer.(*avro_Schema), b)
+}
+
+func parseJSONSchema(text string, deps []Dependency, opts ParseOptions) (parsedSchema, error) {
+	refs := make([]jsonschema_Dependency, len(deps))
+	for i, d := range deps {
+		refs[i] = jsonschema_Dependency{Name: d.Name, Type: string(d.Type), Schema: d.Schema}
+	}
+	return jsonschema_Parse(text, refs, opts.Normalize)
+}
+
+func jsonSchemaDifferences(reader, writer parsedSchema, opts CheckOptions, b *budget.Budget) []string {
+	lenient := opts.Policy == PolicyLenient
+	return jsonschema_Differences(reader.(*jsonschema_Schema), writer.(*jsonschema_Schema), lenient, b)
+}
+
+func parseProtobuf(text string, deps []Dependency, opts ParseOptions) (parsedSchema, error) {
+	refs := make([]protobuf_Dependency, len(deps))
+	for i, d := range deps {
+		refs[i] = protobuf_Dependency{Name: d.Name, Type: string(d.Type), Schema: d.Schema}
+	}
+	return protobuf_Parse(text, refs, opts.Normalize)
+}
+
+func protobufDifferences(reader, writer parsedSchema, opts CheckOptions, b *budget.Budget) []string {
+	return protobuf_Differences(reader.(*protobuf_Schema), writer.(*protobuf_Schema), opts.LegacyProtobufOneof, b)
+}
