@@ -1,6 +1,14 @@
 package compat
 
-import "github.com/accord-registry/accord/compat/budget"
+import (
+	"github.com/accord-registry/accord/compat/budget"
+
+	"github.com/accord-registry/accord/compat/avro"
+
+	"github.com/accord-registry/accord/compat/jsonschema"
+
+	"github.com/accord-registry/accord/compat/protobuf"
+)
 
 // This file is the one place that knows the formats: the root parses and compares through
 // schemaFormat, and each format's package knows nothing of compat.
@@ -37,39 +45,39 @@ func formatOf(t SchemaType) (schemaFormat, bool) {
 }
 
 func parseAvro(text string, deps []Dependency, opts ParseOptions) (parsedSchema, error) {
-	refs := make([]avro_Dependency, len(deps))
+	refs := make([]avro.Dependency, len(deps))
 	for i, d := range deps {
-		refs[i] = avro_Dependency{Name: d.Name, Schema: d.Schema}
+		refs[i] = avro.Dependency{Name: d.Name, Schema: d.Schema}
 	}
-	return avro_Parse(text, refs, avro_ParseOptions{New: opts.New, Normalize: opts.Normalize})
+	return avro.Parse(text, refs, avro.ParseOptions{New: opts.New, Normalize: opts.Normalize})
 }
 
 // avroDifferences is Apache Avro's reader/writer check (policy does not apply to Avro).
 func avroDifferences(reader, writer parsedSchema, _ CheckOptions, b *budget.Budget) []string {
-	return avro_Differences(reader.(*avro_Schema), writer.(*avro_Schema), b)
+	return avro.Differences(reader.(*avro.Schema), writer.(*avro.Schema), b)
 }
 
 func parseJSONSchema(text string, deps []Dependency, opts ParseOptions) (parsedSchema, error) {
-	refs := make([]jsonschema_Dependency, len(deps))
+	refs := make([]jsonschema.Dependency, len(deps))
 	for i, d := range deps {
-		refs[i] = jsonschema_Dependency{Name: d.Name, Type: string(d.Type), Schema: d.Schema}
+		refs[i] = jsonschema.Dependency{Name: d.Name, Type: string(d.Type), Schema: d.Schema}
 	}
-	return jsonschema_Parse(text, refs, opts.Normalize)
+	return jsonschema.Parse(text, refs, opts.Normalize)
 }
 
 func jsonSchemaDifferences(reader, writer parsedSchema, opts CheckOptions, b *budget.Budget) []string {
 	lenient := opts.Policy == PolicyLenient
-	return jsonschema_Differences(reader.(*jsonschema_Schema), writer.(*jsonschema_Schema), lenient, b)
+	return jsonschema.Differences(reader.(*jsonschema.Schema), writer.(*jsonschema.Schema), lenient, b)
 }
 
 func parseProtobuf(text string, deps []Dependency, opts ParseOptions) (parsedSchema, error) {
-	refs := make([]protobuf_Dependency, len(deps))
+	refs := make([]protobuf.Dependency, len(deps))
 	for i, d := range deps {
-		refs[i] = protobuf_Dependency{Name: d.Name, Type: string(d.Type), Schema: d.Schema}
+		refs[i] = protobuf.Dependency{Name: d.Name, Type: string(d.Type), Schema: d.Schema}
 	}
-	return protobuf_Parse(text, refs, opts.Normalize)
+	return protobuf.Parse(text, refs, opts.Normalize)
 }
 
 func protobufDifferences(reader, writer parsedSchema, opts CheckOptions, b *budget.Budget) []string {
-	return protobuf_Differences(reader.(*protobuf_Schema), writer.(*protobuf_Schema), opts.LegacyProtobufOneof, b)
+	return protobuf.Differences(reader.(*protobuf.Schema), writer.(*protobuf.Schema), opts.LegacyProtobufOneof, b)
 }
