@@ -60,7 +60,7 @@ type ParseOptions struct {
 	Normalize bool
 }
 
-// parseAvro parses an Avro schema the way Confluent's AvroSchema does: one
+// Parse parses an Avro schema the way Confluent's AvroSchema does: one
 // Avro parser reads the dependencies in order and then the schema; new
 // schemas get strict names and default validation, stored ones only
 // Confluent's name check; Normalize re-parses the normalised text.

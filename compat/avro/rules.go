@@ -86,7 +86,8 @@ func differentNonUnion(r, w *avroNode) bool {
 	return r.kind != w.kind && r.kind != kindUnion && w.kind != kindUnion
 }
 
-// avroIncompat is one of Avro's Incompatibility: type, location, message.
+// Incompatibility is one of Avro Java's SchemaCompatibility.Incompatibility: type, location
+// and message.
 type Incompatibility struct {
 	Type     string
 	Location string
@@ -116,13 +117,13 @@ type memoEntry struct {
 	list       []Incompatibility
 }
 
-// avroIncompatibilities checks whether reader can read data written with
+// Incompatibilities checks whether reader can read data written with
 // writer. err is the exception Avro would throw instead.
 func Incompatibilities(reader, writer *Schema) ([]Incompatibility, error) {
 	return avroIncompatibilitiesWithin(nil, reader.root, writer.root)
 }
 
-// avroIncompatibilitiesWithin is avroIncompatibilities bounded by b.
+// avroIncompatibilitiesWithin is Incompatibilities bounded by b.
 func avroIncompatibilitiesWithin(b *budget.Budget, reader, writer *avroNode) ([]Incompatibility, error) {
 	c := &avroChecker{rules: avroRuleTable(), memo: map[[2]*avroNode]*memoEntry{}, work: b}
 	list := c.pair(reader, writer, nil)
@@ -303,8 +304,9 @@ func checkTypeMismatch(_ *avroChecker, r, w *avroNode, loc []string) []Incompati
 	return []Incompatibility{newIncompat(incTypeMismatch, loc, msg)}
 }
 
-// avroDifferences renders the incompatibilities of reader reading writer as
-// Confluent's Difference strings, with %s for the reader and writer sides.
+// Differences renders the incompatibilities of reader reading writer as Confluent's
+// Difference strings, with %s for the reader and writer sides. The work is charged to b (nil:
+// unlimited); once b is spent the list is meaningless.
 func Differences(reader, writer *Schema, b *budget.Budget) []string {
 	list, err := avroIncompatibilitiesWithin(b, reader.root, writer.root)
 	if err != nil {

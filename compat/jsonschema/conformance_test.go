@@ -13,8 +13,8 @@ import (
 )
 
 // jsonKnownDisagreements lists JSON Schema corpus checks where Accord knowingly answers
-// differently, keyed "<file>#<index>/<direction>", with the reason (also in
-// KNOWN_DIFFERENCES.md).
+// differently, keyed "<file>#<index>/<direction>", with the reason (also in the package
+// documentation).
 func jsonKnownDisagreements() map[string]string {
 	return map[string]string{}
 }

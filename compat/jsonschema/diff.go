@@ -10,18 +10,20 @@ import (
 )
 
 // JSON Schema compatibility is Confluent's SchemaDiff.compare(original, update) over the
-// everit model (compat-rules §4): the diff reports every change, compatible or not, as a
+// everit model (see the package documentation): the diff reports every change, compatible or not, as a
 // change kind at a JSON-pointer path; the pair is compatible when every kind is in the
 // policy's compatible set. The general algorithm (missing schemas, references, combined
 // versus plain schemas, class check, common properties) is jsonDiffer.compare; each
 // class-specific rule is one function listed in jsonRuleTable.
 
-// jsonChange is one reported change.
+// Change is one change SchemaDiff reports, compatible or not: a change kind at a
+// JSON-pointer path.
 type Change struct {
 	kind string
 	path string
 }
 
+// String is the change as Confluent's test corpora write it: "<KIND> <path>".
 func (c Change) String() string { return c.kind + " " + c.path }
 
 // jsonDiffer holds the state of one diff: the policy and the pairs being compared.
@@ -29,7 +31,7 @@ type jsonDiffer struct {
 	lenient bool
 	memo    map[[2]*jsNode]jsMemo // pairs being compared (not done) and compared
 	rules   []jsonRule
-	verdict jsVerdictMode // zero: every change listed, no limit (jsonSchemaChanges)
+	verdict jsVerdictMode // zero: every change listed, no limit (Changes)
 }
 
 func newJSONDiffer(lenient bool) *jsonDiffer {
@@ -162,8 +164,10 @@ func jsRebase(rel []Change, path string) []Change {
 	return out
 }
 
-// compareCombinedWithPlain handles a combined schema on one side only (§4.2 step 3). done
-// means the comparison is decided; otherwise the class check follows.
+// compareCombinedWithPlain handles a combined schema on one side only (SchemaDiff.compare's
+// combined-versus-plain step: a one-member combination is unwrapped, a sum type in the update
+// or a product type in the original may match one member). done means the comparison is
+// decided; otherwise the class check follows, which reports TYPE_CHANGED.
 func (d *jsonDiffer) compareCombinedWithPlain(original, update *jsNode, path string) ([]Change, bool) {
 	switch {
 	case original.kind != jsCombined && update.kind == jsCombined:

@@ -76,7 +76,7 @@ func (f *Schema) HasTopLevelField(name string) bool {
 	return false
 }
 
-// parseJSONSchema validates text (and the dependencies it references) with a JSON Schema
+// Parse validates text (and the dependencies it references) with a JSON Schema
 // compiler that loads nothing from network or disk, then builds the diff model. The
 // canonical text is the document re-serialised compactly with its key order.
 func Parse(text string, deps []Dependency, normalize bool) (*Schema, error) {
@@ -158,7 +158,9 @@ func jsKnownDraftURI(s string) bool {
 	return false
 }
 
-// jsonSchemaChanges is the full change list of compare(original = writer, update = reader).
+// Changes is the full change list of SchemaDiff.compare(original = writer, update = reader),
+// compatible changes included, under the LENIENT policy when lenient is set, without a bound
+// on the work.
 func Changes(reader, writer *Schema, lenient bool) []Change {
 	return newJSONDiffer(lenient).diff(reader, writer)
 }
@@ -168,7 +170,10 @@ func (d *jsonDiffer) diff(reader, writer *Schema) []Change {
 	return d.compare(writer.root, reader.root, "#/")
 }
 
-// jsonSchemaDifferences lists the incompatible changes as Confluent's messages.
+// Differences lists the incompatible changes of reader (Confluent's update) against writer
+// (its original) as Confluent's messages, templates with two %s placeholders (reader side,
+// writer side). The comparison runs in verdict mode, charged to b (nil: unlimited); once b
+// is spent the list is meaningless.
 func Differences(reader, writer *Schema, lenient bool, b *budget.Budget) []string {
 	d := newJSONVerdictDiffer(lenient, b)
 	var out []string
@@ -189,7 +194,8 @@ type jsonKindInfo struct {
 	description     string
 }
 
-// Descriptions of the messages (compat-rules §2.3); 'P' is replaced by the path.
+// Descriptions of the messages, as Confluent's JSON Schema compatibility check writes them;
+// 'P' is replaced by the path, the %s placeholders by compat ("new"/"old").
 const (
 	jsDescNotPresent     = "The keyword at path 'P' in the %s schema is not present in the %s schema"
 	jsDescMore           = "The value at path 'P' in the %s schema is more than its value in the %s schema"
@@ -205,8 +211,9 @@ const (
 	jsDescPartialAdded   = "The %s schema has a property or item at path 'P' which is missing in the %s schema and is not covered by its partially open content model"
 )
 
-// jsonChangeKinds is compat-rules §4.4: every change kind, compatible under STRICT, under
-// LENIENT, and its description. A kind missing here is incompatible.
+// jsonChangeKinds is every change kind of Confluent's JSON Schema SchemaDiff: whether it is
+// compatible under the STRICT policy, under LENIENT (a larger compatible set), and its
+// message description. A kind missing here is incompatible.
 var jsonChangeKinds = map[string]jsonKindInfo{
 	"ADDITIONAL_ITEMS_ADDED":                                       {true, true, ""},
 	"ADDITIONAL_ITEMS_EXTENDED":                                    {true, true, ""},

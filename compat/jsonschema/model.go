@@ -11,7 +11,7 @@ import (
 )
 
 // This file builds the schema model Confluent's JSON Schema diff works on: the object model
-// of the everit loader (compat-rules §4.1). Keyword groups become typed nodes in everit's
+// of the everit loader (see the package documentation). Keyword groups become typed nodes in everit's
 // order (enum, allOf/anyOf/oneOf, not, const, type, then sniffed array, object, number and
 // string keywords, then if/then/else); several become a synthetic allOf, none an empty
 // schema. Nodes are built once per location (document and JSON pointer), so a `$ref` to a

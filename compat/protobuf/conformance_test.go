@@ -16,7 +16,7 @@ import (
 )
 
 // protobufKnownDisagreements lists corpus cases (file#index) where Accord knowingly
-// answers differently, with the reason (see KNOWN_DIFFERENCES.md).
+// answers differently, with the reason (see the package documentation).
 var protobufKnownDisagreements = map[string]string{}
 
 type protobufCorpusDep struct {

@@ -12,7 +12,7 @@ import (
 // The Protobuf diff is Confluent's SchemaDiff.compare(original, update) (protobuf-provider,
 // package diff), where original is the writer and update the reader. It reports every
 // change with a kind and a path; the check is compatible when every kind is compatible
-// (protobuf_rules.go). Where Confluent iterates a Java HashSet the order of the changes is
+// (rules.go). Where Confluent iterates a Java HashSet the order of the changes is
 // reproduced with pbJavaHashOrder, so messages come out in Confluent's order.
 
 // pbChange is one difference: its kind and its path, e.g. "#/TestMessage/2".
@@ -68,8 +68,10 @@ func (r pbSubResult) reusable(active map[*pbMessage]bool) bool {
 	return true
 }
 
-// protobufDifferences lists the incompatible changes from writer (original) to reader
-// (update) as message templates.
+// Differences lists the incompatible changes from writer (original) to reader (update) as
+// message templates with two %s placeholders (reader side, writer side). legacyOneof applies
+// the oneof rules of Confluent releases before DGS-24604. The work is charged to b (nil:
+// unlimited); once b is spent the list is meaningless.
 func Differences(reader, writer *Schema, legacyOneof bool, b *budget.Budget) []string {
 	d := newPBDiff(legacyOneof)
 	d.shared.work = b
@@ -92,7 +94,7 @@ func (d *pbDiff) message(c pbChange) string {
 	return `{errorType:"` + c.kind + `", description:"` + desc + `"}`
 }
 
-// protobufChanges returns every change, compatible or not, as "<KIND> <path>".
+// Changes returns every change, compatible or not, as "<KIND> <path>".
 func Changes(original, update *Schema, legacy bool) []string {
 	d := newPBDiff(legacy)
 	d.checkFile(original.file, update.file)

@@ -19,12 +19,6 @@ import (
 	"google.golang.org/protobuf/types/dynamicpb"
 )
 
-// Protobuf schemas are parsed with protocompile (proto2, proto3 and the editions it supports),
-// imports resolved from the schema's references, the well-known google/protobuf files and
-// the other files Confluent bundles (protobufBundled). The canonical text is printed from the syntax
-// tree the way Confluent's ProtobufSchemaUtils prints Square Wire's file element; the diff
-// engine (protobuf_diff.go) works on a model built from the linked descriptors.
-
 // protobufBundled holds the files Confluent resolves without references besides the
 // google/protobuf ones (ProtobufSchema.KNOWN_DEPENDENCIES): its own confluent/meta.proto,
 // confluent/type/decimal.proto and confluent/type/variant.proto (copied from
@@ -79,7 +73,7 @@ func (p *Schema) HasTopLevelField(name string) bool {
 	return false
 }
 
-// parseProtobuf compiles text (or a base64 FileDescriptorProto) with its dependencies.
+// Parse compiles text (or a base64 FileDescriptorProto) with its dependencies.
 func Parse(text string, deps []Dependency, normalize bool) (s *Schema, err error) {
 	defer func() {
 		if r := recover(); r != nil { // a bug; never crash the registry over one schema

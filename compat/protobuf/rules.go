@@ -2,7 +2,7 @@ package protobuf
 
 // Confluent's Protobuf change kinds (io.confluent.kafka.schemaregistry.protobuf.diff.
 // Difference.Type), with the verdict of SchemaDiff.COMPATIBLE_CHANGES, the function of the
-// diff engine (protobuf_diff.go) that reports it, and, for incompatible kinds, the message
+// diff engine (diff.go) that reports it, and, for incompatible kinds, the message
 // description of Difference.error() ("P" stands for the path).
 
 // The change kinds.
