@@ -45,10 +45,7 @@ func formatOf(t SchemaType) (schemaFormat, bool) {
 }
 
 func parseAvro(text string, deps []Dependency, opts ParseOptions) (parsedSchema, error) {
-	refs := make([]avro.Dependency, len(deps))
-	for i, d := range deps {
-		refs[i] = avro.Dependency{Name: d.Name, Schema: d.Schema}
-	}
+	refs := references(deps, func(d Dependency) avro.Dependency { return avro.Dependency{Name: d.Name, Schema: d.Schema} })
 	return avro.Parse(text, refs, avro.ParseOptions{New: opts.New, Normalize: opts.Normalize})
 }
 
@@ -58,10 +55,9 @@ func avroDifferences(reader, writer parsedSchema, _ CheckOptions, b *budget.Budg
 }
 
 func parseJSONSchema(text string, deps []Dependency, opts ParseOptions) (parsedSchema, error) {
-	refs := make([]jsonschema.Dependency, len(deps))
-	for i, d := range deps {
-		refs[i] = jsonschema.Dependency{Name: d.Name, Type: string(d.Type), Schema: d.Schema}
-	}
+	refs := references(deps, func(d Dependency) jsonschema.Dependency {
+		return jsonschema.Dependency{Name: d.Name, Type: string(d.Type), Schema: d.Schema}
+	})
 	return jsonschema.Parse(text, refs, opts.Normalize)
 }
 
@@ -71,13 +67,21 @@ func jsonSchemaDifferences(reader, writer parsedSchema, opts CheckOptions, b *bu
 }
 
 func parseProtobuf(text string, deps []Dependency, opts ParseOptions) (parsedSchema, error) {
-	refs := make([]protobuf.Dependency, len(deps))
-	for i, d := range deps {
-		refs[i] = protobuf.Dependency{Name: d.Name, Type: string(d.Type), Schema: d.Schema}
-	}
+	refs := references(deps, func(d Dependency) protobuf.Dependency {
+		return protobuf.Dependency{Name: d.Name, Type: string(d.Type), Schema: d.Schema}
+	})
 	return protobuf.Parse(text, refs, opts.Normalize)
 }
 
 func protobufDifferences(reader, writer parsedSchema, opts CheckOptions, b *budget.Budget) []string {
 	return protobuf.Differences(reader.(*protobuf.Schema), writer.(*protobuf.Schema), opts.LegacyProtobufOneof, b)
+}
+
+// references converts deps into a format package's own Dependency type.
+func references[D any](deps []Dependency, ref func(Dependency) D) []D {
+	out := make([]D, len(deps))
+	for i, d := range deps {
+		out[i] = ref(d)
+	}
+	return out
 }

@@ -112,7 +112,7 @@ func mustParseJSON(t *testing.T, id string, raw json.RawMessage) parsedJSON {
 	if err != nil {
 		t.Fatalf("%s: Parse(%s) = %v", id, raw, err)
 	}
-	return parsedJSON{s, model(t, string(raw), nil)}
+	return parsedJSON{s, compattest.JSONSchemaModel(t, string(raw), nil)}
 }
 
 func jsonDisagree(t *testing.T, id, format string, args ...any) {

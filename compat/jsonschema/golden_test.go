@@ -41,7 +41,7 @@ func runJSONGoldenCase(t *testing.T, ar *txtar.Archive) string {
 	b.WriteString("changes (backward, last two versions):\n")
 	nextText, _ := compattest.Section(ar, fmt.Sprintf("v%d.json", len(prev)+1))
 	prevText, _ := compattest.Section(ar, fmt.Sprintf("v%d.json", len(prev)))
-	for _, c := range jsonschema.Changes(model(t, nextText, deps), model(t, prevText, deps), false) {
+	for _, c := range jsonschema.Changes(compattest.JSONSchemaModel(t, nextText, deps), compattest.JSONSchemaModel(t, prevText, deps), false) {
 		fmt.Fprintf(&b, "  %s\n", c)
 	}
 	return b.String()

@@ -107,7 +107,7 @@ func runProtobufCase(t *testing.T, id string, c protobufCorpusCase, legacy bool)
 	} else {
 		t.Errorf("%s (%s): compatible = %v, want %v; messages %q", id, c.Description, res.Compatible, c.Compatible, res.Messages)
 	}
-	got := protobuf.Changes(model(t, origText, origDeps), model(t, updText, updDeps), legacy)
+	got := protobuf.Changes(compattest.ProtobufModel(t, origText, origDeps), compattest.ProtobufModel(t, updText, updDeps), legacy)
 	if c.Changes != nil && !slices.Equal(got, c.Changes) {
 		// Upstream compares the ordered list; the order follows Java hash sets.
 		t.Logf("%s: change order differs: got %q, want %q", id, got, c.Changes)

@@ -147,7 +147,7 @@ enum Status { UNKNOWN = 0; PAID = 1; }
 	if err != nil {
 		t.Fatalf("Parse(serialized) = %v", err)
 	}
-	if got := protobuf.Changes(model(t, text, nil), model(t, ser, nil), false); len(got) != 0 {
+	if got := protobuf.Changes(compattest.ProtobufModel(t, text, nil), compattest.ProtobufModel(t, ser, nil), false); len(got) != 0 {
 		t.Errorf("descriptor input differs from text: %q\n%s", got, d.Canonical())
 	}
 	if res := compattest.Checked(d, []compat.Previous{{Schema: s}}, compat.CheckOptions{Level: compat.LevelFullTransitive}); !res.Compatible {

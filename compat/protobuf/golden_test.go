@@ -46,6 +46,6 @@ func runProtobufGolden(t *testing.T, ar *txtar.Archive) (want, changes, canonica
 	compattest.WriteLevelResults(&b, next, prev, compat.CheckOptions{LegacyProtobufOneof: legacy})
 	nextText, _ := compattest.Section(ar, fmt.Sprintf("v%d.proto", len(prev)+1))
 	prevText, _ := compattest.Section(ar, fmt.Sprintf("v%d.proto", len(prev)))
-	list := protobuf.Changes(model(t, prevText, deps), model(t, nextText, deps), legacy)
+	list := protobuf.Changes(compattest.ProtobufModel(t, prevText, deps), compattest.ProtobufModel(t, nextText, deps), legacy)
 	return b.String(), strings.Join(list, "\n") + "\n", next.Canonical()
 }
