@@ -18,8 +18,8 @@
 // consumed are sniffed as array, object, number or string keywords and if/then/else. No node
 // makes an empty schema, one node is that schema, several make a synthetic allOf (whose member
 // order only shows in paths such as #/allOf/1/enum). integer and number are both number nodes
-// with an "integer" flag. Keywords the diff never looks at (format, contains, propertyNames,
-// readOnly, examples, unknown keywords, ...) are invisible to it.
+// with an "integer" flag. Keywords whose values the diff never compares (format, contains,
+// propertyNames, readOnly, examples, unknown keywords, ...) are invisible to it.
 //
 // # The diff
 //
