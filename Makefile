@@ -14,9 +14,9 @@ TEST_TIMEOUT ?= 25m
 
 # Every fuzz target, as package:Function. `make test` runs each for $(FUZZTIME).
 FUZZ_TARGETS := \
-	./compat:FuzzParseAvro \
-	./compat:FuzzParseJSONSchema \
-	./compat:FuzzParseProtobuf \
+	./compat/avro:FuzzParseAvro \
+	./compat/jsonschema:FuzzParseJSONSchema \
+	./compat/protobuf:FuzzParseProtobuf \
 	./store:FuzzDecodeRecord \
 	./store/filelog:FuzzDecodeFrame \
 	./store/filelog:FuzzFrameRoundTrip \
@@ -84,7 +84,7 @@ vet:
 
 unit:
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
-	@$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -run 'Conformance' -v ./compat | \
+	@$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -run 'Conformance' -v ./compat/... | \
 		sed -n 's/^ *[a-z_]*_test\.go:[0-9]*: \(.* conformance: \)/agreement with Confluent, \1/p; s/^ *[a-z_]*_test\.go:[0-9]*: \(corpora: \)/\1/p' | awk '!seen[$$0]++'
 
 ## kafka-up: start a real Kafka broker in the background on a free loopback port, or reuse the

@@ -1,13 +1,9 @@
 package compat
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"slices"
-	"strconv"
-	"strings"
-	"unicode/utf16"
+
+	"github.com/accord-registry/accord/compat/jackson"
 )
 
 // SchemaType is Confluent's schemaType wire string.
@@ -27,29 +23,6 @@ func Supported(t SchemaType) bool {
 	return ok
 }
 
-// schemaFormat is one schema language: how to parse it and how to diff two schemas of it.
-type schemaFormat struct {
-	parse func(text string, deps []Dependency, opts ParseOptions) (*Schema, error)
-	// differences lists why reader cannot read data written with writer, as message
-	// templates with two %s placeholders (reader side, writer side). For the diff engines of
-	// JSON Schema and Protobuf, reader is Confluent's "update" and writer its "original".
-	// b bounds the work; once it is spent the list is meaningless and the caller discards it.
-	differences func(reader, writer *Schema, opts CheckOptions, b *budget) []string
-}
-
-// formatOf returns the format of t, or false when this build cannot handle t.
-func formatOf(t SchemaType) (schemaFormat, bool) {
-	switch t {
-	case TypeAvro:
-		return schemaFormat{parse: parseAvro, differences: avroReaderDifferences}, true
-	case TypeJSON:
-		return jsonSchemaFormat()
-	case TypeProtobuf:
-		return protobufFormat()
-	}
-	return schemaFormat{}, false
-}
-
 // SupportedTypes lists the supported types in the order of Confluent's
 // GET /schemas/types.
 func SupportedTypes() []SchemaType {
@@ -60,82 +33,6 @@ func SupportedTypes() []SchemaType {
 		}
 	}
 	return out
-}
-
-// Level is a compatibility level. The zero value is invalid.
-type Level int
-
-// The compatibility levels, see the package documentation.
-const (
-	LevelNone Level = iota + 1
-	LevelBackward
-	LevelBackwardTransitive
-	LevelForward
-	LevelForwardTransitive
-	LevelFull
-	LevelFullTransitive
-)
-
-var levelNames = [...]string{
-	LevelNone:               "NONE",
-	LevelBackward:           "BACKWARD",
-	LevelBackwardTransitive: "BACKWARD_TRANSITIVE",
-	LevelForward:            "FORWARD",
-	LevelForwardTransitive:  "FORWARD_TRANSITIVE",
-	LevelFull:               "FULL",
-	LevelFullTransitive:     "FULL_TRANSITIVE",
-}
-
-// ParseLevel parses a level name case-insensitively, as Confluent does.
-func ParseLevel(s string) (Level, bool) {
-	up := strings.ToUpper(s)
-	for l := LevelNone; l <= LevelFullTransitive; l++ {
-		if levelNames[l] == up {
-			return l, true
-		}
-	}
-	return 0, false
-}
-
-func (l Level) valid() bool { return l >= LevelNone && l <= LevelFullTransitive }
-
-// String returns the upper-case wire name, e.g. "FULL_TRANSITIVE".
-func (l Level) String() string {
-	if !l.valid() {
-		return "Level(" + strconv.Itoa(int(l)) + ")"
-	}
-	return levelNames[l]
-}
-
-// MarshalText encodes the wire name; an invalid level is an error.
-func (l Level) MarshalText() ([]byte, error) {
-	if !l.valid() {
-		return nil, fmt.Errorf("compat: invalid compatibility level %d", int(l))
-	}
-	return []byte(levelNames[l]), nil
-}
-
-// UnmarshalText decodes a level name case-insensitively.
-func (l *Level) UnmarshalText(b []byte) error {
-	v, ok := ParseLevel(string(b))
-	if !ok {
-		return fmt.Errorf("compat: invalid compatibility level %q", b)
-	}
-	*l = v
-	return nil
-}
-
-// Transitive reports whether l checks every previous version, not only the latest.
-func (l Level) Transitive() bool {
-	return l == LevelBackwardTransitive || l == LevelForwardTransitive || l == LevelFullTransitive
-}
-
-func (l Level) backward() bool {
-	return l == LevelBackward || l == LevelBackwardTransitive || l == LevelFull || l == LevelFullTransitive
-}
-
-func (l Level) forward() bool {
-	return l == LevelForward || l == LevelForwardTransitive || l == LevelFull || l == LevelFullTransitive
 }
 
 // Dependency is a schema the parsed schema references, already resolved by
@@ -160,33 +57,14 @@ type ParseOptions struct {
 
 // Schema is a parsed schema. It is immutable and safe for concurrent use.
 type Schema struct {
-	typ       SchemaType
-	canonical string
-	resolved  string
-	avro      *avroSchema
-	// form is the parsed form of a JSON Schema or Protobuf schema.
-	form formSchema
-	// formats holds the schema's text in other named formats (Protobuf's "serialized" and
-	// "ignore_extensions"), served by Confluent's format query parameter.
-	formats map[string]string
-}
-
-// formSchema is the parsed form of a schema of another format than Avro, as its parser
-// returns it and its diff engine reads it.
-type formSchema interface {
-	hasTopLevelField(name string) bool
+	typ    SchemaType
+	parsed parsedSchema
 }
 
 // Format returns the schema's text in a named format: "resolved" for Avro, "serialized" and
 // "ignore_extensions" for Protobuf. Other names report false; Confluent then serves the
 // canonical text.
-func (s *Schema) Format(name string) (string, bool) {
-	if name == "resolved" && s.typ == TypeAvro {
-		return s.resolved, true
-	}
-	text, ok := s.formats[name]
-	return text, ok
-}
+func (s *Schema) Format(name string) (string, bool) { return s.parsed.Format(name) }
 
 // Type returns the schema's type.
 func (s *Schema) Type() SchemaType { return s.typ }
@@ -194,25 +72,12 @@ func (s *Schema) Type() SchemaType { return s.typ }
 // Canonical returns the text Confluent would store: for Avro, Avro Java's
 // compact Schema.toString() (the normalised form when parsed with
 // Normalize). Named types provided by dependencies are printed by name.
-func (s *Schema) Canonical() string { return s.canonical }
+func (s *Schema) Canonical() string { return s.parsed.Canonical() }
 
 // HasTopLevelField reports whether the schema's root declares a field of that name (for Avro,
 // a field of the top-level record). Confluent's field validation forbids fields whose names
 // the schema's metadata reserves.
-func (s *Schema) HasTopLevelField(name string) bool {
-	if s.form != nil {
-		return s.form.hasTopLevelField(name)
-	}
-	if s.avro == nil || s.avro.root == nil || s.avro.root.kind != kindRecord {
-		return false
-	}
-	for _, f := range s.avro.root.fields {
-		if f.name == name {
-			return true
-		}
-	}
-	return false
-}
+func (s *Schema) HasTopLevelField(name string) bool { return s.parsed.HasTopLevelField(name) }
 
 // ParseError is an invalid schema (Confluent error code 42201).
 type ParseError struct {
@@ -233,207 +98,14 @@ func Parse(t SchemaType, text string, deps []Dependency, opts ParseOptions) (*Sc
 		err := fmt.Errorf("unsupported schema type %s", t)
 		return nil, &ParseError{Type: t, Msg: err.Error(), Err: err}
 	}
-	s, err := f.parse(text, deps, opts)
+	parsed, err := f.parse(text, deps, opts)
 	if err != nil {
-		var pe *ParseError
-		if errors.As(err, &pe) {
-			return nil, pe
-		}
 		return nil, &ParseError{Type: t, Msg: err.Error(), Err: err}
 	}
-	return s, nil
+	return &Schema{typ: t, parsed: parsed}, nil
 }
 
-// Previous is one earlier version of the subject.
-type Previous struct {
-	Schema  *Schema
-	Version int // 0 = unknown: no {oldSchemaVersion} entry
-}
-
-// CheckOptions selects the level and the validateFields flag echoed in the
-// last message.
-type CheckOptions struct {
-	Level          Level
-	ValidateFields bool
-	// Policy is the subject's compatibilityPolicy; LENIENT widens JSON Schema's compatible
-	// change kinds. The zero value is STRICT.
-	Policy Policy
-	// LegacyProtobufOneof applies the Protobuf oneof rules of Confluent releases before the
-	// 2026 change (DGS-24604) instead of the current ones.
-	LegacyProtobufOneof bool
-	// FieldMessages are the registry's reserved-field violations (found with
-	// validateFields on). They come first in the message list and make the
-	// result incompatible whatever the schemas' differences.
-	FieldMessages []string
-	// MaxSteps bounds the work of each comparison of two schemas (see DefaultMaxSteps, used
-	// when zero).
-	MaxSteps int64
-}
-
-// Result is a compatibility verdict with Confluent's message list.
-type Result struct {
-	Compatible bool
-	Messages   []string // never nil; empty when compatible
-}
-
-const (
-	differentSchemaType = "Incompatible because of different schema type"
-	maxOldSchemaLength  = 10 * 1024
-)
-
-// Check answers whether next may follow previous (oldest first, live versions
-// only) under opts.Level, with Confluent's semantics and messages. It stops early with ctx's
-// error when ctx is done, and with a *LimitError when comparing next with one previous version
-// needs more than opts.MaxSteps steps; the Result is then empty.
-func Check(ctx context.Context, next *Schema, previous []Previous, opts CheckOptions) (Result, error) {
-	diffs, err := checkLevel(ctx, next, previous, opts)
-	if err != nil {
-		return Result{}, err
-	}
-	msgs := append(slices.Clone(opts.FieldMessages), diffs...)
-	if len(msgs) == 0 {
-		return Result{Compatible: true, Messages: []string{}}, nil
-	}
-	msgs = append(msgs, fmt.Sprintf("{validateFields: '%t', compatibility: '%s'}", opts.ValidateFields, opts.Level))
-	return Result{Compatible: false, Messages: msgs}, nil
-}
-
-// checkLevel selects the previous versions to compare: the latest only, or
-// all of them newest first, stopping at the first failure.
-func checkLevel(ctx context.Context, next *Schema, previous []Previous, opts CheckOptions) ([]string, error) {
-	level := opts.Level
-	if !level.valid() || level == LevelNone || len(previous) == 0 {
-		return nil, nil
-	}
-	if !level.Transitive() {
-		return checkOne(ctx, next, previous[len(previous)-1], opts)
-	}
-	for i := len(previous) - 1; i >= 0; i-- {
-		if msgs, err := checkOne(ctx, next, previous[i], opts); err != nil || len(msgs) > 0 {
-			return msgs, err
-		}
-	}
-	return nil, nil
-}
-
-// checkOne runs the level's directions against one previous version. FULL
-// runs forward first, without the oldSchema entries, then backward with them.
-// Each direction has its own budget.
-func checkOne(ctx context.Context, next *Schema, p Previous, opts CheckOptions) ([]string, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err // a comparison too small to look at the context itself still stops here
-	}
-	if next.typ != p.Schema.typ {
-		return []string{differentSchemaType}, nil
-	}
-	level := opts.Level
-	var msgs []string
-	if level.forward() {
-		diffs, err := readerDifferences(ctx, p.Schema, next, opts)
-		if err != nil {
-			return nil, err
-		}
-		msgs = append(msgs, formatDifferences(diffs, p, "old", "new", !level.backward())...)
-	}
-	if level.backward() {
-		diffs, err := readerDifferences(ctx, next, p.Schema, opts)
-		if err != nil {
-			return nil, err
-		}
-		msgs = append(msgs, formatDifferences(diffs, p, "new", "old", true)...)
-	}
-	return msgs, nil
-}
-
-// readerDifferences lists why reader cannot read data written with writer,
-// as message templates with two %s placeholders (reader side, writer side).
-func readerDifferences(ctx context.Context, reader, writer *Schema, opts CheckOptions) ([]string, error) {
-	f, ok := formatOf(reader.typ)
-	if !ok {
-		return nil, nil
-	}
-	b := newBudget(ctx, opts.MaxSteps)
-	diffs := f.differences(reader, writer, opts, b)
-	if err := b.spent(); err != nil {
-		return nil, err
-	}
-	return diffs, nil
-}
-
-// avroReaderDifferences is Apache Avro's reader/writer check (policy does not apply to Avro).
-func avroReaderDifferences(reader, writer *Schema, _ CheckOptions, b *budget) []string {
-	return avroDifferences(reader.avro, writer.avro, b)
-}
-
-// Policy is Confluent's compatibilityPolicy.
-type Policy string
-
-// The policies. LOGICAL (Confluent's Flink/Iceberg check) is accepted and treated as STRICT.
-const (
-	PolicyStrict  Policy = "STRICT"
-	PolicyLenient Policy = "LENIENT"
-)
-
-// formatDifferences fills the placeholders and, when asked, appends the
-// previous version's number and text (Confluent's formatErrorMessages).
-func formatDifferences(diffs []string, p Previous, first, second string, appendSchema bool) []string {
-	if len(diffs) == 0 {
-		return nil
-	}
-	out := make([]string, 0, len(diffs)+2)
-	for _, d := range diffs {
-		out = append(out, javaFormat(d, first, second))
-	}
-	if !appendSchema {
-		return out
-	}
-	if p.Version > 0 {
-		out = append(out, fmt.Sprintf("{oldSchemaVersion: %d}", p.Version))
-	}
-	return append(out, oldSchemaEntry(p.Schema.Canonical()))
-}
-
-// oldSchemaEntry quotes the previous schema, cut to 10240 UTF-16 units as
-// Java's String.substring would.
-func oldSchemaEntry(text string) string {
-	units := utf16.Encode([]rune(text))
-	if len(units) <= maxOldSchemaLength {
-		return "{oldSchema: '" + text + "'}"
-	}
-	cut := units[:maxOldSchemaLength]
-	if last := cut[len(cut)-1]; last >= 0xD800 && last < 0xDC00 {
-		cut = cut[:len(cut)-1] // never split a pair; Java would keep half of it
-	}
-	return "{oldSchema: <truncated> '" + string(utf16.Decode(cut)) + "...'}"
-}
-
-// javaFormat applies Java's String.format(template, a, b) for the specifiers
-// that can occur: %s (consumes the next argument), %% and %n. Any other
-// specifier is left as written (Java would throw).
-func javaFormat(template string, a, b string) string {
-	args := []string{a, b}
-	var out strings.Builder
-	for i := 0; i < len(template); i++ {
-		c := template[i]
-		if c != '%' || i+1 == len(template) {
-			out.WriteByte(c)
-			continue
-		}
-		switch template[i+1] {
-		case 's':
-			if len(args) > 0 {
-				out.WriteString(args[0])
-				args = args[1:]
-			}
-		case '%':
-			out.WriteByte('%')
-		case 'n':
-			out.WriteByte('\n')
-		default:
-			out.WriteByte(c)
-			continue
-		}
-		i++
-	}
-	return out.String()
-}
+// QuoteJSON quotes s as a JSON string the way Jackson, and so Confluent, writes it: only '"',
+// '\\' and control characters are escaped. Canonical schema text needs it, and so do the
+// `_schemas` record keys, which must be byte-identical to Confluent's for compaction.
+func QuoteJSON(s string) string { return jackson.Quote(s) }

@@ -13,8 +13,11 @@ const module = "github.com/accord-registry/accord"
 
 // depRule forbids a package (and its sub-packages, except those in exempt) from importing,
 // directly or not, anything matching one of the forbidden prefixes, except the packages in
-// allowed. The arrows run cmd → api → store → compat; openapi is a leaf under api; serde
-// stands alone (docs/style.md §2.1). Two packages under serde are not serde proper:
+// allowed and those within pkg itself. The arrows run cmd → api → store → compat; openapi is a leaf under api; serde
+// stands alone, so that it stays a library other people's programs can import without the
+// registry. Under compat the arrows run compat → compat/avro, compat/jsonschema,
+// compat/protobuf → compat/jackson, compat/budget: a format knows nothing of compat or of the
+// other formats. Two packages under serde are not serde proper:
 // serde/sertest runs a real registry for users' tests, so it imports the server; and
 // serde/protobuf/protosource, which prints Protobuf descriptors as .proto source, is a leaf
 // that compat shares (it turns the base64 descriptors Python registers into text). And
@@ -45,7 +48,21 @@ var depRules = []depRule{
 		exempt: []string{"serde/sertest"}, why: "serde is a library for other people's programs"},
 	{pkg: "serde/kms", forbidden: []string{module + "/", "github.com/twmb/franz-go"}, why: "KMS drivers are leaves that serde and the server share"},
 	{pkg: "serde/protobuf/protosource", forbidden: []string{module + "/", "github.com/"}, why: "protosource is a leaf that compat shares"},
+	{pkg: "compat/avro", forbidden: formatForbidden, allowed: formatAllowed, why: "a format package stands alone"},
+	{pkg: "compat/jsonschema", forbidden: formatForbidden, allowed: formatAllowed, why: "a format package stands alone"},
+	{pkg: "compat/protobuf", forbidden: formatForbidden, allowed: formatAllowed, why: "a format package stands alone"},
+	{pkg: "compat/jackson", forbidden: formatForbidden, why: "jackson is a leaf the JSON formats share"},
+	{pkg: "compat/budget", forbidden: formatForbidden, why: "budget is a leaf the formats share"},
 }
+
+// formatForbidden is what a format package (and the leaves the formats share) must not
+// import: compat itself, whose Parse and Check dispatch to the formats, the other formats, and
+// the rest of the registry.
+var formatForbidden = []string{module + "/compat", module + "/store", module + "/api", module + "/serde", module + "/cmd"}
+
+// formatAllowed are the packages under compat (and serde) a format package may import: the
+// leaves the formats share.
+var formatAllowed = []string{module + "/compat/jackson", module + "/compat/budget", protosource}
 
 // TestDependencyDirection fails when a package imports against the dependency direction.
 func TestDependencyDirection(t *testing.T) {
@@ -60,7 +77,7 @@ func TestDependencyDirection(t *testing.T) {
 					continue
 				}
 				for _, bad := range rule.forbidden {
-					if strings.HasPrefix(dep, bad) && !strings.HasPrefix(dep, p.ImportPath) && !strings.HasPrefix(p.ImportPath+"/", dep+"/") {
+					if strings.HasPrefix(dep, bad) && !within(strings.TrimPrefix(dep, module+"/"), rule.pkg) {
 						t.Errorf("%s imports %s: %s", p.ImportPath, dep, rule.why)
 					}
 				}

@@ -289,7 +289,7 @@ func TestDockerignoreLeavesOutTestInstalls(t *testing.T) {
 			t.Errorf(".dockerignore lets %s into the build context", path)
 		}
 	}
-	for _, path := range []string{"go.mod", "cmd/accord/main.go", "compat/testdata/x.json"} {
+	for _, path := range []string{"go.mod", "cmd/accord/main.go", "compat/testdata/x.json", "compat/protobuf/bundled/confluent/meta.proto"} {
 		if ignored(path) {
 			t.Errorf(".dockerignore leaves out %s, which the build needs", path)
 		}
