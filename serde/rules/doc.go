@@ -50,7 +50,8 @@
 // [Migrations] plans the steps, fetching every version strictly between writer and reader
 // through a [VersionFetcher] the serde supplies; [RunMigrations] runs them through a
 // [Runner] on the message, decoded with the writer's schema into a generic tree
-// ([ToJSONTree] for Avro values), which the deserializer then reads as the reader's type.
+// (the format packages' ToJSONTree helpers make it), which the deserializer then reads as
+// the reader's type.
 //
 // # Where it differs from Confluent's Go client
 //

@@ -6,10 +6,18 @@
 // versions of a subject, typically across a breaking change a compatibilityGroup allows:
 // renaming a field on UPGRADE and back on DOWNGRADE. The message is a JSON-like tree
 // (map[string]any, []any, numbers, strings, bools and nil: what encoding/json decodes, and
-// what the rules package's ToJSONTree helpers make of an Avro or JSON value); the answer
-// is the tree the expression gives. The deserializers build the tree, walk the migration
-// steps the rules package plans ([rules.Migrations], [rules.RunMigrations]) and read the
-// result as the reader's type.
+// what serde/avro.ToJSONTree, serde/jsonschema.DecodeJSONTree and serde/protobuf.ToJSONTree
+// make of a record); the answer is the tree the expression gives. A deserializer builds the
+// tree with the writer's schema, walks the steps the rules package plans
+// ([rules.Migrations], [rules.RunMigrations]), and reads the result as the reader's type
+// (FromJSONTree, EncodeJSONTree).
+//
+// Confluent's clients give JSONata different trees for the same Avro record: Java's wrap
+// every union value as {"<branch>": value} and write bytes as strings, Python's wrap none
+// and keep bytes, Go's (hamba/avro's generic values) wrap only unions with a named type.
+// Accord's trees are Go's, with bytes, fixed and logical types as Avro's JSON encoding
+// writes them, so an expression that reshapes records or renames fields, as migrations
+// do, means the same thing in every client.
 //
 // # Where it differs from Confluent's Go client
 //
