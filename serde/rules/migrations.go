@@ -69,6 +69,9 @@ func Migrations(ctx context.Context, subject string, writer, reader Versioned, f
 
 // versionsBetween returns first, every version strictly between, and last, oldest first.
 func versionsBetween(ctx context.Context, subject string, first, last Versioned, fetch VersionFetcher) ([]Versioned, error) {
+	if fetch == nil && last.Version-first.Version > 1 {
+		return nil, fmt.Errorf("rules: versions %d to %d of %s need fetching, and no VersionFetcher was given", first.Version+1, last.Version-1, subject)
+	}
 	out := make([]Versioned, 0, last.Version-first.Version+1)
 	out = append(out, first)
 	for v := first.Version + 1; v < last.Version; v++ {

@@ -128,6 +128,9 @@ func TestMigrationsErrors(t *testing.T) {
 	if err == nil {
 		t.Fatal("a writer without its schema was planned")
 	}
+	if _, err = rules.Migrations(context.Background(), "s-value", h.version(1), h.version(3), nil); err == nil {
+		t.Fatal("versions to fetch without a fetcher were planned")
+	}
 }
 
 // A plan runs through the engine: UPGRADE steps run each newer version's rules in order,
