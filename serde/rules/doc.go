@@ -42,6 +42,17 @@
 // confluent:tags, and metadata.tags keys matched by [MatchPath]). The helpers are exported
 // so that every format picks the same fields.
 //
+// # Migrations
+//
+// A consumer that reads with a newer or older major version than the writer's (its reader
+// schema chosen by use.latest.with.metadata, typically) migrates each record along the
+// versions between the two, as Confluent's Serde.GetMigrations and ExecuteMigrations do.
+// [Migrations] plans the steps, fetching every version strictly between writer and reader
+// through a [VersionFetcher] the serde supplies; [RunMigrations] runs them through a
+// [Runner] on the message, decoded with the writer's schema into a generic tree
+// (the format packages' ToJSONTree helpers make it), which the deserializer then reads as
+// the reader's type.
+//
 // # Where it differs from Confluent's Go client
 //
 //   - A rule missing its kind or mode is taken as TRANSFORM and WRITEREAD, the registry's
