@@ -25,7 +25,7 @@ type Option func(*evaluator)
 
 // WithCacheSize bounds the executor's cache of compiled programs.
 func WithCacheSize(n int) Option {
-	return func(ev *evaluator) { ev.programs = newPrograms(max(n, 1)) }
+	return func(ev *evaluator) { ev.programs = rules.NewCompiled[programKey, compiled](n) }
 }
 
 // evaluator compiles and runs expressions; both executors are one.
@@ -40,7 +40,7 @@ func newEvaluator(opts []Option) (*evaluator, error) {
 	if err != nil {
 		return nil, err
 	}
-	ev := &evaluator{env: env, programs: newPrograms(DefaultCacheSize),
+	ev := &evaluator{env: env, programs: rules.NewCompiled[programKey, compiled](DefaultCacheSize),
 		plans: map[string]*sync.Map{"avro": {}, "json": {}}}
 	for _, o := range opts {
 		o(ev)
@@ -90,10 +90,10 @@ func (ev *evaluator) program(rc *rules.Context, expr string, vars *activation) (
 	if vars.field != nil {
 		k.value = typeKey(vars.value)
 	}
-	c, ok := ev.programs.get(k)
+	c, ok := ev.programs.Get(k)
 	if !ok {
 		c.prg, c.err = ev.compile(k, vars)
-		ev.programs.put(k, c)
+		ev.programs.Put(k, c)
 	}
 	return c.prg, c.err
 }

@@ -65,7 +65,7 @@ func TestProgramCacheBound(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if n := x.ev.programs.len(); n > 3 || n == 0 {
+	if n := x.ev.programs.Len(); n > 3 || n == 0 {
 		t.Errorf("%d programs cached, bound 3", n)
 	}
 }
@@ -83,7 +83,7 @@ func TestCompileErrorCached(t *testing.T) {
 			t.Fatal("no error")
 		}
 	}
-	if n := x.ev.programs.len(); n != 1 {
+	if n := x.ev.programs.Len(); n != 1 {
 		t.Errorf("%d entries", n)
 	}
 }

@@ -37,7 +37,7 @@ func NewExecutor(opts ...Option) *Executor {
 	for _, o := range opts {
 		o(x)
 	}
-	x.exprs = newExpressions(x.cacheSize)
+	x.exprs = rules.NewCompiled[string, compiled](x.cacheSize)
 	return x
 }
 
@@ -63,7 +63,7 @@ func (x *Executor) Transform(rc *rules.Context, msg any) (any, error) {
 
 // compile returns the compiled expression, from the cache when it was compiled before.
 func (x *Executor) compile(src string) (*jsonatago.Expr, error) {
-	if c, ok := x.exprs.get(src); ok {
+	if c, ok := x.exprs.Get(src); ok {
 		return c.expr, c.err
 	}
 	var c compiled
@@ -72,6 +72,6 @@ func (x *Executor) compile(src string) (*jsonatago.Expr, error) {
 	} else if c.expr, c.err = jsonatago.Compile(src); c.err != nil {
 		c.err = fmt.Errorf("jsonata: %w", c.err)
 	}
-	x.exprs.put(src, c)
+	x.exprs.Put(src, c)
 	return c.expr, c.err
 }
