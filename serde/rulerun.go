@@ -114,11 +114,13 @@ func (r *Reader) SetFieldWalkers(f FieldWalkers) { r.walkers.build = f }
 // ReadRules is what a deserializer keeps, per writer schema, about the rules its records run
 // on read. A nil *ReadRules runs none.
 type ReadRules struct {
+	id         SchemaID
 	writer     *rules.SchemaInfo
 	schema     sr.Schema // the writer's, with its references
 	recordName string    // for the subject name strategy
 	encoding   bool      // the writer has encoding rules
 	domain     bool      // the writer has domain rules, or a reader version is configured
+	migrates   bool      // a reader version is configured: records may need migrating to it
 }
 
 // Encoding reports whether the records run the writer's encoding rules.
@@ -144,9 +146,10 @@ func (r *Reader) Rules(ctx context.Context, id SchemaID, recordName string) (*Re
 		return nil, nil
 	}
 	rs := s.info.RuleSet
-	return &ReadRules{writer: s.info, schema: s.schema, recordName: recordName,
+	return &ReadRules{id: id, writer: s.info, schema: s.schema, recordName: recordName,
 		encoding: rs != nil && len(rs.EncodingRules) > 0,
-		domain:   rs != nil && len(rs.DomainRules) > 0 || r.readsLatest()}, nil
+		domain:   rs != nil && len(rs.DomainRules) > 0 || r.readsLatest(),
+		migrates: r.readsLatest()}, nil
 }
 
 // readsLatest reports whether the deserializer reads as the latest version (with metadata).
@@ -171,10 +174,8 @@ func (r *Reader) RunEncoding(ctx context.Context, rr *ReadRules, body []byte) ([
 // the latest version (with metadata) ([UseLatest], [UseLatestWithMetadata]), else the
 // writer's.
 //
-// Between decoding and these rules is where Confluent's deserializers migrate a value
-// written with another major version to the reader's (UPGRADE and DOWNGRADE migration rules,
-// run with [rules.Migration] on the versions between the two); the reader version that
-// readTarget finds is the end of that path.
+// A value written with another version than the reader's has been migrated to the reader's
+// before these rules run ([Reader.Migration], [Reader.Migrate]).
 func (r *Reader) RunDomain(ctx context.Context, rr *ReadRules, msg any) (any, error) {
 	rc, err := r.context(ctx, rr, rr.writer, nil)
 	if err != nil {
@@ -198,23 +199,33 @@ func (r *Reader) RunDomain(ctx context.Context, rr *ReadRules, msg any) (any, er
 // soft-deleted versions included, as Confluent's deserializers ask) when configured, else
 // the writer's.
 func (r *Reader) readTarget(ctx context.Context, subject string, rr *ReadRules) (*rules.SchemaInfo, sr.Schema, error) {
-	var reg Registered
-	var err error
-	switch {
-	case r.cfg.LatestMetadata != nil:
-		reg, err = r.client.LatestWithMetadataIncludingDeleted(ctx, subject, r.cfg.LatestMetadata)
-	case r.cfg.UseLatest:
-		reg, err = r.client.Latest(ctx, subject)
-	default:
+	if !r.readsLatest() {
 		return rr.writer, rr.schema, nil
 	}
+	reg, err := r.readerVersion(ctx, subject)
 	if err != nil {
 		return nil, sr.Schema{}, err
 	}
-	if reg.Info == nil {
-		return nil, sr.Schema{}, fmt.Errorf("serde: the registry gave no schema for the latest version of subject %q", subject)
-	}
 	return reg.Info, reg.Schema, nil
+}
+
+// readerVersion is the version of subject the deserializer reads as, when it reads as the
+// latest version (with metadata).
+func (r *Reader) readerVersion(ctx context.Context, subject string) (Registered, error) {
+	var reg Registered
+	var err error
+	if r.cfg.LatestMetadata != nil {
+		reg, err = r.client.LatestWithMetadataIncludingDeleted(ctx, subject, r.cfg.LatestMetadata)
+	} else {
+		reg, err = r.client.Latest(ctx, subject)
+	}
+	if err != nil {
+		return Registered{}, err
+	}
+	if reg.Info == nil {
+		return Registered{}, fmt.Errorf("serde: the registry gave no schema for the latest version of subject %q", subject)
+	}
+	return reg, nil
 }
 
 // context is the rules' context for a record read with rr, its subject named after the
