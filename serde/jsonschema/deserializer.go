@@ -74,6 +74,11 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 			return id, err
 		}
 	}
+	if p.rules.Migrates() {
+		if body, err = d.migrate(ctx, id, p.rules, body); err != nil {
+			return id, err
+		}
+	}
 	if err := json.Unmarshal(body, v); err != nil {
 		return id, fmt.Errorf("serde/jsonschema: decode a record written with schema %v: %w", id, err)
 	}
