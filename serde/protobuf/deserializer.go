@@ -17,6 +17,8 @@ type Deserializer[T proto.Message] struct {
 	r      *serde.Reader
 	typ    protoreflect.MessageType
 	protos serde.Memo[serde.SchemaID, *serde.ReadRules] // ids known to be Protobuf schemas, with their rules (nil: none)
+	// writers are the writers' schemas compiled, for the records that are migrated.
+	writers serde.Memo[serde.SchemaID, protoreflect.FileDescriptor]
 }
 
 // NewDeserializer returns a deserializer into T, a generated message type such as
@@ -57,6 +59,15 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 	if rr.Encoding() {
 		if body, err = d.r.RunEncoding(ctx, rr, body); err != nil {
 			return id, err
+		}
+	}
+	if rr.Migrates() {
+		m, err := d.r.Migration(ctx, rr)
+		if err != nil {
+			return id, err
+		}
+		if m != nil {
+			return id, d.migrate(ctx, id, rr, m, payload, headers, body, v)
 		}
 	}
 	if err := unmarshal(body, v); err != nil {
