@@ -22,7 +22,8 @@ import (
 
 // Migration is what records written with one schema need to be read as the reader's version
 // of their subject: the steps between the two versions, each with migration rules for its
-// direction.
+// direction; none when the record is of the reader's version, or no version between has
+// migration rules for the direction.
 type Migration struct {
 	Subject string
 	// Reader is the version the records are read as: the format packages read the migrated
@@ -44,35 +45,37 @@ type migrationKey struct {
 // [Reader.Migration] only then.
 func (rr *ReadRules) Migrates() bool { return rr != nil && rr.migrates }
 
-// Migration returns the migration a record read with rr needs, or nil when it needs none:
-// the deserializer reads as no version of its own, the reader's version is the writer's, or
-// no version between the two has migration rules for the direction. It asks the registry
-// only the first time a subject, writer schema and reader version meet.
+// Migration returns the migration a record read with rr needs to the reader's version, nil
+// when the deserializer reads as no version of its own. [Migration.Needed] says whether the
+// record must be migrated ([Reader.Migrate]) or decoded as it is; either way, the reader
+// version's domain rules run next ([Reader.RunDomainAs], [ReadDomainAs], which spare a
+// second lookup of that version). It asks the registry only the first time a subject,
+// writer schema and reader version meet.
 func (r *Reader) Migration(ctx context.Context, rr *ReadRules) (*Migration, error) {
 	if !rr.Migrates() {
 		return nil, nil
 	}
-	rc, err := r.context(ctx, rr, rr.writer, nil)
+	_, subject, err := r.subject(ctx, rr)
 	if err != nil {
 		return nil, err
 	}
-	reader, err := r.readerVersion(ctx, rc.Subject)
+	reader, err := r.readerVersion(ctx, subject)
 	if err != nil {
 		return nil, err
 	}
-	key := migrationKey{subject: rc.Subject, writer: rr.id, reader: reader.ID}
+	key := migrationKey{subject: subject, writer: rr.id, reader: reader.ID}
 	m, ok := r.migrations.Load(key)
 	if !ok {
-		if m, err = r.planMigration(ctx, rc.Subject, rr, reader); err != nil {
+		if m, err = r.planMigration(ctx, subject, rr, reader); err != nil {
 			return nil, err
 		}
 		r.migrations.Store(key, m)
 	}
-	if len(m.Steps) == 0 {
-		return nil, nil
-	}
 	return m, nil
 }
+
+// Needed reports whether records must be migrated: there are steps to run.
+func (m *Migration) Needed() bool { return m != nil && len(m.Steps) > 0 }
 
 // planMigration finds the writer's version in subject and the steps from it to reader.
 func (r *Reader) planMigration(ctx context.Context, subject string, rr *ReadRules, reader Registered) (*Migration, error) {

@@ -185,11 +185,31 @@ func (r *Reader) RunDomain(ctx context.Context, rr *ReadRules, msg any) (any, er
 	if err != nil {
 		return nil, err
 	}
+	return r.runDomain(rc, target, schema, msg)
+}
+
+// RunDomainAs is [Reader.RunDomain] for a record read as m's reader version, which
+// [Reader.Migration] found for it: the version is not looked up again. A nil m is RunDomain.
+func (r *Reader) RunDomainAs(ctx context.Context, rr *ReadRules, m *Migration, msg any) (any, error) {
+	if m == nil {
+		return r.RunDomain(ctx, rr, msg)
+	}
+	topic, err := topicOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rc := &rules.Context{Context: ctx, Source: rr.writer, Subject: m.Subject, Topic: topic, Key: r.cfg.Key, Mode: rules.Read}
+	return r.runDomain(rc, m.Reader.Info, m.Reader.Schema, msg)
+}
+
+// runDomain runs target's domain rules in rc on msg.
+func (r *Reader) runDomain(rc *rules.Context, target *rules.SchemaInfo, schema sr.Schema, msg any) (any, error) {
 	if target.RuleSet == nil || len(target.RuleSet.DomainRules) == 0 {
 		return msg, nil
 	}
 	rc.Target = target
-	if rc.Fields, err = r.walkers.get(ctx, target, schema); err != nil {
+	var err error
+	if rc.Fields, err = r.walkers.get(rc.Context, target, schema); err != nil {
 		return nil, err
 	}
 	return r.cfg.Rules.Run(rc, rules.Domain, msg)
@@ -231,16 +251,21 @@ func (r *Reader) readerVersion(ctx context.Context, subject string) (Registered,
 // context is the rules' context for a record read with rr, its subject named after the
 // record's topic as on write.
 func (r *Reader) context(ctx context.Context, rr *ReadRules, target *rules.SchemaInfo, fields rules.FieldWalker) (*rules.Context, error) {
-	topic, err := topicOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	subject, err := r.cfg.Subject(topic, r.cfg.Key, rr.recordName)
+	topic, subject, err := r.subject(ctx, rr)
 	if err != nil {
 		return nil, err
 	}
 	return &rules.Context{Context: ctx, Source: rr.writer, Target: target, Subject: subject, Topic: topic,
 		Key: r.cfg.Key, Mode: rules.Read, Fields: fields}, nil
+}
+
+// subject is the topic of a record read with rr and the subject named after it.
+func (r *Reader) subject(ctx context.Context, rr *ReadRules) (topic, subject string, err error) {
+	if topic, err = topicOf(ctx); err != nil {
+		return "", "", err
+	}
+	subject, err = r.cfg.Subject(topic, r.cfg.Key, rr.recordName)
+	return topic, subject, err
 }
 
 // WriteDomain is [Writer.RunDomain] for a serializer of T. A struct reaches the rules as a
@@ -260,11 +285,17 @@ func WriteDomain[T any](ctx context.Context, w *Writer, topic string, t *Target,
 // ReadDomain is [Reader.RunDomain] for a deserializer of T: *v becomes the value the rules
 // left. A struct reaches the rules as v, which they may change in place.
 func ReadDomain[T any](ctx context.Context, r *Reader, rr *ReadRules, v *T) error {
+	return ReadDomainAs(ctx, r, rr, nil, v)
+}
+
+// ReadDomainAs is [Reader.RunDomainAs] for a deserializer of T, as [ReadDomain] is
+// RunDomain's.
+func ReadDomainAs[T any](ctx context.Context, r *Reader, rr *ReadRules, m *Migration, v *T) error {
 	var msg any = *v
 	if reflect.TypeFor[T]().Kind() == reflect.Struct {
 		msg = v
 	}
-	out, err := r.RunDomain(ctx, rr, msg)
+	out, err := r.RunDomainAs(ctx, rr, m, msg)
 	if err != nil {
 		return err
 	}

@@ -83,12 +83,12 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 	if err := plan.budget.check(body); err != nil {
 		return id, fmt.Errorf("serde/avro: decode a record written with schema %v: %w", id, err)
 	}
+	var m *serde.Migration
 	if plan.rules.Migrates() {
-		m, err := d.r.Migration(ctx, plan.rules)
-		if err != nil {
+		if m, err = d.r.Migration(ctx, plan.rules); err != nil {
 			return id, err
 		}
-		if m != nil {
+		if m.Needed() {
 			return id, d.migrate(ctx, id, plan, m, body, v)
 		}
 	}
@@ -102,7 +102,7 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 		return id, fmt.Errorf("serde/avro: decode a record written with schema %v: %w", id, err)
 	}
 	if plan.rules.Domain() {
-		return id, serde.ReadDomain(ctx, d.r, plan.rules, v)
+		return id, serde.ReadDomainAs(ctx, d.r, plan.rules, m, v)
 	}
 	return id, nil
 }

@@ -56,7 +56,7 @@ func major(n string) *rules.Metadata {
 
 // majors registers v1 and v2 (with rs) of users-value under compatibilityGroup
 // major_version, and returns their ids.
-func majors(t *testing.T, reg *sertest.Registry, v1, v2 string, rs *rules.RuleSet) (id1, id2 int32) {
+func majors(t testing.TB, reg *sertest.Registry, v1, v2 string, rs *rules.RuleSet) (id1, id2 int32) {
 	t.Helper()
 	set := sr.SetCompatibility{Level: sr.CompatBackward, Group: "major_version"}
 	if res := reg.SR().SetCompatibility(ctx, set, usersSubject); len(res) != 1 || res[0].Err != nil {
@@ -67,7 +67,7 @@ func majors(t *testing.T, reg *sertest.Registry, v1, v2 string, rs *rules.RuleSe
 	return id1, id2
 }
 
-func jsonataEngine(t *testing.T, opts ...rules.Option) *rules.Engine {
+func jsonataEngine(t testing.TB, opts ...rules.Option) *rules.Engine {
 	t.Helper()
 	e, err := rules.NewEngine(append([]rules.Option{rules.WithExecutors(jsonata.NewExecutor())}, opts...)...)
 	if err != nil {
@@ -77,7 +77,7 @@ func jsonataEngine(t *testing.T, opts ...rules.Option) *rules.Engine {
 }
 
 // record serializes v with the schema of id, as a producer of that version does.
-func record[T any](t *testing.T, c *serde.Client, schema string, id int32, v T) []byte {
+func record[T any](t testing.TB, c *serde.Client, schema string, id int32, v T) []byte {
 	t.Helper()
 	ser, err := avro.NewSerializer[T](c, schema, serde.UseSchemaID(id))
 	if err != nil {

@@ -56,7 +56,7 @@ func (d *Deserializer[T]) migrate(ctx context.Context, id serde.SchemaID, plan *
 	if err := reader.read(d, tree, v); err != nil {
 		return fmt.Errorf("serde/avro: read a record written with schema %v as version %d of %s: %w", id, m.Reader.Version, m.Subject, err)
 	}
-	return serde.ReadDomain(ctx, d.r, plan.rules, v)
+	return serde.ReadDomainAs(ctx, d.r, plan.rules, m, v)
 }
 
 // read decodes a migrated tree into v.

@@ -74,8 +74,9 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 			return id, err
 		}
 	}
+	var m *serde.Migration
 	if p.rules.Migrates() {
-		if body, err = d.migrate(ctx, id, p.rules, body); err != nil {
+		if m, body, err = d.migrate(ctx, id, p.rules, body); err != nil {
 			return id, err
 		}
 	}
@@ -83,7 +84,7 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 		return id, fmt.Errorf("serde/jsonschema: decode a record written with schema %v: %w", id, err)
 	}
 	if p.rules.Domain() {
-		return id, serde.ReadDomain(ctx, d.r, p.rules, v)
+		return id, serde.ReadDomainAs(ctx, d.r, p.rules, m, v)
 	}
 	return id, nil
 }

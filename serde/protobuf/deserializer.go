@@ -61,12 +61,12 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 			return id, err
 		}
 	}
+	var m *serde.Migration
 	if rr.Migrates() {
-		m, err := d.r.Migration(ctx, rr)
-		if err != nil {
+		if m, err = d.r.Migration(ctx, rr); err != nil {
 			return id, err
 		}
-		if m != nil {
+		if m.Needed() {
 			return id, d.migrate(ctx, id, rr, m, payload, headers, body, v)
 		}
 	}
@@ -74,7 +74,7 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 		return id, fmt.Errorf("serde/protobuf: decode a record written with schema %v: %w", id, err)
 	}
 	if rr.Domain() {
-		return id, readRules(ctx, d.r, rr, v)
+		return id, readRules(ctx, d.r, rr, m, v)
 	}
 	return id, nil
 }

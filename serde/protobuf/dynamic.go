@@ -70,12 +70,12 @@ func (d *DynamicDeserializer) Deserialize(ctx context.Context, payload []byte, h
 			return nil, id, err
 		}
 	}
-	m, err := d.decode(ctx, id, rr, md, body)
+	m, mig, err := d.decode(ctx, id, rr, md, body)
 	if err != nil {
 		return nil, id, err
 	}
 	if rr.Domain() {
-		if err := serde.ReadDomain(ctx, d.r, rr, &m); err != nil {
+		if err := serde.ReadDomainAs(ctx, d.r, rr, mig, &m); err != nil {
 			return nil, id, err
 		}
 	}
@@ -83,22 +83,25 @@ func (d *DynamicDeserializer) Deserialize(ctx context.Context, payload []byte, h
 }
 
 // decode reads body as md, or, when the record must be migrated to the reader's version,
-// as the reader's message.
-func (d *DynamicDeserializer) decode(ctx context.Context, id serde.SchemaID, rr *serde.ReadRules, md protoreflect.MessageDescriptor, body []byte) (*dynamicpb.Message, error) {
+// as the reader's message. The migration is nil when the deserializer reads as no version
+// of its own.
+func (d *DynamicDeserializer) decode(ctx context.Context, id serde.SchemaID, rr *serde.ReadRules, md protoreflect.MessageDescriptor, body []byte) (*dynamicpb.Message, *serde.Migration, error) {
+	var mig *serde.Migration
 	if rr.Migrates() {
-		m, err := d.r.Migration(ctx, rr)
-		if err != nil {
-			return nil, err
+		var err error
+		if mig, err = d.r.Migration(ctx, rr); err != nil {
+			return nil, nil, err
 		}
-		if m != nil {
-			return d.migrate(ctx, id, m, md, body)
+		if mig.Needed() {
+			m, err := d.migrate(ctx, id, mig, md, body)
+			return m, mig, err
 		}
 	}
 	m := dynamicpb.NewMessage(md)
 	if err := unmarshal(body, m); err != nil {
-		return nil, fmt.Errorf("serde/protobuf: decode a %s written with schema %v: %w", md.FullName(), id, err)
+		return nil, nil, fmt.Errorf("serde/protobuf: decode a %s written with schema %v: %w", md.FullName(), id, err)
 	}
-	return m, nil
+	return m, mig, nil
 }
 
 // rules is what records of one message of a writer's schema run on read, found once.

@@ -67,7 +67,7 @@ func (d *Deserializer[T]) migrate(ctx context.Context, id serde.SchemaID, rr *se
 	if err := readMigrated(id, m, tree, v); err != nil {
 		return err
 	}
-	return readRules(ctx, d.r, rr, v)
+	return readRules(ctx, d.r, rr, m, v)
 }
 
 // migrate reads a record of md, written with another version than the reader's, as the
