@@ -2,9 +2,11 @@ package avro_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	hamba "github.com/hamba/avro/v2"
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/accord-registry/accord/serde"
@@ -250,4 +252,93 @@ func TestMigrationFailure(t *testing.T) {
 			t.Errorf("record let through unmigrated (-want +got):\n%s", d)
 		}
 	})
+}
+
+// A path of several versions, some soft-deleted, as Confluent's clients walk it: v1 and v2
+// (major 1; v2 adds age with a default), v3 (major 2: the rename, with its rules), v4
+// (major 2: adds a note with a default, no rules). v1 and v3 are soft-deleted, which a
+// migration must not mind: the writer's version is looked up and the versions between are
+// fetched with deleted=true.
+func TestMigrationAcrossSoftDeletedVersions(t *testing.T) {
+	const (
+		v2 = `{"type":"record","name":"User","namespace":"com.acme","fields":[
+			{"name":"name","type":"string"},{"name":"ssn","type":"string"},{"name":"email","type":["null","string"],"default":null},
+			{"name":"age","type":"int","default":18}]}`
+		v3 = `{"type":"record","name":"User","namespace":"com.acme","fields":[
+			{"name":"name","type":"string"},{"name":"socialSecurityNumber","type":"string"},{"name":"email","type":["null","string"],"default":null},
+			{"name":"age","type":"int","default":18}]}`
+		v4 = `{"type":"record","name":"User","namespace":"com.acme","fields":[
+			{"name":"name","type":"string"},{"name":"socialSecurityNumber","type":"string"},{"name":"email","type":["null","string"],"default":null},
+			{"name":"age","type":"int","default":18},{"name":"note","type":"string","default":"-"}]}`
+	)
+	type userV4 struct {
+		Name                 string  `avro:"name"`
+		SocialSecurityNumber string  `avro:"socialSecurityNumber"`
+		Email                *string `avro:"email"`
+		Age                  int32   `avro:"age"`
+		Note                 string  `avro:"note"`
+	}
+	reg := sertest.New(t)
+	set := sr.SetCompatibility{Level: sr.CompatBackward, Group: "major_version"}
+	if res := reg.SR().SetCompatibility(ctx, set, usersSubject); res[0].Err != nil {
+		t.Fatal(res[0].Err)
+	}
+	id1 := int32(reg.Register(t, usersSubject, sertest.Schema{Schema: userMajor1Schema, Metadata: major("1")}))
+	reg.Register(t, usersSubject, sertest.Schema{Schema: v2, Metadata: major("1")})
+	reg.Register(t, usersSubject, sertest.Schema{Schema: v3, Metadata: major("2"), RuleSet: renameRules()})
+	reg.Register(t, usersSubject, sertest.Schema{Schema: v4, Metadata: major("2")})
+	c := reg.Client()
+	v1 := record(t, c, userMajor1Schema, id1, userMajor1{Name: "ann", SSN: "123"})
+	for _, version := range []int{1, 3} {
+		if err := reg.SR().DeleteSchema(ctx, usersSubject, version, sr.SoftDelete); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runner := &recordingRunner{Runner: jsonataEngine(t),
+		names: map[string]string{userMajor1Schema: "v1", v2: "v2", v3: "v3", v4: "v4"}}
+	de := mustDeserializer[userV4](t, c, v4, readAs("2", runner)...)
+	got, _, err := de.Deserialize(serde.WithTopic(ctx, usersTopic), v1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := userV4{Name: "ann", SocialSecurityNumber: "123", Age: 18, Note: "-"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("record (-want +got):\n%s", d)
+	}
+	// v1 to v2 has no step (v2 has no migration rules); v4, registered without a rule set,
+	// inherits v3's, as Confluent's registry does, so v3 to v4 is a step too.
+	if d := cmp.Diff([]string{"UPGRADE v2->v3", "UPGRADE v3->v4"}, runner.migrations); d != "" {
+		t.Errorf("migration steps (-want +got):\n%s", d)
+	}
+}
+
+// recordingRunner notes the migration steps it runs, naming schemas by their fingerprints
+// (the registry keeps a schema's canonical form).
+type recordingRunner struct {
+	rules.Runner
+	names      map[string]string
+	migrations []string
+}
+
+func (r *recordingRunner) Run(rc *rules.Context, phase rules.Phase, msg any) (any, error) {
+	if phase == rules.Migration {
+		r.migrations = append(r.migrations, fmt.Sprintf("%s %s->%s", rc.Mode, r.name(rc.Source.Schema), r.name(rc.Target.Schema)))
+	}
+	return r.Runner.Run(rc, phase, msg)
+}
+
+func (r *recordingRunner) name(text string) string {
+	fp := func(text string) [32]byte {
+		s, err := hamba.ParseWithCache(text, "", &hamba.SchemaCache{})
+		if err != nil {
+			return [32]byte{}
+		}
+		return s.Fingerprint()
+	}
+	for known, name := range r.names {
+		if fp(known) == fp(text) {
+			return name
+		}
+	}
+	return "unknown"
 }
