@@ -59,7 +59,9 @@
 // chose ([UseSchemaID], [UseLatest], [UseLatestWithMetadata]): on write the domain rules on
 // the value, then the encoding rules on the encoded bytes, then the framing; on read the
 // writer's encoding rules on the bytes, then decoding, then the domain rules of the writer
-// (or of the reader's version) on the value. Each format package walks its own values field
+// (or of the reader's version) on the value. A deserializer that reads as a version of its
+// own migrates a record written with another major version before those domain rules, along
+// the migration rules of the versions between ([Reader.Migration], [Reader.Migrate]). Each format package walks its own values field
 // by field for field-level rules, choosing fields with a [FieldSelector]. Deserializers that
 // run rules need the record's topic ([WithTopic]). A serializer without a runner, or a schema
 // without rules, pays one predictable branch per record.

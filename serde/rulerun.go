@@ -114,11 +114,13 @@ func (r *Reader) SetFieldWalkers(f FieldWalkers) { r.walkers.build = f }
 // ReadRules is what a deserializer keeps, per writer schema, about the rules its records run
 // on read. A nil *ReadRules runs none.
 type ReadRules struct {
+	id         SchemaID
 	writer     *rules.SchemaInfo
 	schema     sr.Schema // the writer's, with its references
 	recordName string    // for the subject name strategy
 	encoding   bool      // the writer has encoding rules
 	domain     bool      // the writer has domain rules, or a reader version is configured
+	migrates   bool      // a reader version is configured: records may need migrating to it
 }
 
 // Encoding reports whether the records run the writer's encoding rules.
@@ -144,9 +146,10 @@ func (r *Reader) Rules(ctx context.Context, id SchemaID, recordName string) (*Re
 		return nil, nil
 	}
 	rs := s.info.RuleSet
-	return &ReadRules{writer: s.info, schema: s.schema, recordName: recordName,
+	return &ReadRules{id: id, writer: s.info, schema: s.schema, recordName: recordName,
 		encoding: rs != nil && len(rs.EncodingRules) > 0,
-		domain:   rs != nil && len(rs.DomainRules) > 0 || r.readsLatest()}, nil
+		domain:   rs != nil && len(rs.DomainRules) > 0 || r.readsLatest(),
+		migrates: r.readsLatest()}, nil
 }
 
 // readsLatest reports whether the deserializer reads as the latest version (with metadata).
@@ -171,10 +174,8 @@ func (r *Reader) RunEncoding(ctx context.Context, rr *ReadRules, body []byte) ([
 // the latest version (with metadata) ([UseLatest], [UseLatestWithMetadata]), else the
 // writer's.
 //
-// Between decoding and these rules is where Confluent's deserializers migrate a value
-// written with another major version to the reader's (UPGRADE and DOWNGRADE migration rules,
-// run with [rules.Migration] on the versions between the two); the reader version that
-// readTarget finds is the end of that path.
+// A value written with another version than the reader's has been migrated to the reader's
+// before these rules run ([Reader.Migration], [Reader.Migrate]).
 func (r *Reader) RunDomain(ctx context.Context, rr *ReadRules, msg any) (any, error) {
 	rc, err := r.context(ctx, rr, rr.writer, nil)
 	if err != nil {
@@ -184,11 +185,31 @@ func (r *Reader) RunDomain(ctx context.Context, rr *ReadRules, msg any) (any, er
 	if err != nil {
 		return nil, err
 	}
+	return r.runDomain(rc, target, schema, msg)
+}
+
+// RunDomainAs is [Reader.RunDomain] for a record read as m's reader version, which
+// [Reader.Migration] found for it: the version is not looked up again. A nil m is RunDomain.
+func (r *Reader) RunDomainAs(ctx context.Context, rr *ReadRules, m *Migration, msg any) (any, error) {
+	if m == nil {
+		return r.RunDomain(ctx, rr, msg)
+	}
+	topic, err := topicOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rc := &rules.Context{Context: ctx, Source: rr.writer, Subject: m.Subject, Topic: topic, Key: r.cfg.Key, Mode: rules.Read}
+	return r.runDomain(rc, m.Reader.Info, m.Reader.Schema, msg)
+}
+
+// runDomain runs target's domain rules in rc on msg.
+func (r *Reader) runDomain(rc *rules.Context, target *rules.SchemaInfo, schema sr.Schema, msg any) (any, error) {
 	if target.RuleSet == nil || len(target.RuleSet.DomainRules) == 0 {
 		return msg, nil
 	}
 	rc.Target = target
-	if rc.Fields, err = r.walkers.get(ctx, target, schema); err != nil {
+	var err error
+	if rc.Fields, err = r.walkers.get(rc.Context, target, schema); err != nil {
 		return nil, err
 	}
 	return r.cfg.Rules.Run(rc, rules.Domain, msg)
@@ -198,38 +219,53 @@ func (r *Reader) RunDomain(ctx context.Context, rr *ReadRules, msg any) (any, er
 // soft-deleted versions included, as Confluent's deserializers ask) when configured, else
 // the writer's.
 func (r *Reader) readTarget(ctx context.Context, subject string, rr *ReadRules) (*rules.SchemaInfo, sr.Schema, error) {
-	var reg Registered
-	var err error
-	switch {
-	case r.cfg.LatestMetadata != nil:
-		reg, err = r.client.LatestWithMetadataIncludingDeleted(ctx, subject, r.cfg.LatestMetadata)
-	case r.cfg.UseLatest:
-		reg, err = r.client.Latest(ctx, subject)
-	default:
+	if !r.readsLatest() {
 		return rr.writer, rr.schema, nil
 	}
+	reg, err := r.readerVersion(ctx, subject)
 	if err != nil {
 		return nil, sr.Schema{}, err
 	}
-	if reg.Info == nil {
-		return nil, sr.Schema{}, fmt.Errorf("serde: the registry gave no schema for the latest version of subject %q", subject)
-	}
 	return reg.Info, reg.Schema, nil
+}
+
+// readerVersion is the version of subject the deserializer reads as, when it reads as the
+// latest version (with metadata).
+func (r *Reader) readerVersion(ctx context.Context, subject string) (Registered, error) {
+	var reg Registered
+	var err error
+	if r.cfg.LatestMetadata != nil {
+		reg, err = r.client.LatestWithMetadataIncludingDeleted(ctx, subject, r.cfg.LatestMetadata)
+	} else {
+		reg, err = r.client.Latest(ctx, subject)
+	}
+	if err != nil {
+		return Registered{}, err
+	}
+	if reg.Info == nil {
+		return Registered{}, fmt.Errorf("serde: the registry gave no schema for the latest version of subject %q", subject)
+	}
+	return reg, nil
 }
 
 // context is the rules' context for a record read with rr, its subject named after the
 // record's topic as on write.
 func (r *Reader) context(ctx context.Context, rr *ReadRules, target *rules.SchemaInfo, fields rules.FieldWalker) (*rules.Context, error) {
-	topic, err := topicOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	subject, err := r.cfg.Subject(topic, r.cfg.Key, rr.recordName)
+	topic, subject, err := r.subject(ctx, rr)
 	if err != nil {
 		return nil, err
 	}
 	return &rules.Context{Context: ctx, Source: rr.writer, Target: target, Subject: subject, Topic: topic,
 		Key: r.cfg.Key, Mode: rules.Read, Fields: fields}, nil
+}
+
+// subject is the topic of a record read with rr and the subject named after it.
+func (r *Reader) subject(ctx context.Context, rr *ReadRules) (topic, subject string, err error) {
+	if topic, err = topicOf(ctx); err != nil {
+		return "", "", err
+	}
+	subject, err = r.cfg.Subject(topic, r.cfg.Key, rr.recordName)
+	return topic, subject, err
 }
 
 // WriteDomain is [Writer.RunDomain] for a serializer of T. A struct reaches the rules as a
@@ -249,11 +285,17 @@ func WriteDomain[T any](ctx context.Context, w *Writer, topic string, t *Target,
 // ReadDomain is [Reader.RunDomain] for a deserializer of T: *v becomes the value the rules
 // left. A struct reaches the rules as v, which they may change in place.
 func ReadDomain[T any](ctx context.Context, r *Reader, rr *ReadRules, v *T) error {
+	return ReadDomainAs(ctx, r, rr, nil, v)
+}
+
+// ReadDomainAs is [Reader.RunDomainAs] for a deserializer of T, as [ReadDomain] is
+// RunDomain's.
+func ReadDomainAs[T any](ctx context.Context, r *Reader, rr *ReadRules, m *Migration, v *T) error {
 	var msg any = *v
 	if reflect.TypeFor[T]().Kind() == reflect.Struct {
 		msg = v
 	}
-	out, err := r.RunDomain(ctx, rr, msg)
+	out, err := r.RunDomainAs(ctx, rr, m, msg)
 	if err != nil {
 		return err
 	}

@@ -183,9 +183,10 @@ func (w *Writer) AppendHeader(headers []Header, t *Target, indexes []int) []Head
 // record's schema id (header first, then prefix) and fetches the writer's schema through the
 // client's caches.
 type Reader struct {
-	client  *Client
-	cfg     Config
-	walkers ruleWalkers // of the schemas rules run on, for field-level rules
+	client     *Client
+	cfg        Config
+	walkers    ruleWalkers                    // of the schemas rules run on, for field-level rules
+	migrations Memo[migrationKey, *Migration] // per subject, writer and reader version
 }
 
 // NewReader returns a Reader for a deserializer configured by opts: [Key] says which header

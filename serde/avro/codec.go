@@ -45,6 +45,10 @@ type decoder[T any] struct {
 	dec    hamba.ValDecoder
 	budget emptyItemsBudget // checked before decoding
 	rules  *serde.ReadRules // nil: no rule runs on these records
+
+	// For records that may be migrated to the reader's version (rules.Migrates()):
+	writer     *decoder[any] // decodes with the writer's schema into a generic value
+	unreadable error         // set, and dec nil, when only migrated records can be read
 }
 
 func newDecoder[T any](api hamba.API, schema hamba.Schema) *decoder[T] {

@@ -23,6 +23,7 @@ type Deserializer[T any] struct {
 	reader   atomic.Pointer[hamba.Schema]
 	readerMu sync.Mutex
 	plans    serde.Memo[serde.SchemaID, *decoder[T]] // per writer id: what to decode with
+	migrated serde.Memo[int32, *migrated[T]]         // per reader version's id: how migrated records are read
 	readers  sync.Pool                               // of *hamba.Reader
 }
 
@@ -82,6 +83,18 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 	if err := plan.budget.check(body); err != nil {
 		return id, fmt.Errorf("serde/avro: decode a record written with schema %v: %w", id, err)
 	}
+	var m *serde.Migration
+	if plan.rules.Migrates() {
+		if m, err = d.r.Migration(ctx, plan.rules); err != nil {
+			return id, err
+		}
+		if m.Needed() {
+			return id, d.migrate(ctx, id, plan, m, body, v)
+		}
+	}
+	if plan.unreadable != nil {
+		return id, plan.unreadable
+	}
 	rd := d.readers.Get().(*hamba.Reader)
 	err = plan.decode(rd, body, v)
 	d.readers.Put(rd)
@@ -89,13 +102,15 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 		return id, fmt.Errorf("serde/avro: decode a record written with schema %v: %w", id, err)
 	}
 	if plan.rules.Domain() {
-		return id, serde.ReadDomain(ctx, d.r, plan.rules, v)
+		return id, serde.ReadDomainAs(ctx, d.r, plan.rules, m, v)
 	}
 	return id, nil
 }
 
 // plan builds what records written with id decode with: the writer's schema for a generic
-// deserializer, the reader's when both are the same, else the resolution of the two.
+// deserializer, the reader's when both are the same, else the resolution of the two. When
+// the two do not resolve and the deserializer may migrate records, the error waits for a
+// record that is not migrated.
 func (d *Deserializer[T]) plan(ctx context.Context, id serde.SchemaID) (*decoder[T], error) {
 	ws, err := d.r.Schema(ctx, id)
 	if err != nil {
@@ -108,23 +123,41 @@ func (d *Deserializer[T]) plan(ctx context.Context, id serde.SchemaID) (*decoder
 	if err != nil {
 		return nil, fmt.Errorf("writer schema %v: %w", id, err)
 	}
-	plan := writer
-	if d.text != "" {
-		reader, err := d.readerSchema(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if plan, err = resolve(reader, writer); err != nil {
-			return nil, fmt.Errorf("serde/avro: records written with schema %v cannot be read as %s: %w", id, recordName(reader), err)
-		}
+	dec, err := d.decoderFor(ctx, id, writer)
+	if err != nil {
+		return nil, err
 	}
-	dec := newDecoder[T](d.api, plan)
-	dec.budget = newEmptyItemsBudget(writer, d.r.Config().MaxEmptyItems)
 	if dec.rules, err = d.r.Rules(ctx, id, recordName(writer)); err != nil {
 		return nil, err
 	}
+	if dec.unreadable != nil && !dec.rules.Migrates() {
+		return nil, dec.unreadable
+	}
+	if dec.rules.Migrates() {
+		dec.writer = newDecoder[any](d.api, writer)
+	}
+	dec.budget = newEmptyItemsBudget(writer, d.r.Config().MaxEmptyItems)
 	d.plans.Store(id, dec)
 	return dec, nil
+}
+
+// decoderFor returns the decoder of records written with writer into T: with writer itself
+// for a generic deserializer, else with the resolution of writer and the deserializer's
+// reader schema. When the two do not resolve, the decoder only says so (unreadable), since
+// records that are migrated to the reader's version never use it.
+func (d *Deserializer[T]) decoderFor(ctx context.Context, id serde.SchemaID, writer hamba.Schema) (*decoder[T], error) {
+	if d.text == "" {
+		return newDecoder[T](d.api, writer), nil
+	}
+	reader, err := d.readerSchema(ctx)
+	if err != nil {
+		return nil, err
+	}
+	resolved, err := resolve(reader, writer)
+	if err != nil {
+		return &decoder[T]{unreadable: fmt.Errorf("serde/avro: records written with schema %v cannot be read as %s: %w", id, recordName(reader), err)}, nil
+	}
+	return newDecoder[T](d.api, resolved), nil
 }
 
 // resolve returns the schema that reads data written with writer into reader's shape.

@@ -28,4 +28,11 @@
 // latest version) run around the encoding, and a deserializer runs the writer's; field-level
 // rules walk typed and generic values by the schema (fields.go), selecting fields by their
 // "confluent:tags" property.
+//
+// A deserializer that reads as a version of its own ([serde.UseLatest],
+// [serde.UseLatestWithMetadata]) with [serde.Rules] migrates records written with another
+// major version, as Confluent's do: decoded with the writer's schema into a generic value,
+// turned into a JSON tree ([ToJSONTree]), migrated by the rules of the versions between
+// (JSONATA, usually), read as the reader version's schema ([FromJSONTree]) and decoded into
+// the deserializer's type (resolved to its own schema, when it has one).
 package avro

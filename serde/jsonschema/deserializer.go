@@ -74,11 +74,17 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 			return id, err
 		}
 	}
+	var m *serde.Migration
+	if p.rules.Migrates() {
+		if m, body, err = d.migrate(ctx, id, p.rules, body); err != nil {
+			return id, err
+		}
+	}
 	if err := json.Unmarshal(body, v); err != nil {
 		return id, fmt.Errorf("serde/jsonschema: decode a record written with schema %v: %w", id, err)
 	}
 	if p.rules.Domain() {
-		return id, serde.ReadDomain(ctx, d.r, p.rules, v)
+		return id, serde.ReadDomainAs(ctx, d.r, p.rules, m, v)
 	}
 	return id, nil
 }

@@ -22,4 +22,11 @@
 // latest version) run around the encoding, and a deserializer runs the writer's; field-level
 // rules walk values by the schema (fields.go), selecting properties by their
 // "confluent:tags" keyword.
+//
+// A deserializer that reads as a version of its own ([serde.UseLatest],
+// [serde.UseLatestWithMetadata]) with [serde.Rules] migrates records written with another
+// major version, as Confluent's do: the record (validated with the writer's schema, when
+// asked) is decoded into a JSON tree ([DecodeJSONTree]), migrated by the rules of the
+// versions between (JSONATA, usually), and encoded again ([EncodeJSONTree]) for the
+// deserializer's type.
 package jsonschema

@@ -17,6 +17,8 @@ type Deserializer[T proto.Message] struct {
 	r      *serde.Reader
 	typ    protoreflect.MessageType
 	protos serde.Memo[serde.SchemaID, *serde.ReadRules] // ids known to be Protobuf schemas, with their rules (nil: none)
+	// writers are the writers' schemas compiled, for the records that are migrated.
+	writers serde.Memo[serde.SchemaID, protoreflect.FileDescriptor]
 }
 
 // NewDeserializer returns a deserializer into T, a generated message type such as
@@ -59,11 +61,20 @@ func (d *Deserializer[T]) DeserializeInto(ctx context.Context, payload []byte, h
 			return id, err
 		}
 	}
+	var m *serde.Migration
+	if rr.Migrates() {
+		if m, err = d.r.Migration(ctx, rr); err != nil {
+			return id, err
+		}
+		if m.Needed() {
+			return id, d.migrate(ctx, id, rr, m, payload, headers, body, v)
+		}
+	}
 	if err := unmarshal(body, v); err != nil {
 		return id, fmt.Errorf("serde/protobuf: decode a record written with schema %v: %w", id, err)
 	}
 	if rr.Domain() {
-		return id, readRules(ctx, d.r, rr, v)
+		return id, readRules(ctx, d.r, rr, m, v)
 	}
 	return id, nil
 }

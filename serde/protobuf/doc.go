@@ -28,4 +28,12 @@
 // rules walk messages through protoreflect (fields.go), selecting fields by their
 // (confluent.field_meta).tags option. A DynamicDeserializer compiles writer schemas that
 // import confluent/meta.proto with a copy of that file's declarations.
+//
+// A deserializer that reads as a version of its own ([serde.UseLatest],
+// [serde.UseLatestWithMetadata]) with [serde.Rules] migrates records written with another
+// major version, as Confluent's Go client does: decoded with the writer's message into a
+// dynamic message, turned into its protobuf JSON ([ToJSONTree]), migrated by the rules of
+// the versions between (JSONATA, usually), and read from protobuf JSON ([FromJSONTree]) as
+// the generated type, or, by a DynamicDeserializer, as the reader version's message of the
+// same full name (else its first message).
 package protobuf

@@ -20,8 +20,9 @@ import (
 // DynamicDeserializer decodes records into *dynamicpb.Message, with the schema they were
 // written with: no generated code needed. It is safe for concurrent use.
 type DynamicDeserializer struct {
-	r     *serde.Reader
-	files serde.Memo[serde.SchemaID, *writerFile]
+	r       *serde.Reader
+	files   serde.Memo[serde.SchemaID, *writerFile]
+	readers serde.Memo[int32, protoreflect.FileDescriptor] // reader versions compiled, by id, for migrated records
 }
 
 // writerFile is a writer's schema, compiled, with the rules each of its messages runs on
@@ -69,16 +70,38 @@ func (d *DynamicDeserializer) Deserialize(ctx context.Context, payload []byte, h
 			return nil, id, err
 		}
 	}
-	m := dynamicpb.NewMessage(md)
-	if err := unmarshal(body, m); err != nil {
-		return nil, id, fmt.Errorf("serde/protobuf: decode a %s written with schema %v: %w", md.FullName(), id, err)
+	m, mig, err := d.decode(ctx, id, rr, md, body)
+	if err != nil {
+		return nil, id, err
 	}
 	if rr.Domain() {
-		if err := serde.ReadDomain(ctx, d.r, rr, &m); err != nil {
+		if err := serde.ReadDomainAs(ctx, d.r, rr, mig, &m); err != nil {
 			return nil, id, err
 		}
 	}
 	return m, id, nil
+}
+
+// decode reads body as md, or, when the record must be migrated to the reader's version,
+// as the reader's message. The migration is nil when the deserializer reads as no version
+// of its own.
+func (d *DynamicDeserializer) decode(ctx context.Context, id serde.SchemaID, rr *serde.ReadRules, md protoreflect.MessageDescriptor, body []byte) (*dynamicpb.Message, *serde.Migration, error) {
+	var mig *serde.Migration
+	if rr.Migrates() {
+		var err error
+		if mig, err = d.r.Migration(ctx, rr); err != nil {
+			return nil, nil, err
+		}
+		if mig.Needed() {
+			m, err := d.migrate(ctx, id, mig, md, body)
+			return m, mig, err
+		}
+	}
+	m := dynamicpb.NewMessage(md)
+	if err := unmarshal(body, m); err != nil {
+		return nil, nil, fmt.Errorf("serde/protobuf: decode a %s written with schema %v: %w", md.FullName(), id, err)
+	}
+	return m, mig, nil
 }
 
 // rules is what records of one message of a writer's schema run on read, found once.
@@ -111,20 +134,40 @@ func messageAt(fd protoreflect.FileDescriptor, indexes []int) (protoreflect.Mess
 	return md, nil
 }
 
-// mainFile is the name the writer's schema is compiled under when it is .proto text (a
+// mainFile is the name a registered schema is compiled under when it is .proto text (a
 // base64 descriptor carries its own name).
 const mainFile = "accord-writer-schema.proto"
 
 // compile builds the writer's file descriptor for id from its schema and references.
 func (d *DynamicDeserializer) compile(ctx context.Context, id serde.SchemaID) (*writerFile, error) {
-	ws, err := d.r.Schema(ctx, id)
+	fd, err := writerSchema(ctx, d.r, id)
+	if err != nil {
+		return nil, err
+	}
+	wf := &writerFile{fd: fd}
+	d.files.Store(id, wf)
+	return wf, nil
+}
+
+// writerSchema fetches and compiles the writer's schema for id.
+func writerSchema(ctx context.Context, r *serde.Reader, id serde.SchemaID) (protoreflect.FileDescriptor, error) {
+	ws, err := r.Schema(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if ws.Type != sr.TypeProtobuf {
 		return nil, fmt.Errorf("serde/protobuf: schema %v is %s, not Protobuf", id, ws.Type)
 	}
-	deps, err := d.r.Client().References(ctx, ws.References)
+	fd, err := compileSchema(ctx, r.Client(), ws)
+	if err != nil {
+		return nil, fmt.Errorf("serde/protobuf: compile writer schema %v: %w", id, err)
+	}
+	return fd, nil
+}
+
+// compileSchema builds the file descriptor of a registered schema and its references.
+func compileSchema(ctx context.Context, c *serde.Client, s sr.Schema) (protoreflect.FileDescriptor, error) {
+	deps, err := c.References(ctx, s.References)
 	if err != nil {
 		return nil, err
 	}
@@ -133,11 +176,11 @@ func (d *DynamicDeserializer) compile(ctx context.Context, id serde.SchemaID) (*
 		sources[dep.Name] = searchResult(dep.Schema.Schema)
 	}
 	main := mainFile
-	if fdp, ok := descriptor(ws.Schema); ok && fdp.GetName() != "" {
+	if fdp, ok := descriptor(s.Schema); ok && fdp.GetName() != "" {
 		main = fdp.GetName()
 	}
-	sources[main] = searchResult(ws.Schema)
-	c := protocompile.Compiler{
+	sources[main] = searchResult(s.Schema)
+	compiler := protocompile.Compiler{
 		Resolver: protocompile.WithStandardImports(protocompile.ResolverFunc(func(path string) (protocompile.SearchResult, error) {
 			if r, ok := sources[path]; ok {
 				return r, nil
@@ -149,13 +192,11 @@ func (d *DynamicDeserializer) compile(ctx context.Context, id serde.SchemaID) (*
 		})),
 		MaxParallelism: 1,
 	}
-	files, err := c.Compile(ctx, main)
+	files, err := compiler.Compile(ctx, main)
 	if err != nil {
-		return nil, fmt.Errorf("serde/protobuf: compile writer schema %v: %w", id, err)
+		return nil, err
 	}
-	wf := &writerFile{fd: files[0]}
-	d.files.Store(id, wf)
-	return wf, nil
+	return files[0], nil
 }
 
 // searchResult gives protocompile a schema as the registry holds it: .proto text, or a

@@ -37,11 +37,12 @@ func (s *Serializer[T]) encodeWithRules(ctx context.Context, buf []byte, topic s
 	return append(buf, body...), t, msg.indexes, nil
 }
 
-// readRules runs the domain rules on a decoded message. A rule that returns another message
+// readRules runs the domain rules on a decoded message (of m's reader version, when m is
+// not nil). A rule that returns another message
 // than v (a whole-message transform) has its result copied into v, which is the caller's.
-func readRules[T proto.Message](ctx context.Context, r *serde.Reader, rr *serde.ReadRules, v T) error {
+func readRules[T proto.Message](ctx context.Context, r *serde.Reader, rr *serde.ReadRules, m *serde.Migration, v T) error {
 	out := v
-	if err := serde.ReadDomain(ctx, r, rr, &out); err != nil {
+	if err := serde.ReadDomainAs(ctx, r, rr, m, &out); err != nil {
 		return err
 	}
 	if proto.Message(out) != proto.Message(v) {

@@ -165,10 +165,11 @@ func parse(t *testing.T, text string) hamba.Schema {
 	return s
 }
 
-// migrate is what a deserializer with a reader version does with a record once the
-// wiring lands: decode with the writer's schema into a generic value, plan, turn the value
-// into a tree, run the steps, read the tree as the reader's schema, and decode that into
-// the reader's type.
+// migrate is, done by hand against the registry's HTTP API, what a deserializer with a
+// reader version does with a record (serde/avro's migrate_test.go runs the real one):
+// decode with the writer's schema into a generic value, plan, turn the value into a tree,
+// run the steps, read the tree as the reader's schema, and decode that into the reader's
+// type.
 func migrate(t *testing.T, r registry, e *rules.Engine, record []byte, readerMajor int, into any) (steps []string, fetched []int) {
 	t.Helper()
 	ctx := context.Background()

@@ -33,7 +33,7 @@ func main() {
 }
 
 func run() error {
-	targets := []string{"common.proto", "order.proto"}
+	targets := []string{"common.proto", "order.proto", "usersv1/user.proto", "usersv2/user.proto"}
 	c := protocompile.Compiler{Resolver: protocompile.WithStandardImports(&protocompile.SourceResolver{})}
 	files, err := c.Compile(context.Background(), targets...)
 	if err != nil {
