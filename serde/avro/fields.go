@@ -149,7 +149,7 @@ func (w *walk) recordValue(s *hamba.RecordSchema, v reflect.Value) (reflect.Valu
 		if !changed {
 			continue
 		}
-		if err := setField(rv, p.field.Name, fv, out); err != nil {
+		if err := serde.SetField(rv, p.field.Name, fv, out); err != nil {
 			return v, false, fmt.Errorf("serde/avro: field %s: %w", p.field.FullName, err)
 		}
 		w.containing = nil // the record changed: the next transform sees the change
@@ -193,57 +193,6 @@ func recordField(record reflect.Value, p fieldPlan) (reflect.Value, bool) {
 	return record.FieldByIndex(p.index), true
 }
 
-// setField stores a field's new value: in the struct field fv, or in the map entry name.
-func setField(record reflect.Value, name string, fv, out reflect.Value) error {
-	if record.Kind() == reflect.Map {
-		out, err := convert(out, record.Type().Elem())
-		if err != nil {
-			return err
-		}
-		record.SetMapIndex(reflect.ValueOf(name).Convert(record.Type().Key()), out)
-		return nil
-	}
-	return set(fv, out)
-}
-
-// set stores out in the settable dst, converting it to dst's type.
-func set(dst, out reflect.Value) error {
-	if !dst.CanSet() {
-		return fmt.Errorf("cannot set a %s", dst.Type())
-	}
-	out, err := convert(out, dst.Type())
-	if err != nil {
-		return err
-	}
-	dst.Set(out)
-	return nil
-}
-
-// convert makes out a value of type t: null is t's zero value, a pointer is allocated for a
-// nullable field, and a value of another named type (type Email string) is converted.
-func convert(out reflect.Value, t reflect.Type) (reflect.Value, error) {
-	switch {
-	case !out.IsValid():
-		return reflect.Zero(t), nil
-	case out.Type().AssignableTo(t):
-		return out, nil
-	case t.Kind() == reflect.Pointer && out.Type().ConvertibleTo(t.Elem()):
-		p := reflect.New(t.Elem())
-		p.Elem().Set(out.Convert(t.Elem()))
-		return p, nil
-	case out.Type().ConvertibleTo(t) && out.Kind() == indirectType(t).Kind():
-		return out.Convert(t), nil
-	}
-	return out, fmt.Errorf("the rule returned a %s for a %s", out.Type(), t)
-}
-
-func indirectType(t reflect.Type) reflect.Type {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	return t
-}
-
 // array walks the items of a slice.
 func (w *walk) array(s *hamba.ArraySchema, v reflect.Value) error {
 	v = indirect(v)
@@ -257,7 +206,7 @@ func (w *walk) array(s *hamba.ArraySchema, v reflect.Value) error {
 			return err
 		}
 		if changed {
-			if err := set(item, out); err != nil {
+			if err := serde.SetValue(item, out); err != nil {
 				return err
 			}
 		}
@@ -280,7 +229,7 @@ func (w *walk) mapValues(s *hamba.MapSchema, v reflect.Value) error {
 		if !changed {
 			continue
 		}
-		if out, err = convert(out, v.Type().Elem()); err != nil {
+		if out, err = serde.ConvertValue(out, v.Type().Elem()); err != nil {
 			return err
 		}
 		v.SetMapIndex(iter.Key(), out)
@@ -300,7 +249,7 @@ func (w *walk) union(s *hamba.UnionSchema, v reflect.Value) (reflect.Value, bool
 			if err != nil || !changed {
 				return v, false, err
 			}
-			if out, err = convert(out, inner.Type().Elem()); err != nil {
+			if out, err = serde.ConvertValue(out, inner.Type().Elem()); err != nil {
 				return v, false, err
 			}
 			inner.SetMapIndex(iter.Key(), out)

@@ -267,7 +267,7 @@ func (w *walk) properties(s *jsonschema.Schema, path string, v reflect.Value) (r
 		if !changed {
 			continue
 		}
-		if err := setProperty(rv, name, fv, out); err != nil {
+		if err := serde.SetField(rv, name, fv, out); err != nil {
 			return v, false, fmt.Errorf("serde/jsonschema: property %s: %w", fullName, err)
 		}
 		w.containing = nil // the object changed: the next transform sees the change
@@ -288,7 +288,7 @@ func (w *walk) array(items *jsonschema.Schema, path string, v reflect.Value) err
 			return err
 		}
 		if changed {
-			if err := set(item, out); err != nil {
+			if err := serde.SetValue(item, out); err != nil {
 				return err
 			}
 		}
@@ -308,50 +308,6 @@ func property(object reflect.Value, byName map[string][]int, name string) (refle
 	}
 	fv, err := object.FieldByIndexErr(index)
 	return fv, err == nil
-}
-
-// setProperty stores a property's new value: in the struct field fv, or in the map entry.
-func setProperty(object reflect.Value, name string, fv, out reflect.Value) error {
-	if object.Kind() == reflect.Map {
-		out, err := convert(out, object.Type().Elem())
-		if err != nil {
-			return err
-		}
-		object.SetMapIndex(reflect.ValueOf(name).Convert(object.Type().Key()), out)
-		return nil
-	}
-	return set(fv, out)
-}
-
-// set stores out in the settable dst, converting it to dst's type.
-func set(dst, out reflect.Value) error {
-	if !dst.CanSet() {
-		return fmt.Errorf("cannot set a %s", dst.Type())
-	}
-	out, err := convert(out, dst.Type())
-	if err != nil {
-		return err
-	}
-	dst.Set(out)
-	return nil
-}
-
-// convert makes out a value of type t: null is t's zero value, a pointer is allocated for a
-// pointer field, and a value of another type of the same kind is converted.
-func convert(out reflect.Value, t reflect.Type) (reflect.Value, error) {
-	switch {
-	case !out.IsValid():
-		return reflect.Zero(t), nil
-	case out.Type().AssignableTo(t):
-		return out, nil
-	case t.Kind() == reflect.Pointer && out.Type().ConvertibleTo(t.Elem()):
-		p := reflect.New(t.Elem())
-		p.Elem().Set(out.Convert(t.Elem()))
-		return p, nil
-	case out.Type().ConvertibleTo(t) && out.Kind() == t.Kind():
-		return out.Convert(t), nil
-	}
-	return out, fmt.Errorf("the rule returned a %s for a %s", out.Type(), t)
 }
 
 // fieldsOf maps a struct type's fields by the names encoding/json gives them: the `json`
