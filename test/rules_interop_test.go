@@ -120,6 +120,18 @@ func TestRulesInteropPython(t *testing.T) {
 	runRulesInterop(t, "python", python, filepath.Join("clients", "python", "rules_interop.py"))
 }
 
+func TestRulesInteropNode(t *testing.T) {
+	t.Parallel() // waits on the client script
+	if _, err := os.Stat(filepath.Join("clients", "node", "node_modules", "@confluentinc", "schemaregistry")); err != nil {
+		missingClient(t, "node_modules of test/clients/node")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missingClient(t, "node")
+	}
+	runRulesInterop(t, "node", node, filepath.Join("clients", "node", "rules_interop.mjs"))
+}
+
 // runRulesInterop registers the cases, writes Go's records, runs the client script, and
 // reads the client's records.
 func runRulesInterop(t *testing.T, client, interpreter, script string) {
