@@ -18,9 +18,12 @@ import json
 import os
 import sys
 
+from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
+
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
+from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer, ProtobufSerializer
 from confluent_kafka.schema_registry.rules.cel.cel_executor import CelExecutor
 from confluent_kafka.schema_registry.rules.encryption.encrypt_executor import FieldEncryptionExecutor
 from confluent_kafka.schema_registry.rules.encryption.localkms.local_driver import LocalKmsDriver
@@ -30,30 +33,55 @@ from confluent_kafka.serialization import MessageField, SerializationContext, Se
 SERIALIZER_CONF = {"auto.register.schemas": False, "use.latest.version": True}
 
 
-def serializer(client, case, rule_conf):
+class MessageClasses:
+    """A class per message of the FileDescriptorSet the Go test compiled."""
+
+    def __init__(self, path):
+        with open(path, "rb") as f:
+            fds = descriptor_pb2.FileDescriptorSet.FromString(f.read())
+        self._pool = descriptor_pool.DescriptorPool()
+        for fdp in fds.file:
+            self._pool.Add(fdp)
+
+    def __call__(self, name):
+        return message_factory.GetMessageClass(self._pool.FindMessageTypeByName(name))
+
+
+def serializer(client, case, rule_conf, classes):
     if case["format"] == "avro":
         return AvroSerializer(client, None, conf=SERIALIZER_CONF, rule_conf=rule_conf)
-    return JSONSerializer(None, client, conf=SERIALIZER_CONF, rule_conf=rule_conf)
+    if case["format"] == "json":
+        return JSONSerializer(None, client, conf=SERIALIZER_CONF, rule_conf=rule_conf)
+    return ProtobufSerializer(classes(case["message"]), client, conf=SERIALIZER_CONF, rule_conf=rule_conf)
 
 
-def deserializer(client, case, rule_conf):
+def deserializer(client, case, rule_conf, classes):
     if case["format"] == "avro":
         return AvroDeserializer(client, rule_conf=rule_conf)
-    return JSONDeserializer(None, schema_registry_client=client, rule_conf=rule_conf)
+    if case["format"] == "json":
+        return JSONDeserializer(None, schema_registry_client=client, rule_conf=rule_conf)
+    return ProtobufDeserializer(classes(case["message"]), schema_registry_client=client, rule_conf=rule_conf)
 
 
-def read_go_record(client, case, rule_conf):
+def as_written(case, value, classes):
+    """The manifest's value as the case's serializer takes it (and its deserializer gives)."""
+    if case["format"] == "protobuf":
+        return json_format.ParseDict(value, classes(case["message"])())
+    return value
+
+
+def read_go_record(client, case, rule_conf, classes):
     ctx = SerializationContext(case["topic"], MessageField.VALUE)
-    got = deserializer(client, case, rule_conf)(base64.b64decode(case["go"]), ctx)
-    if got != case["value"]:
+    got = deserializer(client, case, rule_conf, classes)(base64.b64decode(case["go"]), ctx)
+    if got != as_written(case, case["value"], classes):
         sys.exit(f"{case['name']}: Python read {got!r} from Go's record, want {case['value']!r}")
 
 
-def rejects(client, case, rule_conf):
+def rejects(client, case, rule_conf, classes):
     """Whether the serializer refuses the case's bad value with the rule's condition error."""
     ctx = SerializationContext(case["topic"], MessageField.VALUE)
     try:
-        serializer(client, case, rule_conf)(case["bad"], ctx)
+        serializer(client, case, rule_conf, classes)(as_written(case, case["bad"], classes), ctx)
     except SerializationError as e:
         # The ERROR action raises SerializationError from the rule's RuleConditionError.
         cause = e.__cause__
@@ -70,18 +98,19 @@ def main(url, directory):
     LocalKmsDriver.register()
     CelExecutor.register()
     rule_conf = {"secret": manifest["secret"]}
+    classes = MessageClasses(manifest["descriptors"])
     # The consumer and the producer have a client each, as two programs would.
     consumer, producer = SchemaRegistryClient({"url": url}), SchemaRegistryClient({"url": url})
     read, written, rejected = 0, [], 0
     for case in manifest["cases"]:
-        read_go_record(consumer, case, rule_conf)
+        read_go_record(consumer, case, rule_conf, classes)
         read += 1
         if case.get("bad") is not None:
-            if not rejects(producer, case, rule_conf):
+            if not rejects(producer, case, rule_conf, classes):
                 sys.exit(f"{case['name']}: Python's serializer wrote {case['bad']!r}, which the condition rejects")
             rejected += 1
         ctx = SerializationContext(case["topic"], MessageField.VALUE)
-        payload = serializer(producer, case, rule_conf)(case["value"], ctx)
+        payload = serializer(producer, case, rule_conf, classes)(as_written(case, case["value"], classes), ctx)
         written.append({"name": case["name"], "payload": base64.b64encode(payload).decode()})
     with open(os.path.join(directory, "client.json"), "w") as f:
         json.dump(written, f)
