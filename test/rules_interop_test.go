@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,6 +73,10 @@ type rulesCase struct {
 	rule          rules.Rule
 	deterministic bool // AES256_SIV: both sides' records are the same bytes
 	rotating      bool // encrypt.dek.expiry.days: ciphertexts carry the DEK version
+	// rotated: Go writes once, then again two days later (on the clock Go and the server
+	// share), past the DEK's expiry, under a second DEK version, which the clients must
+	// fetch to read Go's record, and write with.
+	rotated bool
 }
 
 type rulesManifest struct {
@@ -107,6 +112,8 @@ func rulesInteropCases(client string) []rulesCase {
 		{Name: "json-encrypt-siv", Format: "json", rule: encryptRule("kek-json-siv", siv), deterministic: true},
 		{Name: "protobuf-encrypt", Format: "protobuf", rule: encryptRule("kek-protobuf", nil)},
 		{Name: "protobuf-encrypt-siv", Format: "protobuf", rule: encryptRule("kek-protobuf-siv", siv), deterministic: true},
+		// Last of the encryption cases: Go's clock stays ahead for the cases after it.
+		{Name: "avro-encrypt-rotated", Format: "avro", rule: encryptRule("kek-avro-rotated", expiry), rotating: true, rotated: true},
 		{Name: "avro-cel", Format: "avro", rule: positive, Bad: &bad},
 		{Name: "json-cel", Format: "json", rule: positive, Bad: &bad},
 	}
@@ -153,17 +160,23 @@ func TestRulesInteropNode(t *testing.T) {
 // runRulesInterop registers the cases, writes Go's records, runs the client script, and
 // reads the client's records.
 func runRulesInterop(t *testing.T, client, interpreter, script string) {
-	s := startServer(t, serverOptions{})
+	var ahead atomic.Int64 // how far Go's and the server's clock are ahead of the clients'
+	now := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	s := startServer(t, serverOptions{now: now})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	env := rulesEnv{client: serde.NewClient(newSRClient(t, s.URL)), person: compileRulesPerson(t)}
-	env.engine = rulesInteropEngine(t, env.client)
+	env.engine = rulesInteropEngine(t, env.client, now)
 	m := rulesManifest{Secret: rulesInteropSecret, Descriptors: filepath.Join(t.TempDir(), "descriptors.bin"), Cases: rulesInteropCases(client)}
 	writeDescriptorSet(t, m.Descriptors, linker.Files{env.person})
 	for i := range m.Cases {
 		c := &m.Cases[i]
 		registerWithRule(t, s, c)
 		payload, err := rulesWrite(ctx, env, c)
+		if err == nil && c.rotated {
+			ahead.Store(int64(48 * time.Hour)) // the clients' clock stays behind: to them the new DEK is fresh
+			payload, err = rulesWrite(ctx, env, c)
+		}
 		if err != nil {
 			t.Fatalf("%s: Go serializer: %v", c.Name, err)
 		}
@@ -178,8 +191,8 @@ func runRulesInterop(t *testing.T, client, interpreter, script string) {
 }
 
 // rulesInteropEngine is Go's rule engine with the CEL and ENCRYPT executors, the local KMS
-// configured with the shared secret.
-func rulesInteropEngine(t *testing.T, sc *serde.Client) *rules.Engine {
+// configured with the shared secret, DEK expiry measured with now.
+func rulesInteropEngine(t *testing.T, sc *serde.Client, now func() time.Time) *rules.Engine {
 	t.Helper()
 	celx, err := cel.NewExecutor()
 	if err != nil {
@@ -190,7 +203,7 @@ func rulesInteropEngine(t *testing.T, sc *serde.Client) *rules.Engine {
 		t.Fatal(err)
 	}
 	enc := encryption.NewFieldExecutor(encryption.Config{Registry: dc, Drivers: kms.NewDrivers(localkms.New()),
-		RuleConfig: map[string]string{"secret": rulesInteropSecret}})
+		RuleConfig: map[string]string{"secret": rulesInteropSecret}, Now: now})
 	engine, err := rules.NewEngine(rules.WithExecutors(celx, enc))
 	if err != nil {
 		t.Fatal(err)
@@ -387,7 +400,8 @@ func sameCiphertexts(ctx context.Context, env rulesEnv, c rulesCase, ours, their
 
 // checkEncrypted checks that a record holds no PII in the clear, that a reader without
 // rules sees ciphertext in the PII fields and the rest as written, and, under a DEK expiry,
-// that each ciphertext starts with the version prefix (a zero byte and the DEK version 1).
+// that each ciphertext starts with the version prefix: a zero byte and the DEK version (1, or
+// 2 once rotated).
 func checkEncrypted(ctx context.Context, env rulesEnv, c rulesCase, payload []byte) error {
 	for _, clear := range []string{c.Value.Name, c.Value.SSN} {
 		if bytes.Contains(payload, []byte(clear)) {
@@ -404,10 +418,14 @@ func checkEncrypted(ctx context.Context, env rulesEnv, c rulesCase, payload []by
 	if !c.rotating {
 		return nil
 	}
+	prefix := []byte{0, 0, 0, 0, 1}
+	if c.rotated {
+		prefix[4] = 2
+	}
 	for _, field := range []string{raw.Name, raw.SSN} {
 		ct, err := base64.StdEncoding.DecodeString(field)
-		if err != nil || len(ct) < 5 || !bytes.Equal(ct[:5], []byte{0, 0, 0, 0, 1}) {
-			return fmt.Errorf("ciphertext %q (%v): want base64 starting with the version prefix 0x0000000001", field, err)
+		if err != nil || len(ct) < 5 || !bytes.Equal(ct[:5], prefix) {
+			return fmt.Errorf("ciphertext %q (%v): want base64 starting with the version prefix %x", field, err, prefix)
 		}
 	}
 	return nil
