@@ -111,7 +111,7 @@ fuzz:
 	done
 
 ## bench: the load tool (10,000 schemas, 32 clients) and the Go benchmarks.
-bench: build bench-serde
+bench: build bench-serde bench-rules
 	./$(BIN) bench
 	$(GO) test -run '^$$' -bench . -benchtime 2s -timeout $(TEST_TIMEOUT) ./api ./store/filelog
 
@@ -126,6 +126,13 @@ bench-secure: build
 .PHONY: bench-serde
 bench-serde:
 	$(GO) test -p 1 -run '^$$' -bench '^Benchmark(Serialize|Deserialize)$$' -benchmem -count 5 -timeout $(TEST_TIMEOUT) ./serde/avro ./serde/protobuf ./serde/jsonschema
+
+## bench-rules: what a data contract costs per record, same run: an Avro round trip with one
+## field encrypted (ENCRYPT, local KMS, DEK cached) vs none vs confluent-kafka-go's executor,
+## and a serialize with a CEL condition vs none.
+.PHONY: bench-rules
+bench-rules:
+	$(GO) test -run '^$$' -bench '^Benchmark(EncryptedRoundTrip|CELCondition)$$' -benchmem -count 5 -timeout $(TEST_TIMEOUT) ./serde/avro
 
 ## bench-kafka: the Kafka store's benchmarks on the broker of kafka-up (started if none runs,
 ## left running): startup on 100,000 schemas with and without the snapshot, and registrations
