@@ -119,8 +119,11 @@ func dekTombstone(id dekID) Record { return Record{Key: encodeDekKey(id)} }
 // decodeDekKey reads a DEK-registry key; ok is false when the key is not one (a `_schemas`
 // key has `keytype`, not `type`).
 func decodeDekKey(data []byte) (k dekRecordKey, ok bool, err error) {
-	if bytes.Contains(data, []byte(`"keytype"`)) {
-		return k, false, nil // the common case, decided without decoding: a `_schemas` key
+	// The common case, decided without decoding: a `_schemas` key. The property name with
+	// its colon, because a KEK or subject may be called "keytype" (a string value is never
+	// followed by a colon, and inside a string a quote is escaped).
+	if bytes.Contains(data, []byte(`"keytype":`)) {
+		return k, false, nil
 	}
 	var raw struct {
 		Tenant    string  `json:"tenant"`
