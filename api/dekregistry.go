@@ -73,7 +73,8 @@ func (h *handlers) listKeks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	names, err := st.Keks(c.Request().Context(), c.QueryParams()["subjectPrefix"], boolQuery(c, "deleted"))
+	names, err := st.KeksOfSubjects(c.Request().Context(), c.QueryParams()["subjectPrefix"], boolQuery(c, "deleted"),
+		h.dekSubjectReadable(c))
 	if err != nil {
 		return err
 	}
@@ -117,6 +118,11 @@ func (h *handlers) createKek(c echo.Context) error {
 	if err := h.allowKek(c, body.Name); err != nil {
 		return err
 	}
+	if body.Shared {
+		if err := h.allowSharing(c, body.Name); err != nil {
+			return err
+		}
+	}
 	kek, err := st.CreateKek(c.Request().Context(), store.CreateKek{Name: body.Name, KmsType: body.KmsType,
 		KmsKeyID: body.KmsKeyID, KmsProps: body.KmsProps, Doc: body.Doc, Shared: body.Shared, Deleted: body.Deleted,
 		TestSharing: boolQuery(c, "testSharing")})
@@ -143,6 +149,9 @@ func (h *handlers) updateKek(c echo.Context) error {
 		return err
 	}
 	if err := optionalField(fields, "shared", &req.Shared); err != nil {
+		return err
+	}
+	if err := h.allowSharedUpdate(c, st, name, req); err != nil {
 		return err
 	}
 	kek, err := st.UpdateKek(c.Request().Context(), name, req)

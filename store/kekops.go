@@ -11,6 +11,13 @@ import (
 // names of the KEKs that own a DEK whose subject starts with one of them (Confluent's
 // AbstractDekRegistry.getKekNames; deleted then filters the DEKs, not the KEKs).
 func (s *Store) Keks(ctx context.Context, subjectPrefixes []string, deleted bool) ([]string, error) {
+	return s.KeksOfSubjects(ctx, subjectPrefixes, deleted, nil)
+}
+
+// KeksOfSubjects is Keks where, with subject prefixes, only the DEKs whose subject readable
+// accepts count (nil accepts all): a caller must not learn, one guessed prefix at a time,
+// which subjects it may not read have keys.
+func (s *Store) KeksOfSubjects(ctx context.Context, subjectPrefixes []string, deleted bool, readable func(subject string) bool) ([]string, error) {
 	var names []string
 	err := s.read(ctx, func(st *state) error {
 		if len(subjectPrefixes) == 0 {
@@ -19,7 +26,8 @@ func (s *Store) Keks(ctx context.Context, subjectPrefixes []string, deleted bool
 		}
 		seen := map[string]bool{}
 		for id, d := range st.deks {
-			if (deleted || !d.Deleted) && hasAnyPrefix(id.subject, subjectPrefixes) {
+			if (deleted || !d.Deleted) && !seen[id.kek] && hasAnyPrefix(id.subject, subjectPrefixes) &&
+				(readable == nil || readable(id.subject)) {
 				seen[id.kek] = true
 			}
 		}

@@ -1,0 +1,79 @@
+package api
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+)
+
+// TestSharedKekNeedsTheGlobalAdmin: a shared KEK makes the registry use its own KMS
+// credentials (VAULT_TOKEN, its AWS role, LOCAL_SECRET) on the key the KEK names, and hand
+// the unwrapped keys to whoever may read its DEKs. A principal who may only write its own
+// KEKs must not be able to lend itself those credentials: pointed at a Vault of its own, a
+// shared hcvault KEK would receive the registry's token with its first test; pointed at
+// another team's KMS key, it would unwrap that team's DEKs. Making a KEK shared, or changing
+// the properties (alternate key ids) of a shared one, needs the global admin grant.
+func TestSharedKekNeedsTheGlobalAdmin(t *testing.T) {
+	base := keysServer(t)
+	const p = "/dek-registry/v1/keks"
+	shared := func(name string) string {
+		return `{"name":"` + name + `","kmsType":"hcvault","kmsKeyId":"http://attacker.example/transit/keys/k","shared":true}`
+	}
+	mustStatus(t, base, "POST", p, kekBody("payments-kek"), as("payments"), 200)
+	mustStatus(t, base, "POST", p, shared("shared-by-ops"), as("ops"), 200)
+	mustStatus(t, base, "POST", p, kekBody("payments-ops"), as("ops"), 200)
+	for _, tc := range []struct {
+		user, method, path, body string
+		want                     int
+	}{
+		{"payments", "POST", p, shared("payments-evil"), 403},
+		{"payments", "PUT", p + "/payments-kek", `{"shared":true}`, 403},
+		{"payments", "PUT", p + "/payments-kek", `{"doc":"still mine","shared":false}`, 200},
+		{"payments", "PUT", p + "/payments-kek", `{"kmsProps":{"a":"b"}}`, 200},
+		{"ops", "PUT", p + "/shared-by-ops", `{"kmsProps":{"encrypt.alternate.kms.key.ids":"http://x/transit/keys/y"}}`, 200},
+		{"ops", "PUT", p + "/payments-ops", `{"shared":true}`, 200},
+		{"ops", "POST", p, shared("ops-shared"), 200},
+	} {
+		got, _ := do(t, tc.method, base+tc.path, tc.body, as(tc.user))
+		if got.Status != tc.want {
+			t.Errorf("%s %s %s %s = %+v, want %d", tc.user, tc.method, tc.path, tc.body, got, tc.want)
+		}
+	}
+	// payments may write payments-ops, which ops has made shared: its properties stay the
+	// operator's, the rest is the team's.
+	for _, tc := range []struct {
+		body string
+		want int
+	}{
+		{`{"kmsProps":{"encrypt.alternate.kms.key.ids":"http://attacker.example/transit/keys/k"}}`, 403},
+		{`{"doc":"a doc"}`, 200},
+		{`{"shared":false}`, 200},
+	} {
+		if got, _ := do(t, "PUT", base+p+"/payments-ops", tc.body, as("payments")); got.Status != tc.want {
+			t.Errorf("payments PUT payments-ops %s = %+v, want %d", tc.body, got, tc.want)
+		}
+	}
+}
+
+// TestKekListBySubjectPrefixHidesUnreadableSubjects: GET /keks?subjectPrefix= must not tell
+// a principal whether subjects it may not read have DEKs, one guessed prefix at a time.
+func TestKekListBySubjectPrefixHidesUnreadableSubjects(t *testing.T) {
+	base := keysServer(t)
+	const p = "/dek-registry/v1/keks"
+	mustStatus(t, base, "POST", p, kekBody("shared-kek"), as("ops"), 200)
+	mustStatus(t, base, "POST", p+"/shared-kek/deks/orders-secret-merger", dekBody, as("ops"), 200)
+	for _, tc := range []struct {
+		user, query string
+		want        []string
+	}{
+		{"payments", "?subjectPrefix=orders-secret-m", []string{}},
+		{"payments", "?subjectPrefix=payments&subjectPrefix=orders-", []string{}},
+		{"analytics", "?subjectPrefix=orders-secret-m", []string{"shared-kek"}},
+	} {
+		got, _ := do(t, "GET", base+p+tc.query, "", as(tc.user))
+		var names []string
+		if err := json.Unmarshal([]byte(got.Body), &names); err != nil || !slices.Equal(names, tc.want) {
+			t.Errorf("%s GET %s = %+v, want %v", tc.user, tc.query, got, tc.want)
+		}
+	}
+}
