@@ -105,8 +105,11 @@ func newKek(req CreateKek) (*Kek, error) {
 		return nil, errInvalidKey("kmsKeyId")
 	case req.KmsType == nil:
 		return nil, errInvalidKey("kmsType")
-	case !plausibleKmsKeyID(*req.KmsType, *req.KmsKeyID):
+	case !plausibleKmsKeyID(normalizeKmsType(*req.KmsType), *req.KmsKeyID):
 		return nil, errInvalidKey("kmsKeyId")
+	}
+	if err := checkKekFields(req.Doc, req.KmsProps); err != nil {
+		return nil, err
 	}
 	return &Kek{Name: req.Name, KmsType: normalizeKmsType(*req.KmsType), KmsKeyID: *req.KmsKeyID,
 		KmsProps: copyProps(req.KmsProps), Doc: req.Doc, Shared: req.Shared, Deleted: req.Deleted}, nil
@@ -177,6 +180,13 @@ func (s *Store) storedKek(name string) Kek {
 func (s *Store) UpdateKek(ctx context.Context, name string, req UpdateKek) (Kek, error) {
 	old, err := s.Kek(ctx, name, false)
 	if err != nil {
+		return Kek{}, err
+	}
+	var props map[string]string
+	if req.KmsProps.Value != nil {
+		props = *req.KmsProps.Value
+	}
+	if err := checkKekFields(req.Doc.Value, props); err != nil {
 		return Kek{}, err
 	}
 	shared := old.Shared
