@@ -4,8 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/accord-registry/accord/store"
+	"github.com/accord-registry/accord/store/filelog"
 )
 
 // TestDekNamesThatLookLikeSchemaKeys: a KEK called "keytype" and a DEK of subject
@@ -77,5 +79,73 @@ func TestKeyRecordsAreBounded(t *testing.T) {
 	ok := strings.Repeat("A", 4096)
 	if _, err := st.CreateDek(ctx, "k", store.CreateDek{Subject: "s", EncryptedKeyMaterial: &ok}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHostileDekRecords: records anyone able to write the keys' log could put there are
+// skipped or served under their key, never fatal, and never cost the good keys around them.
+func TestHostileDekRecords(t *testing.T) {
+	dir := t.TempDir()
+	fl, err := filelog.Open(dir, filelog.Config{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kekKey := `{"tenant":"default","name":"k1","type":"KEK"}`
+	dekKey := func(subject, version string) string {
+		return `{"tenant":"default","kekName":"k1","subject":"` + subject + `","algorithm":"AES256_GCM","version":` + version + `,"type":"DEK"}`
+	}
+	dekValue := `{"kekName":"k1","subject":"s","algorithm":"AES256_GCM","version":1,"encryptedKeyMaterial":"AAAA","deleted":false,"type":"DEK"}`
+	recs := []store.Record{
+		{Key: []byte(kekKey), Value: []byte(`{"name":"k1","kmsType":"local-kms","kmsKeyId":"id","kmsProps":{},"shared":false,"deleted":false,"type":"KEK"}`)},
+		{Key: []byte(dekKey("s", "1")), Value: []byte(dekValue)},
+		{Key: []byte(kekKey), Value: []byte(dekValue)},                                        // a DEK value under a KEK key
+		{Key: []byte(kekKey), Value: []byte(`null`)},                                          // JSON null, not a tombstone
+		{Key: []byte(kekKey), Value: []byte(`{"name":"k1","kmsProps":{"a":1},"type":"KEK"}`)}, // wrong types
+		{Key: []byte(dekKey("s", `"2"`)), Value: []byte(dekValue)},                            // a version that is a string
+		{Key: []byte(dekKey("s", "1e3")), Value: []byte(dekValue)},                            // and a float
+		{Key: []byte(dekKey("other", "1")), Value: []byte(dekValue)},                          // the value names subject s
+		{Key: []byte(`{"tenant":"default","kekName":"absent","subject":"s","algorithm":"AES256_GCM","version":1,"type":"DEK"}`), Value: []byte(dekValue)},
+		{Key: []byte(dekKey("s", "3"))},                                     // a tombstone for an absent key
+		{Key: []byte(`{"tenant":"default","name":"nothere","type":"KEK"}`)}, // likewise
+		{Key: []byte(`{"tenant":"other","name":"k1","type":"KEK"}`)},        // another tenant's tombstone
+		{Key: []byte(`{"type":"KEK"`), Value: []byte(`{`)},                  // truncated
+		{Key: []byte(dekKey("s", "99999999999")), Value: []byte(dekValue)},  // beyond int32
+	}
+	ts := time.UnixMilli(1700000000000)
+	for i := range recs {
+		recs[i].Timestamp = ts
+	}
+	if _, err := fl.Append(recs); err != nil {
+		t.Fatal(err)
+	}
+	if err := fl.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for restart := range 2 {
+		st, fl := openKeys(t, dir, store.Config{})
+		if _, err := st.Kek(ctx, "k1", false); err != nil {
+			t.Fatalf("restart %d: KEK k1 lost: %v", restart, err)
+		}
+		d, err := st.Dek(ctx, "k1", "s", "", 1, false)
+		if err != nil || d.EncryptedKeyMaterial != "AAAA" || d.Subject != "s" {
+			t.Fatalf("restart %d: DEK s = %+v, %v", restart, d, err)
+		}
+		if d, err := st.Dek(ctx, "k1", "other", "", 1, false); err != nil || d.Subject != "other" {
+			t.Fatalf("restart %d: DEK other = %+v, %v (served under its key)", restart, d, err)
+		}
+		if d, err := st.Dek(ctx, "k1", "s", "", store.Latest, true); err != nil || d.Version != 1 {
+			t.Fatalf("restart %d: latest DEK s = %+v, %v (a version beyond int32 is no DEK: Jackson refuses it)", restart, d, err)
+		}
+		if _, err := st.DekSubjects(ctx, "k1", true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Dek(ctx, "absent", "s", "", 1, false); err == nil {
+			t.Fatalf("restart %d: a DEK of an absent KEK is served", restart)
+		}
+		st.Close()
+		if err := fl.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 )
 
@@ -148,6 +149,11 @@ func decodeDekKey(data []byte) (k dekRecordKey, ok bool, err error) {
 		Algorithm: raw.Algorithm, Version: raw.Version}
 	if raw.Type == keyDEK && !ValidDekAlgorithm(raw.Algorithm) {
 		return k, true, fmt.Errorf("DEK key with algorithm %q; ignored", raw.Algorithm)
+	}
+	if raw.Type == keyDEK && (raw.Version > math.MaxInt32 || raw.Version < math.MinInt32) {
+		// Jackson refuses it (DataEncryptionKeyId's version is an int); the clients, which
+		// put the version in 4 bytes of every ciphertext, could not name it either.
+		return k, true, fmt.Errorf("DEK key with version %d, beyond an int; ignored", raw.Version)
 	}
 	return k, true, nil
 }
