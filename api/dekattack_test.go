@@ -77,3 +77,19 @@ func TestKekListBySubjectPrefixHidesUnreadableSubjects(t *testing.T) {
 		}
 	}
 }
+
+// TestWrappedKeyUnderASharedKekNeedsAdmin: the registry unwraps a shared KEK's DEKs for
+// whoever may read them, so storing a wrapped key of one's choosing under a shared KEK and
+// reading it back would unwrap any key that KEK's KMS key wrapped (another team's DEK, taken
+// from the topic or a backup) for anyone who may write one subject. Clients never send key
+// material for a shared KEK (the registry makes it); an import does, with admin rights.
+func TestWrappedKeyUnderASharedKekNeedsAdmin(t *testing.T) {
+	base := keysServer(t)
+	const p = "/dek-registry/v1/keks"
+	mustStatus(t, base, "POST", p, `{"name":"shared-kek","kmsType":"local-kms","kmsKeyId":"k","shared":true}`, as("ops"), 200)
+	mustStatus(t, base, "POST", p+"/shared-kek/deks/payments-stolen", dekBody, as("payments"), 403)
+	mustStatus(t, base, "POST", p+"/shared-kek/deks", `{"subject":"payments-stolen","encryptedKeyMaterial":"AAEC"}`, as("payments"), 403)
+	mustStatus(t, base, "POST", p+"/shared-kek/deks/payments-imported", dekBody, as("ops"), 200)
+	mustStatus(t, base, "POST", p, kekBody("payments-own"), as("payments"), 200)
+	mustStatus(t, base, "POST", p+"/payments-own/deks/payments-value", dekBody, as("payments"), 200)
+}

@@ -25,6 +25,8 @@ import (
 // them. Whoever makes a KEK shared, or changes a shared KEK's properties (its alternate key
 // ids), chooses the KMS keys those credentials are used on and, for hcvault, the server they
 // are sent to; so that needs the global admin grant, like the registry's other settings.
+// For the same reason a DEK that brings its own wrapped key under a shared KEK (an import)
+// needs Admin on its subject.
 //
 // A subject is checked in the spelling of the request and in the one the registry stores
 // (`:.:orders` is `orders`); lists leave out what the caller may not read.
@@ -140,6 +142,22 @@ func (h *handlers) allowSharedUpdate(c echo.Context, st *store.Store, name strin
 		return h.allowSharing(c, name)
 	}
 	return nil
+}
+
+// allowWrappedUnderShared checks the Admin a DEK creation needs on its subject when it
+// brings its own wrapped key under a shared KEK. The registry unwraps a shared KEK's DEKs
+// for whoever may read them, so that would unwrap, for anyone who may write one subject, any
+// key the KEK's KMS key wrapped (another team's DEK, taken from the topic or a backup).
+// Clients never send key material for a shared KEK: the registry makes it; an import does.
+func (h *handlers) allowWrappedUnderShared(c echo.Context, p dekPath, body dekRequest) error {
+	if !h.restricted() || body.EncryptedKeyMaterial == nil {
+		return nil
+	}
+	kek, err := p.st.Kek(c.Request().Context(), p.kek, body.Deleted)
+	if err != nil || !kek.Shared {
+		return nil // the store answers for a KEK that is not there
+	}
+	return h.allowSubjectAccess(principal(c), p.subject, auth.Admin)
 }
 
 // dekSubjectReadable is the filter of the subjects whose DEKs a KEK list by subject prefix
