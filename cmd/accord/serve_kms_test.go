@@ -99,3 +99,23 @@ func TestServeSendsVaultCredentialsOnlyToVaultAddr(t *testing.T) {
 		}
 	}
 }
+
+// TestServeSharedLocalKekWithoutSecret: a shared local-kms KEK on a registry started without
+// LOCAL_SECRET is a 500 (50070) that names what is missing, and leaves no DEK behind.
+func TestServeSharedLocalKekWithoutSecret(t *testing.T) {
+	t.Setenv("LOCAL_SECRET", "")
+	base := startServe(t, "--data-dir", filepath.Join(t.TempDir(), "data"))
+	const keks = "/dek-registry/v1/keks"
+	if status, body := call(t, "POST", base+keks, `{"name":"shared","kmsType":"local-kms","kmsKeyId":"k","shared":true}`); status != 200 {
+		t.Fatalf("create a shared KEK: %d %s", status, body)
+	}
+	for range 2 {
+		status, body := call(t, "POST", base+keks+"/shared/deks/orders-value", `{}`)
+		if status != 500 || !strings.Contains(body, "50070") || !strings.Contains(body, "LOCAL_SECRET") {
+			t.Fatalf("a DEK under a shared local KEK without LOCAL_SECRET: %d %s, want 500 50070 naming LOCAL_SECRET", status, body)
+		}
+	}
+	if status, body := call(t, "GET", base+keks+"/shared/deks", ""); status != 200 || body != "[]" {
+		t.Fatalf("DEKs left behind: %d %s", status, body)
+	}
+}
