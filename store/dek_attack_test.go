@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -146,6 +147,37 @@ func TestHostileDekRecords(t *testing.T) {
 		st.Close()
 		if err := fl.Close(); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestKeksBySubjectPrefixEdges: the empty prefix matches every subject, repeated prefixes
+// count once, and prefixes beyond ASCII match.
+func TestKeksBySubjectPrefixEdges(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openKeys(t, t.TempDir(), store.Config{})
+	for _, k := range []string{"a", "b", "c"} {
+		if _, err := st.CreateKek(ctx, localKek(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range [][2]string{{"a", "orders"}, {"b", "größe"}} {
+		if _, err := st.CreateDek(ctx, d[0], store.CreateDek{Subject: d[1], EncryptedKeyMaterial: ptr("AAAA")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		prefixes []string
+		want     []string
+	}{
+		{[]string{""}, []string{"a", "b"}},
+		{[]string{"ord", "ord", "ord"}, []string{"a"}},
+		{[]string{"grö"}, []string{"b"}},
+		{[]string{"orders-"}, nil},
+	} {
+		got, err := st.Keks(ctx, tc.prefixes, false)
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("Keks(%q) = %v, %v; want %v", tc.prefixes, got, err, tc.want)
 		}
 	}
 }

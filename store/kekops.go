@@ -19,6 +19,10 @@ func (s *Store) Keks(ctx context.Context, subjectPrefixes []string, deleted bool
 // which subjects it may not read have keys.
 func (s *Store) KeksOfSubjects(ctx context.Context, subjectPrefixes []string, deleted bool, readable func(subject string) bool) ([]string, error) {
 	var names []string
+	prefixes := make(map[string]bool, len(subjectPrefixes))
+	for _, p := range subjectPrefixes {
+		prefixes[p] = true
+	}
 	err := s.read(ctx, func(st *state) error {
 		if len(subjectPrefixes) == 0 {
 			names = st.kekNames(deleted)
@@ -26,7 +30,7 @@ func (s *Store) KeksOfSubjects(ctx context.Context, subjectPrefixes []string, de
 		}
 		seen := map[string]bool{}
 		for id, d := range st.deks {
-			if (deleted || !d.Deleted) && !seen[id.kek] && hasAnyPrefix(id.subject, subjectPrefixes) &&
+			if (deleted || !d.Deleted) && !seen[id.kek] && hasAnyPrefix(id.subject, prefixes) &&
 				(readable == nil || readable(id.subject)) {
 				seen[id.kek] = true
 			}
@@ -37,9 +41,12 @@ func (s *Store) KeksOfSubjects(ctx context.Context, subjectPrefixes []string, de
 	return names, err
 }
 
-func hasAnyPrefix(s string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
+// hasAnyPrefix reports whether one of prefixes is a prefix of s. It looks up the prefixes
+// of s rather than trying each of prefixes, so that a query string of thousands of them
+// costs no more than a few, under the store's read lock.
+func hasAnyPrefix(s string, prefixes map[string]bool) bool {
+	for i := 0; i <= len(s); i++ {
+		if prefixes[s[:i]] {
 			return true
 		}
 	}
