@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -92,4 +93,20 @@ func TestWrappedKeyUnderASharedKekNeedsAdmin(t *testing.T) {
 	mustStatus(t, base, "POST", p+"/shared-kek/deks/payments-imported", dekBody, as("ops"), 200)
 	mustStatus(t, base, "POST", p, kekBody("payments-own"), as("payments"), 200)
 	mustStatus(t, base, "POST", p+"/payments-own/deks/payments-value", dekBody, as("payments"), 200)
+}
+
+// TestRewrapWithOwnKeyNeedsAdmin: a rewrap that brings its own wrapped key replaces the key
+// of an existing DEK version, and every record encrypted with the old key is lost for good:
+// that is a permanent delete, and needs Admin on the subject like one.
+func TestRewrapWithOwnKeyNeedsAdmin(t *testing.T) {
+	base := keysServer(t)
+	const p = "/dek-registry/v1/keks"
+	mustStatus(t, base, "POST", p, kekBody("payments-kek"), as("payments"), 200)
+	mustStatus(t, base, "POST", p+"/payments-kek/deks/payments-value", dekBody, as("payments"), 200)
+	mustStatus(t, base, "POST", p+"/payments-kek/deks/payments-value?rewrap=true", `{"encryptedKeyMaterial":"BBBB"}`, as("payments"), 403)
+	got, _ := do(t, "GET", base+p+"/payments-kek/deks/payments-value", "", as("payments"))
+	if !strings.Contains(got.Body, `"encryptedKeyMaterial":"AAEC"`) {
+		t.Fatalf("the DEK after a refused rewrap: %+v", got)
+	}
+	mustStatus(t, base, "POST", p+"/payments-kek/deks/payments-value?rewrap=true", `{"encryptedKeyMaterial":"BBBB"}`, as("ops"), 200)
 }

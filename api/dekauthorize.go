@@ -26,7 +26,7 @@ import (
 // ids), chooses the KMS keys those credentials are used on and, for hcvault, the server they
 // are sent to; so that needs the global admin grant, like the registry's other settings.
 // For the same reason a DEK that brings its own wrapped key under a shared KEK (an import)
-// needs Admin on its subject.
+// needs Admin on its subject, as does a rewrap that replaces a DEK's key with one it brings.
 //
 // A subject is checked in the spelling of the request and in the one the registry stores
 // (`:.:orders` is `orders`); lists leave out what the caller may not read.
@@ -144,14 +144,23 @@ func (h *handlers) allowSharedUpdate(c echo.Context, st *store.Store, name strin
 	return nil
 }
 
-// allowWrappedUnderShared checks the Admin a DEK creation needs on its subject when it
-// brings its own wrapped key under a shared KEK. The registry unwraps a shared KEK's DEKs
-// for whoever may read them, so that would unwrap, for anyone who may write one subject, any
-// key the KEK's KMS key wrapped (another team's DEK, taken from the topic or a backup).
-// Clients never send key material for a shared KEK: the registry makes it; an import does.
-func (h *handlers) allowWrappedUnderShared(c echo.Context, p dekPath, body dekRequest) error {
+// allowOwnWrappedKey checks the Admin a DEK creation that brings its own wrapped key needs
+// on its subject when it is a rewrap, or under a shared KEK:
+//
+//   - a rewrap with a wrapped key replaces an existing version's key, and every record
+//     encrypted with the old one is lost for good, as by a permanent delete;
+//   - the registry unwraps a shared KEK's DEKs for whoever may read them, so a wrapped key of
+//     one's choosing would be unwrapped, for anyone who may write one subject, whatever key
+//     the KEK's KMS key wrapped it (another team's DEK, taken from the topic or a backup).
+//
+// Clients do neither: they rewrap nothing, and the registry makes a shared KEK's keys; an
+// import does.
+func (h *handlers) allowOwnWrappedKey(c echo.Context, p dekPath, body dekRequest, rewrap bool) error {
 	if !h.restricted() || body.EncryptedKeyMaterial == nil {
 		return nil
+	}
+	if rewrap {
+		return h.allowSubjectAccess(principal(c), p.subject, auth.Admin)
 	}
 	kek, err := p.st.Kek(c.Request().Context(), p.kek, body.Deleted)
 	if err != nil || !kek.Shared {

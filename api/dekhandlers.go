@@ -127,7 +127,7 @@ func (h *handlers) createDek(c echo.Context) error {
 // createDekWith creates the DEK of a request whose subject the path (or, deprecated, the
 // body) gives. Under IMPORT mode a shared KEK's DEK skips the KMS round trip.
 func (h *handlers) createDekWith(c echo.Context, p dekPath, body dekRequest, rewrap bool) error {
-	if err := h.allowWrappedUnderShared(c, p, body); err != nil {
+	if err := h.allowOwnWrappedKey(c, p, body, rewrap); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
