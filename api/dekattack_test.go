@@ -110,3 +110,39 @@ func TestRewrapWithOwnKeyNeedsAdmin(t *testing.T) {
 	}
 	mustStatus(t, base, "POST", p+"/payments-kek/deks/payments-value?rewrap=true", `{"encryptedKeyMaterial":"BBBB"}`, as("ops"), 200)
 }
+
+// TestKekSecretsAreNotServed: a KEK's kmsProps may carry KMS credentials for the clients
+// (secret.access.key, token.id, a local KMS's secret). Like Confluent's KmsPropsRedactor,
+// the registry never answers them, to anyone, and a PUT that leaves them out (or sends the
+// "[hidden]" placeholder) keeps them, so a client that read the KEK back can update it.
+func TestKekSecretsAreNotServed(t *testing.T) {
+	keys := openTestStore(t)
+	base := serveHTTP(t, New(Config{Store: openTestStore(t), Keys: keys, Logger: testLogger(t)})).URL
+	const p = "/dek-registry/v1/keks"
+	secrets := []string{"token.id", "approle.secret.id", "ssl.keystore.password", "secret.access.key", "client.secret", "private.key", "secret"}
+	var props []string
+	for _, s := range secrets {
+		props = append(props, `"`+s+`":"s3cr3t-`+s+`"`)
+	}
+	body := `{"name":"k","kmsType":"local-kms","kmsKeyId":"id","kmsProps":{"region":"eu",` + strings.Join(props, ",") + `}}`
+	noSecrets := func(what string, got answer) {
+		t.Helper()
+		if strings.Contains(got.Body, "s3cr3t") || !strings.Contains(got.Body, `"region"`) {
+			t.Errorf("%s: %+v", what, got)
+		}
+	}
+	got, _ := do(t, "POST", base+p, body, nil)
+	noSecrets("create", got)
+	got, _ = do(t, "GET", base+p+"/k", "", nil)
+	noSecrets("read", got)
+	got, _ = do(t, "PUT", base+p+"/k", `{"kmsProps":{"region":"us","secret":"[hidden]"},"doc":"d"}`, nil)
+	noSecrets("update", got)
+	kek, err := keys.Kek(t.Context(), "k", false)
+	if err != nil || kek.KmsProps["region"] != "us" || kek.KmsProps["secret"] != "s3cr3t-secret" || kek.KmsProps["token.id"] != "s3cr3t-token.id" {
+		t.Fatalf("stored after an update without its secrets: %+v, %v", kek.KmsProps, err)
+	}
+	mustStatus(t, base, "PUT", p+"/k", `{"kmsProps":{"region":"us","secret":"new"}}`, nil, 200)
+	if kek, _ := keys.Kek(t.Context(), "k", false); kek.KmsProps["secret"] != "new" || kek.KmsProps["token.id"] != "s3cr3t-token.id" {
+		t.Fatalf("stored after an update of one secret: %+v", kek.KmsProps)
+	}
+}

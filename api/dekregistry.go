@@ -48,6 +48,8 @@ type dekRequest struct {
 	Deleted              bool     `json:"deleted"`
 }
 
+// Every KEK the API answers is Redacted: no KMS credentials from its kmsProps.
+
 // testedKek is the answer of POST /keks/{name}/test: Confluent answers with its stored
 // KeyEncryptionKey, which carries its type and its record's offset.
 type testedKek struct{ store.Kek }
@@ -103,7 +105,7 @@ func (h *handlers) getKek(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, kek)
+	return writeJSON(c, http.StatusOK, kek.Redacted())
 }
 
 func (h *handlers) createKek(c echo.Context) error {
@@ -129,7 +131,7 @@ func (h *handlers) createKek(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, kek)
+	return writeJSON(c, http.StatusOK, kek.Redacted())
 }
 
 func (h *handlers) updateKek(c echo.Context) error {
@@ -158,7 +160,7 @@ func (h *handlers) updateKek(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, kek)
+	return writeJSON(c, http.StatusOK, kek.Redacted())
 }
 
 // optionalField reads a tri-state field of a PUT body: absent, null or a value.
@@ -210,7 +212,7 @@ func (h *handlers) testKek(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, testedKek{Kek: kek})
+	return writeJSON(c, http.StatusOK, testedKek{Kek: kek.Redacted()})
 }
 
 // kekPath returns the store and the checked {name} of a KEK route.

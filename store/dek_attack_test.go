@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -179,5 +180,39 @@ func TestKeksBySubjectPrefixEdges(t *testing.T) {
 		if err != nil || !slices.Equal(got, tc.want) {
 			t.Errorf("Keks(%q) = %v, %v; want %v", tc.prefixes, got, err, tc.want)
 		}
+	}
+}
+
+// TestKekSecretsKeptByUpdates: an update that leaves a secret out of kmsProps, or sends it
+// as the placeholder, keeps it; one that sends a value replaces it; kmsProps null clears all.
+func TestKekSecretsKeptByUpdates(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openKeys(t, t.TempDir(), store.Config{})
+	req := localKek("k")
+	req.KmsProps = map[string]string{"secret": "s1", "token.id": "t1", "region": "eu"}
+	kek, err := st.CreateKek(ctx, req)
+	if err != nil || kek.Redacted().KmsProps["secret"] != "" || kek.Redacted().KmsProps["region"] != "eu" || kek.KmsProps["secret"] != "s1" {
+		t.Fatalf("created %+v (redacted %+v), %v", kek, kek.Redacted(), err)
+	}
+	update := func(props map[string]string, set bool) map[string]string {
+		t.Helper()
+		u := store.UpdateKek{KmsProps: store.Optional[map[string]string]{Set: true}}
+		if set {
+			u.KmsProps.Value = &props
+		}
+		k, err := st.UpdateKek(ctx, "k", u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k.KmsProps
+	}
+	if got := update(map[string]string{"region": "us", "token.id": store.RedactedKmsProp}, true); !maps.Equal(got, map[string]string{"secret": "s1", "token.id": "t1", "region": "us"}) {
+		t.Errorf("after leaving the secrets out: %v", got)
+	}
+	if got := update(map[string]string{"secret": "s2"}, true); !maps.Equal(got, map[string]string{"secret": "s2", "token.id": "t1"}) {
+		t.Errorf("after replacing one: %v", got)
+	}
+	if got := update(nil, false); len(got) != 0 {
+		t.Errorf("after kmsProps null: %v", got)
 	}
 }

@@ -236,7 +236,7 @@ func updatedKek(key *Kek, req UpdateKek, shared bool) *Kek {
 	if req.KmsProps.Set {
 		out.KmsProps = map[string]string{}
 		if req.KmsProps.Value != nil {
-			out.KmsProps = copyProps(*req.KmsProps.Value)
+			out.KmsProps = mergeKmsProps(*req.KmsProps.Value, key.KmsProps)
 		}
 	}
 	if req.Doc.Set {
