@@ -30,6 +30,7 @@ rules:
     subjects: ["*"]
     keks: ["*"]
     access: admin
+    global: admin
 `
 
 // keysServer serves an API with a DEK Registry under keysPolicy.

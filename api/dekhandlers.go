@@ -127,6 +127,9 @@ func (h *handlers) createDek(c echo.Context) error {
 // createDekWith creates the DEK of a request whose subject the path (or, deprecated, the
 // body) gives. Under IMPORT mode a shared KEK's DEK skips the KMS round trip.
 func (h *handlers) createDekWith(c echo.Context, p dekPath, body dekRequest, rewrap bool) error {
+	if err := h.allowOwnWrappedKey(c, p, body, rewrap); err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
 	req := store.CreateDek{Subject: p.subject, EncryptedKeyMaterial: body.EncryptedKeyMaterial,
 		Deleted: body.Deleted, Rewrap: rewrap}

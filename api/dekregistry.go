@@ -48,6 +48,8 @@ type dekRequest struct {
 	Deleted              bool     `json:"deleted"`
 }
 
+// Every KEK the API answers is Redacted: no KMS credentials from its kmsProps.
+
 // testedKek is the answer of POST /keks/{name}/test: Confluent answers with its stored
 // KeyEncryptionKey, which carries its type and its record's offset.
 type testedKek struct{ store.Kek }
@@ -73,7 +75,8 @@ func (h *handlers) listKeks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	names, err := st.Keks(c.Request().Context(), c.QueryParams()["subjectPrefix"], boolQuery(c, "deleted"))
+	names, err := st.KeksOfSubjects(c.Request().Context(), c.QueryParams()["subjectPrefix"], boolQuery(c, "deleted"),
+		h.dekSubjectReadable(c))
 	if err != nil {
 		return err
 	}
@@ -102,7 +105,7 @@ func (h *handlers) getKek(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, kek)
+	return writeJSON(c, http.StatusOK, kek.Redacted())
 }
 
 func (h *handlers) createKek(c echo.Context) error {
@@ -117,13 +120,18 @@ func (h *handlers) createKek(c echo.Context) error {
 	if err := h.allowKek(c, body.Name); err != nil {
 		return err
 	}
+	if body.Shared {
+		if err := h.allowSharing(c, body.Name); err != nil {
+			return err
+		}
+	}
 	kek, err := st.CreateKek(c.Request().Context(), store.CreateKek{Name: body.Name, KmsType: body.KmsType,
 		KmsKeyID: body.KmsKeyID, KmsProps: body.KmsProps, Doc: body.Doc, Shared: body.Shared, Deleted: body.Deleted,
 		TestSharing: boolQuery(c, "testSharing")})
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, kek)
+	return writeJSON(c, http.StatusOK, kek.Redacted())
 }
 
 func (h *handlers) updateKek(c echo.Context) error {
@@ -145,11 +153,14 @@ func (h *handlers) updateKek(c echo.Context) error {
 	if err := optionalField(fields, "shared", &req.Shared); err != nil {
 		return err
 	}
+	if err := h.allowSharedUpdate(c, st, name, req); err != nil {
+		return err
+	}
 	kek, err := st.UpdateKek(c.Request().Context(), name, req)
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, kek)
+	return writeJSON(c, http.StatusOK, kek.Redacted())
 }
 
 // optionalField reads a tri-state field of a PUT body: absent, null or a value.
@@ -201,7 +212,7 @@ func (h *handlers) testKek(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, testedKek{Kek: kek})
+	return writeJSON(c, http.StatusOK, testedKek{Kek: kek.Redacted()})
 }
 
 // kekPath returns the store and the checked {name} of a KEK route.

@@ -50,7 +50,7 @@ func (f *fakeKMS) Decrypt(_ context.Context, kmsType, keyID string, _ map[string
 }
 
 // openKeys opens a DEK-registry store on a file log in dir.
-func openKeys(t *testing.T, dir string, cfg store.Config) (*store.Store, *filelog.Log) {
+func openKeys(t testing.TB, dir string, cfg store.Config) (*store.Store, *filelog.Log) {
 	t.Helper()
 	fl, err := filelog.Open(dir, filelog.Config{NoSync: true})
 	if err != nil {

@@ -30,6 +30,27 @@ func ValidDekAlgorithm(s string) bool { return slices.Contains(dekAlgorithms, s)
 // registry may hold.
 const DefaultMaxKeys = 20000
 
+// MaxKeyFieldBytes bounds a KEK's doc, its kmsProps (keys and values together) and a DEK's
+// encryptedKeyMaterial. The registry holds every key in memory, up to MaxKeys of each, and
+// these fields are a few hundred bytes in practice (a wrapped AES key, a KMS key's
+// alternates); Confluent's own bound is Kafka's message size.
+const MaxKeyFieldBytes = 64 << 10
+
+// checkKekFields refuses a doc or kmsProps over MaxKeyFieldBytes.
+func checkKekFields(doc *string, props map[string]string) error {
+	if doc != nil && len(*doc) > MaxKeyFieldBytes {
+		return errInvalidKey("doc")
+	}
+	n := 0
+	for k, v := range props {
+		n += len(k) + len(v)
+	}
+	if n > MaxKeyFieldBytes {
+		return errInvalidKey("kmsProps")
+	}
+	return nil
+}
+
 // kekNameMaxLength is the longest KEK name DekRegistryResource accepts.
 const kekNameMaxLength = 256
 

@@ -105,6 +105,9 @@ func (s *Store) CreateDek(ctx context.Context, kekName string, req CreateDek) (D
 	if req.Algorithm != "" && !ValidDekAlgorithm(req.Algorithm) {
 		return Dek{}, errInvalidKey("algorithm")
 	}
+	if req.EncryptedKeyMaterial != nil && len(*req.EncryptedKeyMaterial) > MaxKeyFieldBytes {
+		return Dek{}, errInvalidKey("encryptedKeyMaterial")
+	}
 	for attempt := 1; ; attempt++ {
 		plan, err := s.planDek(ctx, kekName, req)
 		if err != nil {

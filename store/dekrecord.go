@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 )
 
@@ -119,8 +120,11 @@ func dekTombstone(id dekID) Record { return Record{Key: encodeDekKey(id)} }
 // decodeDekKey reads a DEK-registry key; ok is false when the key is not one (a `_schemas`
 // key has `keytype`, not `type`).
 func decodeDekKey(data []byte) (k dekRecordKey, ok bool, err error) {
-	if bytes.Contains(data, []byte(`"keytype"`)) {
-		return k, false, nil // the common case, decided without decoding: a `_schemas` key
+	// The common case, decided without decoding: a `_schemas` key. The property name with
+	// its colon, because a KEK or subject may be called "keytype" (a string value is never
+	// followed by a colon, and inside a string a quote is escaped).
+	if bytes.Contains(data, []byte(`"keytype":`)) {
+		return k, false, nil
 	}
 	var raw struct {
 		Tenant    string  `json:"tenant"`
@@ -145,6 +149,11 @@ func decodeDekKey(data []byte) (k dekRecordKey, ok bool, err error) {
 		Algorithm: raw.Algorithm, Version: raw.Version}
 	if raw.Type == keyDEK && !ValidDekAlgorithm(raw.Algorithm) {
 		return k, true, fmt.Errorf("DEK key with algorithm %q; ignored", raw.Algorithm)
+	}
+	if raw.Type == keyDEK && (raw.Version > math.MaxInt32 || raw.Version < math.MinInt32) {
+		// Jackson refuses it (DataEncryptionKeyId's version is an int); the clients, which
+		// put the version in 4 bytes of every ciphertext, could not name it either.
+		return k, true, fmt.Errorf("DEK key with version %d, beyond an int; ignored", raw.Version)
 	}
 	return k, true, nil
 }

@@ -11,7 +11,18 @@ import (
 // names of the KEKs that own a DEK whose subject starts with one of them (Confluent's
 // AbstractDekRegistry.getKekNames; deleted then filters the DEKs, not the KEKs).
 func (s *Store) Keks(ctx context.Context, subjectPrefixes []string, deleted bool) ([]string, error) {
+	return s.KeksOfSubjects(ctx, subjectPrefixes, deleted, nil)
+}
+
+// KeksOfSubjects is Keks where, with subject prefixes, only the DEKs whose subject readable
+// accepts count (nil accepts all): a caller must not learn, one guessed prefix at a time,
+// which subjects it may not read have keys.
+func (s *Store) KeksOfSubjects(ctx context.Context, subjectPrefixes []string, deleted bool, readable func(subject string) bool) ([]string, error) {
 	var names []string
+	prefixes := make(map[string]bool, len(subjectPrefixes))
+	for _, p := range subjectPrefixes {
+		prefixes[p] = true
+	}
 	err := s.read(ctx, func(st *state) error {
 		if len(subjectPrefixes) == 0 {
 			names = st.kekNames(deleted)
@@ -19,7 +30,8 @@ func (s *Store) Keks(ctx context.Context, subjectPrefixes []string, deleted bool
 		}
 		seen := map[string]bool{}
 		for id, d := range st.deks {
-			if (deleted || !d.Deleted) && hasAnyPrefix(id.subject, subjectPrefixes) {
+			if (deleted || !d.Deleted) && !seen[id.kek] && hasAnyPrefix(id.subject, prefixes) &&
+				(readable == nil || readable(id.subject)) {
 				seen[id.kek] = true
 			}
 		}
@@ -29,9 +41,12 @@ func (s *Store) Keks(ctx context.Context, subjectPrefixes []string, deleted bool
 	return names, err
 }
 
-func hasAnyPrefix(s string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
+// hasAnyPrefix reports whether one of prefixes is a prefix of s. It looks up the prefixes
+// of s rather than trying each of prefixes, so that a query string of thousands of them
+// costs no more than a few, under the store's read lock.
+func hasAnyPrefix(s string, prefixes map[string]bool) bool {
+	for i := 0; i <= len(s); i++ {
+		if prefixes[s[:i]] {
 			return true
 		}
 	}
@@ -97,8 +112,11 @@ func newKek(req CreateKek) (*Kek, error) {
 		return nil, errInvalidKey("kmsKeyId")
 	case req.KmsType == nil:
 		return nil, errInvalidKey("kmsType")
-	case !plausibleKmsKeyID(*req.KmsType, *req.KmsKeyID):
+	case !plausibleKmsKeyID(normalizeKmsType(*req.KmsType), *req.KmsKeyID):
 		return nil, errInvalidKey("kmsKeyId")
+	}
+	if err := checkKekFields(req.Doc, req.KmsProps); err != nil {
+		return nil, err
 	}
 	return &Kek{Name: req.Name, KmsType: normalizeKmsType(*req.KmsType), KmsKeyID: *req.KmsKeyID,
 		KmsProps: copyProps(req.KmsProps), Doc: req.Doc, Shared: req.Shared, Deleted: req.Deleted}, nil
@@ -171,6 +189,13 @@ func (s *Store) UpdateKek(ctx context.Context, name string, req UpdateKek) (Kek,
 	if err != nil {
 		return Kek{}, err
 	}
+	var props map[string]string
+	if req.KmsProps.Value != nil {
+		props = *req.KmsProps.Value
+	}
+	if err := checkKekFields(req.Doc.Value, props); err != nil {
+		return Kek{}, err
+	}
 	shared := old.Shared
 	if req.Shared.Set {
 		shared = req.Shared.Value != nil && *req.Shared.Value
@@ -211,7 +236,7 @@ func updatedKek(key *Kek, req UpdateKek, shared bool) *Kek {
 	if req.KmsProps.Set {
 		out.KmsProps = map[string]string{}
 		if req.KmsProps.Value != nil {
-			out.KmsProps = copyProps(*req.KmsProps.Value)
+			out.KmsProps = mergeKmsProps(*req.KmsProps.Value, key.KmsProps)
 		}
 	}
 	if req.Doc.Set {

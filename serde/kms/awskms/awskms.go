@@ -31,7 +31,8 @@ const Type = "aws-kms"
 
 // The rule configuration keys the driver reads, as Confluent's AwsKmsDriver names them, and
 // EndpointURL, which Accord adds: the KMS (and STS) endpoint, for emulators and private
-// endpoints (the SDK also honours AWS_ENDPOINT_URL).
+// endpoints (the SDK also honours AWS_ENDPOINT_URL). The encryption executor takes it from
+// the rule configuration only, never from a KEK's kmsProps.
 const (
 	AccessKeyID     = "access.key.id"
 	SecretAccessKey = "secret.access.key"

@@ -98,7 +98,7 @@ func checkKEK(kek deks.KEK, kmsType, kmsKeyID string) error {
 
 // kms returns the KEK's KMS key, opened on first use: its kmsKeyId and then its alternates.
 // The driver sees the rule configuration with the KEK's kmsProps over it, as Confluent's
-// AeadWrapper passes them.
+// AeadWrapper passes them, all but the client-only keys (see clientOnlyConfig).
 func (t *transform) kms(rc *rules.Context) (tink.AEAD, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -111,7 +111,11 @@ func (t *transform) kms(rc *rules.Context) (tink.AEAD, error) {
 		if config == nil {
 			config = map[string]string{}
 		}
-		maps.Copy(config, t.kek.KMSProps)
+		for k, v := range t.kek.KMSProps {
+			if !clientOnlyConfig(k) {
+				config[k] = v
+			}
+		}
 	}
 	a, err := t.x.cfg.Drivers.AEAD(contextOf(rc), t.kek.KMSType, t.kek.KMSKeyID, t.kek.KMSProps, config)
 	if err != nil {
@@ -120,3 +124,9 @@ func (t *transform) kms(rc *rules.Context) (tink.AEAD, error) {
 	t.kmsKey = a
 	return a, nil
 }
+
+// clientOnlyConfig reports whether a configuration key is one a KEK's kmsProps may not set:
+// "endpoint.url" (awskms.EndpointURL), Accord's own key, which says where the driver sends
+// its KMS calls and the raw DEKs they wrap. Whoever may update a KEK must not be able to
+// point every producer's calls at a server of theirs; the endpoint is the client's choice.
+func clientOnlyConfig(key string) bool { return key == "endpoint.url" }

@@ -3,6 +3,7 @@ package encryption
 import (
 	"encoding/base64"
 	"fmt"
+	"math"
 
 	"github.com/accord-registry/accord/serde/deks"
 	"github.com/accord-registry/accord/serde/rules"
@@ -85,6 +86,10 @@ func (t *transform) encrypt(rc *rules.Context, plaintext []byte) ([]byte, error)
 		return nil, err
 	}
 	if t.rotates() {
+		if d.Version < 1 || d.Version > math.MaxInt32 {
+			// The 4-byte prefix could not name it: nobody could read the record back.
+			return nil, fmt.Errorf("the registry answered dek version %d of kek %s, subject %s, which a ciphertext cannot name", d.Version, t.kek.Name, rc.Subject)
+		}
 		return withVersion(d.Version, ciphertext), nil
 	}
 	return ciphertext, nil
