@@ -4,70 +4,35 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/accord-registry/accord/serde/kms"
+	"github.com/accord-registry/accord/serde/kms/internal/kmstest"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	kmsapi "github.com/aws/aws-sdk-go-v2/service/kms"
 	ckawskms "github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/rules/encryption/awskms"
 	"github.com/tink-crypto/tink-go/v2/tink"
 )
 
-// motoServer is moto's server mode, installed by `make deps` into test/kms/.venv: an AWS KMS
-// emulator on 127.0.0.1, stopped when the test ends. Without it the test skips, loudly,
-// except under CI=true, where it fails.
+// motoServer is moto's server mode: an AWS KMS emulator on 127.0.0.1, stopped when the test
+// ends.
 func motoServer(t *testing.T) string {
 	t.Helper()
-	bin, err := filepath.Abs(filepath.Join("..", "..", "..", "test", "kms", ".venv", "bin", "moto_server"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(bin); err != nil {
-		msg := "moto_server is not installed (" + bin + "): run `make deps`, or python3 -m venv test/kms/.venv && test/kms/.venv/bin/pip install -r test/kms/requirements.txt"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip("SKIPPING the AWS KMS tests: " + msg)
-	}
-	port := freePort(t)
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", port)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	endpoint := "http://127.0.0.1:" + port
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(endpoint + "/moto-api/"); err == nil {
-			resp.Body.Close()
-			return endpoint
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not answer on %s within a minute:\n%s", endpoint, out.String())
-		}
-	}
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+	return kmstest.Start(t, kmstest.Server{Program: "moto_server", What: "moto (an AWS KMS emulator)",
+		Args: func(addr string) []string {
+			host, port, _ := strings.Cut(addr, ":")
+			return []string{"-H", host, "-p", port}
+		},
+		Ready: func(url string) bool {
+			resp, err := http.Get(url + "/moto-api/")
+			if err == nil {
+				resp.Body.Close()
+			}
+			return err == nil
+		}})
 }
 
 // testConfig is a rule configuration for moto: any keys do.

@@ -8,59 +8,31 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/accord-registry/accord/serde/kms"
+	"github.com/accord-registry/accord/serde/kms/internal/kmstest"
 	ckhcvault "github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/rules/encryption/hcvault"
 	"github.com/tink-crypto/tink-go/v2/tink"
 )
 
-// baoServer is OpenBao's dev server (Vault's API, in memory, unsealed, root token "root"),
-// installed by `make deps` into test/kms/.venv, with the transit engine mounted; it is
-// stopped when the test ends. Without it the test skips, loudly, except under CI=true, where
-// it fails.
+// baoServer is OpenBao's dev server (Vault's API, in memory, unsealed, root token "root")
+// with the transit engine mounted, stopped when the test ends.
 func baoServer(t *testing.T) string {
 	t.Helper()
-	bin, err := filepath.Abs(filepath.Join("..", "..", "..", "test", "kms", ".venv", "bin", "bao"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(bin); err != nil {
-		msg := "OpenBao is not installed (" + bin + "): run `make deps`, or python3 -m venv test/kms/.venv && test/kms/.venv/bin/pip install -r test/kms/requirements.txt"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip("SKIPPING the Vault transit tests: " + msg)
-	}
-	addr := "127.0.0.1:" + freePort(t)
-	cmd := exec.Command(bin, "server", "-dev", "-dev-root-token-id=root", "-dev-listen-address="+addr)
-	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	url := "http://" + addr
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(url + "/v1/sys/health"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
+	url := kmstest.Start(t, kmstest.Server{Program: "bao", What: "OpenBao (a Vault server)",
+		Args: func(addr string) []string {
+			return []string{"server", "-dev", "-dev-root-token-id=root", "-dev-listen-address=" + addr}
+		},
+		Ready: func(url string) bool {
+			resp, err := http.Get(url + "/v1/sys/health")
+			if err != nil {
+				return false
 			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("OpenBao did not become ready on %s within a minute:\n%s", url, out.String())
-		}
-	}
+			resp.Body.Close()
+			return resp.StatusCode == http.StatusOK
+		}})
 	admin(t, url, "sys/mounts/transit", `{"type":"transit"}`)
 	return url
 }
