@@ -28,6 +28,9 @@ FUZZ_TARGETS := \
 	./serde/avro:FuzzDeserialize \
 	./serde/protobuf:FuzzDeserialize \
 	./serde/jsonschema:FuzzDeserialize \
+	./serde/rules:FuzzMatchPath \
+	./serde/rules:FuzzMatchers \
+	./serde/rules/encryption:FuzzDecrypt \
 	./api:FuzzRequestDecoding
 
 .PHONY: all build install run test deps vet unit kafka-up kafka-down kafka-test fuzz bench clean

@@ -6,7 +6,8 @@ import (
 )
 
 // FuzzDecodeRecord feeds arbitrary key and value bytes, as another registry or a bad producer
-// could write them to `_schemas`, through the record codec and the state machine.
+// could write them to `_schemas` or `_dek_registry_keys`, through the record codecs and the
+// state machine.
 //
 // Invariants: decoding and applying never panic; a key that decodes re-encodes to bytes that
 // decode to the same logical key; applying a record advances the state's offset.
@@ -22,6 +23,9 @@ func FuzzDecodeRecord(f *testing.F) {
 		{`{"keytype":"CLEAR_SUBJECT","magic":0}`, `{}`},
 		{`{"keytype":"CONTEXT","tenant":"default","context":".ctx","magic":0}`, `{"tenant":"default","context":".ctx"}`},
 		{`{"keytype":"ASSOC","magic":0}`, `{}`},
+		{`{"tenant":"default","name":"k1","type":"KEK"}`, `{"name":"k1","kmsType":"local-kms","kmsKeyId":"x","kmsProps":{},"shared":false,"deleted":false,"type":"KEK"}`},
+		{`{"tenant":"default","kekName":"k1","subject":"s","algorithm":"AES256_GCM","version":1,"type":"DEK"}`, `{"kekName":"k1","subject":"s","algorithm":"AES256_GCM","version":1,"encryptedKeyMaterial":"AAAA","deleted":false,"type":"DEK"}`},
+		{`{"tenant":"default","kekName":"k1","subject":"s","algorithm":"AES256_SIV","version":2,"type":"DEK"}`, ""},
 		{`not json`, `{`},
 	}
 	for _, s := range seeds {
