@@ -98,7 +98,7 @@ func migrationInteropCases(client string) []migrationCase {
 	if client == "node" { // not yet
 		return nil
 	}
-	cases := []migrationCase{{Name: "avro-jsonata", Format: "avro"}}
+	cases := []migrationCase{{Name: "avro-jsonata", Format: "avro"}, {Name: "json-jsonata", Format: "json"}}
 	for i := range cases {
 		cases[i].Topic = client + "-" + cases[i].Name
 		cases[i].V1, cases[i].V2 = v1, v2
