@@ -29,32 +29,43 @@ import (
 // v1 → Go major 2, client v2 → Go major 1. The cases ride in the rules interop's manifest
 // under "migrations"; the script writes its records to migrations.json.
 
-// migrantV1 is the person as major version 1 writes it; City is a nullable union.
+// migrantV1 is the person as major version 1 writes it; City and Address are nullable
+// unions in Avro (of a primitive type and of a record: Confluent's Go client hands JSONata
+// the second as {"<record's full name>": value}, its Python client as the value).
 type migrantV1 struct {
-	ID   int64   `avro:"id" json:"id"`
-	Name string  `avro:"name" json:"name"`
-	SSN  string  `avro:"ssn" json:"ssn"`
-	City *string `avro:"city" json:"city"`
+	ID      int64           `avro:"id" json:"id"`
+	Name    string          `avro:"name" json:"name"`
+	SSN     string          `avro:"ssn" json:"ssn"`
+	City    *string         `avro:"city" json:"city"`
+	Address *migrantAddress `avro:"address" json:"address"`
+}
+
+type migrantAddress struct {
+	Street string `avro:"street" json:"street"`
 }
 
 // migrantV2 is the person as major version 2 writes it.
 type migrantV2 struct {
-	ID                   int64   `avro:"id" json:"id"`
-	Name                 string  `avro:"name" json:"name"`
-	SocialSecurityNumber string  `avro:"socialSecurityNumber" json:"socialSecurityNumber"`
-	City                 *string `avro:"city" json:"city"`
+	ID                   int64           `avro:"id" json:"id"`
+	Name                 string          `avro:"name" json:"name"`
+	SocialSecurityNumber string          `avro:"socialSecurityNumber" json:"socialSecurityNumber"`
+	City                 *string         `avro:"city" json:"city"`
+	Address              *migrantAddress `avro:"address" json:"address"`
 }
 
 // migrantAvro and migrantJSON are the person's schema with ssnField as the SSN's name.
 func migrantAvro(ssnField string) string {
 	return `{"type":"record","name":"Person","namespace":"com.acme.migration","fields":[` +
 		`{"name":"id","type":"long"},{"name":"name","type":"string"},{"name":"` + ssnField + `","type":"string"},` +
-		`{"name":"city","type":["null","string"],"default":null}]}`
+		`{"name":"city","type":["null","string"],"default":null},{"name":"address","type":["null",` +
+		`{"type":"record","name":"Address","fields":[{"name":"street","type":"string"}]}],"default":null}]}`
 }
 
 func migrantJSON(ssnField string) string {
 	return `{"type":"object","title":"Person","properties":{"id":{"type":"integer"},"name":{"type":"string"},` +
-		`"` + ssnField + `":{"type":"string"},"city":{"type":["string","null"]}},"required":["id","name","` + ssnField + `"]}`
+		`"` + ssnField + `":{"type":"string"},"city":{"type":["string","null"]},` +
+		`"address":{"type":["object","null"],"properties":{"street":{"type":"string"}},"required":["street"]}},` +
+		`"required":["id","name","` + ssnField + `"]}`
 }
 
 // migrantSchema is the person's schema in the case's format under a major version.
@@ -102,8 +113,8 @@ type migrationRecords struct {
 // migrationInteropCases are the cases every client runs; client names the topics.
 func migrationInteropCases(client string) []migrationCase {
 	london := "London"
-	v1 := migrantV1{ID: 7, Name: "Ada Lovelace", SSN: "123-45-6789", City: &london}
-	v2 := migrantV2{ID: v1.ID, Name: v1.Name, SocialSecurityNumber: v1.SSN, City: v1.City}
+	v1 := migrantV1{ID: 7, Name: "Ada Lovelace", SSN: "123-45-6789", City: &london, Address: &migrantAddress{Street: "12 St James's Square"}}
+	v2 := migrantV2{ID: v1.ID, Name: v1.Name, SocialSecurityNumber: v1.SSN, City: v1.City, Address: v1.Address}
 	cases := []migrationCase{{Name: "avro-jsonata", Format: "avro"}, {Name: "json-jsonata", Format: "json"}}
 	// @confluentinc/schemaregistry 1.10.1's ProtobufDeserializer runs no migration rules (it
 	// reads every record as the writer's message: its source says JavaScript has no dynamic

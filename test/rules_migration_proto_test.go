@@ -33,6 +33,11 @@ message Person {
   string name = 2;
   string ` + ssnField + ` = 3;
   optional string city = 4;
+  Address address = 5;
+}
+
+message Address {
+  string street = 1;
 }
 `
 }
@@ -73,7 +78,7 @@ func compileMigrants(t *testing.T, c *migrationCase) {
 }
 
 // migrantMessage is the person as a dynamic message of a major version.
-func migrantMessage(file linker.File, id int64, name, ssn string, city *string) *dynamicpb.Message {
+func migrantMessage(file linker.File, id int64, name, ssn string, city *string, address *migrantAddress) *dynamicpb.Message {
 	md := file.Messages().ByName("Person")
 	m := dynamicpb.NewMessage(md)
 	fields := md.Fields()
@@ -83,17 +88,26 @@ func migrantMessage(file linker.File, id int64, name, ssn string, city *string) 
 	if city != nil {
 		m.Set(fields.ByNumber(4), protoreflect.ValueOfString(*city))
 	}
+	if address != nil {
+		a := dynamicpb.NewMessage(file.Messages().ByName("Address"))
+		a.Set(a.Descriptor().Fields().ByNumber(1), protoreflect.ValueOfString(address.Street))
+		m.Set(fields.ByNumber(5), protoreflect.ValueOfMessage(a))
+	}
 	return m
 }
 
 // migrantFields reads the person's fields back from a message of either major version.
-func migrantFields(m protoreflect.Message) (id int64, name, ssn string, city *string) {
+func migrantFields(m protoreflect.Message) (id int64, name, ssn string, city *string, address *migrantAddress) {
 	fields := m.Descriptor().Fields()
 	if f := fields.ByNumber(4); m.Has(f) {
 		s := m.Get(f).String()
 		city = &s
 	}
-	return m.Get(fields.ByNumber(1)).Int(), m.Get(fields.ByNumber(2)).String(), m.Get(fields.ByNumber(3)).String(), city
+	if f := fields.ByNumber(5); m.Has(f) {
+		a := m.Get(f).Message()
+		address = &migrantAddress{Street: a.Get(a.Descriptor().Fields().ByNumber(1)).String()}
+	}
+	return m.Get(fields.ByNumber(1)).Int(), m.Get(fields.ByNumber(2)).String(), m.Get(fields.ByNumber(3)).String(), city, address
 }
 
 // migrationWriteProto serializes v (a migrantV1 or migrantV2) under the latest schema of
@@ -106,9 +120,9 @@ func migrationWriteProto(ctx context.Context, env rulesEnv, c migrationCase, maj
 	var m *dynamicpb.Message
 	switch p := v.(type) {
 	case migrantV1:
-		m = migrantMessage(c.files[major], p.ID, p.Name, p.SSN, p.City)
+		m = migrantMessage(c.files[major], p.ID, p.Name, p.SSN, p.City, p.Address)
 	case migrantV2:
-		m = migrantMessage(c.files[major], p.ID, p.Name, p.SocialSecurityNumber, p.City)
+		m = migrantMessage(c.files[major], p.ID, p.Name, p.SocialSecurityNumber, p.City, p.Address)
 	}
 	return ser.Serialize(ctx, c.Topic, m)
 }
@@ -125,12 +139,12 @@ func migrationReadProto[T any](ctx context.Context, env rulesEnv, c migrationCas
 	if err != nil {
 		return v, err
 	}
-	id, name, ssn, city := migrantFields(m)
+	id, name, ssn, city, address := migrantFields(m)
 	switch p := any(&v).(type) {
 	case *migrantV1:
-		*p = migrantV1{ID: id, Name: name, SSN: ssn, City: city}
+		*p = migrantV1{ID: id, Name: name, SSN: ssn, City: city, Address: address}
 	case *migrantV2:
-		*p = migrantV2{ID: id, Name: name, SocialSecurityNumber: ssn, City: city}
+		*p = migrantV2{ID: id, Name: name, SocialSecurityNumber: ssn, City: city, Address: address}
 	}
 	return v, nil
 }

@@ -130,7 +130,8 @@ function migrationDeserializer(client, c, major) {
 async function migrate(c) {
   for (const [record, major, want] of [[c.goV1, '2', c.v2], [c.goV2, '1', c.v1]]) {
     const got = await migrationDeserializer(consumer, c, major).deserialize(c.topic, Buffer.from(record, 'base64'));
-    if (!isDeepStrictEqual({ ...got }, want)) {
+    // As JSON: Avro records come as instances of avsc's record classes.
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(got)), want)) {
       fail(`${c.name}: Node read ${JSON.stringify(got)} from Go's record as major ${major}, want ${JSON.stringify(want)}`);
     }
   }
