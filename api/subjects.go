@@ -115,6 +115,11 @@ func (h *handlers) subjectMetadata(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// format, as on a version (Confluent's getLatestWithMetadata takes it, no referenceFormat):
+	// Python's Protobuf deserializer reads its use.latest.with.metadata reader as serialized.
+	if s.Text, err = h.store.Render(c.Request().Context(), s, c.QueryParam("format")); err != nil {
+		return err
+	}
 	return writeJSON(c, http.StatusOK, newSchemaResponse(s))
 }
 

@@ -28,6 +28,7 @@ import (
 	"github.com/accord-registry/accord/serde/rules"
 	"github.com/accord-registry/accord/serde/rules/cel"
 	"github.com/accord-registry/accord/serde/rules/encryption"
+	"github.com/accord-registry/accord/serde/rules/jsonata"
 )
 
 // Data contracts across clients: a subject's ENCRYPT and CEL rules, executed by Accord's Go
@@ -80,9 +81,10 @@ type rulesCase struct {
 }
 
 type rulesManifest struct {
-	Secret      string      `json:"secret"`
-	Descriptors string      `json:"descriptors"` // FileDescriptorSet of rulesPersonProto
-	Cases       []rulesCase `json:"cases"`
+	Secret      string          `json:"secret"`
+	Descriptors string          `json:"descriptors"` // FileDescriptorSet of rulesPersonProto
+	Cases       []rulesCase     `json:"cases"`
+	Migrations  []migrationCase `json:"migrations"` // in rules_migration_interop_test.go
 }
 
 var rulesInteropPerson = rulesPerson{ID: 7, Name: "Ada Lovelace", SSN: "123-45-6789", City: "London"}
@@ -167,7 +169,8 @@ func runRulesInterop(t *testing.T, client, interpreter, script string) {
 	defer cancel()
 	env := rulesEnv{client: serde.NewClient(newSRClient(t, s.URL)), person: compileRulesPerson(t)}
 	env.engine = rulesInteropEngine(t, env.client, now)
-	m := rulesManifest{Secret: rulesInteropSecret, Descriptors: filepath.Join(t.TempDir(), "descriptors.bin"), Cases: rulesInteropCases(client)}
+	m := rulesManifest{Secret: rulesInteropSecret, Descriptors: filepath.Join(t.TempDir(), "descriptors.bin"), Cases: rulesInteropCases(client),
+		Migrations: migrationInteropCases(client)}
 	writeDescriptorSet(t, m.Descriptors, linker.Files{env.person})
 	for i := range m.Cases {
 		c := &m.Cases[i]
@@ -182,7 +185,9 @@ func runRulesInterop(t *testing.T, client, interpreter, script string) {
 		}
 		c.Go = base64.StdEncoding.EncodeToString(payload)
 	}
-	theirs := runRulesScript(ctx, t, interpreter, script, s.URL, m)
+	prepareMigrations(ctx, t, s, env, m.Migrations)
+	theirs, migrated := runRulesScript(ctx, t, interpreter, script, s.URL, m)
+	checkMigrations(ctx, t, env, client, m.Migrations, migrated)
 	for i, c := range m.Cases {
 		if err := checkRulesRecords(ctx, env, c, theirs[i]); err != nil {
 			t.Errorf("%s: the %s record: %v", c.Name, client, err)
@@ -190,7 +195,7 @@ func runRulesInterop(t *testing.T, client, interpreter, script string) {
 	}
 }
 
-// rulesInteropEngine is Go's rule engine with the CEL and ENCRYPT executors, the local KMS
+// rulesInteropEngine is Go's rule engine with the CEL, JSONATA and ENCRYPT executors, the local KMS
 // configured with the shared secret, DEK expiry measured with now.
 func rulesInteropEngine(t *testing.T, sc *serde.Client, now func() time.Time) *rules.Engine {
 	t.Helper()
@@ -204,7 +209,7 @@ func rulesInteropEngine(t *testing.T, sc *serde.Client, now func() time.Time) *r
 	}
 	enc := encryption.NewFieldExecutor(encryption.Config{Registry: dc, Drivers: kms.NewDrivers(localkms.New()),
 		RuleConfig: map[string]string{"secret": rulesInteropSecret}, Now: now})
-	engine, err := rules.NewEngine(rules.WithExecutors(celx, enc))
+	engine, err := rules.NewEngine(rules.WithExecutors(celx, jsonata.NewExecutor(), enc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,8 +312,8 @@ func rulesRead(ctx context.Context, env rulesEnv, engine *rules.Engine, c rulesC
 }
 
 // runRulesScript writes the manifest, runs the script and returns its records, one per
-// case in order.
-func runRulesScript(ctx context.Context, t *testing.T, interpreter, script, url string, m rulesManifest) []interopRecord {
+// case in order, and its migration records, one per migration case in order.
+func runRulesScript(ctx context.Context, t *testing.T, interpreter, script, url string, m rulesManifest) ([]interopRecord, []migrationRecords) {
 	t.Helper()
 	dir := t.TempDir()
 	manifest, err := json.MarshalIndent(m, "", "  ")
@@ -346,7 +351,7 @@ func runRulesScript(ctx context.Context, t *testing.T, interpreter, script, url 
 			t.Fatalf("the script's records: %d, want one per case in order (%s at %d)", len(theirs), c.Name, i)
 		}
 	}
-	return theirs
+	return theirs, readMigrationRecords(t, dir, out, m.Migrations)
 }
 
 // checkRulesRecords checks a client's record against Go's: Go's deserializer reads the

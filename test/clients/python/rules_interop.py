@@ -1,7 +1,9 @@
 """Runs the data-contract rules of Accord's Go serde on Confluent's Python side: reads the
 records Go wrote under ENCRYPT rules with confluent-kafka's FieldEncryptionExecutor and the
 local KMS, writes the same values back for the Go test to decrypt, and checks that a CEL
-condition rejects the record Go's serializer rejects.
+condition rejects the record Go's serializer rejects. Then runs the JSONata migrations
+between two major versions of a subject: reads Go's records of each major version as the
+other one, and writes the same person under each for Go to read as the other.
 
 Usage: python rules_interop.py http://127.0.0.1:PORT DIR
 
@@ -10,10 +12,14 @@ the cases, each a topic whose subject Go registered with its rule set, the value
 record and, for a condition, a value the rule must reject. The serializers use the latest
 registered schema and never register one, as a producer under a data contract does. The
 script writes client.json there (one record per case), exits non-zero on the first
-difference, and ends with "rules interop: N read, N written, M rejected".
+difference, and ends with "rules interop: N read, N written, M rejected". The manifest's
+migrations each name a subject with major versions 1 (field ssn) and 2 (socialSecurityNumber),
+the person as each, and Go's record of each; the script's records of them go to
+migrations.json, and it prints "migrations: N read, N written".
 """
 
 import base64
+import functools
 import json
 import os
 import sys
@@ -27,6 +33,7 @@ from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer, Proto
 from confluent_kafka.schema_registry.rules.cel.cel_executor import CelExecutor
 from confluent_kafka.schema_registry.rules.encryption.encrypt_executor import FieldEncryptionExecutor
 from confluent_kafka.schema_registry.rules.encryption.localkms.local_driver import LocalKmsDriver
+from confluent_kafka.schema_registry.rules.jsonata.jsonata_executor import JsonataExecutor
 from confluent_kafka.schema_registry.serde import RuleConditionError
 from confluent_kafka.serialization import MessageField, SerializationContext, SerializationError
 
@@ -91,12 +98,75 @@ def rejects(client, case, rule_conf, classes):
     return False
 
 
+def as_major(major):
+    """The configuration that reads and writes a subject's latest schema of a major version."""
+    return {"use.latest.with.metadata": {"major_version": major}}
+
+
+@functools.cache
+def migrant_classes(path):
+    return MessageClasses(path)
+
+
+def migrant_class(case, major):
+    """A Protobuf case's message class of a major version (one per version: the serializer
+    checks the message's class)."""
+    return migrant_classes(case["descriptors"][major])(case["message"])
+
+
+def migration_serializer(client, case, major):
+    conf = {"auto.register.schemas": False, **as_major(major)}
+    if case["format"] == "avro":
+        return AvroSerializer(client, None, conf=conf)
+    if case["format"] == "json":
+        return JSONSerializer(None, client, conf=conf)
+    return ProtobufSerializer(migrant_class(case, major), client, conf=conf)
+
+
+def migration_deserializer(client, case, major):
+    if case["format"] == "avro":
+        return AvroDeserializer(client, conf=as_major(major))
+    if case["format"] == "json":
+        return JSONDeserializer(None, conf=as_major(major), schema_registry_client=client)
+    return ProtobufDeserializer(migrant_class(case, major), conf=as_major(major), schema_registry_client=client)
+
+
+def migrant(case, major, value):
+    """The person as the case's serializer of a major version takes it."""
+    if case["format"] == "protobuf":
+        return json_format.ParseDict(value, migrant_class(case, major)())
+    return value
+
+
+def plain(case, value):
+    """A deserialized person as the manifest writes it; a message's fields by JSON name."""
+    if case["format"] == "protobuf":
+        d = json_format.MessageToDict(value)
+        return {**d, "id": int(d["id"])}
+    return value
+
+
+def migrate(consumer, producer, case):
+    """Reads Go's record of each major version as the other, and writes the person as each."""
+    ctx = SerializationContext(case["topic"], MessageField.VALUE)
+    for record, major, want in ((case["goV1"], "2", case["v2"]), (case["goV2"], "1", case["v1"])):
+        got = migration_deserializer(consumer, case, major)(base64.b64decode(record), ctx)
+        if plain(case, got) != want:
+            sys.exit(f"{case['name']}: Python read {got!r} from Go's record as major {major}, want {want!r}")
+    written = {"name": case["name"]}
+    for major, key in (("1", "v1"), ("2", "v2")):
+        payload = migration_serializer(producer, case, major)(migrant(case, major, case[key]), ctx)
+        written[key] = base64.b64encode(payload).decode()
+    return written
+
+
 def main(url, directory):
     with open(os.path.join(directory, "manifest.json")) as f:
         manifest = json.load(f)
     FieldEncryptionExecutor.register()
     LocalKmsDriver.register()
     CelExecutor.register()
+    JsonataExecutor.register()
     rule_conf = {"secret": manifest["secret"]}
     classes = MessageClasses(manifest["descriptors"])
     # The consumer and the producer have a client each, as two programs would.
@@ -115,6 +185,10 @@ def main(url, directory):
     with open(os.path.join(directory, "client.json"), "w") as f:
         json.dump(written, f)
     print(f"rules interop: {read} read, {len(written)} written, {rejected} rejected")
+    migrated = [migrate(consumer, producer, case) for case in manifest["migrations"]]
+    with open(os.path.join(directory, "migrations.json"), "w") as f:
+        json.dump(migrated, f)
+    print(f"migrations: {2 * len(migrated)} read, {2 * len(migrated)} written")
 
 
 if __name__ == "__main__":
