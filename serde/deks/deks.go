@@ -20,8 +20,7 @@ func (c *Client) DEK(ctx context.Context, kek, subject string, version int, algo
 	if d, ok := c.deks.get(key); ok {
 		return d, nil
 	}
-	flight := fmt.Sprintf("dek\x00%s\x00%s\x00%d\x00%s\x00%t", kek, subject, version, algorithm, deleted)
-	v, err := c.once(ctx, flight, func(ctx context.Context) (any, error) {
+	v, err := c.once(ctx, dekFlight(key), func(ctx context.Context) (any, error) {
 		var d DEK
 		q := url.Values{"algorithm": {string(algorithm)}, "deleted": {strconv.FormatBool(deleted)}}
 		path := dekPath(kek, subject) + "/versions/" + strconv.Itoa(version)
@@ -40,15 +39,14 @@ func (c *Client) DEK(ctx context.Context, kek, subject string, version int, algo
 // CreateDEK registers a DEK (POST /keks/{kek}/deks/{subject}, or, on a registry that answers
 // 405 to that, the older POST /keks/{kek}/deks). One that exists already is an error for which
 // [IsConflict] is true: see [Client.CreateDEKOrGet]. Whatever the answer, the cached Latest
-// version of the subject's DEK is forgotten, since there may be a newer one now.
+// version of the subject's DEK is forgotten, since there may be a newer one now, and so are the
+// lookups of that version and of Latest still in flight: begun before the create, they may
+// answer 404, and a read after a conflict must not share their answer.
 func (c *Client) CreateDEK(ctx context.Context, kek string, req CreateDEK) (DEK, error) {
 	if req.Algorithm == "" {
 		req.Algorithm = AES256GCM
 	}
-	defer func() {
-		c.deks.remove(dekKey{kek, req.Subject, Latest, req.Algorithm, false})
-		c.deks.remove(dekKey{kek, req.Subject, Latest, req.Algorithm, true})
-	}()
+	defer c.forgetLookups(kek, req)
 	var d DEK
 	err := c.do(ctx, http.MethodPost, dekPath(kek, req.Subject), nil, req, &d)
 	if status(err) == http.StatusMethodNotAllowed {
@@ -70,6 +68,22 @@ func (c *Client) CreateDEKOrGet(ctx context.Context, kek string, req CreateDEK, 
 		return c.DEK(ctx, kek, req.Subject, getVersion, req.Algorithm, false)
 	}
 	return d, err
+}
+
+// forgetLookups forgets, after a create of req, the cached Latest DEK of its subject and the
+// lookups of its version and of Latest in flight.
+func (c *Client) forgetLookups(kek string, req CreateDEK) {
+	for _, deleted := range []bool{false, true} {
+		c.deks.remove(dekKey{kek, req.Subject, Latest, req.Algorithm, deleted})
+		for _, v := range []int{Latest, max(req.Version, 1)} {
+			c.flight.Forget(dekFlight(dekKey{kek, req.Subject, v, req.Algorithm, deleted}))
+		}
+	}
+}
+
+// dekFlight names the shared request of a DEK lookup.
+func dekFlight(k dekKey) string {
+	return fmt.Sprintf("dek\x00%s\x00%s\x00%d\x00%s\x00%t", k.kek, k.subject, k.version, k.algorithm, k.deleted)
 }
 
 // SetKeyMaterial records the raw key of d, unwrapped by the caller with its KMS, in the
