@@ -26,11 +26,18 @@ import (
 // maps by their entries), as Confluent's Go serializers change the value they are given; a
 // struct that cannot be changed in place (passed by value) is copied first.
 
-// fieldWalker returns the walker of values of schema.
+// fieldWalker returns the walker of values of schema, asking sel at every value.
 func fieldWalker(schema hamba.Schema, sel serde.FieldSelector) rules.FieldWalker {
+	return newFieldWalker(schema, sel, false)
+}
+
+// newFieldWalker returns the walker of values of schema. skipUnselected says that sel answers
+// from the field's name and tags alone and may be asked once for a whole field (the default
+// selector): a caller's own selector is asked at every value, as it always was.
+func newFieldWalker(schema hamba.Schema, sel serde.FieldSelector, skipUnselected bool) rules.FieldWalker {
 	plans := &serde.Memo[planKey, []fieldPlan]{}
 	return func(rc *rules.Context, t rules.FieldTransform, msg any) (any, error) {
-		w := &walk{rc: rc, t: t, sel: sel, plans: plans}
+		w := &walk{rc: rc, t: t, sel: sel, skip: skipUnselected, plans: plans}
 		out, changed, err := w.value(schema, reflect.ValueOf(msg))
 		if err != nil || !changed {
 			return msg, err
@@ -56,6 +63,10 @@ type fieldPlan struct {
 	schema hamba.Schema
 	field  rules.Field // FullName, Name, Type and inline Tags; Containing is the record walked
 	index  []int       // of the struct field; nil for maps
+	// flat: no record lies inside the field (a primitive, or arrays, maps and unions of
+	// them), so every value the walk meets in it is selected or not as the field is, and a
+	// field the rule does not select is skipped with one question to the selector.
+	flat bool
 }
 
 // walk is one walk of one message.
@@ -63,6 +74,7 @@ type walk struct {
 	rc    *rules.Context
 	t     rules.FieldTransform
 	sel   serde.FieldSelector
+	skip  bool // fields without records inside that the rule does not select are skipped whole
 	plans *serde.Memo[planKey, []fieldPlan]
 
 	inField    bool        // a record field is being walked
@@ -141,6 +153,9 @@ func (w *walk) recordValue(s *hamba.RecordSchema, v reflect.Value) (reflect.Valu
 		if !ok {
 			continue
 		}
+		if w.skip && p.flat && !w.selects(p.field) {
+			continue
+		}
 		w.field = p.field
 		out, changed, err := w.value(p.schema, fv)
 		if err != nil {
@@ -170,7 +185,7 @@ func (w *walk) plan(s *hamba.RecordSchema, typ reflect.Type) []fieldPlan {
 	plans := make([]fieldPlan, 0, len(s.Fields()))
 	for _, f := range s.Fields() {
 		p := fieldPlan{schema: f.Type(), field: rules.Field{FullName: s.FullName() + "." + f.Name(), Name: f.Name(),
-			Type: fieldType(f.Type()), Tags: inlineTags(f)}}
+			Type: fieldType(f.Type()), Tags: inlineTags(f)}, flat: holdsNoRecord(f.Type())}
 		if typ != nil {
 			index, ok := byName[f.Name()]
 			if !ok {
@@ -182,6 +197,32 @@ func (w *walk) plan(s *hamba.RecordSchema, typ reflect.Type) []fieldPlan {
 	}
 	w.plans.Store(key, plans)
 	return plans
+}
+
+// selects reports whether the rule selects field f (the selector's answer depends on the
+// field's name and tags, not on its values).
+func (w *walk) selects(f rules.Field) bool {
+	_, ok := w.sel.Select(w.rc, f)
+	return ok
+}
+
+// holdsNoRecord reports whether no record lies inside a value of s.
+func holdsNoRecord(s hamba.Schema) bool {
+	switch s := s.(type) {
+	case *hamba.RecordSchema, *hamba.RefSchema:
+		return false
+	case *hamba.ArraySchema:
+		return holdsNoRecord(s.Items())
+	case *hamba.MapSchema:
+		return holdsNoRecord(s.Values())
+	case *hamba.UnionSchema:
+		for _, member := range s.Types() {
+			if !holdsNoRecord(member) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // recordField is the value of a record field: a struct field, or a map entry.
