@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync/atomic"
 
 	hamba "github.com/hamba/avro/v2"
 
@@ -35,7 +36,7 @@ func fieldWalker(schema hamba.Schema, sel serde.FieldSelector) rules.FieldWalker
 // from the field's name and tags alone and may be asked once for a whole field (the default
 // selector): a caller's own selector is asked at every value, as it always was.
 func newFieldWalker(schema hamba.Schema, sel serde.FieldSelector, skipUnselected bool) rules.FieldWalker {
-	plans := &serde.Memo[planKey, []fieldPlan]{}
+	plans := &planCache{}
 	return func(rc *rules.Context, t rules.FieldTransform, msg any) (any, error) {
 		w := &walk{rc: rc, t: t, sel: sel, skip: skipUnselected, plans: plans}
 		out, changed, err := w.value(schema, reflect.ValueOf(msg))
@@ -54,6 +55,20 @@ func newFieldWalker(schema hamba.Schema, sel serde.FieldSelector, skipUnselected
 type planKey struct {
 	record *hamba.RecordSchema
 	typ    reflect.Type
+}
+
+// planCache keeps the field plans of a walker's record schemas, with the last one used
+// checked first: most walks start at the same record with the same Go type, and comparing
+// the key is cheaper than hashing it.
+type planCache struct {
+	memo serde.Memo[planKey, *recordPlan]
+	last atomic.Pointer[recordPlan]
+}
+
+// recordPlan is the plan of one record schema for one Go representation.
+type recordPlan struct {
+	key    planKey
+	fields []fieldPlan
 }
 
 // fieldPlan is what the walk knows of a record field before it sees a value: computed once
@@ -75,7 +90,7 @@ type walk struct {
 	t     rules.FieldTransform
 	sel   serde.FieldSelector
 	skip  bool // fields without records inside that the rule does not select are skipped whole
-	plans *serde.Memo[planKey, []fieldPlan]
+	plans *planCache
 
 	inField    bool        // a record field is being walked
 	field      rules.Field // that field
@@ -148,7 +163,9 @@ func (w *walk) recordValue(s *hamba.RecordSchema, v reflect.Value) (reflect.Valu
 	outerIn, outerField, outerRecord, outerContaining := w.inField, w.field, w.record, w.containing
 	defer func() { w.inField, w.field, w.record, w.containing = outerIn, outerField, outerRecord, outerContaining }()
 	w.inField, w.record, w.containing = true, rv, nil
-	for _, p := range w.plan(s, typ) {
+	plans := w.plan(s, typ)
+	for i := range plans {
+		p := &plans[i] // not copied: a plan is large and the loop runs per field and record
 		fv, ok := recordField(rv, p)
 		if !ok {
 			continue
@@ -175,8 +192,12 @@ func (w *walk) recordValue(s *hamba.RecordSchema, v reflect.Value) (reflect.Valu
 // plan returns the field plans of a record schema for a struct type (nil: a map).
 func (w *walk) plan(s *hamba.RecordSchema, typ reflect.Type) []fieldPlan {
 	key := planKey{s, typ}
-	if p, ok := w.plans.Load(key); ok {
-		return p
+	if last := w.plans.last.Load(); last != nil && last.key == key {
+		return last.fields
+	}
+	if p, ok := w.plans.memo.Load(key); ok {
+		w.plans.last.Store(p)
+		return p.fields
 	}
 	var byName map[string][]int
 	if typ != nil {
@@ -195,7 +216,7 @@ func (w *walk) plan(s *hamba.RecordSchema, typ reflect.Type) []fieldPlan {
 		}
 		plans = append(plans, p)
 	}
-	w.plans.Store(key, plans)
+	w.plans.memo.Store(key, &recordPlan{key: key, fields: plans})
 	return plans
 }
 
@@ -226,10 +247,13 @@ func holdsNoRecord(s hamba.Schema) bool {
 }
 
 // recordField is the value of a record field: a struct field, or a map entry.
-func recordField(record reflect.Value, p fieldPlan) (reflect.Value, bool) {
-	if p.index == nil {
+func recordField(record reflect.Value, p *fieldPlan) (reflect.Value, bool) {
+	switch len(p.index) {
+	case 0:
 		fv := record.MapIndex(reflect.ValueOf(p.field.Name).Convert(record.Type().Key()))
 		return fv, fv.IsValid()
+	case 1:
+		return record.Field(p.index[0]), true
 	}
 	return record.FieldByIndex(p.index), true
 }
