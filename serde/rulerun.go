@@ -59,6 +59,7 @@ func (w *Writer) RunDomain(ctx context.Context, topic string, t *Target, msg any
 		return nil, err
 	}
 	rc := w.context(ctx, topic, t, fields)
+	defer w.contexts.put(rc)
 	return w.cfg.Rules.Run(rc, rules.Domain, msg)
 }
 
@@ -68,7 +69,9 @@ func (w *Writer) RunEncoding(ctx context.Context, topic string, t *Target, body 
 	if len(t.Info.RuleSet.EncodingRules) == 0 {
 		return body, nil
 	}
-	out, err := w.cfg.Rules.Run(w.context(ctx, topic, t, nil), rules.Encoding, body)
+	rc := w.context(ctx, topic, t, nil)
+	out, err := w.cfg.Rules.Run(rc, rules.Encoding, body)
+	w.contexts.put(rc)
 	if err != nil {
 		return nil, err
 	}
@@ -76,8 +79,8 @@ func (w *Writer) RunEncoding(ctx context.Context, topic string, t *Target, body 
 }
 
 func (w *Writer) context(ctx context.Context, topic string, t *Target, fields rules.FieldWalker) *rules.Context {
-	return &rules.Context{Context: ctx, Target: t.Info, Subject: t.Subject, Topic: topic, Key: w.cfg.Key,
-		Mode: rules.Write, Fields: fields}
+	return w.contexts.get(rules.Context{Context: ctx, Target: t.Info, Subject: t.Subject, Topic: topic, Key: w.cfg.Key,
+		Mode: rules.Write, Fields: fields})
 }
 
 // RuleResult is the value rules left, as the serializer's or deserializer's type T: rules
@@ -121,6 +124,10 @@ type ReadRules struct {
 	encoding   bool      // the writer has encoding rules
 	domain     bool      // the writer has domain rules, or a reader version is configured
 	migrates   bool      // a reader version is configured: records may need migrating to it
+
+	// subjects keeps the subject named after each topic the records come from, as a
+	// serializer keeps its targets per topic, so that a record does not build it again.
+	subjects Memo[string, string]
 }
 
 // Encoding reports whether the records run the writer's encoding rules.
@@ -163,6 +170,7 @@ func (r *Reader) RunEncoding(ctx context.Context, rr *ReadRules, body []byte) ([
 		return nil, err
 	}
 	out, err := r.cfg.Rules.Run(rc, rules.Encoding, body)
+	r.contexts.put(rc)
 	if err != nil {
 		return nil, err
 	}
@@ -181,6 +189,7 @@ func (r *Reader) RunDomain(ctx context.Context, rr *ReadRules, msg any) (any, er
 	if err != nil {
 		return nil, err
 	}
+	defer r.contexts.put(rc)
 	target, schema, err := r.readTarget(ctx, rc.Subject, rr)
 	if err != nil {
 		return nil, err
@@ -198,7 +207,8 @@ func (r *Reader) RunDomainAs(ctx context.Context, rr *ReadRules, m *Migration, m
 	if err != nil {
 		return nil, err
 	}
-	rc := &rules.Context{Context: ctx, Source: rr.writer, Subject: m.Subject, Topic: topic, Key: r.cfg.Key, Mode: rules.Read}
+	rc := r.contexts.get(rules.Context{Context: ctx, Source: rr.writer, Subject: m.Subject, Topic: topic, Key: r.cfg.Key, Mode: rules.Read})
+	defer r.contexts.put(rc)
 	return r.runDomain(rc, m.Reader.Info, m.Reader.Schema, msg)
 }
 
@@ -255,8 +265,8 @@ func (r *Reader) context(ctx context.Context, rr *ReadRules, target *rules.Schem
 	if err != nil {
 		return nil, err
 	}
-	return &rules.Context{Context: ctx, Source: rr.writer, Target: target, Subject: subject, Topic: topic,
-		Key: r.cfg.Key, Mode: rules.Read, Fields: fields}, nil
+	return r.contexts.get(rules.Context{Context: ctx, Source: rr.writer, Target: target, Subject: subject, Topic: topic,
+		Key: r.cfg.Key, Mode: rules.Read, Fields: fields}), nil
 }
 
 // subject is the topic of a record read with rr and the subject named after it.
@@ -264,16 +274,24 @@ func (r *Reader) subject(ctx context.Context, rr *ReadRules) (topic, subject str
 	if topic, err = topicOf(ctx); err != nil {
 		return "", "", err
 	}
-	subject, err = r.cfg.Subject(topic, r.cfg.Key, rr.recordName)
-	return topic, subject, err
+	if subject, ok := rr.subjects.Load(topic); ok {
+		return topic, subject, nil
+	}
+	if subject, err = r.cfg.Subject(topic, r.cfg.Key, rr.recordName); err != nil {
+		return "", "", err
+	}
+	rr.subjects.Store(topic, subject)
+	return topic, subject, nil
 }
 
 // WriteDomain is [Writer.RunDomain] for a serializer of T. A struct reaches the rules as a
 // pointer to a copy of v, which they may change in place.
 func WriteDomain[T any](ctx context.Context, w *Writer, topic string, t *Target, v T) (T, error) {
-	var msg any = v
+	var msg any
 	if reflect.TypeFor[T]().Kind() == reflect.Struct {
 		msg = &v
+	} else {
+		msg = v // boxed only here: a struct boxed too would cost a copy for nothing
 	}
 	out, err := w.RunDomain(ctx, topic, t, msg)
 	if err != nil {
@@ -291,9 +309,11 @@ func ReadDomain[T any](ctx context.Context, r *Reader, rr *ReadRules, v *T) erro
 // ReadDomainAs is [Reader.RunDomainAs] for a deserializer of T, as [ReadDomain] is
 // RunDomain's.
 func ReadDomainAs[T any](ctx context.Context, r *Reader, rr *ReadRules, m *Migration, v *T) error {
-	var msg any = *v
+	var msg any
 	if reflect.TypeFor[T]().Kind() == reflect.Struct {
 		msg = v
+	} else {
+		msg = *v
 	}
 	out, err := r.RunDomainAs(ctx, rr, m, msg)
 	if err != nil {

@@ -18,11 +18,12 @@ import (
 // serializer pays one map lookup per record. A decision based on the latest version expires
 // after the client's LatestTTL.
 type Writer struct {
-	client  *Client
-	cfg     Config
-	targets Memo[targetKey, *targetEntry]
-	last    atomic.Pointer[targetEntry] // the target of the previous record, checked first
-	walkers ruleWalkers                 // of the targets' schemas, for field-level rules
+	client   *Client
+	cfg      Config
+	targets  Memo[targetKey, *targetEntry]
+	last     atomic.Pointer[targetEntry] // the target of the previous record, checked first
+	walkers  ruleWalkers                 // of the targets' schemas, for field-level rules
+	contexts contextPool                 // the rules' contexts, one lent per record that runs rules
 }
 
 type targetKey struct{ topic, record string }
@@ -187,6 +188,7 @@ type Reader struct {
 	cfg        Config
 	walkers    ruleWalkers                    // of the schemas rules run on, for field-level rules
 	migrations Memo[migrationKey, *Migration] // per subject, writer and reader version
+	contexts   contextPool                    // the rules' contexts, one lent per record that runs rules
 }
 
 // NewReader returns a Reader for a deserializer configured by opts: [Key] says which header

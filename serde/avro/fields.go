@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync/atomic"
 
 	hamba "github.com/hamba/avro/v2"
 
@@ -26,11 +27,18 @@ import (
 // maps by their entries), as Confluent's Go serializers change the value they are given; a
 // struct that cannot be changed in place (passed by value) is copied first.
 
-// fieldWalker returns the walker of values of schema.
+// fieldWalker returns the walker of values of schema, asking sel at every value.
 func fieldWalker(schema hamba.Schema, sel serde.FieldSelector) rules.FieldWalker {
-	plans := &serde.Memo[planKey, []fieldPlan]{}
+	return newFieldWalker(schema, sel, false)
+}
+
+// newFieldWalker returns the walker of values of schema. skipUnselected says that sel answers
+// from the field's name and tags alone and may be asked once for a whole field (the default
+// selector): a caller's own selector is asked at every value, as it always was.
+func newFieldWalker(schema hamba.Schema, sel serde.FieldSelector, skipUnselected bool) rules.FieldWalker {
+	plans := &planCache{}
 	return func(rc *rules.Context, t rules.FieldTransform, msg any) (any, error) {
-		w := &walk{rc: rc, t: t, sel: sel, plans: plans}
+		w := &walk{rc: rc, t: t, sel: sel, skip: skipUnselected, plans: plans}
 		out, changed, err := w.value(schema, reflect.ValueOf(msg))
 		if err != nil || !changed {
 			return msg, err
@@ -49,6 +57,20 @@ type planKey struct {
 	typ    reflect.Type
 }
 
+// planCache keeps the field plans of a walker's record schemas, with the last one used
+// checked first: most walks start at the same record with the same Go type, and comparing
+// the key is cheaper than hashing it.
+type planCache struct {
+	memo serde.Memo[planKey, *recordPlan]
+	last atomic.Pointer[recordPlan]
+}
+
+// recordPlan is the plan of one record schema for one Go representation.
+type recordPlan struct {
+	key    planKey
+	fields []fieldPlan
+}
+
 // fieldPlan is what the walk knows of a record field before it sees a value: computed once
 // per record schema and Go type, so that walking a record allocates nothing for the fields
 // a rule skips.
@@ -56,6 +78,10 @@ type fieldPlan struct {
 	schema hamba.Schema
 	field  rules.Field // FullName, Name, Type and inline Tags; Containing is the record walked
 	index  []int       // of the struct field; nil for maps
+	// flat: no record lies inside the field (a primitive, or arrays, maps and unions of
+	// them), so every value the walk meets in it is selected or not as the field is, and a
+	// field the rule does not select is skipped with one question to the selector.
+	flat bool
 }
 
 // walk is one walk of one message.
@@ -63,7 +89,8 @@ type walk struct {
 	rc    *rules.Context
 	t     rules.FieldTransform
 	sel   serde.FieldSelector
-	plans *serde.Memo[planKey, []fieldPlan]
+	skip  bool // fields without records inside that the rule does not select are skipped whole
+	plans *planCache
 
 	inField    bool        // a record field is being walked
 	field      rules.Field // that field
@@ -136,9 +163,14 @@ func (w *walk) recordValue(s *hamba.RecordSchema, v reflect.Value) (reflect.Valu
 	outerIn, outerField, outerRecord, outerContaining := w.inField, w.field, w.record, w.containing
 	defer func() { w.inField, w.field, w.record, w.containing = outerIn, outerField, outerRecord, outerContaining }()
 	w.inField, w.record, w.containing = true, rv, nil
-	for _, p := range w.plan(s, typ) {
+	plans := w.plan(s, typ)
+	for i := range plans {
+		p := &plans[i] // not copied: a plan is large and the loop runs per field and record
 		fv, ok := recordField(rv, p)
 		if !ok {
+			continue
+		}
+		if w.skip && p.flat && !w.selects(p.field) {
 			continue
 		}
 		w.field = p.field
@@ -160,8 +192,12 @@ func (w *walk) recordValue(s *hamba.RecordSchema, v reflect.Value) (reflect.Valu
 // plan returns the field plans of a record schema for a struct type (nil: a map).
 func (w *walk) plan(s *hamba.RecordSchema, typ reflect.Type) []fieldPlan {
 	key := planKey{s, typ}
-	if p, ok := w.plans.Load(key); ok {
-		return p
+	if last := w.plans.last.Load(); last != nil && last.key == key {
+		return last.fields
+	}
+	if p, ok := w.plans.memo.Load(key); ok {
+		w.plans.last.Store(p)
+		return p.fields
 	}
 	var byName map[string][]int
 	if typ != nil {
@@ -170,7 +206,7 @@ func (w *walk) plan(s *hamba.RecordSchema, typ reflect.Type) []fieldPlan {
 	plans := make([]fieldPlan, 0, len(s.Fields()))
 	for _, f := range s.Fields() {
 		p := fieldPlan{schema: f.Type(), field: rules.Field{FullName: s.FullName() + "." + f.Name(), Name: f.Name(),
-			Type: fieldType(f.Type()), Tags: inlineTags(f)}}
+			Type: fieldType(f.Type()), Tags: inlineTags(f)}, flat: holdsNoRecord(f.Type())}
 		if typ != nil {
 			index, ok := byName[f.Name()]
 			if !ok {
@@ -180,15 +216,44 @@ func (w *walk) plan(s *hamba.RecordSchema, typ reflect.Type) []fieldPlan {
 		}
 		plans = append(plans, p)
 	}
-	w.plans.Store(key, plans)
+	w.plans.memo.Store(key, &recordPlan{key: key, fields: plans})
 	return plans
 }
 
+// selects reports whether the rule selects field f (the selector's answer depends on the
+// field's name and tags, not on its values).
+func (w *walk) selects(f rules.Field) bool {
+	_, ok := w.sel.Select(w.rc, f)
+	return ok
+}
+
+// holdsNoRecord reports whether no record lies inside a value of s.
+func holdsNoRecord(s hamba.Schema) bool {
+	switch s := s.(type) {
+	case *hamba.RecordSchema, *hamba.RefSchema:
+		return false
+	case *hamba.ArraySchema:
+		return holdsNoRecord(s.Items())
+	case *hamba.MapSchema:
+		return holdsNoRecord(s.Values())
+	case *hamba.UnionSchema:
+		for _, member := range s.Types() {
+			if !holdsNoRecord(member) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // recordField is the value of a record field: a struct field, or a map entry.
-func recordField(record reflect.Value, p fieldPlan) (reflect.Value, bool) {
-	if p.index == nil {
+func recordField(record reflect.Value, p *fieldPlan) (reflect.Value, bool) {
+	switch len(p.index) {
+	case 0:
 		fv := record.MapIndex(reflect.ValueOf(p.field.Name).Convert(record.Type().Key()))
 		return fv, fv.IsValid()
+	case 1:
+		return record.Field(p.index[0]), true
 	}
 	return record.FieldByIndex(p.index), true
 }

@@ -13,13 +13,13 @@ import (
 
 // walkers builds the field walker of a registered Avro schema, for field-level rules.
 func walkers(c *serde.Client, cfg serde.Config) serde.FieldWalkers {
-	sel := cfg.FieldSelector()
+	sel, pure := cfg.FieldSelector(), cfg.SelectField == nil
 	return func(ctx context.Context, s sr.Schema) (rules.FieldWalker, error) {
 		schema, err := parse(ctx, c, s.Schema, s.References)
 		if err != nil {
 			return nil, err
 		}
-		return fieldWalker(schema, sel), nil
+		return newFieldWalker(schema, sel, pure), nil
 	}
 }
 

@@ -175,7 +175,9 @@ const (
 // domain and migration phases, the encoded bytes ([]byte) for the encoding phase. It chooses
 // the list, its order, and which rules apply; it sets rc.Rule, rc.Index and rc.Rules for each
 // rule it runs. A rule whose failure action is ERROR makes it return an error. The engine of
-// this package implements it; serializers take one as an option.
+// this package implements it; serializers take one as an option. rc is lent for the call
+// only: serializers reuse it for later records, so neither the runner nor its executors and
+// actions may keep it (they may keep copies of its fields).
 type Runner interface {
 	Run(rc *Context, phase Phase, msg any) (any, error)
 }

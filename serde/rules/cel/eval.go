@@ -33,6 +33,28 @@ type evaluator struct {
 	env      *celgo.Env
 	programs *programs
 	plans    map[string]*sync.Map // the struct adapters' plans, by struct tag
+	// activations lends the variables of one evaluation: a program reads them only while
+	// it runs, and the result is converted to Go values before they are given back.
+	activations activationPool
+}
+
+// activationPool reuses activations rather than allocating one per record or field.
+type activationPool struct{ pool sync.Pool }
+
+// get returns an activation holding a.
+func (p *activationPool) get(a activation) *activation {
+	vars, _ := p.pool.Get().(*activation)
+	if vars == nil {
+		vars = new(activation)
+	}
+	*vars = a
+	return vars
+}
+
+// put clears vars, so that the pool keeps no record alive, and takes it back.
+func (p *activationPool) put(vars *activation) {
+	*vars = activation{}
+	p.pool.Put(vars)
 }
 
 func newEvaluator(opts []Option) (*evaluator, error) {
@@ -125,9 +147,10 @@ func structTag(rc *rules.Context) string {
 // activation holds the variables of one evaluation: message for CEL; for CEL_FIELD also
 // the field's value, fullName, name, typeName and tags.
 type activation struct {
-	message any
-	field   *rules.Field
-	value   any
+	message    any
+	field      *rules.Field // nil for CEL; else &fieldValue
+	value      any
+	fieldValue rules.Field
 }
 
 func (a *activation) ResolveName(name string) (any, bool) {

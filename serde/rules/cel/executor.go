@@ -24,7 +24,9 @@ func (x *Executor) Type() string { return "CEL" }
 // Transform evaluates the rule's expression on msg: a bool for a CONDITION, the new
 // message for a TRANSFORM.
 func (x *Executor) Transform(rc *rules.Context, msg any) (any, error) {
-	return x.ev.run(rc, &activation{message: msg}, msg)
+	vars := x.ev.activations.get(activation{message: msg})
+	defer x.ev.activations.put(vars)
+	return x.ev.run(rc, vars, msg)
 }
 
 // FieldExecutor runs rules of type CEL_FIELD on each primitive field the rule selects,
@@ -63,7 +65,10 @@ func (t fieldTransform) TransformField(rc *rules.Context, f rules.Field, value a
 	if !rules.IsPrimitive(f.Type) {
 		return value, nil
 	}
-	return t.ev.run(rc, &activation{message: f.Containing, field: &f, value: value}, value)
+	vars := t.ev.activations.get(activation{message: f.Containing, value: value})
+	vars.field, vars.fieldValue = &vars.fieldValue, f // the field lives in the pooled activation, not on the heap
+	defer t.ev.activations.put(vars)
+	return t.ev.run(rc, vars, value)
 }
 
 // isNil is true for nil and for nil pointers (an optional field left out).
