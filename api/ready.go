@@ -69,16 +69,24 @@ func unwritableCause(err error) string {
 // before and while the embedded log cannot be written (a full disk): an orchestrator then
 // sees why, while reads go on being served. With several instances it also says which one
 // leads.
+//
+// The DEK Registry's store, when there is one, counts too: its routes answer 503 until it has
+// caught up with its own log, and its log may fill its disk like the schemas'.
 func (h *handlers) readyz(c echo.Context) error {
-	if !h.store.Ready() {
-		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "starting"})
-	}
-	if err := h.store.Writable(); err != nil {
-		h.cfg.Logger.Debug("readiness: the log cannot be written", "err", err)
-		return c.JSON(http.StatusServiceUnavailable, struct {
-			Status string `json:"status"`
-			Reason string `json:"reason"`
-		}{"unavailable", "the log cannot be written: " + unwritableCause(err)})
+	for _, st := range []*store.Store{h.store, h.cfg.Keys} {
+		if st == nil {
+			continue
+		}
+		if !st.Ready() {
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "starting"})
+		}
+		if err := st.Writable(); err != nil {
+			h.cfg.Logger.Debug("readiness: the log cannot be written", "err", err)
+			return c.JSON(http.StatusServiceUnavailable, struct {
+				Status string `json:"status"`
+				Reason string `json:"reason"`
+			}{"unavailable", "the log cannot be written: " + unwritableCause(err)})
+		}
 	}
 	body := map[string]any{"status": "ready", "offset": h.store.Offset()}
 	if h.cfg.Leadership != nil {

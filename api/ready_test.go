@@ -126,3 +126,21 @@ func TestReadyzReportsUnwritableLog(t *testing.T) {
 		t.Errorf("GET /readyz once space returned = %d %s, want 200 ready", rec.Code, rec.Body)
 	}
 }
+
+// TestReadyzFollowsKeys: the DEK Registry's store counts for readiness too. On Kafka it
+// replays a topic of its own, and until it has caught up it would answer "not found" for keys
+// that exist, which a producer takes as leave to create new ones: its routes answer 503, and
+// so does /readyz, while the schema API goes on.
+func TestReadyzFollowsKeys(t *testing.T) {
+	keys := openTestStore(t)
+	e := New(Config{Store: openTestStore(t), Keys: keys})
+	if rec := serveRecorded(e, "GET", "/dek-registry/v1/keks", ""); rec.Code != http.StatusOK {
+		t.Fatalf("GET /dek-registry/v1/keks on ready stores = %d %s", rec.Code, rec.Body)
+	}
+	keys.Close()
+	for target, want := range map[string]int{"/dek-registry/v1/keks": 503, "/subjects": 200, "/readyz": 503, "/healthz": 200} {
+		if rec := serveRecorded(e, "GET", target, ""); rec.Code != want {
+			t.Errorf("GET %s with the DEK Registry's store closed = %d %s, want %d", target, rec.Code, rec.Body, want)
+		}
+	}
+}
