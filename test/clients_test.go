@@ -57,10 +57,7 @@ var (
 
 func TestPythonClient(t *testing.T) {
 	t.Parallel() // waits on the client script
-	python := filepath.Join("clients", "python", ".venv", "bin", "python")
-	if _, err := os.Stat(python); err != nil {
-		missingClient(t, "the virtualenv of test/clients/python")
-	}
+	python := pythonClient(t)
 	var types []string
 	for _, typ := range compat.SupportedTypes() {
 		types = append(types, string(typ))
@@ -75,13 +72,7 @@ func TestPythonClient(t *testing.T) {
 
 func TestNodeClient(t *testing.T) {
 	t.Parallel() // waits on the client script
-	if _, err := os.Stat(filepath.Join("clients", "node", "node_modules", "@confluentinc", "schemaregistry")); err != nil {
-		missingClient(t, "node_modules of test/clients/node")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		missingClient(t, "node")
-	}
+	node := nodeClient(t)
 	runClientSuite(t, node, filepath.Join("clients", "node", "roundtrip.mjs"), nodeLastLine, nil)
 }
 
@@ -149,6 +140,34 @@ func runClientScript(t *testing.T, interpreter, script string, args []string, la
 
 // missingClient skips a client test on a developer machine without the client installed, but
 // fails it in CI, where `make test` must have installed it.
+// pythonClient returns the Python of test/clients/python's virtualenv, as an absolute path;
+// without it the test skips, or fails under CI=true (see missingClient).
+func pythonClient(t *testing.T) string {
+	t.Helper()
+	python, err := filepath.Abs(filepath.Join("clients", "python", ".venv", "bin", "python"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(python); err != nil {
+		missingClient(t, "the virtualenv of test/clients/python ("+python+")")
+	}
+	return python
+}
+
+// nodeClient returns node, once test/clients/node's node_modules hold Confluent's client;
+// without either the test skips, or fails under CI=true (see missingClient).
+func nodeClient(t *testing.T) string {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join("clients", "node", "node_modules", "@confluentinc", "schemaregistry")); err != nil {
+		missingClient(t, "node_modules of test/clients/node")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missingClient(t, "node")
+	}
+	return node
+}
+
 func missingClient(t *testing.T, what string) {
 	t.Helper()
 	if os.Getenv("CI") == "true" {

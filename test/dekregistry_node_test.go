@@ -1,8 +1,6 @@
 package test
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -15,13 +13,7 @@ var nodeDekLastLine = regexp.MustCompile(`^node dek client: (\d+) calls checked,
 // server.
 func TestNodeDekRegistryClient(t *testing.T) {
 	t.Parallel() // waits on the client script
-	if _, err := os.Stat(filepath.Join("clients", "node", "node_modules", "@confluentinc", "schemaregistry")); err != nil {
-		missingClient(t, "node_modules of test/clients/node")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		missingClient(t, "node")
-	}
+	node := nodeClient(t)
 	s := startServer(t, serverOptions{})
 	m := runClientScript(t, node, filepath.Join("clients", "node", "dek_registry.mjs"), []string{s.URL}, nodeDekLastLine)
 	t.Logf("%s", m[0])

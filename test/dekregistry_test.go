@@ -2,7 +2,6 @@ package test
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -14,10 +13,7 @@ var pythonDekLastLine = regexp.MustCompile(`^python dek client: (\d+) calls chec
 // TestPythonDekRegistryClient runs every method of confluent-kafka's DekRegistryClient, the
 // DEK client of its FieldEncryptionExecutor, against a real Accord server.
 func TestPythonDekRegistryClient(t *testing.T) {
-	python := filepath.Join("clients", "python", ".venv", "bin", "python")
-	if _, err := os.Stat(python); err != nil {
-		missingClient(t, "the virtualenv of test/clients/python")
-	}
+	python := pythonClient(t)
 	s := startServer(t, serverOptions{})
 	start := time.Now()
 	m := runClientScript(t, python, filepath.Join("clients", "python", "dek_registry.py"), []string{s.URL}, pythonDekLastLine)

@@ -29,13 +29,7 @@ var (
 
 func TestReadmeEncryptionRuns(t *testing.T) {
 	t.Parallel() // waits on Python and on the Go build
-	python, err := filepath.Abs(filepath.Join("clients", "python", ".venv", "bin", "python"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(python); err != nil {
-		missingClient(t, python)
-	}
+	python := pythonClient(t)
 	s := startServer(t, serverOptions{})
 	work := t.TempDir()
 	script := filepath.Join(work, "encrypt.py")

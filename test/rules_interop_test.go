@@ -140,22 +140,13 @@ func rulesInteropCases(client string) []rulesCase {
 
 func TestRulesInteropPython(t *testing.T) {
 	t.Parallel() // waits on the client script
-	python := filepath.Join("clients", "python", ".venv", "bin", "python")
-	if _, err := os.Stat(python); err != nil {
-		missingClient(t, python)
-	}
+	python := pythonClient(t)
 	runRulesInterop(t, "python", python, filepath.Join("clients", "python", "rules_interop.py"))
 }
 
 func TestRulesInteropNode(t *testing.T) {
 	t.Parallel() // waits on the client script
-	if _, err := os.Stat(filepath.Join("clients", "node", "node_modules", "@confluentinc", "schemaregistry")); err != nil {
-		missingClient(t, "node_modules of test/clients/node")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		missingClient(t, "node")
-	}
+	node := nodeClient(t)
 	runRulesInterop(t, "node", node, filepath.Join("clients", "node", "rules_interop.mjs"))
 }
 

@@ -42,22 +42,13 @@ type interopManifest struct {
 
 func TestSerdeInteropPython(t *testing.T) {
 	t.Parallel() // waits on the client script
-	python := filepath.Join("clients", "python", ".venv", "bin", "python")
-	if _, err := os.Stat(python); err != nil {
-		missingClient(t, python)
-	}
+	python := pythonClient(t)
 	runInterop(t, "python", python, filepath.Join("clients", "python", "serde_interop.py"))
 }
 
 func TestSerdeInteropNode(t *testing.T) {
 	t.Parallel() // waits on the client script
-	if _, err := os.Stat(filepath.Join("clients", "node", "node_modules", "@confluentinc", "schemaregistry")); err != nil {
-		missingClient(t, "node_modules of test/clients/node")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		missingClient(t, "node")
-	}
+	node := nodeClient(t)
 	runInterop(t, "node", node, filepath.Join("clients", "node", "serde_interop.mjs"))
 }
 
