@@ -93,10 +93,8 @@ func TestCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	if c.len() != 2 {
 		t.Fatalf("%d entries, capacity 2", c.len())
 	}
-	c.mu.Lock()
-	_, has1 := c.entries[1]
-	_, has2 := c.entries[2]
-	c.mu.Unlock()
+	_, has1, _ := c.values.Peek(1)
+	_, has2, _ := c.values.Peek(2)
 	if !has1 || has2 {
 		t.Errorf("after 1,2,1,3 with capacity 2: has 1 = %v (want true), has 2 = %v (want false)", has1, has2)
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/accord-registry/accord/serde"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -21,8 +23,8 @@ const basePath = "/dek-registry/v1"
 // one per registry.
 type Client struct {
 	sr     *sr.Client
-	keks   *lru[kekKey, KEK]
-	deks   *lru[dekKey, DEK]
+	keks   *serde.LRU[kekKey, KEK]
+	deks   *serde.LRU[dekKey, DEK]
 	flight singleflight.Group
 }
 
@@ -72,8 +74,8 @@ func NewClient(cl *sr.Client, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("deks: %w", err)
 	}
 	return &Client{sr: dc,
-		keks: newLRU[kekKey, KEK](o.capacity, o.ttl, o.now),
-		deks: newLRU[dekKey, DEK](o.capacity, o.ttl, o.now),
+		keks: serde.NewLRU[kekKey, KEK](o.capacity, o.ttl, o.now),
+		deks: serde.NewLRU[dekKey, DEK](o.capacity, o.ttl, o.now),
 	}, nil
 }
 

@@ -278,7 +278,7 @@ func TestCacheBoundedAndExpiring(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := c.keks.len(); n != 1 {
+	if n := c.keks.Len(); n != 1 {
 		t.Errorf("cache holds %d KEKs, want 1", n)
 	}
 	now = now.Add(time.Minute)

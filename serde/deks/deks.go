@@ -17,7 +17,7 @@ func (c *Client) DEK(ctx context.Context, kek, subject string, version int, algo
 		algorithm = AES256GCM
 	}
 	key := dekKey{kek, subject, version, algorithm, deleted}
-	if d, ok := c.deks.get(key); ok {
+	if d, ok := c.deks.Get(key); ok {
 		return d, nil
 	}
 	v, err := c.once(ctx, dekFlight(key), func(ctx context.Context) (any, error) {
@@ -27,7 +27,7 @@ func (c *Client) DEK(ctx context.Context, kek, subject string, version int, algo
 		if err := c.do(ctx, http.MethodGet, path, q, nil, &d); err != nil {
 			return DEK{}, fmt.Errorf("deks: get version %d of the %s dek of kek %q, subject %q: %w", version, algorithm, kek, subject, err)
 		}
-		c.deks.put(key, d)
+		c.deks.Put(key, d)
 		return d, nil
 	})
 	if err != nil {
@@ -55,7 +55,7 @@ func (c *Client) CreateDEK(ctx context.Context, kek string, req CreateDEK) (DEK,
 	if err != nil {
 		return DEK{}, fmt.Errorf("deks: create version %d of the %s dek of kek %q, subject %q: %w", max(req.Version, 1), req.Algorithm, kek, req.Subject, err)
 	}
-	c.deks.put(dekKey{kek, req.Subject, d.Version, req.Algorithm, false}, d)
+	c.deks.Put(dekKey{kek, req.Subject, d.Version, req.Algorithm, false}, d)
 	return d, nil
 }
 
@@ -74,7 +74,7 @@ func (c *Client) CreateDEKOrGet(ctx context.Context, kek string, req CreateDEK, 
 // lookups of its version and of Latest in flight.
 func (c *Client) forgetLookups(kek string, req CreateDEK) {
 	for _, deleted := range []bool{false, true} {
-		c.deks.remove(dekKey{kek, req.Subject, Latest, req.Algorithm, deleted})
+		c.deks.Remove(dekKey{kek, req.Subject, Latest, req.Algorithm, deleted})
 		for _, v := range []int{Latest, max(req.Version, 1)} {
 			c.flight.Forget(dekFlight(dekKey{kek, req.Subject, v, req.Algorithm, deleted}))
 		}
@@ -95,7 +95,7 @@ func (c *Client) SetKeyMaterial(d DEK, raw []byte) {
 	if algorithm == "" {
 		algorithm = AES256GCM
 	}
-	c.deks.update(func(k dekKey, v DEK) (DEK, bool) {
+	c.deks.Update(func(k dekKey, v DEK) (DEK, bool) {
 		if k.kek != d.KEKName || k.subject != d.Subject || k.algorithm != algorithm || v.Version != d.Version || v.KeyMaterial != "" {
 			return v, false
 		}

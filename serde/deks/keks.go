@@ -10,7 +10,7 @@ import (
 // as consumers do. A KEK that is not there is an error for which [IsNotFound] is true.
 func (c *Client) KEK(ctx context.Context, name string, deleted bool) (KEK, error) {
 	key := kekKey{name, deleted}
-	if k, ok := c.keks.get(key); ok {
+	if k, ok := c.keks.Get(key); ok {
 		return k, nil
 	}
 	v, err := c.once(ctx, fmt.Sprintf("kek\x00%s\x00%t", name, deleted), func(ctx context.Context) (any, error) {
@@ -18,7 +18,7 @@ func (c *Client) KEK(ctx context.Context, name string, deleted bool) (KEK, error
 		if err := c.do(ctx, http.MethodGet, kekPath(name), deletedQuery(deleted), nil, &k); err != nil {
 			return KEK{}, fmt.Errorf("deks: get kek %q: %w", name, err)
 		}
-		c.keks.put(key, k)
+		c.keks.Put(key, k)
 		return k, nil
 	})
 	if err != nil {
@@ -34,7 +34,7 @@ func (c *Client) CreateKEK(ctx context.Context, req CreateKEK) (KEK, error) {
 	if err := c.do(ctx, http.MethodPost, "/keks", nil, req, &k); err != nil {
 		return KEK{}, fmt.Errorf("deks: create kek %q: %w", req.Name, err)
 	}
-	c.keks.put(kekKey{k.Name, false}, k)
+	c.keks.Put(kekKey{k.Name, false}, k)
 	return k, nil
 }
 
