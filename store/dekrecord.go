@@ -117,7 +117,8 @@ func kekTombstone(name string) Record { return Record{Key: encodeKekKey(name)} }
 
 func dekTombstone(id dekID) Record { return Record{Key: encodeDekKey(id)} }
 
-// decodeDekKey reads a DEK-registry key; ok is false when the key is not one (a `_schemas`
+// decodeDekKey reads a key of the tenant/name/type family (the DEK Registry's and the
+// exporters'); ok is false when the key is not one (a `_schemas`
 // key has `keytype`, not `type`).
 func decodeDekKey(data []byte) (k dekRecordKey, ok bool, err error) {
 	// The common case, decided without decoding: a `_schemas` key. The property name with
@@ -139,7 +140,7 @@ func decodeDekKey(data []byte) (k dekRecordKey, ok bool, err error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return k, false, nil // decodeKey reports it
 	}
-	if raw.KeyType != nil || (raw.Type != keyKEK && raw.Type != keyDEK) {
+	if raw.KeyType != nil || (raw.Type != keyKEK && raw.Type != keyDEK && !isExporterKey(raw.Type)) {
 		return k, false, nil
 	}
 	if raw.Tenant != dekTenant {

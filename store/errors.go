@@ -38,6 +38,7 @@ const (
 	CodeSubjectLevelConfigNotConfigured Code = 40408
 	CodeSubjectLevelModeNotConfigured   Code = 40409
 	CodeAssociationNotFound             Code = 40410
+	CodeExporterNotFound                Code = 40450
 	CodeKeyNotFound                     Code = 40470
 	CodeKeyNotSoftDeleted               Code = 40471
 	CodeKeySoftDeleted                  Code = 40472
@@ -47,6 +48,13 @@ const (
 	CodeStrongAssociationExists         Code = 40905
 	CodeNoActiveSubjectVersion          Code = 40907
 	CodeAssociationFrozen               Code = 40908
+	CodeInvalidExporterName             Code = 40950
+	CodeInvalidExporterConfig           Code = 40951
+	CodeInvalidExporterSubjects         Code = 40952
+	CodeExporterExists                  Code = 40960
+	CodeExporterRunning                 Code = 40961
+	CodeExporterNotPaused               Code = 40963
+	CodeTooManyExporters                Code = 40964
 	CodeKeyExists                       Code = 40971
 	CodeTooManyKeys                     Code = 40972
 	CodeInvalidSchema                   Code = 42201
@@ -109,6 +117,14 @@ var codes = map[Code]codeInfo{
 	CodeInvalidAssociation:              {"invalid_association", http.StatusUnprocessableEntity},
 	CodeKMSAccessDenied:                 {"dek_generation_forbidden", http.StatusForbidden},
 	CodeKeyNotFound:                     {"key_not_found", http.StatusNotFound},
+	CodeExporterNotFound:                {"exporter_not_found", http.StatusNotFound},
+	CodeInvalidExporterName:             {"invalid_exporter_name", http.StatusConflict},
+	CodeInvalidExporterConfig:           {"invalid_exporter_config", http.StatusConflict},
+	CodeInvalidExporterSubjects:         {"invalid_exporter_subjects", http.StatusConflict},
+	CodeExporterExists:                  {"exporter_already_exists", http.StatusConflict},
+	CodeExporterRunning:                 {"exporter_already_running", http.StatusConflict},
+	CodeExporterNotPaused:               {"exporter_not_paused", http.StatusConflict},
+	CodeTooManyExporters:                {"too_many_exporters", http.StatusConflict},
 	CodeKeyNotSoftDeleted:               {"key_not_soft_deleted", http.StatusNotFound},
 	CodeKeySoftDeleted:                  {"key_soft_deleted", http.StatusNotFound},
 	CodeKeyExists:                       {"key_already_exists", http.StatusConflict},

@@ -54,7 +54,6 @@ func (f *follower) stop() {
 func (s *Store) startFollowing() {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.follow = &follower{cancel: cancel, done: make(chan struct{})}
-	s.advanced = make(chan struct{})
 	s.writing = make(chan struct{}, 1)
 	go func() {
 		defer close(s.follow.done)
@@ -123,8 +122,7 @@ func (s *Store) applyFollowed(recs []Record) (rejected []int64) {
 			s.accepted[rec.Offset] = true
 		}
 	}
-	close(s.advanced)
-	s.advanced = make(chan struct{})
+	s.signalAdvanced()
 	return rejected
 }
 

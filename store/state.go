@@ -64,6 +64,13 @@ type state struct {
 	// keks and deks are the DEK Registry's keys (nil until the first KEK or DEK record).
 	keks map[string]*Kek
 	deks map[dekID]*Dek
+	// exporters are Schema Linking's exporters (nil until the first exporter record).
+	exporters *exporters
+	// changed maps each subject (qualified), and each config or mode scope ("" and
+	// ":.ctx:"), to the offset of the last record that changed it, so that an exporter can
+	// find what changed since the offset it has copied. Entries outlive hard-deleted
+	// subjects: their removal is a change too.
+	changed map[string]int64
 
 	// parses caches parsed reference-free schemas; it is not registry state and has its own lock.
 	parses *parseCache
@@ -87,9 +94,13 @@ func newState() *state {
 		configs:   map[string]*ConfigRecord{},
 		modes:     map[string]Mode{},
 		referrers: map[refKey]map[*version]struct{}{},
+		changed:   map[string]int64{},
 		parses:    &parseCache{},
 	}
 }
+
+// touch records that the record being applied changed scope.
+func (st *state) touch(scope string) { st.changed[scope] = st.offset }
 
 // apply folds one record into the state. Records it cannot decode are skipped and reported,
 // never fatal: a registry must keep serving when another writer put garbage in the topic.
@@ -98,6 +109,9 @@ func (st *state) apply(rec Record) error {
 	if dk, ok, err := decodeDekKey(rec.Key); ok || err != nil {
 		if err != nil {
 			return err
+		}
+		if isExporterKey(dk.Type) {
+			return st.applyExporterRecord(dk, rec)
 		}
 		return st.applyDekRegistry(dk, rec)
 	}
@@ -199,6 +213,7 @@ func (st *state) checkSchema(q qname, num int, v schemaValue, checked bool) erro
 
 func (st *state) putVersion(v *version) {
 	st.removeVersion(v.subject, v.num)
+	st.touch(v.subject)
 	vs := st.subjects[v.subject]
 	if vs == nil {
 		vs = map[int]*version{}
@@ -223,6 +238,7 @@ func (st *state) removeVersion(subject string, num int) {
 	if v == nil {
 		return
 	}
+	st.touch(subject)
 	delete(st.subjects[subject], num)
 	if len(st.subjects[subject]) == 0 {
 		delete(st.subjects, subject)
@@ -252,6 +268,7 @@ func (st *state) context(name string) *contextState {
 
 func (st *state) applyConfig(k recordKey, value []byte) error {
 	if value == nil {
+		st.touch(k.Subject)
 		delete(st.configs, k.Subject)
 		return nil
 	}
@@ -260,12 +277,14 @@ func (st *state) applyConfig(k recordKey, value []byte) error {
 		return fmt.Errorf("decode config value: %w", err)
 	}
 	c.Subject = nil
+	st.touch(k.Subject)
 	st.configs[k.Subject] = &c
 	return nil
 }
 
 func (st *state) applyMode(k recordKey, value []byte) error {
 	if value == nil {
+		st.touch(k.Subject)
 		delete(st.modes, k.Subject)
 		return nil
 	}
@@ -276,6 +295,7 @@ func (st *state) applyMode(k recordKey, value []byte) error {
 	if _, ok := ParseMode(string(m.Mode)); !ok {
 		return fmt.Errorf("decode mode value: unknown mode %q", m.Mode)
 	}
+	st.touch(k.Subject)
 	st.modes[k.Subject] = m.Mode
 	return nil
 }

@@ -74,7 +74,7 @@ type Store struct {
 
 	mu       sync.RWMutex // guards the following fields
 	st       *state
-	advanced chan struct{} // closed and replaced whenever a shared log's records are applied
+	advanced chan struct{} // closed and replaced whenever records are applied
 	// accepted holds, while a write on a shared log waits for its records to come back, the
 	// offsets of the records the reader applied since the write decided them; nil otherwise.
 	accepted map[int64]bool
@@ -93,7 +93,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if (cfg.Log == nil) == (cfg.Shared == nil) {
 		return nil, errors.New("store: set exactly one of Config.Log and Config.Shared")
 	}
-	s := &Store{log: cfg.Log, shared: cfg.Shared, logger: cfg.Logger, cfg: cfg, st: newState()}
+	s := &Store{log: cfg.Log, shared: cfg.Shared, logger: cfg.Logger, cfg: cfg, st: newState(), advanced: make(chan struct{})}
 	s.st.legacyProtobufOneof = cfg.LegacyProtobufOneof
 	s.st.checkSchemas = cfg.Shared != nil
 	s.applyDefaults()
@@ -199,6 +199,7 @@ func (s *Store) appendAndApply(recs []Record) (int64, error) {
 			s.logger.Error("applying own record", "offset", recs[i].Offset, "err", err)
 		}
 	}
+	s.signalAdvanced()
 	return first + int64(len(recs)) - 1, nil
 }
 
