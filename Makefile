@@ -137,6 +137,12 @@ bench-serde:
 bench-rules:
 	$(GO) test -run '^$$' -bench '^Benchmark(EncryptedRoundTrip|CELCondition)$$' -benchmem -count 5 -timeout $(TEST_TIMEOUT) ./serde/avro
 
+## bench-export: Schema Linking between two embedded processes: the initial copy of 100,000
+## schemas (10,000 subjects) and the lag to the destination at 200 registrations/s.
+.PHONY: bench-export
+bench-export:
+	$(GO) test -run '^$$' -bench '^BenchmarkExporter' -benchtime 1x -timeout 60m -v ./test
+
 ## bench-kafka: the Kafka store's benchmarks on the broker of kafka-up (started if none runs,
 ## left running): startup on 100,000 schemas with and without the snapshot, and registrations
 ## through the leader and a follower, each beside the embedded store in the same run.
