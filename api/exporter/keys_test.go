@@ -49,6 +49,8 @@ func (wc *writeCounter) start(t *testing.T, target string) string {
 		t.Fatal(err)
 	}
 	proxy := httputil.NewSingleHostReverseProxy(u)
+	transport := &http.Transport{}
+	proxy.Transport = transport
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet {
 			wc.mu.Lock()
@@ -57,7 +59,7 @@ func (wc *writeCounter) start(t *testing.T, target string) string {
 		}
 		proxy.ServeHTTP(w, r)
 	}))
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() { srv.Close(); transport.CloseIdleConnections() })
 	return srv.URL
 }
 
