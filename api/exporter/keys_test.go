@@ -78,6 +78,7 @@ type keyFixture struct {
 	src  *store.Store
 	dest *exporter.Destination
 	wc   *writeCounter
+	reg  *sertest.Registry
 }
 
 func (f *keyFixture) kek(name string, shared bool) {
@@ -115,7 +116,7 @@ func (f *keyFixture) get(path string, out any) error {
 func newKeyFixture(t *testing.T) *keyFixture {
 	reg := sertest.New(t)
 	wc := &writeCounter{}
-	return &keyFixture{t: t, ctx: context.Background(), src: openKeys(t),
+	return &keyFixture{t: t, ctx: context.Background(), src: openKeys(t), reg: reg,
 		dest: newDestination(t, map[string]string{"schema.registry.url": wc.start(t, reg.URL())}), wc: wc}
 }
 
@@ -140,6 +141,10 @@ func TestCopyKeys(t *testing.T) {
 	}
 	subjects := map[string]string{"s": ":.dr:s", ":.ctx:t": ":.dr:t"}
 
+	f.copy(map[string]string{"none": "none"}, 0)
+	if n := f.reg.Requests(); n != 0 {
+		t.Errorf("%d requests to copy subjects without keys, want none", n)
+	}
 	f.copy(subjects, 7) // 2 KEKs, 5 DEK versions
 	var keks []string
 	if err := f.get("/keks?deleted=true", &keks); err != nil || !slices.Equal(keks, []string{"dr_k1", "dr_k2"}) {
