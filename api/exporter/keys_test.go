@@ -186,6 +186,17 @@ func TestCopyKeys(t *testing.T) {
 	}
 	f.copy(subjects, 0)
 
+	f.dek("k1", "s", "", 3, false)
+	f.copy(subjects, 1)
+	for _, permanent := range []bool{false, true} {
+		if err := f.src.DeleteDek(f.ctx, "k1", "s", "", 3, permanent); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.copy(subjects, 2) // deleted for good: soft, then permanent
+	f.wantVersions("dr_k1", ":.dr:s", "AES256_GCM", []int{1}, []int{1, 2})
+	f.copy(subjects, 0)
+
 	if err := f.src.DeleteDeks(f.ctx, "k2", "s", "", false); err != nil {
 		t.Fatal(err)
 	}
