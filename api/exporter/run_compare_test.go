@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -21,26 +22,42 @@ func (e *env) sourceSide() side {
 	return side{base: e.sourceURL, subject: func(s string) string { return s }, clean: func(b string) string { return b }}
 }
 
-// destSide is the destination seen through a context and a rename prefix: subject s is
-// ":" + ctx + ":" + prefix + s there, and both are taken out of its answers.
-func (e *env) destSide(ctx, prefix string) side {
+// destSide is the destination seen through the exporter's placement: a subject of source
+// context srcCtx is in context dstCtx there, its name prefixed with prefix; answers are
+// cleaned of both, so that they read as the source's.
+func (e *env) destSide(srcCtx, dstCtx, prefix string) side {
 	qualify := func(s string) string {
-		if ctx == "." {
-			return prefix + s
+		name := strings.TrimPrefix(s, ":"+srcCtx+":")
+		if dstCtx == "." {
+			return prefix + name
 		}
-		return ":" + ctx + ":" + prefix + s
+		return ":" + dstCtx + ":" + prefix + name
 	}
 	clean := func(b string) string {
-		if ctx != "." {
-			b = strings.ReplaceAll(b, ":"+ctx+":", "")
-		}
 		if prefix != "" {
 			b = strings.ReplaceAll(b, prefix, "")
+		}
+		if dstCtx != srcCtx {
+			to := ""
+			if srcCtx != "." {
+				to = ":" + srcCtx + ":"
+			}
+			b = strings.ReplaceAll(b, ":"+dstCtx+":", to)
 		}
 		return b
 	}
 	return side{base: e.dest.URL(), subject: qualify, clean: clean}
 }
+
+// withoutGUIDs is a side whose answers are compared without "guid": a copy whose
+// references name renamed subjects has other content, so another GUID.
+func withoutGUIDs(x side) side {
+	clean := x.clean
+	x.clean = func(b string) string { return guids.ReplaceAllString(clean(b), `"guid":""`) }
+	return x
+}
+
+var guids = regexp.MustCompile(`"guid":"[^"]*"`)
 
 // assertSame compares the answers of the two sides about each subject: its versions (live,
 // soft-deleted, all), every version with its id, schema, references, metadata and rule

@@ -63,7 +63,7 @@ func TestExporterCopiesAndFollows(t *testing.T) {
 	e.create(t, store.Exporter{Name: "dr", ContextType: "AUTO", Subjects: []string{"orders*", "address", "customers-value", "team/events", "plain"}})
 	e.run(t)
 	e.caughtUp(t, "dr")
-	src, dst := e.sourceSide(), e.destSide(".src", "")
+	src, dst := e.sourceSide(), e.destSide(".", ".src", "")
 	assertSame(t, src, dst, exported...)
 	// The referenced version of money is there; nothing else of the subjects not exported.
 	if status, _ := answer(t, dst, "/subjects/:.src:money/versions/1"); status != http.StatusOK {
