@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -56,7 +57,9 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.proxy = &destProxy{next: httputil.NewSingleHostReverseProxy(target)}
+	forward := httputil.NewSingleHostReverseProxy(target)
+	forward.ErrorLog = log.New(io.Discard, "", 0)
+	e.proxy = &destProxy{next: forward}
 	p := httptest.NewServer(e.proxy)
 	t.Cleanup(p.Close)
 	e.proxyURL = p.URL
