@@ -43,26 +43,30 @@ func (s *supervisor) sync(ctx context.Context) {
 		return
 	}
 	for name, w := range s.workers {
-		if !want[name] || finished(w) || w.gen != s.cfg.Catalog.Generation(name) {
+		if gen, ok := want[name]; !ok || finished(w) || w.gen != gen || gen != s.cfg.Catalog.Generation(name) {
 			s.stop(name)
 		}
 	}
-	for name := range want {
+	for name, gen := range want {
 		if s.workers[name] == nil {
-			s.start(ctx, name)
+			s.start(ctx, name, gen)
 		}
 	}
 }
 
-// runnable returns the exporters that should run, and keeps the state metric of every one.
-func (s *supervisor) runnable(ctx context.Context) (map[string]bool, error) {
+// runnable returns the exporters that should run, with the generation in which their state
+// was read, and keeps the state metric of every exporter. The generation is taken before
+// the state is read: a worker started for it cannot write over a change the API makes
+// after the read.
+func (s *supervisor) runnable(ctx context.Context) (map[string]uint64, error) {
 	names, err := s.cfg.Catalog.Configs.Exporters(ctx)
 	if err != nil {
 		return nil, err
 	}
-	want := map[string]bool{}
+	want := map[string]uint64{}
 	seen := map[string]bool{}
 	for _, name := range names {
+		gen := s.cfg.Catalog.Generation(name)
 		st, err := s.cfg.Catalog.State(ctx, name)
 		if err != nil {
 			return nil, err
@@ -71,7 +75,7 @@ func (s *supervisor) runnable(ctx context.Context) (map[string]bool, error) {
 		s.known[name] = true
 		s.cfg.Metrics.SetState(name, st.State)
 		if st.State != store.ExporterPaused && st.State != store.ExporterError {
-			want[name] = true
+			want[name] = gen
 		}
 	}
 	for name := range s.known {
@@ -83,9 +87,9 @@ func (s *supervisor) runnable(ctx context.Context) (map[string]bool, error) {
 	return want, nil
 }
 
-func (s *supervisor) start(ctx context.Context, name string) {
+func (s *supervisor) start(ctx context.Context, name string, gen uint64) {
 	wctx, cancel := context.WithCancel(ctx)
-	w := &running{gen: s.cfg.Catalog.Generation(name), cancel: cancel, done: make(chan struct{})}
+	w := &running{gen: gen, cancel: cancel, done: make(chan struct{})}
 	s.workers[name] = w
 	s.cfg.Logger.Info("exporter starting", "exporter", name)
 	go func() {

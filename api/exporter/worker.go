@@ -117,6 +117,9 @@ func (w *worker) session(ctx context.Context, backoff *time.Duration) error {
 // setState writes the exporter's state and trace, keeping its offset.
 func (w *worker) setState(ctx context.Context, state, trace string) error {
 	_, err := w.cfg.Catalog.Progress(ctx, w.name, w.gen, func(cur *store.ExporterState) error {
+		if cur.State == store.ExporterPaused {
+			return ErrSuperseded
+		}
 		cur.State, cur.Trace = state, trace
 		return nil
 	})
@@ -129,6 +132,9 @@ func (w *worker) setState(ctx context.Context, state, trace string) error {
 // progress records that the destination holds the source through offset.
 func (w *worker) progress(ctx context.Context, offset int64) error {
 	_, err := w.cfg.Catalog.Progress(ctx, w.name, w.gen, func(cur *store.ExporterState) error {
+		if cur.State == store.ExporterPaused {
+			return ErrSuperseded
+		}
 		cur.State, cur.Offset, cur.Trace = store.ExporterRunning, offset, ""
 		return nil
 	})
