@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/accord-registry/accord/api"
 	"github.com/accord-registry/accord/api/exporter"
 	"github.com/accord-registry/accord/serde/sertest"
@@ -36,6 +38,9 @@ type env struct {
 	proxyURL  string
 	leading   atomic.Bool
 	logs      *logWatch
+	keys      *store.Store // the source's DEK Registry, nil unless a test sets it
+	metrics   *exporter.Metrics
+	registry  *prometheus.Registry
 }
 
 const sourceID = "src"
@@ -45,7 +50,8 @@ const waitFor = 30 * time.Second
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{source: openStore(t, "source"), logs: &logWatch{}}
+	e := &env{source: openStore(t, "source"), logs: &logWatch{}, registry: prometheus.NewRegistry()}
+	e.metrics = exporter.NewMetrics(e.registry)
 	e.leading.Store(true)
 	srv := httptest.NewServer(api.New(api.Config{Store: e.source}))
 	t.Cleanup(srv.Close)
@@ -90,7 +96,7 @@ func (e *env) run(t *testing.T) (stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	cfg := exporter.RunnerConfig{Catalog: e.catalog, Source: e.source, Leading: e.leading.Load, SourceID: sourceID,
+	cfg := exporter.RunnerConfig{Catalog: e.catalog, Source: e.source, Keys: e.keys, Metrics: e.metrics, Leading: e.leading.Load, SourceID: sourceID,
 		Logger: slog.New(e.logs), RetryMin: 5 * time.Millisecond, RetryMax: 50 * time.Millisecond}
 	go func() {
 		defer close(done)
@@ -176,6 +182,8 @@ func (e *env) inState(t *testing.T, name, state string) store.ExporterState {
 	}, func() string { return describeState(st) })
 	return st
 }
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
 
 func describeState(st store.ExporterState) string { return jsonString(st) }
 
