@@ -2,9 +2,11 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/accord-registry/accord/api/exporter"
+	"github.com/accord-registry/accord/store"
 )
 
 // exportersOn returns a manager over a store of its own, and the catalog, so the test can
@@ -77,5 +79,36 @@ func TestExportersAbsent(t *testing.T) {
 		if got, _ := do(t, r.method, base+r.path, `{}`, nil); got.Status != 404 {
 			t.Errorf("%s %s = %+v, want 404", r.method, r.path, got)
 		}
+	}
+}
+
+// TestExporterStatusTrace: the status answers a trace only when there is one (an exporter in
+// ERROR), and a resume clears it.
+func TestExporterStatusTrace(t *testing.T) {
+	mgr, cat := exportersOn(t)
+	base := serveHTTP(t, New(Config{Store: openTestStore(t), Exporters: mgr, Logger: testLogger(t)})).URL
+	ctx := context.Background()
+	mustStatus(t, base, "POST", "/exporters", `{"name":"dr","config":{"schema.registry.url":"http://dr.example:8081"}}`, nil, 200)
+	_, err := cat.Progress(ctx, "dr", cat.Generation("dr"), func(st *store.ExporterState) error {
+		st.State, st.Offset, st.Trace = store.ExporterError, 7, "subject orders-value version 1 id 3: the destination answered 42205"
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st map[string]any
+	got, _ := do(t, "GET", base+"/exporters/dr/status", "", nil)
+	if err := json.Unmarshal([]byte(got.Body), &st); err != nil || st["state"] != "ERROR" || st["offset"] != 7.0 ||
+		st["trace"] != "subject orders-value version 1 id 3: the destination answered 42205" {
+		t.Fatalf("status in ERROR = %s", got.Body)
+	}
+	mustStatus(t, base, "PUT", "/exporters/dr/resume", "", nil, 200)
+	got, _ = do(t, "GET", base+"/exporters/dr/status", "", nil)
+	st = nil
+	if err := json.Unmarshal([]byte(got.Body), &st); err != nil || st["state"] != "STARTING" || st["offset"] != 7.0 {
+		t.Fatalf("status after resume = %s", got.Body)
+	}
+	if _, ok := st["trace"]; ok || len(st) != 4 {
+		t.Errorf("status after resume = %s, want name, state, offset and ts only", got.Body)
 	}
 }
