@@ -45,8 +45,8 @@ func exporterServeFlags(fs *flag.FlagSet) *exporterFlags {
 }
 
 func (e *exporterFlags) validate() error {
-	if e.maxExporters < 0 {
-		return fmt.Errorf("--max-exporters must not be negative, not %d", e.maxExporters)
+	if e.maxExporters < 1 {
+		return fmt.Errorf("--max-exporters must be at least 1, not %d", e.maxExporters)
 	}
 	return nil
 }

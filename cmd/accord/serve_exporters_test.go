@@ -68,13 +68,13 @@ func TestServeRefusesAnEmptySourceID(t *testing.T) {
 	}
 }
 
-// TestServeExporterFlags: --max-exporters must not be negative, and both exporter flags
+// TestServeExporterFlags: --max-exporters must be at least 1, and both exporter flags
 // take their ACCORD_* variables.
 func TestServeExporterFlags(t *testing.T) {
-	err := serveOn(context.Background(), listenLoopback(t), []string{"--data-dir", t.TempDir(), "--max-exporters", "-1"}, io.Discard, io.Discard)
+	err := serveOn(context.Background(), listenLoopback(t), []string{"--data-dir", t.TempDir(), "--max-exporters", "0"}, io.Discard, io.Discard)
 	var in inputError
 	if err == nil || !strings.Contains(err.Error(), "--max-exporters") || !errors.As(err, &in) {
-		t.Errorf("--max-exporters -1: %v, want an input error naming the flag", err)
+		t.Errorf("--max-exporters 0: %v, want an input error naming the flag", err)
 	}
 	t.Setenv("ACCORD_MAX_EXPORTERS", "3")
 	t.Setenv("ACCORD_PASSWORD_ENCODER_SECRET", "s3cret")
