@@ -48,6 +48,11 @@ func requirement(c echo.Context) (scope, auth.Access) {
 		return scopeGUID, auth.Read
 	case path == "/config", path == "/mode", path == "/contexts/:context":
 		return scopeGlobal, adminIf(write)
+	case path == "/exporters", strings.HasPrefix(path, "/exporters/"):
+		// An exporter copies every subject it names to a registry of its choosing, with
+		// credentials in its config: it is a setting of the whole registry, read or written
+		// with the global admin grant, as Confluent makes exporters a cluster resource.
+		return scopeGlobal, auth.Admin
 	case path == "/metrics":
 		if principal(c) == "" { // served without credentials (MetricsAnonymous)
 			return scopeNone, auth.Read
@@ -126,8 +131,11 @@ func (h *handlers) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		case scopeGlobal:
 			if !h.cfg.Policy.GlobalAllowed(who, access) {
 				what := "the global config and mode"
-				if c.Path() == "/metrics" { // it needs the global grant, but is no setting
+				switch {
+				case c.Path() == "/metrics": // it needs the global grant, but is no setting
 					what = "the metrics"
+				case strings.HasPrefix(c.Path(), "/exporters"):
+					what = "the exporters"
 				}
 				return denied(access, what)
 			}

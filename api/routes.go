@@ -2,6 +2,8 @@ package api
 
 import (
 	"github.com/labstack/echo/v4"
+
+	"github.com/accord-registry/accord/api/exporter"
 )
 
 // register is the whole route table. A test keeps it and the OpenAPI document in step. The writes
@@ -63,6 +65,7 @@ func register(e *echo.Echo, h *handlers) {
 	e.POST(`/associations\:batchMutate`, h.mutateAssociations, h.forward("mutate associations"))
 
 	registerKeys(e, h)
+	registerExporters(e, h)
 
 	e.GET("/v1/metadata/id", h.clusterID)
 	e.GET("/v1/metadata/version", h.serverVersion)
@@ -96,4 +99,21 @@ func registerKeys(e *echo.Echo, h *handlers) {
 	e.GET(dek+"/versions/:version", h.getDekVersion)
 	e.DELETE(dek+"/versions/:version", h.deleteDekVersion, h.forward("delete key version"))
 	e.POST(dek+"/versions/:version/undelete", h.undeleteDekVersion, h.forward("undelete key version"))
+}
+
+// registerExporters adds Schema Linking's routes (Confluent's SchemaExporterResource). Its
+// writes are forwarded: the leader runs the exporters and alone writes their records.
+func registerExporters(e *echo.Echo, h *handlers) {
+	const one = "/exporters/:name"
+	e.GET("/exporters", h.listExporters)
+	e.POST("/exporters", h.createExporter, h.forward("create exporter"))
+	e.GET(one, h.getExporter)
+	e.PUT(one, h.updateExporter, h.forward("update exporter"))
+	e.DELETE(one, h.deleteExporter, h.forward("delete exporter"))
+	e.GET(one+"/status", h.exporterStatus)
+	e.GET(one+"/config", h.getExporterConfig)
+	e.PUT(one+"/config", h.putExporterConfig, h.forward("update exporter config"))
+	e.PUT(one+"/pause", h.exporterVerb((*exporter.Manager).Pause), h.forward("pause exporter"))
+	e.PUT(one+"/resume", h.exporterVerb((*exporter.Manager).Resume), h.forward("resume exporter"))
+	e.PUT(one+"/reset", h.exporterVerb((*exporter.Manager).Reset), h.forward("reset exporter"))
 }

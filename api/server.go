@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/accord-registry/accord/api/exporter"
 	"github.com/accord-registry/accord/api/metrics"
 	"github.com/accord-registry/accord/store"
 )
@@ -20,6 +21,8 @@ type Config struct {
 	// Keys is the DEK Registry (/dek-registry/v1): a store on a log of its own (the
 	// `_dek_registry_keys` topic, or its own directory). Nil answers its routes 404.
 	Keys *store.Store
+	// Exporters serves Schema Linking's /exporters; nil answers its routes 404.
+	Exporters *exporter.Manager
 	// Logger receives one debug line per request and the cause of every 5xx; nil discards.
 	Logger *slog.Logger
 	// MaxRequestBytes bounds request bodies; larger ones get 413 (default 16 MiB).
