@@ -91,10 +91,10 @@ func (d *Destination) Do(ctx context.Context, method, path string, body, out any
 		status, answer, err := d.send(ctx, d.urls[at], method, path, payload)
 		if err != nil {
 			lastErr = err
-			if ctx.Err() != nil {
-				break
+			if _, transport := errors.AsType[*transportError](err); transport && ctx.Err() == nil {
+				continue // the next URL may answer
 			}
-			continue
+			break
 		}
 		d.current.Store(int32(at))
 		return decodeAnswer(method, path, status, answer, out)

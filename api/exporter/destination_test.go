@@ -150,18 +150,25 @@ func TestDestinationRetryable(t *testing.T) {
 	}
 }
 
-// TestDestinationBoundsTheAnswer checks that an answer larger than the bound is an error.
+// TestDestinationBoundsTheAnswer checks that an answer larger than the bound is an error,
+// and not a reason to ask the next URL.
 func TestDestinationBoundsTheAnswer(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`["` + strings.Repeat("a", 2000) + `"]`))
 	}))
 	defer srv.Close()
-	d := newDestination(t, map[string]string{"schema.registry.url": srv.URL})
+	var asked atomic.Int32
+	second := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { asked.Add(1) }))
+	defer second.Close()
+	d := newDestination(t, map[string]string{"schema.registry.url": srv.URL + "," + second.URL})
 	exporter.SetMaxAnswer(d, 1000)
 	var out []string
 	err := d.Do(context.Background(), http.MethodGet, "/subjects", nil, &out)
 	if err == nil || !strings.Contains(err.Error(), "larger than 1000 bytes") || exporter.Retryable(err) {
 		t.Fatalf("got %v", err)
+	}
+	if asked.Load() != 0 {
+		t.Error("a URL that answered too much was followed by the next one")
 	}
 	exporter.SetMaxAnswer(d, 4000)
 	if err := d.Do(context.Background(), http.MethodGet, "/subjects", nil, &out); err != nil || len(out) != 1 {

@@ -19,7 +19,9 @@ const dekRegistry = "/dek-registry/v1"
 // copyKeys copies into the destination the KEKs that own a DEK of one of subjects (source
 // qualified subject → destination subject), named by kekRename ("${kek}" is the source
 // KEK's name), then those DEKs under the destination subject: every algorithm and version,
-// with the source's wrapped key material, soft-deleted ones soft-deleted again. It reads the
+// with the source's wrapped key material, soft-deleted ones soft-deleted again, and versions
+// the source deleted for good deleted for good (for the subjects and algorithms of which the
+// source still has a version: the key copy starts from the source's keys). It reads the
 // destination first and writes only what differs, so a second call writes nothing; it
 // returns the number of writes. A destination key that differs in what cannot be changed
 // (a KEK's KMS, a DEK's key material) is an error: the destination is not a copy.

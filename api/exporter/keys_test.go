@@ -49,6 +49,8 @@ func (wc *writeCounter) start(t *testing.T, target string) string {
 		t.Fatal(err)
 	}
 	proxy := httputil.NewSingleHostReverseProxy(u)
+	transport := &http.Transport{}
+	proxy.Transport = transport
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet {
 			wc.mu.Lock()
@@ -57,7 +59,7 @@ func (wc *writeCounter) start(t *testing.T, target string) string {
 		}
 		proxy.ServeHTTP(w, r)
 	}))
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() { srv.Close(); transport.CloseIdleConnections() })
 	return srv.URL
 }
 
@@ -76,6 +78,7 @@ type keyFixture struct {
 	src  *store.Store
 	dest *exporter.Destination
 	wc   *writeCounter
+	reg  *sertest.Registry
 }
 
 func (f *keyFixture) kek(name string, shared bool) {
@@ -113,7 +116,7 @@ func (f *keyFixture) get(path string, out any) error {
 func newKeyFixture(t *testing.T) *keyFixture {
 	reg := sertest.New(t)
 	wc := &writeCounter{}
-	return &keyFixture{t: t, ctx: context.Background(), src: openKeys(t),
+	return &keyFixture{t: t, ctx: context.Background(), src: openKeys(t), reg: reg,
 		dest: newDestination(t, map[string]string{"schema.registry.url": wc.start(t, reg.URL())}), wc: wc}
 }
 
@@ -138,6 +141,10 @@ func TestCopyKeys(t *testing.T) {
 	}
 	subjects := map[string]string{"s": ":.dr:s", ":.ctx:t": ":.dr:t"}
 
+	f.copy(map[string]string{"none": "none"}, 0)
+	if n := f.reg.Requests(); n != 0 {
+		t.Errorf("%d requests to copy subjects without keys, want none", n)
+	}
 	f.copy(subjects, 7) // 2 KEKs, 5 DEK versions
 	var keks []string
 	if err := f.get("/keks?deleted=true", &keks); err != nil || !slices.Equal(keks, []string{"dr_k1", "dr_k2"}) {
@@ -177,6 +184,17 @@ func TestCopyKeys(t *testing.T) {
 	if err := f.get("/keks/dr_k1", &kek); err != nil || *kek.Doc != "new doc" {
 		t.Fatalf("KEK %+v, %v", kek, err)
 	}
+	f.copy(subjects, 0)
+
+	f.dek("k1", "s", "", 3, false)
+	f.copy(subjects, 1)
+	for _, permanent := range []bool{false, true} {
+		if err := f.src.DeleteDek(f.ctx, "k1", "s", "", 3, permanent); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.copy(subjects, 2) // deleted for good: soft, then permanent
+	f.wantVersions("dr_k1", ":.dr:s", "AES256_GCM", []int{1}, []int{1, 2})
 	f.copy(subjects, 0)
 
 	if err := f.src.DeleteDeks(f.ctx, "k2", "s", "", false); err != nil {

@@ -3,6 +3,7 @@ package exporter
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -31,8 +32,25 @@ func (kc *kekCopy) copyVersions(ctx context.Context, shared bool, deks []store.D
 		if err := kc.copyVersion(ctx, path, subject, src, have); err != nil {
 			return fmt.Errorf("DEK of %s version %d (%s) to %s: %w", src.Subject, src.Version, alg, subject, err)
 		}
+		delete(have, src.Version)
+	}
+	for _, version := range slices.Sorted(maps.Keys(have)) {
+		if err := kc.removeVersion(ctx, versionPath(path, version, alg), have[version]); err != nil {
+			return fmt.Errorf("removing the DEK of %s version %d (%s), deleted from the source: %w", subject, version, alg, err)
+		}
 	}
 	return nil
+}
+
+// removeVersion deletes for good a destination DEK version that the source no longer has
+// (it was deleted there for good): soft first, as the DEK Registry requires.
+func (kc *kekCopy) removeVersion(ctx context.Context, path string, dest destDek) error {
+	if !dest.deleted {
+		if err := kc.write(ctx, http.MethodDelete, path, nil); err != nil {
+			return err
+		}
+	}
+	return kc.write(ctx, http.MethodDelete, path+"&permanent=true", nil)
 }
 
 // destVersions reads the destination's versions of a DEK: the lists with and without the
