@@ -140,14 +140,23 @@ func (h *handlers) roundTrip(ctx context.Context, c echo.Context, target string,
 func (h *handlers) catchUp(c echo.Context) {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), catchUpTimeout)
 	defer cancel()
-	st := h.store
-	if strings.HasPrefix(c.Path(), dekPrefix+"/") {
-		st = h.cfg.Keys
+	var catchUp func(context.Context) error
+	switch {
+	case strings.HasPrefix(c.Path(), dekPrefix+"/"):
+		if h.cfg.Keys != nil {
+			catchUp = h.cfg.Keys.CatchUp
+		}
+	case strings.HasPrefix(c.Path(), "/exporters"):
+		if h.cfg.Exporters != nil {
+			catchUp = h.cfg.Exporters.CatchUp
+		}
+	case h.store != nil:
+		catchUp = h.store.CatchUp
 	}
-	if st == nil {
+	if catchUp == nil {
 		return
 	}
-	if err := st.CatchUp(ctx); err != nil {
+	if err := catchUp(ctx); err != nil {
 		h.cfg.Logger.Warn("not caught up with a forwarded write", "path", c.Request().URL.Path,
 			"request_id", c.Response().Header().Get(headerRequestID), "err", err)
 	}

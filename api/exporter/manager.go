@@ -138,3 +138,15 @@ func (m *Manager) putState(ctx context.Context, st store.ExporterState) error {
 	st.TS = m.cat.now().UnixMilli()
 	return m.cat.States.PutExporterState(ctx, st)
 }
+
+// CatchUp waits until the exporters' stores have applied everything their logs hold now: a
+// follower that forwarded a write to the leader then answers reads with it.
+func (m *Manager) CatchUp(ctx context.Context) error {
+	if err := m.cat.Configs.CatchUp(ctx); err != nil {
+		return err
+	}
+	if m.cat.States == m.cat.Configs {
+		return nil
+	}
+	return m.cat.States.CatchUp(ctx)
+}

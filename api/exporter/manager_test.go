@@ -187,3 +187,28 @@ func status(m *Manager, name string) error {
 	_, err := m.Status(context.Background(), name)
 	return err
 }
+
+// TestSeparateStores: on Kafka definitions and states are two topics; each write goes to
+// its own store, and CatchUp waits on both.
+func TestSeparateStores(t *testing.T) {
+	configs, _ := openLog(t)
+	states, _ := openLog(t)
+	m := NewManager(NewCatalog(configs, states), ManagerConfig{})
+	ctx := context.Background()
+	must(t, "create", m.Create(ctx, store.Exporter{Name: "e", Config: destination}))
+	must(t, "pause", m.Pause(ctx, "e"))
+	must(t, "catch up", m.CatchUp(ctx))
+	if _, err := configs.ExporterState(ctx, "e"); err == nil {
+		t.Error("a state was written to the definitions' store")
+	}
+	if _, err := states.Exporter(ctx, "e"); err == nil {
+		t.Error("a definition was written to the states' store")
+	}
+	if st, err := states.ExporterState(ctx, "e"); err != nil || st.State != store.ExporterPaused {
+		t.Errorf("state = %+v, %v; want PAUSED in the states' store", st, err)
+	}
+	must(t, "delete", m.Delete(ctx, "e"))
+	if _, err := states.ExporterState(ctx, "e"); err == nil {
+		t.Error("the state outlived the delete")
+	}
+}
