@@ -164,9 +164,11 @@ func (c *serveConfig) run(ctx context.Context, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	mgr, stopExporters := c.startExporters(ctx, exporters, st, keys, nil, m, logger)
+	defer stopExporters()
 	logger.Info("accord serving", "listen", ln.Addr().String(), "store", "embedded", "data_dir", c.dataDir,
 		"records", log.Stats().Records, "offset", st.Offset(), "startup", time.Since(start).Round(time.Millisecond))
-	return c.serveHTTP(ctx, ln, api.Config{Store: st, Keys: keys, ReadyStores: exporters.distinct(), Metrics: m}, logger)
+	return c.serveHTTP(ctx, ln, api.Config{Store: st, Keys: keys, ReadyStores: exporters.distinct(), Exporters: mgr, Metrics: m}, logger)
 }
 
 // listenAPI returns the listener handed to serveOn, or listens on --listen.
@@ -278,6 +280,8 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 		}
 	}()
 	defer func() { stopElection(); <-elected }()
+	mgr, stopExporters := c.startExporters(ctx, exporters, st, keys, func() bool { _, self := elector.Leader(); return self }, m, logger)
+	defer stopExporters()
 	m.Watch(metrics.Sources{
 		Stats:  st.Stats,
 		LogEnd: func(ctx context.Context) (int64, error) { return log.Barrier(ctx, false) },
@@ -287,7 +291,7 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 		"group", c.kafka.groupID, "advertised_url", self.URL(), "leader_eligible", self.Eligible)
 	// A forwarded write may wait the leader's whole write timeout; a little more lets its
 	// answer (50002, say) arrive instead of a forwarding error.
-	return c.serveHTTP(ctx, ln, api.Config{Store: st, Keys: keys, ReadyStores: exporters.distinct(), Leadership: elector, ClusterID: log.ClusterID(),
+	return c.serveHTTP(ctx, ln, api.Config{Store: st, Keys: keys, ReadyStores: exporters.distinct(), Exporters: mgr, Leadership: elector, ClusterID: log.ClusterID(),
 		ForwardTimeout: c.kafka.writeTimeout + 5*time.Second, Metrics: m}, logger)
 }
 
