@@ -23,18 +23,7 @@ func TestServeRunsExporters(t *testing.T) {
 	if status, body := call(t, "POST", src+"/exporters", exporter); status != 200 || body != `{"name":"dr"}` {
 		t.Fatalf("create the exporter: %d %s", status, body)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		status, body := call(t, "GET", dst+"/subjects/:.dr:orders/versions/1", "")
-		if status == 200 && strings.Contains(body, `"id":1`) {
-			break
-		}
-		if time.Now().After(deadline) {
-			_, state := call(t, "GET", src+"/exporters/dr/status", "")
-			t.Fatalf("not exported within 30 s: %d %s; status %s", status, body, state)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitForVersion(t, dst+"/subjects/:.dr:orders/versions/1", src+"/exporters/dr/status")
 	if _, body := call(t, "GET", src+"/exporters/dr/config", ""); strings.Contains(body, "u:p") {
 		t.Errorf("the exporter's config answers its secret: %s", body)
 	}
@@ -52,5 +41,36 @@ func TestServeRunsExporters(t *testing.T) {
 	}
 	if status, body := call(t, "POST", src+"/exporters", strings.Replace(exporter, `"dr"`, `"dr2"`, 1)); status != 409 || !strings.Contains(body, "40964") {
 		t.Errorf("a second exporter with --max-exporters 1: %d %s, want 409 40964", status, body)
+	}
+	// AUTO exports into the context named after the source id, kept in the data directory.
+	if status, body := call(t, "DELETE", src+"/exporters/dr", ""); status != 204 {
+		t.Fatalf("delete the exporter: %d %s", status, body)
+	}
+	id, err := os.ReadFile(filepath.Join(srcDir, exportersDir, sourceIDFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	auto := `{"name":"auto","config":{"schema.registry.url":"` + dst + `"}}`
+	if status, body := call(t, "POST", src+"/exporters", auto); status != 200 {
+		t.Fatalf("create an AUTO exporter: %d %s", status, body)
+	}
+	waitForVersion(t, dst+"/subjects/:."+strings.TrimSpace(string(id))+":orders/versions/1", src+"/exporters/auto/status")
+}
+
+// waitForVersion polls the version at url until it answers id 1, for up to 30 s; status is
+// the exporter's status, shown on failure.
+func waitForVersion(t *testing.T, url, status string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, body := call(t, "GET", url, "")
+		if code == 200 && strings.Contains(body, `"id":1`) {
+			return
+		}
+		if time.Now().After(deadline) {
+			_, state := call(t, "GET", status, "")
+			t.Fatalf("GET %s: %d %s after 30 s; exporter status %s", url, code, body, state)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -93,7 +93,8 @@ func TestServeExporterFlags(t *testing.T) {
 
 // TestServeExportersOnKafka: on the Kafka store the exporters live in two topics of their
 // own (--kafka-exporter-configs-topic, --kafka-exporter-states-topic), created at start,
-// and /readyz waits for both; the source id is the Kafka cluster's id.
+// and /readyz waits for both; the leader runs the exporters, and the source id is the Kafka
+// cluster's id.
 func TestServeExportersOnKafka(t *testing.T) {
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
 	if err != nil {
@@ -128,6 +129,24 @@ func TestServeExportersOnKafka(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	if ready.Leader == "" {
-		t.Errorf("no leader elected within 20 s")
+		t.Fatalf("no leader elected within 20 s")
 	}
+	// The leader runs exporters; AUTO names the destination context after the cluster id.
+	dst := startServe(t, "--data-dir", filepath.Join(t.TempDir(), "dst"))
+	if status, body := call(t, "POST", base+"/subjects/orders/versions", `{"schema":"\"int\""}`); status != 200 {
+		t.Fatalf("register: %d %s", status, body)
+	}
+	if status, body := call(t, "POST", base+"/exporters", `{"name":"auto","config":{"schema.registry.url":"`+dst+`"}}`); status != 200 {
+		t.Fatalf("create an AUTO exporter: %d %s", status, body)
+	}
+	var meta struct {
+		Scope struct {
+			Clusters map[string]string `json:"clusters"`
+		} `json:"scope"`
+	}
+	_, body := call(t, "GET", base+"/v1/metadata/id", "")
+	if err := json.Unmarshal([]byte(body), &meta); err != nil || meta.Scope.Clusters["kafka-cluster"] == "" {
+		t.Fatalf("GET /v1/metadata/id: %s %v", body, err)
+	}
+	waitForVersion(t, dst+"/subjects/:."+meta.Scope.Clusters["kafka-cluster"]+":orders/versions/1", base+"/exporters/auto/status")
 }
