@@ -71,9 +71,10 @@ func unwritableCause(err error) string {
 // leads.
 //
 // The DEK Registry's store, when there is one, counts too: its routes answer 503 until it has
-// caught up with its own log, and its log may fill its disk like the schemas'.
+// caught up with its own log, and its log may fill its disk like the schemas'. So do the
+// exporters' stores (ReadyStores).
 func (h *handlers) readyz(c echo.Context) error {
-	for _, st := range []*store.Store{h.store, h.cfg.Keys} {
+	for _, st := range append([]*store.Store{h.store, h.cfg.Keys}, h.cfg.ReadyStores...) {
 		if st == nil {
 			continue
 		}

@@ -33,6 +33,9 @@ type Config struct {
 	Version, Commit string
 	// DeploymentAttributes are reported by /v1/metadata/deployment (none by default).
 	DeploymentAttributes []string
+	// ReadyStores are further stores on logs of their own (the exporters'), which /readyz
+	// waits for and checks as it does Store and Keys.
+	ReadyStores []*store.Store
 	// Leadership tells which instance accepts writes; nil means this one always does (the
 	// embedded store).
 	Leadership Leadership

@@ -111,7 +111,10 @@ func startKafkaCluster(t *testing.T, size int, timing groupTiming) *kafkaCluster
 func (c *kafkaCluster) serveArgs(n *kafkaNode, addr string) []string {
 	args := []string{"serve", "--listen", addr, "--data-dir", n.dir, "--log-level", "info",
 		"--kafka-brokers", strings.Join(c.brokers, ","), "--kafka-topic", c.topic, "--group-id", c.group,
-		"--advertised-url", "http://" + addr, "--kafka-replication-factor", "1"}
+		"--advertised-url", "http://" + addr, "--kafka-replication-factor", "1",
+		// Topics of this cluster's own: on a broker shared by the tests, an exporter defined
+		// in one test would otherwise be run by the leaders of every other.
+		"--kafka-exporter-configs-topic", c.topic + "-exporter-configs", "--kafka-exporter-states-topic", c.topic + "-exporter-states"}
 	if c.timing.session > 0 {
 		args = append(args, "--group-session-timeout", c.timing.session.String(),
 			"--group-heartbeat-interval", c.timing.heartbeat.String())

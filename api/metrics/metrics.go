@@ -45,6 +45,10 @@ type Metrics struct {
 	storeWrites   *prometheus.HistogramVec
 }
 
+// Registerer is the registry served at /metrics, for the metrics of the parts of the server
+// that keep their own (the exporters').
+func (m *Metrics) Registerer() prometheus.Registerer { return m.registry }
+
 // New makes the metrics and registers them, with the Go runtime and process collectors.
 // The registry's state joins them with Watch, once the store is open.
 func New() *Metrics {

@@ -21,6 +21,7 @@ import (
 	"github.com/accord-registry/accord/compat"
 	"github.com/accord-registry/accord/store"
 	"github.com/accord-registry/accord/store/filelog"
+	"github.com/accord-registry/accord/store/kafkalog"
 )
 
 // serveConfig is everything `accord serve` is configured with.
@@ -47,6 +48,7 @@ type serveConfig struct {
 	dekMaxKeys            int
 	kafka                 *kafkaConfig
 	tls                   *tlsFlags
+	exporters             *exporterFlags
 	// listener, when not nil, is served instead of listening on --listen: a test opens it on
 	// port 0 and keeps it, so no other process can take the port between choosing and binding.
 	listener net.Listener
@@ -93,6 +95,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.IntVar(&c.dekMaxKeys, "dek-registry-max-keys", store.DefaultMaxKeys, "most KEKs, and most DEKs, the DEK Registry holds (Confluent's dek.registry.max.keys)")
 	c.kafka = kafkaFlags(fs)
 	c.tls = tlsServeFlags(fs)
+	c.exporters = exporterServeFlags(fs)
 	return c
 }
 
@@ -152,13 +155,20 @@ func (c *serveConfig) run(ctx context.Context, logger *slog.Logger) error {
 		return err
 	}
 	defer closeKeys()
+	exporters, closeExporters, err := c.openEmbeddedExporters(ctx, base, logger)
+	if err != nil {
+		return err
+	}
+	defer closeExporters()
 	ln, err := c.listenAPI()
 	if err != nil {
 		return err
 	}
+	mgr, stopExporters := c.startExporters(ctx, exporters, st, keys, nil, m, logger)
+	defer stopExporters()
 	logger.Info("accord serving", "listen", ln.Addr().String(), "store", "embedded", "data_dir", c.dataDir,
 		"records", log.Stats().Records, "offset", st.Offset(), "startup", time.Since(start).Round(time.Millisecond))
-	return c.serveHTTP(ctx, ln, api.Config{Store: st, Keys: keys, Metrics: m}, logger)
+	return c.serveHTTP(ctx, ln, api.Config{Store: st, Keys: keys, ReadyStores: exporters.distinct(), Exporters: mgr, Metrics: m}, logger)
 }
 
 // listenAPI returns the listener handed to serveOn, or listens on --listen.
@@ -178,6 +188,9 @@ func (c *serveConfig) prepare(logger *slog.Logger) (store.Config, error) {
 		return base, err
 	}
 	if err := c.tls.validate(); err != nil {
+		return base, err
+	}
+	if err := c.exporters.validate(); err != nil {
 		return base, err
 	}
 	if c.kafka.enabled() {
@@ -249,7 +262,12 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 	}
 	defer keysLog.Close()
 	defer keys.Close()
-	elector, err := c.kafka.elector(log, self, logger, keysLog)
+	exporters, closeExporters, err := c.openKafkaExporters(ctx, base, log.ClusterID(), logger)
+	if err != nil {
+		return err
+	}
+	defer closeExporters()
+	elector, err := c.kafka.elector(log, self, logger, append([]*kafkalog.Log{keysLog}, exporters.logs...)...)
 	if err != nil {
 		return err
 	}
@@ -262,6 +280,8 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 		}
 	}()
 	defer func() { stopElection(); <-elected }()
+	mgr, stopExporters := c.startExporters(ctx, exporters, st, keys, func() bool { _, self := elector.Leader(); return self }, m, logger)
+	defer stopExporters()
 	m.Watch(metrics.Sources{
 		Stats:  st.Stats,
 		LogEnd: func(ctx context.Context) (int64, error) { return log.Barrier(ctx, false) },
@@ -271,7 +291,7 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 		"group", c.kafka.groupID, "advertised_url", self.URL(), "leader_eligible", self.Eligible)
 	// A forwarded write may wait the leader's whole write timeout; a little more lets its
 	// answer (50002, say) arrive instead of a forwarding error.
-	return c.serveHTTP(ctx, ln, api.Config{Store: st, Keys: keys, Leadership: elector, ClusterID: log.ClusterID(),
+	return c.serveHTTP(ctx, ln, api.Config{Store: st, Keys: keys, ReadyStores: exporters.distinct(), Exporters: mgr, Leadership: elector, ClusterID: log.ClusterID(),
 		ForwardTimeout: c.kafka.writeTimeout + 5*time.Second, Metrics: m}, logger)
 }
 

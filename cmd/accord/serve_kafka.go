@@ -39,6 +39,9 @@ type kafkaConfig struct {
 	initTimeout       time.Duration
 	writeTimeout      time.Duration
 
+	// exporterConfigsTopic and exporterStatesTopic hold the exporters' definitions and states.
+	exporterConfigsTopic, exporterStatesTopic string
+
 	tls           bool
 	tlsCAFile     string
 	tlsCertFile   string
@@ -55,6 +58,8 @@ func kafkaFlags(fs *flag.FlagSet) *kafkaConfig {
 	fs.StringVar(&k.brokers, "kafka-brokers", "", "comma-separated Kafka bootstrap brokers; selects the Kafka store (the _schemas topic) instead of the embedded one")
 	fs.StringVar(&k.topic, "kafka-topic", "_schemas", "the registry topic")
 	fs.StringVar(&k.dekTopic, "kafka-dek-topic", "_dek_registry_keys", "the DEK Registry's topic (Confluent's dek.registry.topic)")
+	fs.StringVar(&k.exporterConfigsTopic, "kafka-exporter-configs-topic", "_exporter_configs", "the exporters' definitions topic (Confluent's _exporter_configs)")
+	fs.StringVar(&k.exporterStatesTopic, "kafka-exporter-states-topic", "_exporter_states", "the exporters' states topic (Confluent's _exporter_states)")
 	fs.IntVar(&k.replicationFactor, "kafka-replication-factor", 3, "replication factor of a topic Accord creates, capped at the number of live brokers")
 	fs.BoolVar(&k.skipValidation, "kafka-topic-skip-validation", false, "neither create nor check the topic")
 	fs.StringVar(&k.groupID, "group-id", "schema-registry", "group in which instances elect their leader (Confluent's schema.registry.group.id); "+
