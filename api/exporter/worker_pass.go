@@ -26,7 +26,7 @@ func (w *worker) pass(ctx context.Context, r *reconciler, def store.Exporter) er
 	changes := w.cfg.Source.ChangedSince(w.offset)
 	r.present, r.writes = map[string]bool{}, 0
 	saved := time.Now()
-	copied := 0
+	var copied []string
 	for i, c := range changes {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -37,7 +37,7 @@ func (w *worker) pass(ctx context.Context, r *reconciler, def store.Exporter) er
 		if err := r.subject(ctx, c.Subject); err != nil {
 			return err
 		}
-		copied++
+		copied = append(copied, c.Subject)
 		last := i+1 == len(changes) || changes[i+1].Offset > c.Offset
 		if last && time.Since(saved) >= progressEvery {
 			if err := w.progress(ctx, c.Offset); err != nil {
@@ -46,7 +46,7 @@ func (w *worker) pass(ctx context.Context, r *reconciler, def store.Exporter) er
 			saved = time.Now()
 		}
 	}
-	if err := w.copyKeys(ctx, r, def, copied > 0); err != nil {
+	if err := w.copyKeys(ctx, r, def, copied); err != nil {
 		return err
 	}
 	w.cfg.Metrics.Copied(w.name, r.writes)
@@ -75,22 +75,27 @@ func (w *worker) reportLag() {
 	w.cfg.Metrics.SetLag(w.name, max(behind, 0), seconds)
 }
 
-// copyKeys copies the KEKs and DEKs of the exported subjects when the DEK Registry or the
-// exported subjects changed.
-func (w *worker) copyKeys(ctx context.Context, r *reconciler, def store.Exporter, subjectsChanged bool) error {
+// copyKeys copies the KEKs and DEKs of the exported subjects when the DEK Registry changed,
+// and otherwise those of the subjects this pass copied (copied), so that a steady stream of
+// registrations does not read every key of the destination again on each pass.
+func (w *worker) copyKeys(ctx context.Context, r *reconciler, def store.Exporter, copied []string) error {
 	if w.cfg.Keys == nil {
 		return nil
 	}
 	at := w.cfg.Keys.Offset()
-	if at == w.keysAt && !subjectsChanged {
+	if at == w.keysAt && len(copied) == 0 {
 		return nil
 	}
-	all, err := w.cfg.Source.Subjects(ctx, store.SubjectsOptions{Deleted: true})
-	if err != nil {
-		return err
+	candidates := copied
+	if at != w.keysAt {
+		all, err := w.cfg.Source.Subjects(ctx, store.SubjectsOptions{Deleted: true})
+		if err != nil {
+			return err
+		}
+		candidates = all
 	}
 	subjects := map[string]string{}
-	for _, s := range all {
+	for _, s := range candidates {
 		if r.m.matches(s) {
 			subjects[s] = r.m.destination(s)
 		}
