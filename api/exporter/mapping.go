@@ -138,3 +138,31 @@ func modeScope(destContext string) string {
 	}
 	return ":" + destContext + ":"
 }
+
+// scope returns, for a source scope of configs ("" for the global config, ":.ctx:" for a
+// context's) that governs subjects the exporter copies, the destination scope it is copied
+// to: the destination context of its context ("" when that is the default context).
+func (m mapping) scope(source string) (string, bool) {
+	q := splitSubject(source)
+	if q.name != "" || (source != "" && q.ctx == defaultContext) || !m.covers(q.ctx) {
+		return "", false
+	}
+	return modeScope(m.context(q.ctx)), true
+}
+
+// covers reports whether a pattern of the exporter can match a subject of context ctx.
+func (m mapping) covers(ctx string) bool {
+	for _, p := range m.patterns {
+		switch {
+		case p == ":*:":
+			return true
+		case p == "*":
+			if ctx == defaultContext {
+				return true
+			}
+		case splitSubject(strings.TrimSuffix(p, "*")).ctx == ctx:
+			return true
+		}
+	}
+	return false
+}

@@ -10,10 +10,23 @@ import (
 	"github.com/accord-registry/accord/store"
 )
 
+// scopeConfig makes the config of the destination scope d (the global config for "", a
+// context's for ":.ctx:") equal to the source scope's, as config does for a subject. The
+// destination context's mode is left alone: it stays IMPORT.
+func (r *reconciler) scopeConfig(ctx context.Context, s, d string) error {
+	if err := r.ensureContext(ctx, splitSubject(d).ctx); err != nil {
+		return err
+	}
+	return r.config(ctx, s, d)
+}
+
 // config makes the destination subject's own config equal to the source subject's, or
 // removes it when the source subject has none.
 func (r *reconciler) config(ctx context.Context, s, d string) error {
-	path := "/config/" + url.PathEscape(d)
+	path := "/config"
+	if d != "" {
+		path += "/" + url.PathEscape(d)
+	}
 	src, err := r.source.GetConfig(ctx, s, false)
 	hasSrc := err == nil
 	if err != nil && storeCode(err) != store.CodeSubjectLevelConfigNotConfigured && storeCode(err) != store.CodeSubjectNotFound {

@@ -104,3 +104,39 @@ func TestExporterCopiesAndFollows(t *testing.T) {
 	e.caughtUp(t, "dr")
 	assertSame(t, src, dst, append(exported, "orders-key")...)
 }
+
+// TestExporterCopiesScopeConfigs: the source's global config, and a context's, follow the
+// subjects they govern into the destination: into the target context's config under
+// AUTO/CUSTOM, the destination's global config under NONE. Modes are not copied: the
+// destination's stay IMPORT.
+func TestExporterCopiesScopeConfigs(t *testing.T) {
+	e := newEnv(t)
+	e.apply(t,
+		step{"PUT", "/config", `{"compatibility":"FULL_TRANSITIVE"}`},
+		step{"POST", "/subjects/a/versions", `{"schema":"\"int\""}`},
+		step{"PUT", "/config/:.staging:", `{"compatibility":"NONE"}`},
+		step{"POST", "/subjects/:.staging:b/versions", `{"schema":"\"int\""}`},
+	)
+	e.create(t, store.Exporter{Name: "dr", ContextType: "CUSTOM", Context: ".dr", Subjects: []string{":*:"}})
+	e.run(t)
+	e.caughtUp(t, "dr")
+	dst := e.destSide(".", ".dr", "")
+	want := map[string]string{
+		"/config/:.dr:":         `{"compatibilityLevel":"FULL_TRANSITIVE"}`,
+		"/config/:.dr.staging:": `{"compatibilityLevel":"NONE"}`,
+		"/mode/:.dr:":           `{"mode":"IMPORT"}`,
+	}
+	for path, body := range want {
+		if _, got := answer(t, dst, path); got != body {
+			t.Errorf("GET %s on the destination: %s, want %s", path, got, body)
+		}
+	}
+	e.apply(t, step{"PUT", "/config", `{"compatibility":"BACKWARD","normalize":true}`}, step{"DELETE", "/config/:.staging:", ""})
+	e.caughtUp(t, "dr")
+	if _, got := answer(t, dst, "/config/:.dr:"); got != `{"compatibilityLevel":"BACKWARD","normalize":true}` {
+		t.Errorf("the global config changed on the source; the target context's: %s", got)
+	}
+	if status, got := answer(t, dst, "/config/:.dr.staging:"); status != http.StatusNotFound {
+		t.Errorf("the staging context's config removed on the source; on the destination: %d %s", status, got)
+	}
+}

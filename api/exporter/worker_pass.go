@@ -31,6 +31,12 @@ func (w *worker) pass(ctx context.Context, r *reconciler, def store.Exporter) er
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if d, ok := r.m.scope(c.Subject); ok {
+			if err := r.scopeConfig(ctx, c.Subject, d); err != nil {
+				return err
+			}
+			continue
+		}
 		if !r.m.matches(c.Subject) {
 			continue
 		}

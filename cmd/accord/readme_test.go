@@ -90,23 +90,52 @@ func answerMatches(got, want string) bool {
 // TestReadmeFirstSession runs the README's first session, curl for curl, against `accord
 // serve` (on a free port instead of :8081) and compares every answer the README shows.
 func TestReadmeFirstSession(t *testing.T) {
-	curl, err := exec.LookPath("curl")
-	if err != nil {
-		t.Fatal("this test runs the README's curl commands and needs curl on PATH")
-	}
 	base := startServe(t, "--data-dir", filepath.Join(t.TempDir(), "data"))
 	blocks := fencedBlocks(readmeSection(t, "A first session"), "sh")
 	if len(blocks) == 0 {
 		t.Fatal("no sh block in the first session")
 	}
-	steps := shellSteps(blocks[0])
-	answered := 0
+	runReadmeSteps(t, shellSteps(blocks[0]), strings.NewReplacer("http://localhost:8081", base))
+}
+
+// TestReadmeSchemaLinking runs the README's disaster-recovery walk-through: a primary and a
+// standby `accord serve` (on free ports instead of :8081 and :8082), the standby started as
+// the README starts it, then the curl session, every answer compared.
+func TestReadmeSchemaLinking(t *testing.T) {
+	blocks := fencedBlocks(readmeSection(t, "Schema Linking"), "sh")
+	if len(blocks) < 2 {
+		t.Fatalf("the Schema Linking section has %d sh blocks, want the standby's start and the session", len(blocks))
+	}
+	const standby = "./bin/accord serve --listen 127.0.0.1:8082 --data-dir ./standby-data"
+	if strings.TrimSpace(blocks[0]) != standby {
+		t.Fatalf("the standby starts with %q; this test starts it with %q", blocks[0], standby)
+	}
+	primary := startServe(t, "--data-dir", filepath.Join(t.TempDir(), "primary"))
+	secondary := startServe(t, "--data-dir", filepath.Join(t.TempDir(), "standby"))
+	runReadmeSteps(t, shellSteps(blocks[1]), strings.NewReplacer("http://localhost:8081", primary, "http://localhost:8082", secondary))
+}
+
+// runReadmeSteps runs README commands (curl, and sleep), with their URLs replaced, and
+// compares each answer the README shows; every curl command must show one.
+func runReadmeSteps(t *testing.T, steps []shellStep, urls *strings.Replacer) {
+	t.Helper()
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatal("this test runs the README's curl commands and needs curl on PATH")
+	}
+	answered, curls := 0, 0
 	for _, step := range steps {
-		if !strings.HasPrefix(step.command, "curl ") {
-			t.Fatalf("the first session runs %q: this test knows only curl", step.command)
+		if strings.HasPrefix(step.command, "sleep ") {
+			if err := exec.Command("sh", "-c", step.command).Run(); err != nil {
+				t.Fatalf("%s: %v", step.command, err)
+			}
+			continue
 		}
-		command := strings.ReplaceAll(step.command, "http://localhost:8081", base)
-		command = strings.Replace(command, "curl", curl, 1)
+		if !strings.HasPrefix(step.command, "curl ") {
+			t.Fatalf("the README runs %q: this test knows only curl and sleep", step.command)
+		}
+		curls++
+		command := strings.Replace(urls.Replace(step.command), "curl", curl, 1)
 		out, err := exec.Command("sh", "-c", command).Output()
 		if err != nil {
 			t.Fatalf("%s: %v", step.command, err)
@@ -119,8 +148,8 @@ func TestReadmeFirstSession(t *testing.T) {
 			t.Errorf("%s\nREADME: %s\nserver: %s", step.command, step.answer, got)
 		}
 	}
-	if answered < len(steps) {
-		t.Errorf("only %d of %d commands show their answer", answered, len(steps))
+	if answered < curls {
+		t.Errorf("only %d of %d commands show their answer", answered, curls)
 	}
 }
 
