@@ -143,3 +143,37 @@ func TestExporterStopsWithoutLeadership(t *testing.T) {
 	e.caughtUp(t, "dr")
 	assertSame(t, e.sourceSide(), e.destSide(".", ".src", ""), "a", "b")
 }
+
+// TestExporterLanesReorderedDeletes: a pass copies subjects on several lanes, so a lane may
+// try to delete, on the destination, a version that another lane has yet to stop
+// referencing; the destination refuses (42206), and the pass copies that subject again once
+// the others are done, instead of failing.
+func TestExporterLanesReorderedDeletes(t *testing.T) {
+	e := newEnv(t)
+	e.apply(t,
+		step{"POST", "/subjects/base/versions", `{"schema":` + quoted(moneySchema) + `}`},
+		step{"POST", "/subjects/user/versions", `{"schema":` + quoted(orderV1) + `,"references":[{"name":"acme.Money","subject":"base","version":1}]}`},
+	)
+	for i := range 12 {
+		e.apply(t, step{"POST", fmt.Sprintf("/subjects/filler-%d/versions", i), fmt.Sprintf(`{"schema":"{\"type\":\"enum\",\"name\":\"E%d\",\"symbols\":[\"A\"]}"}`, i)})
+	}
+	e.create(t, store.Exporter{Name: "dr", Subjects: []string{"*"}})
+	stop := e.run(t)
+	e.caughtUp(t, "dr")
+	stop()
+	// One pass will see, in this order: user deleted for good, then base's version 1, which
+	// only user referenced, deleted for good; the fillers changed in between keep the lanes busy.
+	e.apply(t,
+		step{"DELETE", "/subjects/user", ""},
+		step{"DELETE", "/subjects/user?permanent=true", ""},
+		step{"POST", "/subjects/base/versions", `{"schema":"{\"type\":\"record\",\"name\":\"Money\",\"namespace\":\"acme\",\"fields\":[{\"name\":\"units\",\"type\":\"long\"},{\"name\":\"cents\",\"type\":\"int\",\"default\":0}]}"}`},
+		step{"DELETE", "/subjects/base/versions/1", ""},
+		step{"DELETE", "/subjects/base/versions/1?permanent=true", ""},
+	)
+	for i := range 12 {
+		e.apply(t, step{"DELETE", fmt.Sprintf("/subjects/filler-%d", i), ""})
+	}
+	e.run(t)
+	e.caughtUp(t, "dr")
+	assertSame(t, e.sourceSide(), e.destSide(".", ".src", ""), "base", "user", "filler-0", "filler-11")
+}

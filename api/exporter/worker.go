@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/accord-registry/accord/store"
@@ -17,14 +18,15 @@ import (
 // puts the exporter in ERROR, with a trace naming what was being copied, and ends the
 // worker; so does the end of its generation, without writing anything.
 type worker struct {
-	cfg     RunnerConfig
-	name    string
-	gen     uint64
-	log     *slog.Logger
-	offset  int64 // the persisted offset: the destination holds the source through it
-	keysAt  int64 // the Keys offset through which keys were copied; -2 before the first copy
-	behind  time.Time
-	ensured map[string]bool // destination contexts known to be in IMPORT mode
+	cfg      RunnerConfig
+	name     string
+	gen      uint64
+	log      *slog.Logger
+	offset   int64 // the persisted offset: the destination holds the source through it
+	keysAt   int64 // the Keys offset through which keys were copied; -2 before the first copy
+	behind   time.Time
+	ensureMu sync.Mutex
+	ensured  map[string]bool // destination contexts known to be in IMPORT mode
 }
 
 func newWorker(cfg RunnerConfig, name string, gen uint64) *worker {
