@@ -32,7 +32,7 @@ func TestExportersAuthorization(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, _ := openExportersLog(t)
+	st := openTestStore(t)
 	mgr := exporter.NewManager(exporter.NewCatalog(st, st), exporter.ManagerConfig{})
 	base := serveHTTP(t, New(Config{Store: openTestStore(t), Logger: testLogger(t), Authenticator: users, Policy: users, Exporters: mgr})).URL
 

@@ -13,7 +13,7 @@ import (
 // read what was written.
 func exportersOn(t *testing.T) (*exporter.Manager, *exporter.Catalog) {
 	t.Helper()
-	st, _ := openExportersLog(t)
+	st := openTestStore(t)
 	cat := exporter.NewCatalog(st, st)
 	return exporter.NewManager(cat, exporter.ManagerConfig{}), cat
 }

@@ -50,8 +50,9 @@ func runGolden(t *testing.T, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := startServer(t, serverOptions{incompatibleCode: goldenIncompatibleCode(ar.Comment), kms: goldenKMS(ar.Comment)})
-	from, keysFrom := int64(0), int64(0)
+	s := startServer(t, serverOptions{incompatibleCode: goldenIncompatibleCode(ar.Comment), kms: goldenKMS(ar.Comment),
+		maxExporters: commentInt(ar.Comment, "max-exporters")})
+	from, keysFrom, exportersFrom := int64(0), int64(0), int64(0)
 	from = checkRecords(t, s, ar, "00", from)
 	for _, step := range goldenSteps(ar) {
 		method, path, headers, body := parseRequest(step.request)
@@ -59,6 +60,7 @@ func runGolden(t *testing.T, file string) {
 		checkResponse(t, ar, step, resp)
 		from = checkRecords(t, s, ar, step.name, from)
 		keysFrom = checkKeyRecords(t, s, ar, step.name, keysFrom)
+		exportersFrom = checkLogSection(t, ar, step.name, "exporters", s.exporterRecords(exportersFrom), exportersFrom)
 	}
 	if *update {
 		if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
@@ -79,11 +81,16 @@ func goldenKMS(comment []byte) store.KMS {
 }
 
 // goldenIncompatibleCode reads an optional "incompatible-error-code: N" line of the comment.
-func goldenIncompatibleCode(comment []byte) (code store.Code) {
+func goldenIncompatibleCode(comment []byte) store.Code {
+	return store.Code(commentInt(comment, "incompatible-error-code"))
+}
+
+// commentInt reads an optional "key: N" line of the comment; 0 when there is none.
+func commentInt(comment []byte, key string) int {
 	for _, line := range strings.Split(string(comment), "\n") {
-		if v, ok := strings.CutPrefix(line, "incompatible-error-code: "); ok {
+		if v, ok := strings.CutPrefix(line, key+": "); ok {
 			n, _ := strconv.Atoi(strings.TrimSpace(v))
-			return store.Code(n)
+			return n
 		}
 	}
 	return 0

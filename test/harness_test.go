@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/accord-registry/accord/api"
+	"github.com/accord-registry/accord/api/exporter"
 	"github.com/accord-registry/accord/store"
 	"github.com/accord-registry/accord/store/filelog"
 )
@@ -29,7 +30,10 @@ type server struct {
 	// keysLog and keys are the DEK Registry's log (in dir/dek-registry) and store.
 	keysLog *filelog.Log
 	keys    *store.Store
-	http    *http.Server
+	// exportersLog and exporters keep Schema Linking's definitions and states.
+	exportersLog *filelog.Log
+	exporters    *store.Store
+	http         *http.Server
 }
 
 // serverOptions tweak a test server.
@@ -40,6 +44,7 @@ type serverOptions struct {
 	modeImmutable    bool
 	now              func() time.Time
 	kms              store.KMS // the DEK Registry's, for shared KEKs; nil for none
+	maxExporters     int       // 0 for the default
 }
 
 func startServer(t *testing.T, opts serverOptions) *server {
@@ -59,13 +64,15 @@ func startServer(t *testing.T, opts serverOptions) *server {
 		t.Fatalf("open store: %v", err)
 	}
 	kl, keys := openKeys(t, opts, logger)
+	xl, exporters := openExporters(t, opts, logger)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := api.New(api.Config{Store: st, Keys: keys, Logger: logger, MaxRequestBytes: opts.maxRequestBytes, Version: "test"})
+	manager := exporter.NewManager(exporter.NewCatalog(exporters, exporters), exporter.ManagerConfig{MaxExporters: opts.maxExporters})
+	e := api.New(api.Config{Store: st, Keys: keys, Exporters: manager, Logger: logger, MaxRequestBytes: opts.maxRequestBytes, Version: "test"})
 	s := &server{t: t, URL: "http://" + ln.Addr().String(), dir: opts.dir, log: fl, store: st, keysLog: kl, keys: keys,
-		http: &http.Server{Handler: e, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}}
+		exportersLog: xl, exporters: exporters, http: &http.Server{Handler: e, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}}
 	go s.http.Serve(ln)
 	t.Cleanup(s.stop)
 	return s
@@ -79,11 +86,15 @@ func (s *server) stop() {
 	s.http.Close()
 	s.store.Close()
 	s.keys.Close()
+	s.exporters.Close()
 	if err := s.log.Close(); err != nil {
 		s.t.Errorf("close log: %v", err)
 	}
 	if err := s.keysLog.Close(); err != nil {
 		s.t.Errorf("close the DEK Registry's log: %v", err)
+	}
+	if err := s.exportersLog.Close(); err != nil {
+		s.t.Errorf("close the exporters' log: %v", err)
 	}
 	s.http = nil
 }
@@ -163,13 +174,34 @@ func (s *server) records(from int64) []store.Record {
 }
 
 // keyRecords returns the DEK Registry's records from offset from on.
-func (s *server) keyRecords(from int64) []store.Record {
+func (s *server) keyRecords(from int64) []store.Record { return s.logRecords(s.keysLog, from) }
+
+// exporterRecords returns the exporters' records from offset from on.
+func (s *server) exporterRecords(from int64) []store.Record { return s.logRecords(s.exportersLog, from) }
+
+func (s *server) logRecords(l *filelog.Log, from int64) []store.Record {
 	s.t.Helper()
 	var out []store.Record
-	if err := s.keysLog.ReadFrom(from, func(r store.Record) error { out = append(out, r); return nil }); err != nil {
+	if err := l.ReadFrom(from, func(r store.Record) error { out = append(out, r); return nil }); err != nil {
 		s.t.Fatal(err)
 	}
 	return out
+}
+
+// openExporters opens the exporters' store on its own log, as accord serve does. No runner
+// runs: the states are those the API writes.
+func openExporters(t *testing.T, opts serverOptions, logger *slog.Logger) (*filelog.Log, *store.Store) {
+	t.Helper()
+	xl, err := filelog.Open(filepath.Join(opts.dir, "exporters"), filelog.Config{Logger: logger})
+	if err != nil {
+		t.Fatalf("open the exporters' log: %v", err)
+	}
+	st, err := store.Open(context.Background(), store.Config{Log: xl, Logger: logger, Now: opts.now})
+	if err != nil {
+		xl.Close()
+		t.Fatalf("open the exporters' store: %v", err)
+	}
+	return xl, st
 }
 
 // openKeys opens the DEK Registry's store on its own log, as accord serve does.
