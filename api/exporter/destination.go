@@ -179,3 +179,13 @@ func answerError(status int, answer []byte) *DestinationError {
 
 // Close closes the connections kept alive.
 func (d *Destination) Close() { d.transport.CloseIdleConnections() }
+
+// each returns one Destination per URL of the list, sharing this one's connections and
+// credentials: for checks that must hold for every URL, not only for the one that answers.
+func (d *Destination) each() []*Destination {
+	out := make([]*Destination, len(d.urls))
+	for i, u := range d.urls {
+		out[i] = &Destination{urls: []string{u}, client: d.client, transport: d.transport, authorization: d.authorization, maxAnswer: d.maxAnswer}
+	}
+	return out
+}
