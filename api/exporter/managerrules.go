@@ -116,8 +116,18 @@ func checkConfig(name string, config map[string]string) error {
 	for _, raw := range strings.Split(urls, ",") {
 		u, err := url.Parse(strings.TrimSpace(raw))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return store.Errorf(store.CodeInvalidExporterConfig, "Exporter '%s': %s holds an invalid URL '%s'.", name, URLKey, raw)
+			return store.Errorf(store.CodeInvalidExporterConfig, "Exporter '%s': %s holds an invalid URL '%s'.", name, URLKey, shownURL(raw))
 		}
 	}
 	return nil
+}
+
+// shownURL is a URL as an error message may quote it: its password masked, and whole when
+// it holds an '@' that is not the end of parsable credentials.
+func shownURL(raw string) string {
+	shown := maskURLs(raw)
+	if shown == raw && strings.Contains(raw, "@") {
+		return Masked
+	}
+	return shown
 }
