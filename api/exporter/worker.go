@@ -84,6 +84,7 @@ func (w *worker) session(ctx context.Context, backoff *time.Duration) error {
 		return permanentError{fmt.Errorf("exporter config: %w", err)}
 	}
 	defer dest.Close()
+	dest.SetTimeout(w.cfg.RequestTimeout)
 	if err := w.checkNotSource(ctx, dest, st); err != nil {
 		return err
 	}
