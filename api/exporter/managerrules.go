@@ -31,10 +31,11 @@ const (
 	maxNameLength = 255
 )
 
-// checkName answers 40950 for a name that is empty, too long, or holds spaces, control
-// characters or a slash (it is a path segment of every /exporters route).
+// checkName answers 40950 for a name that is empty, too long, holds spaces, control
+// characters or a slash, or is "." or ".." (it is a path segment of every /exporters route,
+// which a dot segment would leave once the path is cleaned).
 func checkName(name string) error {
-	bad := name == "" || len(name) > maxNameLength || strings.ContainsFunc(name, func(r rune) bool {
+	bad := name == "" || name == "." || name == ".." || len(name) > maxNameLength || strings.ContainsFunc(name, func(r rune) bool {
 		return r == '/' || unicode.IsSpace(r) || unicode.IsControl(r) || r == unicode.ReplacementChar
 	})
 	if bad {
