@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"time"
 )
 
 // maxAnswer bounds what one answer of the destination may be: a registry that answers
@@ -33,7 +34,8 @@ type Destination struct {
 	transport     *http.Transport
 	authorization string // the Authorization header, "" = none; never logged
 	maxAnswer     int64
-	current       atomic.Int32 // index in urls of the last one that answered
+	timeout       time.Duration // bounds each attempt, answer included; 0 = the context's only
+	current       atomic.Int32  // index in urls of the last one that answered
 }
 
 // DestinationError is an answer of the destination other than 2xx: its HTTP status and
@@ -104,6 +106,11 @@ func (d *Destination) Do(ctx context.Context, method, path string, body, out any
 
 // send makes one attempt at base and returns the status and the body of the answer.
 func (d *Destination) send(ctx context.Context, base, method, path string, payload []byte) (int, []byte, error) {
+	if d.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d.timeout)
+		defer cancel()
+	}
 	var reader io.Reader
 	if payload != nil {
 		reader = bytes.NewReader(payload)
@@ -126,6 +133,9 @@ func (d *Destination) send(ctx context.Context, base, method, path string, paylo
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, d.maxAnswer+1))
 	if err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err() // the body's error does not say why the read ended
+		}
 		return 0, nil, &transportError{fmt.Errorf("%s %s%s: reading the answer: %w", method, base, path, err)}
 	}
 	if int64(len(answer)) > d.maxAnswer {
@@ -177,5 +187,20 @@ func answerError(status int, answer []byte) *DestinationError {
 	return &DestinationError{Status: status, Message: text}
 }
 
+// SetTimeout bounds each request, answer included, to d (0: only the context bounds it): a
+// destination that takes requests and never answers, or answers a byte at a time, then
+// fails as an unreachable one does.
+func (d *Destination) SetTimeout(timeout time.Duration) { d.timeout = timeout }
+
 // Close closes the connections kept alive.
 func (d *Destination) Close() { d.transport.CloseIdleConnections() }
+
+// each returns one Destination per URL of the list, sharing this one's connections and
+// credentials: for checks that must hold for every URL, not only for the one that answers.
+func (d *Destination) each() []*Destination {
+	out := make([]*Destination, len(d.urls))
+	for i, u := range d.urls {
+		out[i] = &Destination{urls: []string{u}, client: d.client, transport: d.transport, authorization: d.authorization, maxAnswer: d.maxAnswer, timeout: d.timeout}
+	}
+	return out
+}

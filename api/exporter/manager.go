@@ -62,6 +62,9 @@ func (m *Manager) Get(ctx context.Context, name string) (store.Exporter, error) 
 	if err != nil {
 		return e, err
 	}
+	if clear, err := m.box.open(e.Config); err == nil {
+		e.Config = clear // mask answers the URL with its password masked, not sealed whole
+	}
 	e.Config = mask(e.Config)
 	return e, nil
 }

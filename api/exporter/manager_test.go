@@ -94,6 +94,10 @@ func TestCreateRefuses(t *testing.T) {
 		{store.Exporter{Name: "", Config: destination}, store.CodeInvalidExporterName},
 		{store.Exporter{Name: "a b", Config: destination}, store.CodeInvalidExporterName},
 		{store.Exporter{Name: "a/b", Config: destination}, store.CodeInvalidExporterName},
+		// Dot segments: /exporters/.. is / once a client or proxy cleans the path, so such an
+		// exporter could be neither read, paused nor deleted.
+		{store.Exporter{Name: "..", Config: destination}, store.CodeInvalidExporterName},
+		{store.Exporter{Name: ".", Config: destination}, store.CodeInvalidExporterName},
 		{store.Exporter{Name: "x"}, store.CodeInvalidExporterConfig},
 		{store.Exporter{Name: "x", Config: map[string]string{URLKey: "ftp://h"}}, store.CodeInvalidExporterConfig},
 		{store.Exporter{Name: "x", ContextType: "SOME", Config: destination}, store.CodeInvalidExporterConfig},

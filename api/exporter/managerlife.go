@@ -57,8 +57,7 @@ func (m *Manager) SetConfig(ctx context.Context, name string, cfg map[string]str
 }
 
 // change applies edit to a paused or failed exporter's definition, checks the result and
-// writes it. The stored config's secrets are sealed: edit sees them sealed, and a kept one
-// is written back as it was.
+// writes it. edit sees the stored config in clear; the result is sealed again.
 func (m *Manager) change(ctx context.Context, name string, edit func(*store.Exporter)) error {
 	return m.cat.Control(ctx, name, func(ctx context.Context) error {
 		e, err := m.cat.Configs.Exporter(ctx, name)
@@ -68,13 +67,11 @@ func (m *Manager) change(ctx context.Context, name string, edit func(*store.Expo
 		if err := m.requirePaused(ctx, name); err != nil {
 			return err
 		}
-		edit(&e)
-		clear, err := m.box.open(e.Config)
-		if err != nil {
+		if e.Config, err = m.box.open(e.Config); err != nil {
 			return err
 		}
+		edit(&e)
 		checked := e
-		checked.Config = clear
 		if err := normalise(&checked); err != nil {
 			return err
 		}
@@ -83,12 +80,18 @@ func (m *Manager) change(ctx context.Context, name string, edit func(*store.Expo
 	})
 }
 
-// keepMasked returns next with every Masked value of a secret key replaced by old's value.
+// keepMasked returns next with every Masked value of a secret key replaced by old's value,
+// and the URL list kept when it comes back as read (its passwords masked).
 func keepMasked(next, old map[string]string) map[string]string {
 	out := maps.Clone(next)
 	for k, v := range out {
-		if prev, ok := old[k]; ok && v == Masked && IsSecretKey(k) {
+		prev, ok := old[k]
+		switch {
+		case !ok:
+		case v == Masked && IsSecretKey(k):
 			out[k] = prev
+		case k == URLKey && v != prev && v == maskURLs(prev):
+			out[k] = prev // the URL as read, its password masked
 		}
 	}
 	return out

@@ -31,10 +31,11 @@ const (
 	maxNameLength = 255
 )
 
-// checkName answers 40950 for a name that is empty, too long, or holds spaces, control
-// characters or a slash (it is a path segment of every /exporters route).
+// checkName answers 40950 for a name that is empty, too long, holds spaces, control
+// characters or a slash, or is "." or ".." (it is a path segment of every /exporters route,
+// which a dot segment would leave once the path is cleaned).
 func checkName(name string) error {
-	bad := name == "" || len(name) > maxNameLength || strings.ContainsFunc(name, func(r rune) bool {
+	bad := name == "" || name == "." || name == ".." || len(name) > maxNameLength || strings.ContainsFunc(name, func(r rune) bool {
 		return r == '/' || unicode.IsSpace(r) || unicode.IsControl(r) || r == unicode.ReplacementChar
 	})
 	if bad {
@@ -116,8 +117,18 @@ func checkConfig(name string, config map[string]string) error {
 	for _, raw := range strings.Split(urls, ",") {
 		u, err := url.Parse(strings.TrimSpace(raw))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return store.Errorf(store.CodeInvalidExporterConfig, "Exporter '%s': %s holds an invalid URL '%s'.", name, URLKey, raw)
+			return store.Errorf(store.CodeInvalidExporterConfig, "Exporter '%s': %s holds an invalid URL '%s'.", name, URLKey, shownURL(raw))
 		}
 	}
 	return nil
+}
+
+// shownURL is a URL as an error message may quote it: its password masked, and whole when
+// it holds an '@' that is not the end of parsable credentials.
+func shownURL(raw string) string {
+	shown := maskURLs(raw)
+	if shown == raw && strings.Contains(raw, "@") {
+		return Masked
+	}
+	return shown
 }

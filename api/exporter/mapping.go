@@ -67,10 +67,13 @@ func (q qualified) String() string {
 // matches reports whether the exporter copies a source subject (qualified): "name" is that
 // subject, "prefix*" every subject starting with prefix, "*" every subject of the default
 // context, ":*:" every subject of every context. Scopes that are not subjects (the global
-// and context configs and modes, "" and ":.ctx:") never match.
+// and context configs and modes, "" and ":.ctx:") never match; nor do the subjects of the
+// exporter's own target context and of the contexts under it (AUTO and CUSTOM): those are
+// the exporter's copies when its destination leads back to the source, and copying them
+// again would nest ".dr.dr", ".dr.dr.dr"... without end.
 func (m mapping) matches(subject string) bool {
 	q := splitSubject(subject)
-	if q.name == "" {
+	if q.name == "" || m.inTarget(q.ctx) {
 		return false
 	}
 	for _, p := range m.patterns {
@@ -90,6 +93,14 @@ func (m mapping) matches(subject string) bool {
 		}
 	}
 	return false
+}
+
+// inTarget reports whether a source context is the exporter's target context or under it.
+func (m mapping) inTarget(ctx string) bool {
+	if m.target == "" || m.target == defaultContext {
+		return false
+	}
+	return ctx == m.target || strings.HasPrefix(ctx, m.target+".")
 }
 
 // destination returns the destination subject of a source subject, qualified.

@@ -59,3 +59,25 @@ func TestMappingReferences(t *testing.T) {
 		}
 	}
 }
+
+// TestMappingSkipsItsOwnTarget: ":*:" (or a pattern naming the target) never matches the
+// subjects of the exporter's own target context or of the contexts under it, which are its
+// own copies when the destination is reached back (through a proxy, another spelling that
+// cannot be told apart): copying them would nest ".dr.dr", ".dr.dr.dr"... without end.
+func TestMappingSkipsItsOwnTarget(t *testing.T) {
+	for _, e := range []store.Exporter{
+		{ContextType: "AUTO", Subjects: []string{":*:"}},
+		{ContextType: "CUSTOM", Context: ".src", Subjects: []string{":*:", ":.src:*"}},
+	} {
+		m := newMapping(e, "src")
+		for subject, want := range map[string]bool{"a": true, ":.other:a": true, ":.srcx:a": true, ":.src:a": false, ":.src.other:a": false} {
+			if got := m.matches(subject); got != want {
+				t.Errorf("%+v: matches(%q) = %v, want %v", e, subject, got, want)
+			}
+		}
+	}
+	none := newMapping(store.Exporter{ContextType: "NONE", Subjects: []string{":*:"}}, "src")
+	if !none.matches(":.src:a") {
+		t.Error("NONE has no target of its own: every context is exported")
+	}
+}

@@ -159,6 +159,13 @@ func versionsDiffer(src []store.Schema, dst map[int]bool) bool {
 // version makes the destination hold source version v, soft-deleted if it is.
 func (r *reconciler) version(ctx context.Context, s, d string, v store.Schema, dst map[int]bool) error {
 	live, ok := dst[v.Version]
+	if ok {
+		stale, err := r.stale(ctx, s, d, v, live)
+		if err != nil {
+			return err
+		}
+		ok = !stale
+	}
 	if !ok {
 		if err := r.register(ctx, s, d, v); err != nil {
 			return err
@@ -172,6 +179,35 @@ func (r *reconciler) version(ctx context.Context, s, d string, v store.Schema, d
 		}
 	}
 	return nil
+}
+
+// stale reports whether the destination's version v.Version is another schema than the
+// source's (the source deleted it for good and registered another schema, with a new id,
+// under the same number); it then deletes it for good, so that v can be registered.
+func (r *reconciler) stale(ctx context.Context, s, d string, v store.Schema, live bool) (bool, error) {
+	path := fmt.Sprintf("/subjects/%s/versions/%d", url.PathEscape(d), v.Version)
+	var got struct {
+		ID int `json:"id"`
+	}
+	if err := r.dest.Do(ctx, http.MethodGet, path+"?deleted=true", nil, &got); err != nil {
+		if absent(err) {
+			return true, nil
+		}
+		return false, &copyError{subject: s, dest: d, version: v.Version, id: v.ID, step: "reading", err: err}
+	}
+	if got.ID == v.ID {
+		return false, nil
+	}
+	if live {
+		if err := r.write(ctx, http.MethodDelete, path, nil); err != nil && !absent(err) {
+			return false, &copyError{subject: s, dest: d, version: v.Version, id: got.ID, step: "deleting the replaced", err: err}
+		}
+	}
+	if err := r.write(ctx, http.MethodDelete, path+"?permanent=true", nil); err != nil && !absent(err) {
+		return false, &copyError{subject: s, dest: d, version: v.Version, id: got.ID, step: "permanently deleting the replaced", err: err}
+	}
+	delete(r.present, presentKey(d, v.Version))
+	return true, nil
 }
 
 // removeVersions deletes for good, newest first, the destination versions the source no

@@ -26,6 +26,9 @@ type RunnerConfig struct {
 	// RetryMin and RetryMax bound the backoff against an unreachable destination
 	// (defaults 500ms and 30s).
 	RetryMin, RetryMax time.Duration
+	// RequestTimeout bounds each request to a destination, answer included (default 30s):
+	// a destination that takes requests and never answers is retried as an unreachable one.
+	RequestTimeout time.Duration
 }
 
 func (cfg RunnerConfig) withDefaults() RunnerConfig {
@@ -37,6 +40,9 @@ func (cfg RunnerConfig) withDefaults() RunnerConfig {
 	}
 	if cfg.RetryMin <= 0 {
 		cfg.RetryMin = 500 * time.Millisecond
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 30 * time.Second
 	}
 	if cfg.RetryMax < cfg.RetryMin {
 		cfg.RetryMax = max(30*time.Second, cfg.RetryMin)

@@ -41,6 +41,7 @@ type env struct {
 	keys      *store.Store // the source's DEK Registry, nil unless a test sets it
 	metrics   *exporter.Metrics
 	registry  *prometheus.Registry
+	timeout   time.Duration // the runner's RequestTimeout, 0 for its default
 }
 
 const sourceID = "src"
@@ -97,7 +98,7 @@ func (e *env) run(t *testing.T) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	cfg := exporter.RunnerConfig{Catalog: e.catalog, Source: e.source, Keys: e.keys, Metrics: e.metrics, Leading: e.leading.Load, SourceID: sourceID,
-		Logger: slog.New(e.logs), RetryMin: 5 * time.Millisecond, RetryMax: 50 * time.Millisecond}
+		Logger: slog.New(e.logs), RetryMin: 5 * time.Millisecond, RetryMax: 50 * time.Millisecond, RequestTimeout: e.timeout}
 	go func() {
 		defer close(done)
 		if err := exporter.Run(ctx, cfg); err != nil {

@@ -35,17 +35,50 @@ func IsSecretKey(key string) bool {
 	return strings.HasSuffix(k, ".key") || strings.Contains(k, "keystore.key") || strings.HasSuffix(k, "key.pem")
 }
 
-// mask returns config with every secret value replaced by Masked.
+// mask returns config with every secret value replaced by Masked, and the password of
+// every URL of schema.registry.url that holds credentials too.
 func mask(config map[string]string) map[string]string {
 	out := make(map[string]string, len(config))
 	for k, v := range config {
-		if IsSecretKey(k) {
+		switch {
+		case IsSecretKey(k):
 			v = Masked
+		case k == URLKey:
+			v = maskURLs(v)
 		}
 		out[k] = v
 	}
 	return out
 }
+
+// maskURLs replaces the password of each URL of a comma-separated list ("user:password@")
+// with Masked, keeping the rest as written. A value sealed at rest is masked whole.
+func maskURLs(list string) string {
+	if strings.HasPrefix(list, encryptedPrefix) {
+		return Masked
+	}
+	parts := strings.Split(list, ",")
+	for i, raw := range parts {
+		scheme, rest, ok := strings.Cut(raw, "://")
+		if !ok {
+			continue
+		}
+		host := rest
+		if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+			host = rest[:end]
+		}
+		at := strings.LastIndexByte(host, '@')
+		if at < 0 {
+			continue
+		}
+		user, _, _ := strings.Cut(host[:at], ":")
+		parts[i] = scheme + "://" + user + ":" + Masked + rest[at:]
+	}
+	return strings.Join(parts, ",")
+}
+
+// hasURLCredentials reports whether a schema.registry.url value carries credentials.
+func hasURLCredentials(list string) bool { return maskURLs(list) != list }
 
 // encryptedPrefix marks a value sealed by a secretBox, in the stored record.
 const encryptedPrefix = "encrypted:v1:"
@@ -77,7 +110,8 @@ func newSecretBox(secret string) (secretBox, error) {
 func (b secretBox) seal(config map[string]string) map[string]string {
 	out := make(map[string]string, len(config))
 	for k, v := range config {
-		if b.aead != nil && IsSecretKey(k) && !strings.HasPrefix(v, encryptedPrefix) {
+		secret := IsSecretKey(k) || (k == URLKey && hasURLCredentials(v))
+		if b.aead != nil && secret && !strings.HasPrefix(v, encryptedPrefix) {
 			nonce := make([]byte, b.aead.NonceSize())
 			_, _ = rand.Read(nonce) // crypto/rand.Read never fails
 			v = encryptedPrefix + base64.StdEncoding.EncodeToString(b.aead.Seal(nonce, nonce, []byte(v), []byte(k)))

@@ -117,3 +117,42 @@ func TestMaskedValueKeepsSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestURLCredentialsNeverAnswered: credentials written in the destination's URL
+// (http://user:password@host, which the destination client accepts) are a secret like
+// basic.auth.user.info: GET answers the password masked, the record holds it encrypted
+// when there is a secret, an error message never quotes it, and the URL written back as it
+// was read keeps the password.
+func TestURLCredentialsNeverAnswered(t *testing.T) {
+	ctx := context.Background()
+	withURLSecret := map[string]string{URLKey: "https://u:p4ss@dr.example:8081/,https://dr2.example"}
+	st, log := openLog(t)
+	m := NewManager(NewCatalog(st, st), ManagerConfig{Secret: "encoder-secret"})
+	must(t, "create", m.Create(ctx, store.Exporter{Name: "e", Config: withURLSecret}))
+	got, err := m.Get(ctx, "e")
+	must(t, "get", err)
+	if want := "https://u:" + Masked + "@dr.example:8081/,https://dr2.example"; got.Config[URLKey] != want {
+		t.Errorf("GET answers the URL %q, want %q", got.Config[URLKey], want)
+	}
+	var stored strings.Builder
+	if err := log.ReadFrom(0, func(r store.Record) error { stored.Write(r.Value); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stored.String(), "p4ss") {
+		t.Errorf("the log holds the URL's password in clear: %s", stored.String())
+	}
+	must(t, "pause", m.Pause(ctx, "e"))
+	must(t, "put config back", m.SetConfig(ctx, "e", got.Config))
+	raw, _ := st.Exporter(ctx, "e")
+	clear, err := m.Decrypt(raw)
+	must(t, "decrypt", err)
+	if clear.Config[URLKey] != withURLSecret[URLKey] {
+		t.Errorf("the URL written back as read became %q", clear.Config[URLKey])
+	}
+	for _, bad := range []string{"ftp://u:p4ss@dr.example", "u:p4ss@dr.example"} {
+		err = m.Create(ctx, store.Exporter{Name: "bad", Config: map[string]string{URLKey: bad}})
+		if err == nil || strings.Contains(err.Error(), "p4ss") {
+			t.Errorf("create with the bad URL %s: %v", bad, err)
+		}
+	}
+}

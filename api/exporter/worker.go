@@ -86,6 +86,10 @@ func (w *worker) session(ctx context.Context, backoff *time.Duration) error {
 		return permanentError{fmt.Errorf("exporter config: %w", err)}
 	}
 	defer dest.Close()
+	dest.SetTimeout(w.cfg.RequestTimeout)
+	if err := w.checkNotSource(ctx, dest, st); err != nil {
+		return err
+	}
 	w.ensured = map[string]bool{}
 	r := &reconciler{source: w.cfg.Source, dest: dest, m: newMapping(def, w.cfg.SourceID)}
 	r.ensureContext = func(ctx context.Context, destContext string) error { return w.ensureImport(ctx, dest, destContext) }
