@@ -177,7 +177,9 @@ func (s *server) records(from int64) []store.Record {
 func (s *server) keyRecords(from int64) []store.Record { return s.logRecords(s.keysLog, from) }
 
 // exporterRecords returns the exporters' records from offset from on.
-func (s *server) exporterRecords(from int64) []store.Record { return s.logRecords(s.exportersLog, from) }
+func (s *server) exporterRecords(from int64) []store.Record {
+	return s.logRecords(s.exportersLog, from)
+}
 
 func (s *server) logRecords(l *filelog.Log, from int64) []store.Record {
 	s.t.Helper()

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sync"
 
 	"github.com/accord-registry/accord/store"
 )
@@ -31,7 +32,10 @@ type reconciler struct {
 	ensureContext func(ctx context.Context, destContext string) error
 	// present holds the destination versions known to exist in this pass ("subject\x00n").
 	present map[string]bool
-	writes  int
+	// ids are the ids of destination versions this session wrote or read, shared by the
+	// lanes, so that a subject's versions are read once per session, not on every pass.
+	ids    *knownIDs
+	writes int
 }
 
 // copyError is a destination's refusal while copying a subject, naming what was copied.
@@ -185,6 +189,9 @@ func (r *reconciler) version(ctx context.Context, s, d string, v store.Schema, d
 // source's (the source deleted it for good and registered another schema, with a new id,
 // under the same number); it then deletes it for good, so that v can be registered.
 func (r *reconciler) stale(ctx context.Context, s, d string, v store.Schema, live bool) (bool, error) {
+	if r.ids.get(d, v.Version) == v.ID {
+		return false, nil
+	}
 	path := fmt.Sprintf("/subjects/%s/versions/%d", url.PathEscape(d), v.Version)
 	var got struct {
 		ID int `json:"id"`
@@ -196,8 +203,10 @@ func (r *reconciler) stale(ctx context.Context, s, d string, v store.Schema, liv
 		return false, &copyError{subject: s, dest: d, version: v.Version, id: v.ID, step: "reading", err: err}
 	}
 	if got.ID == v.ID {
+		r.ids.put(d, v.Version, got.ID)
 		return false, nil
 	}
+	r.ids.put(d, v.Version, 0)
 	if live {
 		if err := r.write(ctx, http.MethodDelete, path, nil); err != nil && !absent(err) {
 			return false, &copyError{subject: s, dest: d, version: v.Version, id: got.ID, step: "deleting the replaced", err: err}
@@ -231,6 +240,7 @@ func (r *reconciler) removeVersions(ctx context.Context, s, d string, src []stor
 			return &copyError{subject: s, dest: d, version: n, step: "permanently deleting", err: err}
 		}
 		delete(r.present, presentKey(d, n))
+		r.ids.put(d, n, 0)
 	}
 	return nil
 }
@@ -259,4 +269,26 @@ func (r *reconciler) write(ctx context.Context, method, path string, body any) e
 		r.writes++
 	}
 	return err
+}
+
+// knownIDs maps destination versions to the ids they are known to have; 0 is unknown.
+type knownIDs struct {
+	mu sync.Mutex
+	m  map[string]int
+}
+
+func (k *knownIDs) get(d string, n int) int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.m[presentKey(d, n)]
+}
+
+func (k *knownIDs) put(d string, n, id int) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if id == 0 {
+		delete(k.m, presentKey(d, n))
+		return
+	}
+	k.m[presentKey(d, n)] = id
 }

@@ -44,6 +44,7 @@ func (r *reconciler) registerAt(ctx context.Context, s, d string, v store.Schema
 		return &copyError{subject: s, dest: d, version: v.Version, id: v.ID, step: "registering", err: err}
 	}
 	r.present[presentKey(d, v.Version)] = true
+	r.ids.put(d, v.Version, v.ID)
 	return nil
 }
 

@@ -210,6 +210,7 @@ func eventually(t *testing.T, what string, cond func() bool, last func() string)
 type destProxy struct {
 	next   http.Handler
 	writes atomic.Int64
+	reads  atomic.Int64
 	down   atomic.Bool
 
 	mu      sync.Mutex
@@ -240,6 +241,8 @@ func (p *destProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			<-hold
 		}
 		p.writes.Add(1)
+	} else {
+		p.reads.Add(1)
 	}
 	p.next.ServeHTTP(w, r)
 }

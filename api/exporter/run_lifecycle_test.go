@@ -177,3 +177,24 @@ func TestExporterLanesReorderedDeletes(t *testing.T) {
 	e.caughtUp(t, "dr")
 	assertSame(t, e.sourceSide(), e.destSide(".", ".src", ""), "base", "user", "filler-0", "filler-11")
 }
+
+// TestExporterFollowsWithoutRereading: once a session has copied or read a subject's
+// versions, a new version costs a handful of destination requests, not one per version the
+// subject already has.
+func TestExporterFollowsWithoutRereading(t *testing.T) {
+	e := newEnv(t)
+	e.apply(t, step{"PUT", "/config/many", `{"compatibility":"NONE"}`})
+	for i := range 60 {
+		e.apply(t, step{"POST", "/subjects/many/versions", fmt.Sprintf(`{"schema":"{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"S%d\"]}"}`, i)})
+	}
+	e.create(t, store.Exporter{Name: "dr", Subjects: []string{"*"}})
+	e.run(t)
+	e.caughtUp(t, "dr")
+	reads := e.proxy.reads.Load()
+	e.apply(t, step{"POST", "/subjects/many/versions", `{"schema":"{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"LAST\"]}"}`})
+	e.caughtUp(t, "dr")
+	if n := e.proxy.reads.Load() - reads; n > 10 {
+		t.Errorf("copying one new version of a subject of 60 read the destination %d times", n)
+	}
+	assertSame(t, e.sourceSide(), e.destSide(".", ".src", ""), "many")
+}

@@ -91,7 +91,7 @@ func (w *worker) session(ctx context.Context, backoff *time.Duration) error {
 		return err
 	}
 	w.ensured = map[string]bool{}
-	r := &reconciler{source: w.cfg.Source, dest: dest, m: newMapping(def, w.cfg.SourceID)}
+	r := &reconciler{source: w.cfg.Source, dest: dest, m: newMapping(def, w.cfg.SourceID), ids: &knownIDs{m: map[string]int{}}}
 	r.ensureContext = func(ctx context.Context, destContext string) error { return w.ensureImport(ctx, dest, destContext) }
 	if r.m.target != "" {
 		if err := r.ensureContext(ctx, r.m.target); err != nil {
