@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -104,9 +105,18 @@ func TestCreateRefuses(t *testing.T) {
 		{store.Exporter{Name: "x", ContextType: "CUSTOM", Config: destination}, store.CodeInvalidExporterConfig},
 		{store.Exporter{Name: "x", Subjects: []string{""}, Config: destination}, store.CodeInvalidExporterSubjects},
 		{store.Exporter{Name: "x", Subjects: []string{"a*b"}, Config: destination}, store.CodeInvalidExporterSubjects},
+		// A rename format without ${subject} would put every subject into one.
+		{store.Exporter{Name: "x", SubjectRenameFormat: "static", Config: destination}, store.CodeInvalidExporterSubjects},
+		{store.Exporter{Name: "x", KekRenameFormat: "one-kek", Config: destination}, store.CodeInvalidExporterConfig},
+		{store.Exporter{Name: "x", Subjects: make([]string, maxSubjectPatterns+1), Config: destination}, store.CodeInvalidExporterSubjects},
+		{store.Exporter{Name: "x", Config: bigConfig(maxConfigKeys+1, 1)}, store.CodeInvalidExporterConfig},
+		{store.Exporter{Name: "x", Config: bigConfig(2, maxConfigBytes)}, store.CodeInvalidExporterConfig},
 	} {
 		wantCode(t, fmt.Sprintf("create %+v", tc.e), m.Create(ctx, tc.e), tc.code)
 	}
+	// One subject may be given a name of its own.
+	must(t, "rename one subject", m.Create(ctx, store.Exporter{Name: "one", Subjects: []string{"orders"}, SubjectRenameFormat: "dr-orders", Config: destination}))
+	must(t, "delete", m.Delete(ctx, "one"))
 	must(t, "create", m.Create(ctx, store.Exporter{Name: "x", Config: destination}))
 	wantCode(t, "duplicate", m.Create(ctx, store.Exporter{Name: "x", Config: destination}), store.CodeExporterExists)
 	must(t, "create y", m.Create(ctx, store.Exporter{Name: "y", Config: destination}))
@@ -215,4 +225,13 @@ func TestSeparateStores(t *testing.T) {
 	if _, err := states.ExporterState(ctx, "e"); err == nil {
 		t.Error("the state outlived the delete")
 	}
+}
+
+// bigConfig is a destination config with n more keys of size bytes each.
+func bigConfig(n, size int) map[string]string {
+	c := map[string]string{URLKey: "http://dr:8081"}
+	for i := range n {
+		c[fmt.Sprintf("extra.%d", i)] = strings.Repeat("v", size)
+	}
+	return c
 }

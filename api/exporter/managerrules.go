@@ -29,6 +29,11 @@ const (
 	URLKey = "schema.registry.url"
 	// maxNameLength bounds an exporter's name, as a subject's is bounded.
 	maxNameLength = 255
+	// maxSubjectPatterns, maxConfigKeys and maxConfigBytes bound a definition, which every
+	// instance keeps in memory and every GET answers whole.
+	maxSubjectPatterns = 1000
+	maxConfigKeys      = 256
+	maxConfigBytes     = 64 << 10
 )
 
 // checkName answers 40950 for a name that is empty, too long, holds spaces, control
@@ -64,7 +69,24 @@ func normalise(e *store.Exporter) error {
 	if e.KekRenameFormat == "" {
 		e.KekRenameFormat = DefaultKekRenameFormat
 	}
+	if err := checkRenames(e); err != nil {
+		return err
+	}
 	return checkConfig(e.Name, e.Config)
+}
+
+// checkRenames answers 40952 for a subject rename format without "${subject}", which would
+// copy every subject into one, unless the exporter copies a single named subject; and 40951
+// for a KEK rename format without "${kek}".
+func checkRenames(e *store.Exporter) error {
+	single := len(e.Subjects) == 1 && !strings.Contains(e.Subjects[0], "*")
+	if !single && !strings.Contains(e.SubjectRenameFormat, DefaultSubjectRenameFormat) {
+		return store.Errorf(store.CodeInvalidExporterSubjects, "Exporter '%s': subjectRenameFormat '%s' does not contain %s, so every subject would be copied into one.", e.Name, e.SubjectRenameFormat, DefaultSubjectRenameFormat)
+	}
+	if !strings.Contains(e.KekRenameFormat, DefaultKekRenameFormat) {
+		return store.Errorf(store.CodeInvalidExporterConfig, "Exporter '%s': kekRenameFormat '%s' does not contain %s, so every KEK would be copied into one.", e.Name, e.KekRenameFormat, DefaultKekRenameFormat)
+	}
+	return nil
 }
 
 func normaliseContext(e *store.Exporter) error {
@@ -97,6 +119,9 @@ func normaliseContext(e *store.Exporter) error {
 // checkSubjects answers 40952 unless every entry is a subject name or pattern: a name, a
 // prefix ending in "*", or ":*:" (every context). A subject may be qualified (":.ctx:name").
 func checkSubjects(name string, subjects []string) error {
+	if len(subjects) > maxSubjectPatterns {
+		return store.Errorf(store.CodeInvalidExporterSubjects, "Exporter '%s': %d subjects; at most %d names and patterns.", name, len(subjects), maxSubjectPatterns)
+	}
 	for _, s := range subjects {
 		bad := strings.TrimSpace(s) == "" || strings.ContainsFunc(s, unicode.IsControl) ||
 			(strings.Contains(strings.TrimSuffix(s, "*"), "*") && s != ":*:")
@@ -110,6 +135,13 @@ func checkSubjects(name string, subjects []string) error {
 // checkConfig answers 40951 unless the config names the destination: schema.registry.url,
 // one or more comma-separated http(s) URLs.
 func checkConfig(name string, config map[string]string) error {
+	size := 0
+	for k, v := range config {
+		size += len(k) + len(v)
+	}
+	if len(config) > maxConfigKeys || size > maxConfigBytes {
+		return store.Errorf(store.CodeInvalidExporterConfig, "Exporter '%s': a config of %d keys and %d bytes; at most %d keys and %d bytes.", name, len(config), size, maxConfigKeys, maxConfigBytes)
+	}
 	urls := strings.TrimSpace(config[URLKey])
 	if urls == "" {
 		return store.Errorf(store.CodeInvalidExporterConfig, "Exporter '%s': the config needs %s, the destination's URL.", name, URLKey)

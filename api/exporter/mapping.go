@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/accord-registry/accord/store"
@@ -76,10 +77,16 @@ func (m mapping) matches(subject string) bool {
 	if q.name == "" || m.inTarget(q.ctx) {
 		return false
 	}
+	return m.matchesAll() || m.matchesNamed(subject, q)
+}
+
+// matchesAll reports whether ":*:", every subject of every context, is a pattern.
+func (m mapping) matchesAll() bool { return slices.Contains(m.patterns, ":*:") }
+
+// matchesNamed is matches without ":*:": by "*", a prefix or a name.
+func (m mapping) matchesNamed(subject string, q qualified) bool {
 	for _, p := range m.patterns {
 		switch {
-		case p == ":*:":
-			return true
 		case p == "*":
 			if q.ctx == defaultContext {
 				return true

@@ -87,3 +87,30 @@ func TestExporterRefusesAPopulatedTargetWithoutImport(t *testing.T) {
 	e.caughtUp(t, "none")
 	assertSame(t, e.sourceSide(), e.destSide(".", ".", ""), "a")
 }
+
+// TestExporterAllContextsSkipsImportedCopies: under ":*:", a source context in IMPORT mode
+// (another registry's exporter keeps its copy there) is not copied, so that two registries
+// exporting to each other do not nest copies without end; a pattern naming it still copies it.
+func TestExporterAllContextsSkipsImportedCopies(t *testing.T) {
+	e := newEnv(t)
+	e.apply(t,
+		step{"POST", "/subjects/:.b:own/versions", `{"schema":"\"int\""}`},
+		step{"PUT", "/mode/:.peer:", `{"mode":"IMPORT"}`},
+		step{"POST", "/subjects/:.peer:copied/versions", `{"schema":"\"long\"","id":7,"version":1}`},
+	)
+	e.create(t, store.Exporter{Name: "all", ContextType: "CUSTOM", Context: ".dr", Subjects: []string{":*:"}})
+	e.create(t, store.Exporter{Name: "named", ContextType: "CUSTOM", Context: ".named", Subjects: []string{":.peer:*"}})
+	e.run(t)
+	e.caughtUp(t, "all")
+	e.caughtUp(t, "named")
+	dst := e.destSide(".", ".dr", "")
+	if status, body := answer(t, dst, "/subjects/:.dr.b:own/versions/1"); status != http.StatusOK {
+		t.Errorf("a context in READWRITE not copied under :*:: %d %s", status, body)
+	}
+	if status, body := answer(t, dst, "/subjects/:.dr.peer:copied/versions"); status != http.StatusNotFound {
+		t.Errorf("a context in IMPORT copied under :*:: %d %s", status, body)
+	}
+	if status, body := answer(t, dst, "/subjects/:.named.peer:copied/versions/1"); status != http.StatusOK {
+		t.Errorf("a context in IMPORT named by a pattern not copied: %d %s", status, body)
+	}
+}

@@ -33,7 +33,7 @@ func (w *worker) pass(ctx context.Context, r *reconciler, def store.Exporter) er
 	if start > w.offset && w.behind.IsZero() {
 		w.behind = time.Now()
 	}
-	jobs := r.jobs(w.cfg.Source.ChangedSince(w.offset))
+	jobs := r.jobs(ctx, w.cfg.Source.ChangedSince(w.offset))
 	p := &passProgress{w: w, jobs: jobs, done: make([]bool, len(jobs)), saved: time.Now()}
 	writes, refused, err := p.copyAll(ctx, r)
 	if err != nil {
@@ -77,15 +77,34 @@ type job struct {
 	offset        int64
 }
 
-// jobs are the changes the exporter copies, in offset order.
-func (r *reconciler) jobs(changes []store.Change) []job {
+// jobs are the changes the exporter copies, in offset order. Under ":*:", a context of the
+// source in IMPORT mode is left out unless another pattern names it: it is the copy another
+// registry's exporter keeps here, and copying it back would nest copies without end when
+// two registries export to each other.
+func (r *reconciler) jobs(ctx context.Context, changes []store.Change) []job {
 	var out []job
+	importing := map[string]bool{}
 	for _, c := range changes {
 		if d, ok := r.m.scope(c.Subject); ok {
 			out = append(out, job{subject: c.Subject, dest: d, scope: true, offset: c.Offset})
-		} else if r.m.matches(c.Subject) {
-			out = append(out, job{subject: c.Subject, offset: c.Offset})
+			continue
 		}
+		if !r.m.matches(c.Subject) {
+			continue
+		}
+		q := splitSubject(c.Subject)
+		if q.ctx != defaultContext && !r.m.matchesNamed(c.Subject, q) {
+			on, seen := importing[q.ctx]
+			if !seen {
+				mode, err := r.source.GetMode(ctx, modeScope(q.ctx), false)
+				on = err == nil && mode == store.ModeImport
+				importing[q.ctx] = on
+			}
+			if on {
+				continue
+			}
+		}
+		out = append(out, job{subject: c.Subject, offset: c.Offset})
 	}
 	return out
 }
