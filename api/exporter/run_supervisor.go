@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"context"
+	"time"
 
 	"github.com/accord-registry/accord/store"
 )
@@ -12,6 +13,16 @@ type supervisor struct {
 	workers map[string]*running
 	known   map[string]bool // exporters whose metrics were set
 	exited  chan struct{}   // a worker stopped on its own
+	// idle holds, for an exporter whose worker ended on its own (its generation did not
+	// end) while its state still says it should run (the state could not be written: a fenced leader, a full disk), when a
+	// new worker may start: one per resyncEvery, not one at once and forever.
+	idle map[string]idleUntil
+}
+
+// idleUntil is when a new worker of generation gen may start.
+type idleUntil struct {
+	at  time.Time
+	gen uint64
 }
 
 // running is a started worker.
@@ -22,7 +33,8 @@ type running struct {
 }
 
 func newSupervisor(cfg RunnerConfig) *supervisor {
-	return &supervisor{cfg: cfg, workers: map[string]*running{}, known: map[string]bool{}, exited: make(chan struct{}, 1)}
+	return &supervisor{cfg: cfg, workers: map[string]*running{}, known: map[string]bool{}, exited: make(chan struct{}, 1),
+		idle: map[string]idleUntil{}}
 }
 
 // sync starts and stops workers to match the catalog and the leadership.
@@ -42,13 +54,21 @@ func (s *supervisor) sync(ctx context.Context) {
 		s.cfg.Logger.Warn("reading the exporters", "error", err)
 		return
 	}
+	now := time.Now()
 	for name, w := range s.workers {
+		if finished(w) && w.gen == s.cfg.Catalog.Generation(name) {
+			s.idle[name] = idleUntil{at: now.Add(resyncEvery), gen: w.gen}
+		}
 		if gen, ok := want[name]; !ok || finished(w) || w.gen != gen || gen != s.cfg.Catalog.Generation(name) {
 			s.stop(name)
 		}
 	}
 	for name, gen := range want {
+		if idle, ok := s.idle[name]; ok && idle.gen == gen && now.Before(idle.at) {
+			continue
+		}
 		if s.workers[name] == nil {
+			delete(s.idle, name)
 			s.start(ctx, name, gen)
 		}
 	}
