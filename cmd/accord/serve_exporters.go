@@ -118,12 +118,7 @@ func embeddedSourceID(dir string) (string, error) {
 		return "", err
 	}
 	id := "accord-" + hex.EncodeToString(b[:])
-	// Written aside and renamed, so a crash leaves either no file or the whole id.
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(id+"\n"), 0o644); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := filelog.ReplaceFile(path, []byte(id+"\n"), 0o644); err != nil {
 		return "", err
 	}
 	return id, nil

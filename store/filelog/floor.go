@@ -105,17 +105,27 @@ func readFloor(dir string) (floor int64, kept bool, err error) {
 	return int64(binary.BigEndian.Uint64(b[4:])), true, nil
 }
 
-// writeFloor replaces the id floor file of dir atomically: temporary file, fsync, rename,
-// fsync of the directory.
+// writeFloor replaces the id floor file of dir atomically.
 func writeFloor(dir string, floor int64, durable bool) error {
 	b := append([]byte(floorMagic), binary.BigEndian.AppendUint64(nil, uint64(floor))...)
 	b = binary.BigEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
-	tmp := filepath.Join(dir, floorName+".tmp")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	return replaceFile(filepath.Join(dir, floorName), b, 0o600, durable)
+}
+
+// ReplaceFile replaces the file at path with data, atomically and durably: a temporary
+// file beside it, flushed, renamed over it, and the directory flushed, so that a crash
+// leaves either the old contents or the new ones, never a part.
+func ReplaceFile(path string, data []byte, perm os.FileMode) error {
+	return replaceFile(path, data, perm, true)
+}
+
+func replaceFile(path string, data []byte, perm os.FileMode, durable bool) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(b)
+	_, err = f.Write(data)
 	if err == nil && durable {
 		err = f.Sync()
 	}
@@ -123,13 +133,13 @@ func writeFloor(dir string, floor int64, durable bool) error {
 		os.Remove(tmp)
 		return err
 	}
-	if err := os.Rename(tmp, filepath.Join(dir, floorName)); err != nil {
+	if err := os.Rename(tmp, path); err != nil {
 		return err
 	}
 	if !durable {
 		return nil
 	}
-	return syncDirectory(dir)
+	return syncDirectory(filepath.Dir(path))
 }
 
 // syncDirectory fsyncs dir, making a rename in it durable.
