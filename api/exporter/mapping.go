@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -20,13 +21,14 @@ const defaultContext = "."
 
 // mapping places an exporter's source subjects in the destination.
 type mapping struct {
-	target   string // the destination context; "" for NONE (each subject keeps its own)
-	rename   string
-	patterns []string
+	target    string // the destination context; "" for NONE (each subject keeps its own)
+	rename    string
+	kekRename string
+	patterns  []string
 }
 
 func newMapping(e store.Exporter, sourceID string) mapping {
-	m := mapping{rename: e.SubjectRenameFormat, patterns: e.Subjects}
+	m := mapping{rename: e.SubjectRenameFormat, kekRename: e.KekRenameFormat, patterns: e.Subjects}
 	if m.rename == "" {
 		m.rename = "${subject}"
 	}
@@ -183,4 +185,35 @@ func (m mapping) covers(ctx string) bool {
 		}
 	}
 	return false
+}
+
+// kekParam is the rule parameter that names the KEK of an encryption rule.
+const kekParam = "encrypt.kek.name"
+
+// ruleSet returns a version's rule set as the destination gets it: the KEKs its encryption
+// rules name renamed as the exporter renames the KEKs it copies, so that a consumer of the
+// destination finds them there. The source's rule set is never changed.
+func (m mapping) ruleSet(rs *store.RuleSet) *store.RuleSet {
+	if rs == nil || m.kekRename == "" || m.kekRename == "${kek}" {
+		return rs
+	}
+	out := *rs
+	out.MigrationRules = m.renameRuleKeks(rs.MigrationRules)
+	out.DomainRules = m.renameRuleKeks(rs.DomainRules)
+	out.EncodingRules = m.renameRuleKeks(rs.EncodingRules)
+	return &out
+}
+
+func (m mapping) renameRuleKeks(rules []store.Rule) []store.Rule {
+	if rules == nil {
+		return nil
+	}
+	out := slices.Clone(rules)
+	for i, r := range out {
+		if kek, ok := r.Params[kekParam]; ok && kek != "" {
+			out[i].Params = maps.Clone(r.Params)
+			out[i].Params[kekParam] = renameKek(m.kekRename, kek)
+		}
+	}
+	return out
 }

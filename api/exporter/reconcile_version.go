@@ -39,7 +39,7 @@ func (r *reconciler) registerAt(ctx context.Context, s, d string, v store.Schema
 		refs = append(refs, store.Reference{Name: ref.Name, Subject: dest, Version: ref.Version})
 	}
 	body := registration{ID: v.ID, Version: v.Version, SchemaType: string(v.Type), Schema: v.Text,
-		References: refs, Metadata: v.Metadata, RuleSet: v.RuleSet}
+		References: refs, Metadata: v.Metadata, RuleSet: r.m.ruleSet(v.RuleSet)}
 	if err := r.write(ctx, http.MethodPost, "/subjects/"+url.PathEscape(d)+"/versions", body); err != nil {
 		return &copyError{subject: s, dest: d, version: v.Version, id: v.ID, step: "registering", err: err}
 	}

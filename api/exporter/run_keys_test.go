@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
@@ -111,4 +112,23 @@ func label(m *dto.Metric, name string) string {
 		}
 	}
 	return ""
+}
+
+// TestExporterRenamesTheKeksOfRules: with a kekRenameFormat, the encryption rules of the
+// copied versions name the renamed KEKs, which are the ones the destination has; the
+// source's rules are unchanged.
+func TestExporterRenamesTheKeksOfRules(t *testing.T) {
+	e := newEnv(t)
+	rule := `{"name":"encrypt","kind":"TRANSFORM","type":"ENCRYPT","mode":"WRITEREAD","tags":["PII"],"params":{"encrypt.kek.name":"k1","encrypt.kms.type":"local-kms","encrypt.kms.key.id":"key-1"}}`
+	e.apply(t, step{"POST", "/subjects/orders-value/versions", `{"schema":"\"int\"","ruleSet":{"domainRules":[` + rule + `]}}`})
+	e.create(t, store.Exporter{Name: "dr", Subjects: []string{"orders-value"}, KekRenameFormat: "dr_${kek}"})
+	e.run(t)
+	e.caughtUp(t, "dr")
+	_, dst := call(t, http.MethodGet, e.dest.URL()+"/subjects/:.src:orders-value/versions/1", "")
+	if !strings.Contains(dst, `"encrypt.kek.name":"dr_k1"`) || !strings.Contains(dst, `"encrypt.kms.key.id":"key-1"`) {
+		t.Errorf("the destination's version: %s, want its rule to name dr_k1", dst)
+	}
+	if _, src := call(t, http.MethodGet, e.sourceURL+"/subjects/orders-value/versions/1", ""); !strings.Contains(src, `"encrypt.kek.name":"k1"`) {
+		t.Errorf("the source's version changed: %s", src)
+	}
 }
