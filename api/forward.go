@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -112,9 +114,37 @@ func (h *handlers) forwardTo(c echo.Context, leader, op string, body []byte) (le
 	if err != nil {
 		h.cfg.Logger.Warn("forwarding to the leader failed", "op", op, "method", c.Request().Method,
 			"url", target, "request_id", c.Response().Header().Get(headerRequestID), "err", err)
-		return leaderAnswer{}, store.Errorf(store.CodeForwardingError, "Error while forwarding %s request to the leader", op)
+		return leaderAnswer{}, &forwardError{
+			err:            store.Errorf(store.CodeForwardingError, "Error while forwarding %s request to the leader", op),
+			unreached:      neverConnected(err),
+			lostConnection: connectionLost(err),
+		}
 	}
 	return leaderAnswer{status, header, answer}, nil
+}
+
+// forwardError is a forwarded write that got no answer: 50003. unreached tells that no
+// connection to the leader was made, so the leader cannot have seen the write; lostConnection
+// that the leader closed or reset the connection without answering, as a leader that shuts
+// down does to a request that arrives as it closes its idle connections.
+type forwardError struct {
+	err                       *store.Error
+	unreached, lostConnection bool
+}
+
+func (e *forwardError) Error() string { return e.err.Error() }
+func (e *forwardError) Unwrap() error { return e.err }
+
+// neverConnected reports whether err is a failure to connect: refused (the leader is
+// restarting or gone), or no route to it. The request was not sent.
+func neverConnected(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// connectionLost reports whether err is the connection closed or reset under the request.
+func connectionLost(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // leaderAnswer is the leader's answer to a forwarded write.

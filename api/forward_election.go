@@ -58,11 +58,12 @@ func (h *handlers) writeThroughElection(c echo.Context, op string, next echo.Han
 			outcome = h.handleHere(c, next, body)
 		} else {
 			outcome = h.sendToLeader(c, leader, op, body)
+			outcome.resendable = resendable(op)
 		}
-		if !outcome.refusedByDeposedLeader() || !time.Now().Before(deadline) || ctx.Err() != nil {
+		if !outcome.retryable() || !time.Now().Before(deadline) || ctx.Err() != nil {
 			return outcome.finish(c)
 		}
-		h.cfg.Logger.Debug("write refused by a deposed leader; waiting for the election", "op", op,
+		h.cfg.Logger.Debug("write refused by a deposed or unreachable leader; waiting for the election", "op", op,
 			"leader", leader, "self", self, "request_id", c.Response().Header().Get(headerRequestID))
 		if !sleepAtMost(ctx, pause, deadline) {
 			return outcome.finish(c)
@@ -77,13 +78,20 @@ type attempt struct {
 	err       error         // the handler's error, or the failure to forward
 	forwarded *leaderAnswer // the leader's answer, when the write was forwarded and answered
 	final     bool          // the handler had begun its answer
+	// resendable: the write gives the same outcome when done twice (resendable).
+	resendable bool
 }
 
-// refusedByDeposedLeader reports whether the write failed with 50004 before anything was
-// written to the client, so that it may be tried again.
-func (a attempt) refusedByDeposedLeader() bool {
+// retryable reports whether the write may be tried again once the election settles: it
+// failed with 50004 before anything was written to the client, or the leader it was
+// forwarded to could not be reached at all (it is shutting down, and will be replaced).
+func (a attempt) retryable() bool {
 	if a.final {
 		return false
+	}
+	var fe *forwardError
+	if errors.As(a.err, &fe) {
+		return fe.unreached || a.resendable && fe.lostConnection
 	}
 	if a.forwarded != nil {
 		return a.forwarded.status == http.StatusInternalServerError && errorCode(a.forwarded.body) == int(store.CodeUnknownLeader)
@@ -98,6 +106,19 @@ func (a attempt) finish(c echo.Context) error {
 		return relay(c, *a.forwarded)
 	}
 	return a.err
+}
+
+// resendable reports whether a write of kind op may be sent to the leader again after its
+// connection broke with no answer (the leader shut down as it arrived): done twice, it gives
+// the same outcome. Registering a schema again answers the same id; setting a config or mode
+// again changes nothing. A delete or a create would answer "not found" or "exists" the second
+// time, so they are not resent.
+func resendable(op string) bool {
+	switch op {
+	case "register schema", "update config", "update mode":
+		return true
+	}
+	return false
 }
 
 // handleHere runs the write on this instance, the leader, with the body read before. An
@@ -122,6 +143,24 @@ func (h *handlers) sendToLeader(c echo.Context, leader, op string, body []byte) 
 		h.catchUp(c)
 	}
 	return attempt{forwarded: &answer}
+}
+
+// awaitReady holds a request other than GET and HEAD, up to the write timeout, while this
+// instance has not caught up with its log (it has just started), instead of readyGate's
+// 503 at once: the write is then taken through the election like any other.
+func awaitReady(ready func() bool, timeout time.Duration) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if req.Method == http.MethodGet || req.Method == http.MethodHead || ready() {
+				return next(c)
+			}
+			deadline := time.Now().Add(timeout)
+			for !ready() && time.Now().Before(deadline) && sleepAtMost(req.Context(), electionPoll, deadline) {
+			}
+			return next(c) // readyGate answers 503 if still not ready
+		}
+	}
 }
 
 // awaitLeader returns the leader once one is known, looking every electionPoll. Past deadline

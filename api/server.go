@@ -118,6 +118,9 @@ func New(cfg Config) *echo.Echo {
 		e.Use(authenticate(cfg.Authenticator, cfg.MetricsAnonymous, cfg.Logger))
 	}
 	e.Use(failPathErrors)
+	if cfg.Leadership != nil && cfg.WriteTimeout > 0 {
+		e.Use(awaitReady(storeReady(cfg.Store), cfg.WriteTimeout))
+	}
 	e.Use(negotiate, readyGate(storeReady(cfg.Store)), limitBody(cfg.MaxRequestBytes))
 	if cfg.Policy != nil {
 		e.Use(h.authorize)
