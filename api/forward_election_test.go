@@ -214,3 +214,94 @@ func TestForwardedWriteNotForwardedAgainDuringElection(t *testing.T) {
 		t.Errorf("forwarded write with no leader = %+v, want %+v", got, want)
 	}
 }
+
+// TestUnreachableLeaderWaitedOut: the leader a write is sent to refuses the connection (it is
+// shutting down); the write is sent to the leader elected next.
+func TestUnreachableLeaderWaitedOut(t *testing.T) {
+	p := newPair(t)
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close()
+	leadership := &fakeLeadership{url: gone.URL}
+	follower := electionFollower(t, leadership, time.Minute)
+	elected := time.AfterFunc(300*time.Millisecond, func() { leadership.set(p.leader.URL, false) })
+	defer elected.Stop()
+	got, _ := do(t, "POST", follower.URL+"/subjects/s/versions", schemaInt, nil)
+	if got.Status != http.StatusOK || !strings.Contains(got.Body, `"id":1,`) {
+		t.Errorf("register while the leader is gone = %+v, want the new leader's 200 with id 1", got)
+	}
+}
+
+// TestLostConnectionResendsOnlyRepeatableWrites: a leader that closes the connection without
+// answering may or may not have done the write. A registration is sent again (done twice it
+// answers the same id); a delete is not (the second would answer "not found"), it fails with
+// 50003 as before.
+func TestLostConnectionResendsOnlyRepeatableWrites(t *testing.T) {
+	p := newPair(t)
+	var hangups atomic.Int64
+	leadership := &fakeLeadership{}
+	closing := serveHTTP(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hangups.Add(1)
+		leadership.set(p.leader.URL, false)
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	for _, tc := range []struct {
+		method, path, body string
+		want               int
+		hangups            int64
+	}{
+		{"POST", "/subjects/s/versions", schemaInt, http.StatusOK, 1},
+		{"DELETE", "/subjects/s/versions/1", "", http.StatusInternalServerError, 1},
+	} {
+		leadership.set(closing.URL, false)
+		hangups.Store(0)
+		follower := electionFollower(t, leadership, time.Minute)
+		got, _ := do(t, tc.method, follower.URL+tc.path, tc.body, nil)
+		if got.Status != tc.want || tc.want != 200 && !strings.Contains(got.Body, `"error_code":50003`) {
+			t.Errorf("%s %s through a leader that hangs up = %+v, want %d", tc.method, tc.path, got, tc.want)
+		}
+		if n := hangups.Load(); n != tc.hangups {
+			t.Errorf("%s %s: the leader that hangs up got %d requests, want %d", tc.method, tc.path, n, tc.hangups)
+		}
+	}
+}
+
+// catchingUpLog is a shared log that holds the store not ready (catching up) until release
+// is closed.
+type catchingUpLog struct {
+	deposedLog
+	release chan struct{}
+}
+
+func (l *catchingUpLog) Barrier(ctx context.Context, write bool) (int64, error) {
+	select {
+	case <-l.release:
+		return l.deposedLog.Barrier(ctx, write)
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// TestWriteWaitsForStartup: a write that reaches an instance still catching up with its log
+// (just restarted) waits until it is ready, then goes to the leader, instead of a 503.
+func TestWriteWaitsForStartup(t *testing.T) {
+	p := newPair(t)
+	log := &catchingUpLog{release: make(chan struct{})}
+	st, err := store.Open(context.Background(), store.Config{Shared: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	srv := serveHTTP(t, New(Config{Store: st, Logger: testLogger(t), Leadership: p.leadership, WriteTimeout: time.Minute}))
+	if got, _ := do(t, "GET", srv.URL+"/subjects", "", nil); got.Status != http.StatusServiceUnavailable {
+		t.Fatalf("GET /subjects while catching up = %+v, want 503 at once", got)
+	}
+	ready := time.AfterFunc(300*time.Millisecond, func() { close(log.release) })
+	defer ready.Stop()
+	got, _ := do(t, "POST", srv.URL+"/subjects/s/versions", schemaInt, nil)
+	if got.Status != http.StatusOK || !strings.Contains(got.Body, `"id":1,`) {
+		t.Errorf("register while catching up = %+v, want the leader's 200 with id 1", got)
+	}
+}

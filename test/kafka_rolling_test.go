@@ -49,6 +49,7 @@ func TestKafkaRollingRestartLosesNoWrite(t *testing.T) {
 	w.wg.Wait()
 	t.Logf("rolling restart: %d registrations acknowledged, %d failed (%s), %d sent again to another instance after a connection failure, %v; %s",
 		w.acked.Load(), w.failed.Load(), w.summary(), w.failovers.Load(), time.Since(start).Round(time.Millisecond), strings.Join(restarts, "; "))
+	t.Logf("instances logged %d election outcomes and %d releases of leadership", c.countLogLines("leader elected"), c.countLogLines("leadership released"))
 	if n := w.failed.Load(); n != 0 {
 		t.Errorf("%d registrations failed during the rolling restart (%s), want 0", n, w.summary())
 	}
