@@ -27,19 +27,22 @@ const (
 // writeThroughElection makes elections invisible to a writer: a write that arrives while no
 // leader is known (an instance starting, a failover, a rebalance during a rolling restart)
 // waits for one, and a write refused with 50004 (by this instance's store, or by the leader it
-// was forwarded to, because that leader was deposed meanwhile) is tried again once the
-// election has settled: handled here if this instance won, forwarded otherwise. Confluent's
-// KafkaSchemaRegistry answers 50004 at once in both cases.
+// was forwarded to, because that leader was deposed meanwhile) or sent to a leader that cannot
+// be reached (it is shutting down) is tried again once the election has settled: handled here
+// if this instance won, forwarded otherwise. Confluent's KafkaSchemaRegistry answers 50004 (or
+// 50003) at once.
 //
 // The waiting is bounded by Config.WriteTimeout from the write's arrival, and ends when the
-// client gives up (the request's context): past it the last answer stands, 50004. Each attempt
-// is bounded as before: the store's own write timeout, ForwardTimeout for a forwarded one.
+// client gives up (the request's context): past it the last answer stands, 50004 or 50003.
+// Each attempt is bounded as before: the store's own write timeout, ForwardTimeout for a
+// forwarded one.
 //
-// A 50004 means the write was not committed: the store refuses it before it decides, or the
-// log's transaction was fenced and aborted. So a write is done at most once. The one exception
-// is a fenced commit whose outcome the producer never learnt, which the new leader's fencing
-// may complete rather than abort; a registration sent again then finds its schema and answers
-// the same id, as a client's own retry would.
+// A write is tried again only when it cannot have been done: a 50004 comes before the store
+// decides, or from a transaction that was fenced and aborted, and a refused connection
+// carried nothing. The exceptions are a fenced commit whose outcome the producer never learnt
+// (the new leader's fencing may complete it rather than abort it) and a connection the leader
+// closed unanswered (resendable): a registration or a config sent again then answers as the
+// first would have, as it does when the client itself retries.
 func (h *handlers) writeThroughElection(c echo.Context, op string, next echo.HandlerFunc) error {
 	body, err := readBody(c)
 	if err != nil {
@@ -78,7 +81,7 @@ type attempt struct {
 	err       error         // the handler's error, or the failure to forward
 	forwarded *leaderAnswer // the leader's answer, when the write was forwarded and answered
 	final     bool          // the handler had begun its answer
-	// resendable: the write gives the same outcome when done twice (resendable).
+	// resendable is set for the writes that answer alike when done twice.
 	resendable bool
 }
 
