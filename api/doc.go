@@ -11,4 +11,11 @@
 // The DEK Registry (/dek-registry/v1, the keys of client-side field encryption) is served
 // from a second store, Config.Keys, on a log of its own; its writes are forwarded to the
 // leader like schema writes, and its KEKs and DEKs are resources of the policy.
+//
+// With several instances (Config.Leadership), elections are invisible to writers: a write that
+// finds no leader known (an instance starting, a failover, the rebalances of a rolling
+// restart), or that a deposed or departing leader refuses with 50004 or never answers, waits
+// for the election up to Config.WriteTimeout and is then handled here or forwarded, where
+// Confluent answers 50004 at once. A write forwarded by another instance is never forwarded
+// again: its sender does the waiting. See writeThroughElection.
 package api

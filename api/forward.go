@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -55,41 +57,56 @@ var forwardedHeaders = []string{
 	echo.HeaderAuthorization,
 }
 
-// forward is the route middleware of every write: the leader handles it
-// itself; a follower sends it to the leader and relays the answer. op names the write in the
-// 50003 error, in Confluent's words ("Error while forwarding register schema request to the
-// leader").
+// forward is the route middleware of every write: the leader handles it itself; a follower
+// sends it to the leader and relays the answer. A write that finds no leader known, or is
+// refused with 50004 by a leader that was just deposed, waits for the election
+// (writeThroughElection). op names the write in the 50003 error, in Confluent's words ("Error
+// while forwarding register schema request to the leader").
+//
+// A request another instance forwarded here is handled only if this instance leads, and
+// otherwise refused with 50004 at once, never forwarded again: during a change of leader two
+// instances may each believe the other leads. The instance that forwarded it waits for the
+// election and sends it again.
 func (h *handlers) forward(op string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if h.cfg.Leadership == nil {
 				return next(c)
 			}
-			leader, self := h.cfg.Leadership.Leader()
-			switch {
-			case self:
-				return next(c)
-			case leader == "" || strings.EqualFold(c.Request().Header.Get(headerForward), "true"):
-				return store.Errorf(store.CodeUnknownLeader, "Leader not known.")
-			}
-			if lc, ok := h.cfg.Leadership.(LeaderChecker); ok {
-				if err := lc.CheckLeader(leader); err != nil {
-					h.cfg.Logger.Warn("not forwarding to a refused leader", "op", op, "leader", leader, "err", err)
-					return store.Errorf(store.CodeForwardingError, "Error while forwarding %s request to the leader: %v", op, err)
+			if strings.EqualFold(c.Request().Header.Get(headerForward), "true") {
+				if _, self := h.cfg.Leadership.Leader(); self {
+					return next(c)
 				}
+				return errUnknownLeader()
 			}
-			return h.forwardTo(c, leader, op)
+			return h.writeThroughElection(c, op, next)
 		}
 	}
 }
 
-// forwardTo sends the request to the leader and relays its answer unchanged: status, body,
-// Content-Type and X-Request-ID. Only a failure to get an answer at all is 50003.
-func (h *handlers) forwardTo(c echo.Context, leader, op string) error {
-	body, err := readBody(c)
-	if err != nil {
-		return err
+// errUnknownLeader is Confluent's 50004, for a write that no instance may take now.
+func errUnknownLeader() error {
+	return store.Errorf(store.CodeUnknownLeader, "Leader not known.")
+}
+
+// checkLeader refuses a leader the [LeaderChecker] refuses, with 50003: the write is not
+// sent there, since it carries the client's credentials.
+func (h *handlers) checkLeader(leader, op string) error {
+	lc, ok := h.cfg.Leadership.(LeaderChecker)
+	if !ok {
+		return nil
 	}
+	if err := lc.CheckLeader(leader); err != nil {
+		h.cfg.Logger.Warn("not forwarding to a refused leader", "op", op, "leader", leader, "err", err)
+		return store.Errorf(store.CodeForwardingError, "Error while forwarding %s request to the leader: %v", op, err)
+	}
+	return nil
+}
+
+// forwardTo sends the request, whose body is given, to the leader once and returns its
+// answer: status, headers and body, to be relayed unchanged (Content-Type and X-Request-ID
+// included). Only a failure to get an answer at all is an error, 50003.
+func (h *handlers) forwardTo(c echo.Context, leader, op string, body []byte) (leaderAnswer, error) {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), h.cfg.ForwardTimeout)
 	defer cancel()
 	target := strings.TrimSuffix(leader, "/") + originalURI(c.Request())
@@ -97,12 +114,44 @@ func (h *handlers) forwardTo(c echo.Context, leader, op string) error {
 	if err != nil {
 		h.cfg.Logger.Warn("forwarding to the leader failed", "op", op, "method", c.Request().Method,
 			"url", target, "request_id", c.Response().Header().Get(headerRequestID), "err", err)
-		return store.Errorf(store.CodeForwardingError, "Error while forwarding %s request to the leader", op)
+		return leaderAnswer{}, &forwardError{
+			err:            store.Errorf(store.CodeForwardingError, "Error while forwarding %s request to the leader", op),
+			unreached:      neverConnected(err),
+			lostConnection: connectionLost(err),
+		}
 	}
-	if status >= 200 && status < 300 {
-		h.catchUp(c)
-	}
-	return relay(c, status, header, answer)
+	return leaderAnswer{status, header, answer}, nil
+}
+
+// forwardError is a forwarded write that got no answer: 50003. unreached tells that no
+// connection to the leader was made, so the leader cannot have seen the write; lostConnection
+// that the leader closed or reset the connection without answering, as a leader that shuts
+// down does to a request that arrives as it closes its idle connections.
+type forwardError struct {
+	err                       *store.Error
+	unreached, lostConnection bool
+}
+
+func (e *forwardError) Error() string { return e.err.Error() }
+func (e *forwardError) Unwrap() error { return e.err }
+
+// neverConnected reports whether err is a failure to connect: refused (the leader is
+// restarting or gone), or no route to it. The request was not sent.
+func neverConnected(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// connectionLost reports whether err is the connection closed or reset under the request.
+func connectionLost(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
+}
+
+// leaderAnswer is the leader's answer to a forwarded write.
+type leaderAnswer struct {
+	status int
+	header http.Header
+	body   []byte
 }
 
 // roundTrip sends one forwarded request and reads the leader's whole answer, up to twice the
@@ -163,16 +212,16 @@ func (h *handlers) catchUp(c echo.Context) {
 }
 
 // relay writes the leader's answer as this instance's own.
-func relay(c echo.Context, status int, header http.Header, body []byte) error {
+func relay(c echo.Context, a leaderAnswer) error {
 	out := c.Response().Header()
-	if ct := header.Get(echo.HeaderContentType); ct != "" {
+	if ct := a.header.Get(echo.HeaderContentType); ct != "" {
 		out.Set(echo.HeaderContentType, ct)
 	}
-	if id := header.Get(headerRequestID); id != "" {
+	if id := a.header.Get(headerRequestID); id != "" {
 		out.Set(headerRequestID, id)
 	}
-	c.Response().WriteHeader(status)
-	_, err := c.Response().Write(body)
+	c.Response().WriteHeader(a.status)
+	_, err := c.Response().Write(a.body)
 	return err
 }
 

@@ -41,6 +41,10 @@ type Config struct {
 	Leadership Leadership
 	// ForwardTimeout bounds a write forwarded to the leader (default 30s).
 	ForwardTimeout time.Duration
+	// WriteTimeout bounds how long a write waits for an election, while no leader is known or
+	// after a deposed leader refused it with 50004. Zero means no wait: 50004 at once, as
+	// Confluent answers (the serve command passes its --write-timeout).
+	WriteTimeout time.Duration
 	// ForwardClient sends forwarded requests; nil means a client with ForwardTimeout and
 	// ForwardTLS.
 	ForwardClient *http.Client
@@ -114,6 +118,9 @@ func New(cfg Config) *echo.Echo {
 		e.Use(authenticate(cfg.Authenticator, cfg.MetricsAnonymous, cfg.Logger))
 	}
 	e.Use(failPathErrors)
+	if cfg.Leadership != nil && cfg.WriteTimeout > 0 {
+		e.Use(awaitReady(storeReady(cfg.Store), cfg.WriteTimeout))
+	}
 	e.Use(negotiate, readyGate(storeReady(cfg.Store)), limitBody(cfg.MaxRequestBytes))
 	if cfg.Policy != nil {
 		e.Use(h.authorize)

@@ -292,7 +292,7 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 	// A forwarded write may wait the leader's whole write timeout; a little more lets its
 	// answer (50002, say) arrive instead of a forwarding error.
 	return c.serveHTTP(ctx, ln, api.Config{Store: st, Keys: keys, ReadyStores: exporters.distinct(), Exporters: mgr, Leadership: elector, ClusterID: log.ClusterID(),
-		ForwardTimeout: c.kafka.writeTimeout + 5*time.Second, Metrics: m}, logger)
+		ForwardTimeout: c.kafka.writeTimeout + 5*time.Second, WriteTimeout: c.kafka.writeTimeout, Metrics: m}, logger)
 }
 
 // serveHTTP serves until ctx is cancelled, then drains in-flight requests. The users are

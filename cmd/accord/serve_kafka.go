@@ -72,7 +72,7 @@ func kafkaFlags(fs *flag.FlagSet) *kafkaConfig {
 	fs.DurationVar(&k.sessionTimeout, "group-session-timeout", 10*time.Second, "how long the group waits for a silent instance before electing another leader")
 	fs.DurationVar(&k.heartbeatInterval, "group-heartbeat-interval", 3*time.Second, "how often an instance tells the group it is alive")
 	fs.DurationVar(&k.initTimeout, "kafka-init-timeout", time.Minute, "how long startup may wait for Kafka")
-	fs.DurationVar(&k.writeTimeout, "write-timeout", 10*time.Second, "how long a write may wait for Kafka before failing with 50002")
+	fs.DurationVar(&k.writeTimeout, "write-timeout", 10*time.Second, "how long a write may wait for Kafka before failing with 50002, and for a leader to be elected before failing with 50004")
 	fs.BoolVar(&k.tls, "kafka-tls", false, "connect to Kafka over TLS (implied by the other --kafka-tls-* flags)")
 	fs.StringVar(&k.tlsCAFile, "kafka-tls-ca-file", "", "PEM file of the CAs that sign the brokers' certificates (default: the system's)")
 	fs.StringVar(&k.tlsCertFile, "kafka-tls-cert-file", "", "PEM client certificate for mutual TLS")
