@@ -61,12 +61,14 @@ type queuedWrite struct {
 type groupQueue struct {
 	mu      sync.Mutex
 	waiting []*queuedWrite
+	pushed  int // the writes ever queued
 }
 
 func (q *groupQueue) push(w *queuedWrite) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.waiting = append(q.waiting, w)
+	q.pushed++
 }
 
 // remove takes w out of the queue unless a group has taken it; it reports whether it did.
@@ -91,14 +93,21 @@ func (q *groupQueue) isTaken(w *queuedWrite) bool {
 
 // take returns the longest head of the queue whose writes are independent (see
 // groupFootprint.admits), at most maxGroupWrites, and at least one write when any waits.
-func (q *groupQueue) take() []*queuedWrite {
+// With prev, the footprint of the group in flight, it also reports whether every write of the
+// group is independent of that one, so the group may be decided before prev is read back;
+// the group then holds only such writes.
+func (q *groupQueue) take(prev *groupFootprint) (group []*queuedWrite, overlaps bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	var fp groupFootprint
+	overlaps = prev != nil
 	n := 0
 	for n < len(q.waiting) && n < maxGroupWrites {
 		w := q.waiting[n]
-		if n > 0 && !fp.admits(w.fp) {
+		independent := prev == nil || prev.admits(w.fp)
+		if n == 0 {
+			overlaps = overlaps && independent
+		} else if !fp.admits(w.fp) || overlaps && !independent {
 			break
 		}
 		fp.add(w.fp)
@@ -108,9 +117,9 @@ func (q *groupQueue) take() []*queuedWrite {
 			break
 		}
 	}
-	group := slices.Clone(q.waiting[:n])
+	group = slices.Clone(q.waiting[:n])
 	q.waiting = slices.Delete(q.waiting, 0, n)
-	return group
+	return group, overlaps
 }
 
 // putBack returns writes a group took but did not decide to the head of the queue, in order.
@@ -124,4 +133,47 @@ func (q *groupQueue) putBack(ws []*queuedWrite) {
 		w.taken = false
 	}
 	q.waiting = slices.Concat(ws, q.waiting)
+}
+
+// flightGroup is a group whose transaction committed and whose records the reader has not
+// necessarily applied yet: the next group may be decided meanwhile, from writes independent
+// of it, seeing its ids through pending.
+type flightGroup struct {
+	last    int64 // the offset of its last record
+	fp      groupFootprint
+	pending *pendingGroup // read-only once the group is in flight
+}
+
+func (f *flightGroup) footprint() *groupFootprint {
+	if f == nil {
+		return nil
+	}
+	return &f.fp
+}
+
+// flightSlot holds the group in flight; its leader clears it once the group was read back.
+type flightSlot struct {
+	mu sync.Mutex
+	g  *flightGroup
+}
+
+func (s *Store) inFlight() *flightGroup {
+	s.flight.mu.Lock()
+	defer s.flight.mu.Unlock()
+	return s.flight.g
+}
+
+func (s *Store) setInFlight(g *flightGroup) {
+	s.flight.mu.Lock()
+	defer s.flight.mu.Unlock()
+	s.flight.g = g
+}
+
+// clearInFlight forgets g unless a later group has taken its place.
+func (s *Store) clearInFlight(g *flightGroup) {
+	s.flight.mu.Lock()
+	defer s.flight.mu.Unlock()
+	if s.flight.g == g {
+		s.flight.g = nil
+	}
 }

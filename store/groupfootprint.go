@@ -1,5 +1,7 @@
 package store
 
+import "maps"
+
 // footprint is what a write on a shared log reads and changes, declared before it is decided,
 // so that the group commit (see group.go) puts in one group only writes whose decisions cannot
 // depend on one another. A write that declares nothing in particular is exclusive: it is
@@ -99,6 +101,19 @@ func newPendingGroup() *pendingGroup {
 	return &pendingGroup{contexts: map[string]*pendingContext{}}
 }
 
+// clone returns a new group that starts with what g's writes decided; nil clones to an
+// empty group.
+func (g *pendingGroup) clone() *pendingGroup {
+	out := newPendingGroup()
+	if g == nil {
+		return out
+	}
+	for name, c := range g.contexts {
+		out.contexts[name] = &pendingContext{maxID: c.maxID, hashes: maps.Clone(c.hashes)}
+	}
+	return out
+}
+
 // idFor returns the id an earlier write of the group gave content in ctx, if any. A nil
 // group (the embedded store, an exclusive write) has none.
 func (g *pendingGroup) idFor(ctx string, h contentHash) (int, bool) {
@@ -129,13 +144,20 @@ func (g *pendingGroup) stage(ctx string, h contentHash, id int) {
 	}
 }
 
-// accept makes the staged id part of the group.
-func (g *pendingGroup) accept() {
+// accept makes the staged id part of the group, and of also when it is set.
+func (g *pendingGroup) accept(also *pendingGroup) {
 	p := g.staged
 	g.staged = nil
 	if p == nil {
 		return
 	}
+	g.put(p)
+	if also != nil {
+		also.put(p)
+	}
+}
+
+func (g *pendingGroup) put(p *pendingID) {
 	c := g.contexts[p.ctx]
 	if c == nil {
 		c = &pendingContext{hashes: map[contentHash]int{}}
