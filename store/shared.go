@@ -229,7 +229,8 @@ func (s *Store) leadGroup() {
 	// Collect what the reader applies from now on (before the records exist), so that
 	// checkApplied learns whether each write's records took effect.
 	s.watchApplied()
-	defer s.stopWatching(recs)
+	var appended []Record // only these have offsets to forget; the offsets of others are 0
+	defer func() { s.stopWatching(appended) }()
 	// The previous group's transaction must be read back before this one begins: one begun
 	// before the previous commit's markers are written is held back by the broker
 	// (add.partitions.to.txn.retry.backoff.ms, 20ms). Its decisions overlapped that wait.
@@ -244,6 +245,7 @@ func (s *Store) leadGroup() {
 		answerAll(writing, sharedError(err))
 		return
 	}
+	appended = recs
 	me := &flightGroup{last: last, fp: fp, pending: pending}
 	s.setInFlight(me)
 	defer s.clearInFlight(me)
