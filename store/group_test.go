@@ -170,7 +170,8 @@ func TestGroupFailedAcknowledgesNone(t *testing.T) {
 
 // TestGroupConfigAndRegistrationInOrder: a config change and a registration it decides are
 // decided in the order they queued, whichever comes first: the registration sees the config
-// change queued before it, and not one queued after it.
+// change queued before it, even while that change's transaction is still being read back,
+// and not one queued after it.
 func TestGroupConfigAndRegistrationInOrder(t *testing.T) {
 	v1 := `{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}`
 	v2 := `{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"}]}` // not BACKWARD
@@ -178,11 +179,18 @@ func TestGroupConfigAndRegistrationInOrder(t *testing.T) {
 	for _, configFirst := range []bool{true, false} {
 		t.Run(fmt.Sprintf("config first %v", configFirst), func(t *testing.T) {
 			m := newMemShared()
+			m.kafkaBarrier = true
 			s := openMemShared(t, m)
 			if _, err := s.Register(context.Background(), "s", avroReq(v1), false); err != nil {
 				t.Fatal(err)
 			}
 			release := holdInFlight(t, s, m)
+			// The third transaction (the first queued write's) is read back only after a
+			// while, so the write after it is taken while it is in flight.
+			m.mu.Lock()
+			m.hideAt, m.reveal = 3, make(chan struct{})
+			m.mu.Unlock()
+			time.AfterFunc(100*time.Millisecond, func() { close(m.reveal) })
 			setConfig := func() error {
 				_, err := s.SetConfig(context.Background(), "s", ConfigRecord{CompatibilityLevel: &none}, nil)
 				return err

@@ -38,13 +38,15 @@ func registrationFootprint(subject string, req SchemaRequest) footprint {
 
 // groupFootprint is the union of the footprints of a group's writes.
 type groupFootprint struct {
+	exclusive     bool // the group holds an exclusive write: nothing is independent of it
 	reads, writes map[string]bool
 }
 
-// admits reports whether fp can join the group: it is not exclusive, it changes nothing the
-// group reads or changes, and it reads nothing the group changes.
+// admits reports whether fp can join the group (or be decided while the group is in
+// flight): neither is exclusive, fp changes nothing the group reads or changes, and it reads
+// nothing the group changes.
 func (g *groupFootprint) admits(fp footprint) bool {
-	if fp.exclusive {
+	if fp.exclusive || g.exclusive {
 		return false
 	}
 	for _, s := range fp.writes {
@@ -61,6 +63,7 @@ func (g *groupFootprint) admits(fp footprint) bool {
 }
 
 func (g *groupFootprint) add(fp footprint) {
+	g.exclusive = g.exclusive || fp.exclusive
 	if g.reads == nil {
 		g.reads, g.writes = map[string]bool{}, map[string]bool{}
 	}
