@@ -36,8 +36,8 @@ func holdInFlight(t *testing.T, s *Store, m *memShared) (release func()) {
 	}
 }
 
-// queueWrite starts write in the background and returns once it has queued, so writes
-// queue in the order of the calls; its result arrives on the returned channel.
+// queueWrite starts write in the background once every earlier queued write waits in s's
+// queue, and returns once it waits there too; its result arrives on the returned channel.
 func queueWrite(t *testing.T, s *Store, write func() error) <-chan error {
 	t.Helper()
 	before := queued(s)
@@ -56,7 +56,7 @@ func queueWrite(t *testing.T, s *Store, write func() error) <-chan error {
 func queued(s *Store) int {
 	s.groups.mu.Lock()
 	defer s.groups.mu.Unlock()
-	return s.groups.pushed
+	return len(s.groups.waiting)
 }
 
 func avroReq(schema string) SchemaRequest {
@@ -170,8 +170,7 @@ func TestGroupFailedAcknowledgesNone(t *testing.T) {
 
 // TestGroupConfigAndRegistrationInOrder: a config change and a registration it decides are
 // decided in the order they queued, whichever comes first: the registration sees the config
-// change queued before it, even while that change's transaction is still being read back,
-// and not one queued after it.
+// change queued before it, and not one queued after it.
 func TestGroupConfigAndRegistrationInOrder(t *testing.T) {
 	v1 := `{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}`
 	v2 := `{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"}]}` // not BACKWARD
@@ -179,18 +178,11 @@ func TestGroupConfigAndRegistrationInOrder(t *testing.T) {
 	for _, configFirst := range []bool{true, false} {
 		t.Run(fmt.Sprintf("config first %v", configFirst), func(t *testing.T) {
 			m := newMemShared()
-			m.kafkaBarrier = true
 			s := openMemShared(t, m)
 			if _, err := s.Register(context.Background(), "s", avroReq(v1), false); err != nil {
 				t.Fatal(err)
 			}
 			release := holdInFlight(t, s, m)
-			// The third transaction (the first queued write's) is read back only after a
-			// while, so the write after it is taken while it is in flight.
-			m.mu.Lock()
-			m.hideAt, m.reveal = 3, make(chan struct{})
-			m.mu.Unlock()
-			time.AfterFunc(100*time.Millisecond, func() { close(m.reveal) })
 			setConfig := func() error {
 				_, err := s.SetConfig(context.Background(), "s", ConfigRecord{CompatibilityLevel: &none}, nil)
 				return err
@@ -254,64 +246,5 @@ func TestGroupReferenceToEarlierWriteWaits(t *testing.T) {
 	// and independent.
 	if n := appends(m); n != 4 {
 		t.Errorf("%d transactions; want 4", n)
-	}
-}
-
-// TestGroupDecidedWhileEarlierOneIsReadBack: the next group is decided while the group before
-// it was committed but not yet read back, seeing that group's ids: the same schema gets the
-// same id, a new one the next id, and a write refused by its decision is answered before the
-// earlier group is read back. When the earlier group's transaction turns out aborted, the
-// later group still stands, consistent on its own: its id names its schema only.
-func TestGroupDecidedWhileEarlierOneIsReadBack(t *testing.T) {
-	for _, abort := range []bool{false, true} {
-		t.Run(fmt.Sprintf("earlier aborted %v", abort), func(t *testing.T) {
-			m := newMemShared()
-			m.kafkaBarrier = true
-			s := openMemShared(t, m)
-			v1 := `{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}`
-			if _, err := s.Register(context.Background(), "s", avroReq(v1), false); err != nil {
-				t.Fatal(err)
-			}
-			release := holdInFlight(t, s, m) // id 2
-			first := queueRegistration(t, s, "a", avroReq(`"string"`))
-			m.mu.Lock()
-			m.hideAt, m.reveal = 3, make(chan struct{})
-			if abort {
-				m.abortAt = 3
-			}
-			m.mu.Unlock()
-			release()
-			for appends(m) < 3 {
-				time.Sleep(time.Millisecond)
-			}
-			incompatible := queueRegistration(t, s, "s", avroReq(`{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"}]}`))
-			select {
-			case got := <-incompatible:
-				var serr *Error
-				if !errors.As(got.err, &serr) || serr.Code != CodeIncompatibleLegacy {
-					t.Errorf("incompatible registration = %+v, %v; want 409", got.schema, got.err)
-				}
-			case <-time.After(2 * time.Second):
-				t.Error("the next group was not decided while the earlier one was being read back")
-			}
-			// The leader of the next group waits for the earlier one's read-back before it
-			// begins its transaction, holding the writer lock.
-			same := queueRegistration(t, s, "b", avroReq(`"string"`))
-			other := queueRegistration(t, s, "c", avroReq(`"long"`))
-			close(m.reveal)
-			got := <-first
-			if abort != (got.err != nil) {
-				t.Errorf("the earlier group's write = %+v, %v; want it refused only when its transaction aborted", got.schema, got.err)
-			}
-			if got := <-same; got.err != nil || got.schema.ID != 3 {
-				t.Errorf("the same schema in the next group = %+v, %v; want id 3", got.schema, got.err)
-			}
-			if got := <-other; got.err != nil || got.schema.ID != 4 {
-				t.Errorf("another schema in the next group = %+v, %v; want id 4", got.schema, got.err)
-			}
-			if sc, err := s.SchemaByID(context.Background(), 3, "", false); err != nil || sc.Text != `"string"` {
-				t.Errorf("id 3 = %+v, %v; want \"string\"", sc, err)
-			}
-		})
 	}
 }

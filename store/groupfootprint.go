@@ -1,7 +1,5 @@
 package store
 
-import "maps"
-
 // footprint is what a write on a shared log reads and changes, declared before it is decided,
 // so that the group commit (see group.go) puts in one group only writes whose decisions cannot
 // depend on one another. A write that declares nothing in particular is exclusive: it is
@@ -38,15 +36,13 @@ func registrationFootprint(subject string, req SchemaRequest) footprint {
 
 // groupFootprint is the union of the footprints of a group's writes.
 type groupFootprint struct {
-	exclusive     bool // the group holds an exclusive write: nothing is independent of it
 	reads, writes map[string]bool
 }
 
-// admits reports whether fp can join the group (or be decided while the group is in
-// flight): neither is exclusive, fp changes nothing the group reads or changes, and it reads
-// nothing the group changes.
+// admits reports whether fp can join the group: it is not exclusive, it changes nothing the
+// group reads or changes, and it reads nothing the group changes.
 func (g *groupFootprint) admits(fp footprint) bool {
-	if fp.exclusive || g.exclusive {
+	if fp.exclusive {
 		return false
 	}
 	for _, s := range fp.writes {
@@ -63,7 +59,6 @@ func (g *groupFootprint) admits(fp footprint) bool {
 }
 
 func (g *groupFootprint) add(fp footprint) {
-	g.exclusive = g.exclusive || fp.exclusive
 	if g.reads == nil {
 		g.reads, g.writes = map[string]bool{}, map[string]bool{}
 	}
@@ -104,19 +99,6 @@ func newPendingGroup() *pendingGroup {
 	return &pendingGroup{contexts: map[string]*pendingContext{}}
 }
 
-// clone returns a new group that starts with what g's writes decided; nil clones to an
-// empty group.
-func (g *pendingGroup) clone() *pendingGroup {
-	out := newPendingGroup()
-	if g == nil {
-		return out
-	}
-	for name, c := range g.contexts {
-		out.contexts[name] = &pendingContext{maxID: c.maxID, hashes: maps.Clone(c.hashes)}
-	}
-	return out
-}
-
 // idFor returns the id an earlier write of the group gave content in ctx, if any. A nil
 // group (the embedded store, an exclusive write) has none.
 func (g *pendingGroup) idFor(ctx string, h contentHash) (int, bool) {
@@ -147,20 +129,13 @@ func (g *pendingGroup) stage(ctx string, h contentHash, id int) {
 	}
 }
 
-// accept makes the staged id part of the group, and of also when it is set.
-func (g *pendingGroup) accept(also *pendingGroup) {
+// accept makes the staged id part of the group.
+func (g *pendingGroup) accept() {
 	p := g.staged
 	g.staged = nil
 	if p == nil {
 		return
 	}
-	g.put(p)
-	if also != nil {
-		also.put(p)
-	}
-}
-
-func (g *pendingGroup) put(p *pendingID) {
 	c := g.contexts[p.ctx]
 	if c == nil {
 		c = &pendingContext{hashes: map[contentHash]int{}}

@@ -156,10 +156,10 @@ func (s *Store) catchUpFor(ctx context.Context, timeout time.Duration) error {
 }
 
 // writeShared is writeLocked on a shared log: the write queues, and whoever holds the writer
-// lock leads the queue's head as one group (group.go): catch up with the log (all of it, for
-// a new leader), decide the group's writes against the state, commit their records in one
-// transaction, and wait until the reader has applied them, so each write is visible to its
-// caller's next read.
+// lock commits the queue's head as one group (group.go): catch up with the log (all of it,
+// for a new leader), decide the group's writes against the state, commit their records in
+// one transaction, and wait until the reader has applied them, so each write is visible to
+// its caller's next read.
 //
 // The write timeout covers the wait in the queue too: while Kafka is away, queued writes fail
 // in time instead of waiting behind the group in flight.
@@ -168,89 +168,63 @@ func (s *Store) writeShared(ctx context.Context, fp footprint, fn func(st *state
 	defer cancel()
 	w := &queuedWrite{ctx: ctx, fp: fp, fn: fn, done: make(chan error, 1)}
 	s.groups.push(w)
-	for {
+	select {
+	case err := <-w.done:
+		return err
+	case s.writing <- struct{}{}:
+		for !s.groups.isTaken(w) {
+			s.commitGroup(s.groups.take())
+		}
+		<-s.writing
 		select {
 		case err := <-w.done:
 			return err
-		case s.writing <- struct{}{}:
-			if s.groups.isTaken(w) {
-				<-s.writing // a group took it meanwhile: wait for its answer
-				continue
-			}
-			s.leadGroup()
 		case <-ctx.Done():
-			if s.groups.remove(w) {
-				return sharedError(ctx.Err())
-			}
-			select { // a group took it: its answer, if already there, is the truth
-			case err := <-w.done:
-				return err
-			default:
-				return sharedError(ctx.Err())
-			}
+			return sharedError(ctx.Err())
 		}
+	case <-ctx.Done():
+		s.groups.remove(w)
+		return sharedError(ctx.Err())
 	}
 }
 
-// leadGroup is called holding the writer lock, which it releases. It takes the queue's head
-// as a group, decides its writes and commits the records of those that have any in one
-// transaction; then, with the writer lock released so that the next group can be decided
-// meanwhile, it waits until the reader has applied the records and answers every write of
-// the group, except those it put back in the queue for the next group.
+// commitGroup decides the group's writes in order and commits the records of those that
+// have any in one transaction. It answers every write of the group before it returns, except
+// those it puts back in the queue for the next group.
 //
 // The group's deadline is the write timeout from when it starts; a write whose own deadline
 // passes first answers 50002 on its own, not knowing whether its records were committed,
 // as a write that times out waiting for its read-back always has.
-func (s *Store) leadGroup() {
-	locked := true
-	unlock := func() {
-		if locked {
-			locked = false
-			<-s.writing
-		}
-	}
-	defer unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.WriteTimeout)
-	defer cancel()
-	prev := s.inFlight()
-	group, overlaps := s.groups.take(prev.footprint())
+func (s *Store) commitGroup(group []*queuedWrite) {
 	if len(group) == 0 {
 		return
 	}
-	seed, err := s.catchUpForGroup(ctx, prev, overlaps)
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.WriteTimeout)
+	defer cancel()
+	barrier, err := s.shared.Barrier(ctx, true)
+	if err == nil {
+		err = s.waitApplied(ctx, barrier)
+	}
 	if err != nil {
 		answerAll(group, sharedError(err))
 		return
 	}
-	recs, writing, fp, pending := s.decideGroup(group, seed)
+	recs, writing := s.decideGroup(group)
 	if len(writing) == 0 {
 		return
 	}
 	// Collect what the reader applies from now on (before the records exist), so that
 	// checkApplied learns whether each write's records took effect.
 	s.watchApplied()
-	var appended []Record // only these have offsets to forget; the offsets of others are 0
-	defer func() { s.stopWatching(appended) }()
-	// The previous group's transaction must be read back before this one begins: one begun
-	// before the previous commit's markers are written is held back by the broker
-	// (add.partitions.to.txn.retry.backoff.ms, 20ms). Its decisions overlapped that wait.
-	if prev != nil {
-		if err := s.waitApplied(ctx, prev.last); err != nil {
-			answerAll(writing, sharedError(err))
-			return
-		}
-	}
+	defer s.stopWatching()
+	// Waiting to read the records back, rather than applying them at once, also waits for
+	// the transaction's commit marker: a transaction begun before the marker is written
+	// would be held back by the broker (add.partitions.to.txn.retry.backoff.ms, 20ms).
 	last, err := s.shared.Append(ctx, recs)
-	if err != nil {
-		answerAll(writing, sharedError(err))
-		return
+	if err == nil {
+		err = s.waitApplied(ctx, last)
 	}
-	appended = recs
-	me := &flightGroup{last: last, fp: fp, pending: pending}
-	s.setInFlight(me)
-	defer s.clearInFlight(me)
-	unlock()
-	if err := s.waitApplied(ctx, last); err != nil {
+	if err != nil {
 		answerAll(writing, sharedError(err))
 		return
 	}
@@ -259,36 +233,13 @@ func (s *Store) leadGroup() {
 	}
 }
 
-// catchUpForGroup waits until the state includes everything the group must be decided
-// against, and returns what the group must add to it: the ids of the group in flight, when
-// the group is decided while that one is still being read back. That is allowed only when
-// every write of the group is independent of the one in flight (overlaps, see take) and
-// nothing but the group in flight lies beyond what this leader has read: the log's end for
-// the writer is still that group's last record. Otherwise, an exclusive write say, the group
-// waits for every record.
-func (s *Store) catchUpForGroup(ctx context.Context, prev *flightGroup, overlaps bool) (*pendingGroup, error) {
-	barrier, err := s.shared.Barrier(ctx, true)
-	if err != nil {
-		return nil, err
-	}
-	if overlaps && barrier == prev.last {
-		return prev.pending, nil
-	}
-	return nil, s.waitApplied(ctx, barrier)
-}
-
 // decideGroup decides each write of the group in order, each under the state's read lock,
 // and answers at once those that fail or need no records (their answer depends on nothing
 // the group commits). It returns the group's records and the writes they belong to, each
-// write's records a slice of the group's, with the union of the footprints of those writes
-// and the ids they allocated. A write that would take the group's records past maxGroupBytes
-// is put back in the queue, with every write after it, for the next group. seed is what the
-// group in flight allocated, when this one is decided before that one is read back.
-func (s *Store) decideGroup(group []*queuedWrite, seed *pendingGroup) ([]Record, []*queuedWrite, groupFootprint, *pendingGroup) {
-	// pending is what the group's writes see: the seed, and what the group decided; own is
-	// only the latter, what the next group must see while this one is in flight.
-	pending, own := seed.clone(), newPendingGroup()
-	var fp groupFootprint
+// write's records a slice of the group's. A write that would take the group's records past
+// maxGroupBytes is put back in the queue, with every write after it, for the next group.
+func (s *Store) decideGroup(group []*queuedWrite) ([]Record, []*queuedWrite) {
+	pending := newPendingGroup()
 	var all []Record
 	var writing []*queuedWrite
 	var starts []int
@@ -312,8 +263,7 @@ func (s *Store) decideGroup(group []*queuedWrite, seed *pendingGroup) ([]Record,
 			s.groups.putBack(group[i:])
 			break
 		}
-		pending.accept(own)
-		fp.add(w.fp)
+		pending.accept()
 		size += n
 		starts = append(starts, len(all))
 		all = append(all, recs...)
@@ -326,7 +276,7 @@ func (s *Store) decideGroup(group []*queuedWrite, seed *pendingGroup) ([]Record,
 		}
 		w.recs = all[starts[i]:end]
 	}
-	return all, writing, fp, own
+	return all, writing
 }
 
 func recordsSize(recs []Record) int {
@@ -361,27 +311,19 @@ func (s *Store) checkApplied(recs []Record) error {
 	return nil
 }
 
-// watchApplied starts collecting the offsets of the records the reader applies, for a group
-// about to append; two groups may be waiting for their records at once (leadGroup).
+// watchApplied starts collecting the offsets of the records the reader applies. Groups on
+// a shared log are serialised (s.writing), so one collection serves each group.
 func (s *Store) watchApplied() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.watching == 0 {
-		s.accepted = map[int64]bool{}
-	}
-	s.watching++
+	s.accepted = map[int64]bool{}
+	s.mu.Unlock()
 }
 
-// stopWatching ends a group's collection of accepted offsets, forgetting its records'.
-func (s *Store) stopWatching(recs []Record) {
+// stopWatching ends the collection of accepted offsets that writeShared started.
+func (s *Store) stopWatching() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, r := range recs {
-		delete(s.accepted, r.Offset)
-	}
-	if s.watching--; s.watching == 0 {
-		s.accepted = nil
-	}
+	s.accepted = nil
+	s.mu.Unlock()
 }
 
 // sharedError maps a shared log's failures to Confluent's codes: 50004 when this instance

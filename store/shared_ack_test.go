@@ -35,16 +35,6 @@ type memShared struct {
 	failErr         error
 	// appends counts the Appends: the transactions.
 	appends int
-	// kafkaBarrier makes Barrier(write) return the offset of the last record the last Append
-	// wrote, as kafkalog's does, rather than the end of the log (its commit marker).
-	kafkaBarrier bool
-	lastAppended int64
-	// hideAt keeps the records of the Append with this number (and everything after them)
-	// from readers until reveal is closed: a transaction committed but not yet read back.
-	hideAt int
-	reveal chan struct{}
-	hidden bool
-	shown  int // while hidden, how many of recs readers see
 }
 
 func newMemShared() *memShared { return &memShared{changed: make(chan struct{})} }
@@ -68,12 +58,8 @@ func (m *memShared) Follow(ctx context.Context, fn func([]Record) []int64) error
 	read := 0
 	for {
 		m.mu.Lock()
-		end := len(m.recs)
-		if m.hidden {
-			end = m.shown
-		}
-		recs, changed := slices.Clone(m.recs[read:end]), m.changed
-		read = end
+		recs, changed := slices.Clone(m.recs[read:]), m.changed
+		read = len(m.recs)
 		m.mu.Unlock()
 		if len(recs) > 0 {
 			fn(recs)
@@ -86,23 +72,10 @@ func (m *memShared) Follow(ctx context.Context, fn func([]Record) []int64) error
 	}
 }
 
-func (m *memShared) Barrier(_ context.Context, write bool) (int64, error) {
+func (m *memShared) Barrier(context.Context, bool) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if write && m.kafkaBarrier && m.appends > 0 {
-		return m.lastAppended, nil
-	}
 	return m.next - 1, nil
-}
-
-// revealHidden shows readers the records hideAt kept from them.
-func (m *memShared) revealHidden() {
-	<-m.reveal
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.hidden = false
-	close(m.changed)
-	m.changed = make(chan struct{})
 }
 
 func (m *memShared) Append(ctx context.Context, recs []Record) (int64, error) {
@@ -131,14 +104,9 @@ func (m *memShared) Append(ctx context.Context, recs []Record) (int64, error) {
 		m.add(m.before, true)
 		m.before = nil
 	}
-	if m.appends == m.hideAt {
-		m.hidden, m.shown = true, len(m.recs)
-		go m.revealHidden()
-	}
 	m.add(recs, !m.abortNext)
 	m.abortNext = false
-	m.lastAppended = recs[len(recs)-1].Offset
-	return m.lastAppended, nil
+	return recs[len(recs)-1].Offset, nil
 }
 
 func openMemShared(t *testing.T, m *memShared) *Store {

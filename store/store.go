@@ -71,7 +71,6 @@ type Store struct {
 	wmu     sync.Mutex    // serialises writers on the embedded log
 	writing chan struct{} // serialises groups of writes on a shared log; a channel, so waiting can time out
 	groups  groupQueue    // the writes on a shared log waiting for a group
-	flight  flightSlot    // the group whose records are being read back, if any
 	amu     sync.Mutex    // serialises association writes across their checks, registrations and records
 
 	mu       sync.RWMutex // guards the following fields
@@ -80,7 +79,6 @@ type Store struct {
 	// accepted holds, while a write on a shared log waits for its records to come back, the
 	// offsets of the records the reader applied since the write decided them; nil otherwise.
 	accepted map[int64]bool
-	watching int // the groups collecting accepted offsets
 
 	ready  atomic.Bool
 	closed atomic.Bool
