@@ -183,7 +183,13 @@ func (s *Store) writeShared(ctx context.Context, fp footprint, fn func(st *state
 			return sharedError(ctx.Err())
 		}
 	case <-ctx.Done():
-		s.groups.remove(w)
+		if !s.groups.remove(w) {
+			select { // a group took it: its answer, if already there, is the truth
+			case err := <-w.done:
+				return err
+			default:
+			}
+		}
 		return sharedError(ctx.Err())
 	}
 }
