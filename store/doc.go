@@ -48,10 +48,14 @@
 // the state; code under wmu alone only reads it.
 //
 // On a shared log (the Kafka topic) the store applies only what it reads back: a reader
-// goroutine applies every committed record under mu, a writer holds the writing channel (a
-// lock whose wait can time out), catches up with the log, decides its records under mu's read
-// lock, commits them and waits until the reader has applied them. Reads need no durability
-// wait there: everything applied was already committed.
+// goroutine applies every committed record under mu. Writes queue, and whoever holds the
+// writing channel (a lock whose wait can time out) takes the head of the queue as a group,
+// catches up with the log, decides the group's writes one by one under mu's read lock,
+// commits all their records in one transaction and waits until the reader has applied them.
+// A group holds only writes whose decisions cannot depend on one another (registrations into
+// different subjects, sharing the context's id sequence through the group); every other
+// write forms a group of its own. group.go explains why. Reads need no durability wait
+// there: everything applied was already committed.
 //
 // # Contexts
 //

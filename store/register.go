@@ -39,11 +39,11 @@ func (s *Store) Register(ctx context.Context, subject string, req SchemaRequest,
 		return out, err
 	}
 	var out Schema
-	err = s.writeLocked(ctx, func(st *state) ([]Record, error) {
+	err = s.writeGrouped(ctx, registrationFootprint(subject, req), func(st *state, g *pendingGroup) ([]Record, error) {
 		if err := st.allowReferences(ctx, parseSubject(subject).ctx, req.References); err != nil {
 			return nil, err
 		}
-		r := &registration{ctx: ctx, st: st, store: s, subject: subject, q: parseSubject(subject), req: req}
+		r := &registration{ctx: ctx, st: st, group: g, store: s, subject: subject, q: parseSubject(subject), req: req}
 		recs, err := r.run(normalize)
 		out = r.result
 		return recs, err
@@ -172,6 +172,7 @@ func (v *version) schema() Schema {
 type registration struct {
 	ctx     context.Context // the request's: the compatibility check stops when it ends
 	st      *state
+	group   *pendingGroup // what earlier writes of its group decided; nil when it has none
 	store   *Store
 	subject string
 	q       qname
@@ -373,8 +374,9 @@ func (r *registration) records() ([]Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.group.stage(r.q.ctx, r.cand.hash, id)
 	var recs []Record
-	if c := r.st.contexts[r.q.ctx]; r.q.ctx != defaultContext && (c == nil || !c.announced) {
+	if c := r.st.contexts[r.q.ctx]; r.q.ctx != defaultContext && (c == nil || !c.announced) && !r.group.announced(r.q.ctx) {
 		recs = append(recs, Record{Key: encodeKey(recordKey{Type: keyContext, Context: r.q.ctx}),
 			Value: encodeValue(contextValue{Tenant: "default", Context: r.q.ctx})})
 	}
@@ -397,8 +399,9 @@ func (r *registration) chooseVersion() (int, error) {
 	return r.req.Version, nil
 }
 
-// chooseID reuses the id of identical content in the context, takes an imported id after
-// checking it does not name different content, or allocates max+1.
+// chooseID reuses the id of identical content in the context (stored, or given by an earlier
+// write of the group), takes an imported id after checking it does not name different
+// content, or allocates the id after the largest stored or pending one.
 func (r *registration) chooseID() (int, error) {
 	// Read-only: the writer holds wmu but not mu, so it must not create the context here;
 	// apply does that when the record lands.
@@ -409,9 +412,11 @@ func (r *registration) chooseID() (int, error) {
 	id := r.req.ID
 	if known, ok := c.hashes[r.cand.hash]; ok && len(c.ids[known]) > 0 && (id < 0 || id == known) {
 		id = known
+	} else if pending, ok := r.group.idFor(r.q.ctx, r.cand.hash); ok && id < 0 {
+		id = pending
 	}
 	if id < 0 {
-		return nextID(max(c.maxID, r.store.cfg.IDFloor), r.q.ctx)
+		return nextID(max(c.maxID, r.store.cfg.IDFloor, r.group.maxID(r.q.ctx)), r.q.ctx)
 	}
 	for _, v := range c.ids[id] {
 		if v.hash != r.cand.hash || v.typ != r.cand.typ {

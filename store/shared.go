@@ -155,49 +155,148 @@ func (s *Store) catchUpFor(ctx context.Context, timeout time.Duration) error {
 	return sharedError(s.waitApplied(ctx, barrier))
 }
 
-// writeShared is writeLocked on a shared log: under the writer lock, catch up with the log
-// (all of it, for a new leader), decide the records against the state, commit them, and wait
-// until the reader has applied them, so the write is visible to the caller's next read.
+// writeShared is writeLocked on a shared log: the write queues, and whoever holds the writer
+// lock commits the queue's head as one group (group.go): catch up with the log (all of it,
+// for a new leader), decide the group's writes against the state, commit their records in
+// one transaction, and wait until the reader has applied them, so each write is visible to
+// its caller's next read.
 //
-// The write timeout covers the wait for the writer lock too: while Kafka is away, queued
-// writes fail in time instead of waiting behind the one in flight.
-func (s *Store) writeShared(ctx context.Context, fn func(st *state) ([]Record, error)) error {
+// The write timeout covers the wait in the queue too: while Kafka is away, queued writes fail
+// in time instead of waiting behind the group in flight.
+func (s *Store) writeShared(ctx context.Context, fp footprint, fn func(st *state, g *pendingGroup) ([]Record, error)) error {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.WriteTimeout)
 	defer cancel()
+	w := &queuedWrite{ctx: ctx, fp: fp, fn: fn, done: make(chan error, 1)}
+	s.groups.push(w)
 	select {
+	case err := <-w.done:
+		return err
 	case s.writing <- struct{}{}:
-		defer func() { <-s.writing }()
+		for !s.groups.isTaken(w) {
+			s.commitGroup(s.groups.take())
+		}
+		<-s.writing
+		select {
+		case err := <-w.done:
+			return err
+		case <-ctx.Done():
+			return sharedError(ctx.Err())
+		}
 	case <-ctx.Done():
+		if !s.groups.remove(w) {
+			select { // a group took it: its answer, if already there, is the truth
+			case err := <-w.done:
+				return err
+			default:
+			}
+		}
 		return sharedError(ctx.Err())
 	}
+}
+
+// commitGroup decides the group's writes in order and commits the records of those that
+// have any in one transaction. It answers every write of the group before it returns, except
+// those it puts back in the queue for the next group.
+//
+// The group's deadline is the write timeout from when it starts; a write whose own deadline
+// passes first answers 50002 on its own, not knowing whether its records were committed,
+// as a write that times out waiting for its read-back always has.
+func (s *Store) commitGroup(group []*queuedWrite) {
+	if len(group) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.WriteTimeout)
+	defer cancel()
 	barrier, err := s.shared.Barrier(ctx, true)
+	if err == nil {
+		err = s.waitApplied(ctx, barrier)
+	}
 	if err != nil {
-		return sharedError(err)
+		answerAll(group, sharedError(err))
+		return
 	}
-	if err := s.waitApplied(ctx, barrier); err != nil {
-		return sharedError(err)
-	}
-	s.mu.RLock()
-	recs, err := fn(s.st)
-	s.mu.RUnlock()
-	if err != nil || len(recs) == 0 {
-		return err
+	recs, writing := s.decideGroup(group)
+	if len(writing) == 0 {
+		return
 	}
 	// Collect what the reader applies from now on (before the records exist), so that
-	// checkApplied learns whether ours took effect.
+	// checkApplied learns whether each write's records took effect.
 	s.watchApplied()
 	defer s.stopWatching()
 	// Waiting to read the records back, rather than applying them at once, also waits for
 	// the transaction's commit marker: a transaction begun before the marker is written
 	// would be held back by the broker (add.partitions.to.txn.retry.backoff.ms, 20ms).
 	last, err := s.shared.Append(ctx, recs)
+	if err == nil {
+		err = s.waitApplied(ctx, last)
+	}
 	if err != nil {
-		return sharedError(err)
+		answerAll(writing, sharedError(err))
+		return
 	}
-	if err := s.waitApplied(ctx, last); err != nil {
-		return sharedError(err)
+	for _, w := range writing {
+		w.done <- s.checkApplied(w.recs)
 	}
-	return s.checkApplied(recs)
+}
+
+// decideGroup decides each write of the group in order, each under the state's read lock,
+// and answers at once those that fail or need no records (their answer depends on nothing
+// the group commits). It returns the group's records and the writes they belong to, each
+// write's records a slice of the group's. A write that would take the group's records past
+// maxGroupBytes is put back in the queue, with every write after it, for the next group.
+func (s *Store) decideGroup(group []*queuedWrite) ([]Record, []*queuedWrite) {
+	pending := newPendingGroup()
+	var all []Record
+	var writing []*queuedWrite
+	var starts []int
+	size := 0
+	for i, w := range group {
+		if err := w.ctx.Err(); err != nil {
+			w.done <- sharedError(err)
+			continue
+		}
+		s.mu.RLock()
+		recs, err := w.fn(s.st, pending)
+		s.mu.RUnlock()
+		if err != nil || len(recs) == 0 {
+			pending.discard()
+			w.done <- err
+			continue
+		}
+		n := recordsSize(recs)
+		if len(all) > 0 && size+n > maxGroupBytes {
+			pending.discard()
+			s.groups.putBack(group[i:])
+			break
+		}
+		pending.accept()
+		size += n
+		starts = append(starts, len(all))
+		all = append(all, recs...)
+		writing = append(writing, w)
+	}
+	for i, w := range writing {
+		end := len(all)
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		w.recs = all[starts[i]:end]
+	}
+	return all, writing
+}
+
+func recordsSize(recs []Record) int {
+	n := 0
+	for _, r := range recs {
+		n += len(r.Key) + len(r.Value)
+	}
+	return n
+}
+
+func answerAll(ws []*queuedWrite, err error) {
+	for _, w := range ws {
+		w.done <- err
+	}
 }
 
 // checkApplied fails a write whose records the reader did not all apply, although their
@@ -218,8 +317,8 @@ func (s *Store) checkApplied(recs []Record) error {
 	return nil
 }
 
-// watchApplied starts collecting the offsets of the records the reader applies. Writes on
-// a shared log are serialised (s.writing), so one collection serves them all.
+// watchApplied starts collecting the offsets of the records the reader applies. Groups on
+// a shared log are serialised (s.writing), so one collection serves each group.
 func (s *Store) watchApplied() {
 	s.mu.Lock()
 	s.accepted = map[int64]bool{}

@@ -25,6 +25,16 @@ type memShared struct {
 	// abortNext makes the next Append report success while readers see its transaction
 	// aborted: its records are skipped and only the abort marker is read.
 	abortNext bool
+	// hold, when set, makes the next Append wait until it is closed (after telling held),
+	// so that the writes that arrive meanwhile queue behind a transaction in flight.
+	hold, held chan struct{}
+	// failAt makes the Append with this number (counted from 1) fail with failErr,
+	// committing nothing; abortAt makes the one with this number report success while
+	// readers see its transaction aborted.
+	failAt, abortAt int
+	failErr         error
+	// appends counts the Appends: the transactions.
+	appends int
 }
 
 func newMemShared() *memShared { return &memShared{changed: make(chan struct{})} }
@@ -68,9 +78,28 @@ func (m *memShared) Barrier(context.Context, bool) (int64, error) {
 	return m.next - 1, nil
 }
 
-func (m *memShared) Append(_ context.Context, recs []Record) (int64, error) {
+func (m *memShared) Append(ctx context.Context, recs []Record) (int64, error) {
+	m.mu.Lock()
+	hold, held := m.hold, m.held
+	m.hold = nil
+	m.mu.Unlock()
+	if hold != nil {
+		close(held)
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.appends++
+	if m.appends == m.failAt {
+		return 0, m.failErr
+	}
+	if m.appends == m.abortAt {
+		m.abortNext = true
+	}
 	if m.before != nil {
 		m.add(m.before, true)
 		m.before = nil

@@ -69,7 +69,8 @@ type Store struct {
 	follow *follower // applies the shared log's records; nil for the embedded store
 
 	wmu     sync.Mutex    // serialises writers on the embedded log
-	writing chan struct{} // serialises writers on a shared log; a channel, so waiting can time out
+	writing chan struct{} // serialises groups of writes on a shared log; a channel, so waiting can time out
+	groups  groupQueue    // the writes on a shared log waiting for a group
 	amu     sync.Mutex    // serialises association writes across their checks, registrations and records
 
 	mu       sync.RWMutex // guards the following fields
@@ -234,7 +235,7 @@ func (s *Store) read(ctx context.Context, fn func(st *state) error) error {
 // lock is released.
 func (s *Store) writeLocked(ctx context.Context, fn func(st *state) ([]Record, error)) error {
 	if s.shared != nil {
-		return s.writeShared(ctx, fn)
+		return s.writeShared(ctx, exclusiveWrite, func(st *state, _ *pendingGroup) ([]Record, error) { return fn(st) })
 	}
 	s.wmu.Lock()
 	recs, err := fn(s.st)
@@ -247,6 +248,16 @@ func (s *Store) writeLocked(ctx context.Context, fn func(st *state) ([]Record, e
 		return err
 	}
 	return s.sync(ctx, last)
+}
+
+// writeGrouped is writeLocked for a write that may share a Kafka transaction with the
+// other writes of its group (group.go), as fp allows; fn sees what the earlier writes of the
+// group decided through its pendingGroup, nil on the embedded store.
+func (s *Store) writeGrouped(ctx context.Context, fp footprint, fn func(st *state, g *pendingGroup) ([]Record, error)) error {
+	if s.shared != nil {
+		return s.writeShared(ctx, fp, fn)
+	}
+	return s.writeLocked(ctx, func(st *state) ([]Record, error) { return fn(st, nil) })
 }
 
 // CatchUp waits until this instance has applied everything committed to the log when it was

@@ -95,15 +95,19 @@ func BenchmarkKafkaRegistrations(b *testing.B) {
 	leader, follower := awaitBenchLeader(b, nodes)
 	embedded := startBenchServer(b, bin, b.TempDir(), nil)
 
-	var viaLeader, viaFollower, plain float64
+	var viaLeader, viaFollower, plain, leaderP99, followerP99 float64
 	run := 0
 	for b.Loop() {
 		run++
-		viaLeader += registerMany(b, leader.url, fmt.Sprintf("leader%d", run))
-		viaFollower += registerMany(b, follower.url, fmt.Sprintf("follower%d", run))
+		rate, p99 := registerManyTimed(b, leader.url, fmt.Sprintf("leader%d", run))
+		viaLeader, leaderP99 = viaLeader+rate, max(leaderP99, p99)
+		rate, p99 = registerManyTimed(b, follower.url, fmt.Sprintf("follower%d", run))
+		viaFollower, followerP99 = viaFollower+rate, max(followerP99, p99)
 		plain += registerMany(b, embedded.url, fmt.Sprintf("embedded%d", run))
 	}
 	n := float64(b.N)
+	b.ReportMetric(leaderP99, "leader_p99_ms")
+	b.ReportMetric(followerP99, "follower_p99_ms")
 	b.ReportMetric(viaLeader/n, "leader_reg/s")
 	b.ReportMetric(viaFollower/n, "follower_reg/s")
 	b.ReportMetric(plain/n, "embedded_reg/s")
@@ -455,18 +459,29 @@ func awaitBenchLeader(b *testing.B, nodes []*benchServer) (leader, follower *ben
 // to the call.
 func registerMany(b *testing.B, base, prefix string) float64 {
 	b.Helper()
+	rate, _ := registerManyTimed(b, base, prefix)
+	return rate
+}
+
+// registerManyTimed is registerMany that also returns the 99th percentile of the
+// registrations' latencies, in milliseconds.
+func registerManyTimed(b *testing.B, base, prefix string) (rate, p99ms float64) {
+	b.Helper()
 	api := newJSONClient(base, benchClients)
 	var (
-		wg     sync.WaitGroup
-		failed atomic.Pointer[string]
+		wg        sync.WaitGroup
+		failed    atomic.Pointer[string]
+		latencies = make([]time.Duration, benchWrites)
 	)
 	start := time.Now()
 	for w := range benchClients {
 		wg.Go(func() {
 			for i := w; i < benchWrites && failed.Load() == nil; i += benchClients {
 				subject := fmt.Sprintf("%s-%d", prefix, i%benchSubjects)
+				sent := time.Now()
 				status, body, err := api.call(context.Background(), http.MethodPost, "/subjects/"+subject+"/versions",
 					schemaBody(growingSchema(subject, i/benchSubjects)), nil)
+				latencies[i] = time.Since(sent)
 				if err != nil || status != http.StatusOK {
 					msg := fmt.Sprintf("register into %s: %d %s %v", subject, status, body, err)
 					failed.CompareAndSwap(nil, &msg)
@@ -475,11 +490,12 @@ func registerMany(b *testing.B, base, prefix string) float64 {
 		})
 	}
 	wg.Wait()
-	rate := benchWrites / time.Since(start).Seconds()
+	rate = benchWrites / time.Since(start).Seconds()
 	if msg := failed.Load(); msg != nil {
 		b.Fatalf("%s: %s", base, *msg)
 	}
-	return rate
+	slices.Sort(latencies)
+	return rate, float64(latencies[len(latencies)*99/100].Microseconds()) / 1000
 }
 
 // growingSchema is a record with fields optional fields beyond its id: each version of a
