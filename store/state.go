@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"sync/atomic"
 
 	"github.com/accord-registry/accord/compat"
 )
@@ -26,9 +25,6 @@ type version struct {
 	deleted  bool
 	ts       int64
 	hash     contentHash
-
-	// parsed caches the schema parsed leniently from text; filled on first use.
-	parsed atomic.Pointer[compat.Schema]
 }
 
 // MaxID is the largest schema id: ids are Java ints in Confluent's API and 4-byte signed
@@ -53,8 +49,10 @@ type refKey struct {
 // state is the registry as the pure result of applying log records in order. It does no I/O;
 // the Store owns locking.
 type state struct {
-	offset    int64 // offset of the last applied record, -1 before any
-	subjects  map[string]map[int]*version
+	offset   int64 // offset of the last applied record, -1 before any
+	subjects map[string]map[int]*version
+	// names holds the keys of subjects in order, for the list endpoints' pages.
+	names     sortedNames
 	contexts  map[string]*contextState
 	configs   map[string]*ConfigRecord // "" = global, ":.ctx:" = context, otherwise a qualified subject
 	modes     map[string]Mode
@@ -218,6 +216,7 @@ func (st *state) putVersion(v *version) {
 	if vs == nil {
 		vs = map[int]*version{}
 		st.subjects[v.subject] = vs
+		st.names.add(v.subject)
 	}
 	vs[v.num] = v
 	c := st.context(v.q.ctx)
@@ -242,6 +241,7 @@ func (st *state) removeVersion(subject string, num int) {
 	delete(st.subjects[subject], num)
 	if len(st.subjects[subject]) == 0 {
 		delete(st.subjects, subject)
+		st.names.remove(subject)
 	}
 	c := st.context(v.q.ctx)
 	c.ids[v.id] = slices.DeleteFunc(c.ids[v.id], func(o *version) bool { return o == v })
@@ -357,14 +357,11 @@ func (st *state) applyContext(k recordKey, value []byte) {
 	st.context(k.Context).announced = true
 }
 
-// withDeleted returns a copy of v marked soft-deleted, sharing the parsed schema.
+// withDeleted returns a copy of v marked soft-deleted.
 func (v *version) withDeleted() *version {
-	c := &version{
-		subject: v.subject, q: v.q, num: v.num, id: v.id, typ: v.typ, refs: v.refs,
-		metadata: v.metadata, ruleSet: v.ruleSet, text: v.text, deleted: true, ts: v.ts, hash: v.hash,
-	}
-	c.parsed.Store(v.parsed.Load())
-	return c
+	c := *v
+	c.deleted = true
+	return &c
 }
 
 // qualifyRef qualifies a reference's subject with the referrer's context: references are
