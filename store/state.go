@@ -141,13 +141,36 @@ func (st *state) applySchema(k recordKey, rec Record) error {
 		st.removeVersion(k.Subject, k.Version)
 		return nil
 	}
-	var v schemaValue
-	if err := json.Unmarshal(rec.Value, &v); err != nil {
-		return fmt.Errorf("decode schema value at offset %d: %w", rec.Offset, err)
+	d, err := decodeSchemaRecord(k, rec)
+	if err != nil {
+		return err
 	}
-	if v.SchemaType == "" {
-		v.SchemaType = compat.TypeAvro
+	return st.applyDecodedSchema(rec, d)
+}
+
+// decodedSchema is a SCHEMA record's value decoded, with its content hash: all of applying it
+// that needs no state, which replay does in parallel.
+type decodedSchema struct {
+	key   recordKey
+	value schemaValue
+	hash  contentHash
+}
+
+func decodeSchemaRecord(k recordKey, rec Record) (*decodedSchema, error) {
+	d := &decodedSchema{key: k}
+	if err := json.Unmarshal(rec.Value, &d.value); err != nil {
+		return nil, fmt.Errorf("decode schema value at offset %d: %w", rec.Offset, err)
 	}
+	if d.value.SchemaType == "" {
+		d.value.SchemaType = compat.TypeAvro
+	}
+	v := &d.value
+	d.hash = hashContent(v.Schema, v.References, v.Metadata, v.RuleSet)
+	return d, nil
+}
+
+func (st *state) applyDecodedSchema(rec Record, d *decodedSchema) error {
+	k, v := d.key, d.value
 	if v.ID < 1 || v.ID > MaxID {
 		return fmt.Errorf("offset %d gives %s version %d the id %d, outside 1..%d; ignored", rec.Offset, k.Subject, k.Version, v.ID, MaxID)
 	}
@@ -162,7 +185,7 @@ func (st *state) applySchema(k recordKey, rec Record) error {
 	st.putVersion(&version{
 		subject: k.Subject, q: q, num: k.Version, id: v.ID, typ: v.SchemaType,
 		refs: v.References, metadata: v.Metadata, ruleSet: v.RuleSet, text: v.Schema, deleted: v.Deleted,
-		ts: rec.Timestamp.UnixMilli(), hash: hashContent(v.Schema, v.References, v.Metadata, v.RuleSet),
+		ts: rec.Timestamp.UnixMilli(), hash: d.hash,
 	})
 	return nil
 }
