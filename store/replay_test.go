@@ -12,7 +12,7 @@ import (
 // record, as a file log reading frames may: replay must copy what it keeps.
 type reusingLog struct{ recs []Record }
 
-func (l *reusingLog) Append([]Record) (int64, error)   { return 0, fmt.Errorf("read-only") }
+func (l *reusingLog) Append([]Record) (int64, error)    { return 0, fmt.Errorf("read-only") }
 func (l *reusingLog) Sync(context.Context, int64) error { return nil }
 func (l *reusingLog) End() int64                        { return int64(len(l.recs)) }
 func (l *reusingLog) Close() error                      { return nil }
