@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 )
@@ -18,8 +19,10 @@ func liveHeap() uint64 {
 }
 
 // residentBytes returns the process's resident set size from /proc/self/status, or, where
-// there is none, the memory the Go runtime holds from the system.
+// there is none, the memory the Go runtime holds from the system, after the runtime has
+// returned what it can to the system.
 func residentBytes() uint64 {
+	debug.FreeOSMemory()
 	if f, err := os.Open("/proc/self/status"); err == nil {
 		defer f.Close()
 		sc := bufio.NewScanner(f)
