@@ -1,9 +1,9 @@
 package store
 
 import (
-	"bytes"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -11,11 +11,31 @@ import (
 const replayBatchSize = 512
 
 // replayBatch is a run of records read from the log and, once done is closed, their SCHEMA
-// values decoded (nil for the other records).
+// values decoded (nil for the other records). The records' keys and values are copies in
+// bytes, which is reused for a later batch once this one is applied: apply keeps no slice of
+// a record (logs reuse their buffers too), and a million records copied into fresh memory
+// would make the garbage collector mark the growing state several more times.
 type replayBatch struct {
 	recs    []Record
 	decoded []*decodedSchema
+	bytes   []byte
 	done    chan struct{}
+}
+
+// add appends a copy of rec to the batch. Keys and values already added keep pointing into
+// the old array when bytes grows, which stays alive while they do.
+func (b *replayBatch) add(rec Record) {
+	start := len(b.bytes)
+	b.bytes = append(b.bytes, rec.Key...)
+	key := b.bytes[start:len(b.bytes):len(b.bytes)]
+	var value []byte
+	if rec.Value != nil {
+		start = len(b.bytes)
+		b.bytes = append(b.bytes, rec.Value...)
+		value = b.bytes[start:len(b.bytes):len(b.bytes)]
+	}
+	rec.Key, rec.Value = key, value
+	b.recs = append(b.recs, rec)
 }
 
 // replay reads the whole log into the state. Decoding the JSON of SCHEMA values is most of a
@@ -28,6 +48,8 @@ func (s *Store) replay() error {
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan *replayBatch, workers)
 	ordered := make(chan *replayBatch, 2*workers)
+	// free holds applied batches for reuse; there are never more batches than it can hold.
+	free := make(chan *replayBatch, 3*workers+2)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -39,7 +61,7 @@ func (s *Store) replay() error {
 		}()
 	}
 	readErr := make(chan error, 1)
-	go func() { readErr <- s.readBatches(jobs, ordered) }()
+	go func() { readErr <- s.readBatches(jobs, ordered, free) }()
 	skipped := 0
 	for b := range ordered {
 		<-b.done
@@ -48,6 +70,10 @@ func (s *Store) replay() error {
 				skipped++
 				s.logger.Warn("skipping record", "offset", rec.Offset, "err", err)
 			}
+		}
+		select {
+		case free <- b:
+		default:
 		}
 	}
 	wg.Wait()
@@ -58,34 +84,41 @@ func (s *Store) replay() error {
 	return nil
 }
 
-// readBatches reads the log into batches, hands each to the workers and, in order, to the
-// applier, and closes both channels at the end. A log may reuse a record's buffers once fn
-// returns, so the batches hold copies.
-func (s *Store) readBatches(jobs, ordered chan<- *replayBatch) error {
+// readBatches reads the log into batches (reusing applied ones from free), hands each to the
+// workers and, in order, to the applier, and closes both channels at the end.
+func (s *Store) readBatches(jobs, ordered chan<- *replayBatch, free <-chan *replayBatch) error {
 	defer close(ordered)
 	defer close(jobs)
-	b := &replayBatch{done: make(chan struct{})}
-	send := func() {
-		jobs <- b
-		ordered <- b
-		b = &replayBatch{done: make(chan struct{})}
+	next := func() *replayBatch {
+		select {
+		case b := <-free:
+			clear(b.recs)
+			clear(b.decoded)
+			b.recs, b.decoded, b.bytes, b.done = b.recs[:0], b.decoded[:0], b.bytes[:0], make(chan struct{})
+			return b
+		default:
+			return &replayBatch{done: make(chan struct{})}
+		}
 	}
+	b := next()
 	err := s.log.ReadFrom(0, func(rec Record) error {
-		rec.Key, rec.Value = bytes.Clone(rec.Key), bytes.Clone(rec.Value)
-		b.recs = append(b.recs, rec)
+		b.add(rec)
 		if len(b.recs) == replayBatchSize {
-			send()
+			jobs <- b
+			ordered <- b
+			b = next()
 		}
 		return nil
 	})
 	if len(b.recs) > 0 {
-		send()
+		jobs <- b
+		ordered <- b
 	}
 	return err
 }
 
 func (b *replayBatch) decode() {
-	b.decoded = make([]*decodedSchema, len(b.recs))
+	b.decoded = slices.Grow(b.decoded[:0], len(b.recs))[:len(b.recs)]
 	for i, rec := range b.recs {
 		b.decoded[i] = prepareRecord(rec)
 	}

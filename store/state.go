@@ -241,6 +241,11 @@ func (st *state) putVersion(v *version) {
 		st.subjects[v.subject] = vs
 		st.names.add(v.subject)
 	}
+	for _, other := range vs {
+		// Every version of a subject shares one copy of its name: each record decodes its own.
+		v.subject, v.q = other.subject, other.q
+		break
+	}
 	vs[v.num] = v
 	c := st.context(v.q.ctx)
 	c.ids[v.id] = append(c.ids[v.id], v)
