@@ -66,3 +66,59 @@ func TestListPageCostsItsSize(t *testing.T) {
 		t.Errorf("every subject with the prefix: %d listed, %d considered, want %d and %d", len(all), considered, n/2, n/2)
 	}
 }
+
+// TestSubjectPagesSkipBlocksExactly: the default /subjects listing skips its offset a block of
+// names at a time, counting the subjects whose versions are all soft-deleted out; every page
+// must still be the same slice of the whole list, after soft deletes, hard deletes, a version
+// soft-deleted alone and a subject registered again.
+func TestSubjectPagesSkipBlocksExactly(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	const n = 1500
+	register := func(i, v int) {
+		t.Helper()
+		fields := ""
+		if v > 1 {
+			fields = `{"name":"a","type":"int","default":0}`
+		}
+		if _, err := st.Register(ctx, fmt.Sprintf("s-%04d", i), store.SchemaRequest{Type: compat.TypeAvro, ID: -1,
+			Schema: fmt.Sprintf(`{"type":"record","name":"R%d","fields":[%s]}`, i, fields)}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range n {
+		register(i, 1)
+	}
+	for i := 0; i < n; i += 7 {
+		if _, err := st.DeleteSubject(ctx, fmt.Sprintf("s-%04d", i), false); err != nil {
+			t.Fatal(err)
+		}
+		if i%21 == 0 {
+			if _, err := st.DeleteSubject(ctx, fmt.Sprintf("s-%04d", i), true); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	register(700, 2) // soft-deleted, then live again with a second version
+	register(3, 2)
+	if _, err := st.DeleteVersion(ctx, "s-0003", 2, false); err != nil { // live through version 1
+		t.Fatal(err)
+	}
+	all, err := st.Subjects(ctx, store.SubjectsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := n - (n+6)/7 + 1; len(all) != want {
+		t.Fatalf("%d subjects listed, want %d", len(all), want)
+	}
+	for _, offset := range []int{0, 1, 255, 256, 511, 512, 513, 900, len(all) - 3, len(all), len(all) + 5} {
+		got, err := st.Subjects(ctx, store.SubjectsOptions{Page: store.Page{Offset: offset, Limit: 7}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := all[min(offset, len(all)):min(offset+7, len(all))]
+		if !slices.Equal(got, want) {
+			t.Errorf("offset %d: %v, want %v", offset, got, want)
+		}
+	}
+}

@@ -115,8 +115,14 @@ func (s *Store) Subjects(ctx context.Context, opts SubjectsOptions) ([]string, e
 	}
 	out := []string{}
 	err := s.read(ctx, func(st *state) error {
-		skip := opts.Offset
-		for subject := range st.names.candidates(prefix) {
+		candidates, skip := st.names.candidates(prefix), opts.Offset
+		if prefix == wildcardPrefix && !opts.Deleted && !opts.DeletedOnly && opts.Keep == nil {
+			// The default listing: whole blocks of visible subjects are skipped by count.
+			var skipped int
+			candidates, skipped = st.names.visibleFrom(opts.Offset)
+			skip -= skipped
+		}
+		for subject := range candidates {
 			if !matchesPrefix(subject, prefix) {
 				continue
 			}

@@ -247,6 +247,7 @@ func (st *state) putVersion(v *version) {
 		break
 	}
 	vs[v.num] = v
+	st.names.setHidden(v.subject, v.deleted && st.latest(v.subject) == nil)
 	c := st.context(v.q.ctx)
 	c.ids[v.id] = append(c.ids[v.id], v)
 	c.hashes[v.hash] = v.id
@@ -270,6 +271,8 @@ func (st *state) removeVersion(subject string, num int) {
 	if len(st.subjects[subject]) == 0 {
 		delete(st.subjects, subject)
 		st.names.remove(subject)
+	} else if !v.deleted {
+		st.names.setHidden(subject, st.latest(subject) == nil)
 	}
 	c := st.context(v.q.ctx)
 	c.ids[v.id] = slices.DeleteFunc(c.ids[v.id], func(o *version) bool { return o == v })

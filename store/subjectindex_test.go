@@ -15,15 +15,24 @@ import (
 func TestSortedNamesMatchesSort(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	var s sortedNames
-	want := map[string]bool{}
+	want := map[string]bool{} // name → hidden
 	for step := range 6000 {
 		name := fmt.Sprintf("s-%d", r.IntN(3000))
-		if r.IntN(3) == 0 {
+		switch r.IntN(4) {
+		case 0:
 			s.remove(name)
 			delete(want, name)
-		} else {
-			s.add(name)
-			want[name] = true
+		case 1:
+			if _, ok := want[name]; ok {
+				hidden := r.IntN(2) == 0
+				s.setHidden(name, hidden)
+				want[name] = hidden
+			}
+		default:
+			if _, ok := want[name]; !ok {
+				s.add(name)
+				want[name] = false
+			}
 		}
 		if step%500 != 0 {
 			continue
@@ -37,6 +46,7 @@ func TestSortedNamesMatchesSort(t *testing.T) {
 				t.Fatalf("step %d: a block of %d names", step, len(b))
 			}
 		}
+		checkVisibleFrom(t, &s, want)
 		for _, p := range []string{"s-1", "s-29", "s-", "t", "s-2999"} {
 			var exp []string
 			for name := range want {
@@ -48,6 +58,30 @@ func TestSortedNamesMatchesSort(t *testing.T) {
 			if got := slices.Collect(s.withPrefix(p)); !slices.Equal(got, exp) {
 				t.Fatalf("step %d: prefix %q gives %v, want %v", step, p, got, exp)
 			}
+		}
+	}
+}
+
+// checkVisibleFrom checks that, for every offset, visibleFrom starts at or before the
+// offset-th visible name and says exactly how many visible names it skipped.
+func checkVisibleFrom(t *testing.T, s *sortedNames, hidden map[string]bool) {
+	t.Helper()
+	var visible []string
+	for _, name := range sortedKeys(hidden) {
+		if !hidden[name] {
+			visible = append(visible, name)
+		}
+	}
+	for offset := 0; offset <= len(visible); offset += 37 {
+		seq, skipped := s.visibleFrom(offset)
+		var got []string
+		for name := range seq {
+			if !hidden[name] {
+				got = append(got, name)
+			}
+		}
+		if skipped > offset || !slices.Equal(got, visible[skipped:]) {
+			t.Fatalf("visibleFrom(%d) skipped %d and then yields %d visible names, want %d", offset, skipped, len(got), len(visible)-skipped)
 		}
 	}
 }
