@@ -124,6 +124,14 @@ bench: build bench-serde bench-rules
 bench-secure: build
 	./$(BIN) bench --secure
 
+## bench-scale: the registry at 1,000,000 schemas (100,000 subjects × 10 versions, Avro, JSON
+## Schema and Protobuf, and a subject of 1,000 versions), written directly to a log: startup,
+## memory per schema, lookups beside their ratio at 1,000 schemas, list pages, a compatibility
+## check; registrations through HTTP on 10,000. With KAFKA_BOOTSTRAP, also startup from Kafka.
+.PHONY: bench-scale
+bench-scale: build
+	./$(BIN) bench --scale --schemas 1000000 --subjects 100000 $(if $(KAFKA_BOOTSTRAP),--scale-kafka-brokers $(KAFKA_BOOTSTRAP))
+
 ## bench-serde: the serializers against the raw codecs and confluent-kafka-go, same run, one
 ## package at a time (packages benchmarked side by side disturb each other on two cores).
 .PHONY: bench-serde

@@ -75,26 +75,42 @@ func intQuery(c echo.Context, name string, def int) (int, error) {
 
 // page applies offset and limit (limit <= 0 means unlimited, or maxLimit when set).
 func page[T any](c echo.Context, items []T, maxLimit int) ([]T, error) {
-	offset, err := intQuery(c, "offset", 0)
+	p, err := pageParams(c, maxLimit)
 	if err != nil {
 		return nil, err
 	}
+	if p.Offset >= len(items) {
+		return items[:0], nil
+	}
+	items = items[p.Offset:]
+	if p.Limit > 0 && p.Limit < len(items) {
+		items = items[:p.Limit]
+	}
+	return items, nil
+}
+
+// pageOf reads offset and limit for the store to apply (limit <= 0 means unlimited, or
+// maxLimit when set), with the subjects the principal may not read left out of the page.
+func (h *handlers) pageOf(c echo.Context, maxLimit int) (store.Page, error) {
+	p, err := pageParams(c, maxLimit)
+	if err == nil && h.cfg.Policy != nil && h.cfg.Policy.Restricts() {
+		p.Keep = func(subject string) bool { return h.readable(c, subject) }
+	}
+	return p, err
+}
+
+// pageParams reads offset and limit: limit <= 0 means unlimited, or maxLimit when set.
+func pageParams(c echo.Context, maxLimit int) (store.Page, error) {
+	offset, err := intQuery(c, "offset", 0)
+	if err != nil {
+		return store.Page{}, err
+	}
 	limit, err := intQuery(c, "limit", -1)
 	if err != nil {
-		return nil, err
+		return store.Page{}, err
 	}
 	if limit <= 0 || (maxLimit > 0 && limit > maxLimit) {
 		limit = maxLimit
 	}
-	if offset < 0 {
-		offset = 0
-	}
-	if offset >= len(items) {
-		return items[:0], nil
-	}
-	items = items[offset:]
-	if limit > 0 && limit < len(items) {
-		items = items[:limit]
-	}
-	return items, nil
+	return store.Page{Offset: max(offset, 0), Limit: limit}, nil
 }

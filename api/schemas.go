@@ -12,7 +12,7 @@ import (
 // searchLimit is Confluent's default and maximum page for /schemas.
 const searchLimit = 1000
 
-// listSchemas is Confluent's SchemasResource.getSchemas. The associations attached by an
+// listSchemas is Confluent's SchemasResource.getSchemas; the store cuts the page. The associations attached by an
 // association filter are those of the schema's own subject, so they name only readable
 // subjects once the schemas are.
 func (h *handlers) listSchemas(c echo.Context) error {
@@ -20,19 +20,19 @@ func (h *handlers) listSchemas(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p, err := h.pageOf(c, searchLimit)
+	if err != nil {
+		return err
+	}
 	schemas, err := h.store.Schemas(c.Request().Context(), store.SchemasOptions{
 		Prefix: c.QueryParam("subjectPrefix"), Deleted: boolQuery(c, "deleted"), LatestOnly: boolQuery(c, "latestOnly"),
-		RuleType: c.QueryParam("ruleType"), Aliases: boolQuery(c, "aliases"), Associations: assocs,
+		RuleType: c.QueryParam("ruleType"), Aliases: boolQuery(c, "aliases"), Associations: assocs, Page: p,
 	})
 	if err != nil {
 		return err
 	}
-	schemas = readableOnly(h, c, schemas, func(s store.Schema) string { return s.Subject })
 	for i := range schemas {
 		schemas[i].Aliases = readableOnly(h, c, schemas[i].Aliases, func(s string) string { return s })
-	}
-	if schemas, err = page(c, schemas, searchLimit); err != nil {
-		return err
 	}
 	out := make([]schemaJSON, len(schemas))
 	for i, s := range schemas {

@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"sort"
+	"slices"
 )
 
 // GetMode answers GET /mode and GET /mode/{subject}. The global mode defaults to READWRITE; a
@@ -84,21 +84,23 @@ func (st *state) prepareImport(key string, force bool) ([]Record, error) {
 }
 
 // subjectsInScope lists the subjects a mode key covers, sorted: all of them for the global
-// key, a context's for `:.ctx:`, otherwise the subject itself.
+// key, a context's for `:.ctx:`, otherwise the subject itself (found without a walk over
+// every subject).
 func (st *state) subjectsInScope(key string) []string {
 	q := parseSubject(key)
 	var out []string
-	for subject := range st.subjects {
-		switch {
-		case key == "" || key == globalConfigKey:
-			out = append(out, subject)
-		case q.isContext() && parseSubject(subject).ctx == q.ctx:
-			out = append(out, subject)
-		case subject == key:
-			out = append(out, subject)
+	switch {
+	case key == "" || key == globalConfigKey:
+		out = slices.Collect(st.names.withPrefix(""))
+	case q.isContext():
+		for subject := range st.names.withPrefix(":" + q.ctx + ":") {
+			if parseSubject(subject).ctx == q.ctx {
+				out = append(out, subject)
+			}
 		}
+	case st.subjects[key] != nil:
+		out = []string{key}
 	}
-	sort.Strings(out)
 	return out
 }
 

@@ -88,7 +88,23 @@ type SubjectsOptions struct {
 	Prefix      string // subjectPrefix; "" means every context (`:*:`)
 	Deleted     bool
 	DeletedOnly bool
+	Page
 }
+
+// Page selects a page of a list: Keep drops the items the caller may not see (before the
+// page is counted), Offset skips that many of the kept ones, and Limit, when positive, keeps
+// at most that many. A page costs what it skips and returns, not the whole list: the subjects
+// are walked in order from where the prefix starts.
+type Page struct {
+	Offset, Limit int
+	Keep          func(subject string) bool
+}
+
+// keep reports whether the caller may see subject.
+func (p Page) keep(subject string) bool { return p.Keep == nil || p.Keep(subject) }
+
+// full reports whether n items fill the page.
+func (p Page) full(n int) bool { return p.Limit > 0 && n >= p.Limit }
 
 // Subjects answers GET /subjects: sorted qualified names. A subject is deleted when all its
 // versions are soft-deleted.
@@ -99,16 +115,30 @@ func (s *Store) Subjects(ctx context.Context, opts SubjectsOptions) ([]string, e
 	}
 	out := []string{}
 	err := s.read(ctx, func(st *state) error {
-		for subject := range st.subjects {
+		candidates, skip := st.names.candidates(prefix), opts.Offset
+		if prefix == wildcardPrefix && !opts.Deleted && !opts.DeletedOnly && opts.Keep == nil {
+			// The default listing: whole blocks of visible subjects are skipped by count.
+			var skipped int
+			candidates, skipped = st.names.visibleFrom(opts.Offset)
+			skip -= skipped
+		}
+		for subject := range candidates {
 			if !matchesPrefix(subject, prefix) {
 				continue
 			}
 			live := st.latest(subject) != nil
-			if (opts.DeletedOnly && !live) || (!opts.DeletedOnly && (live || opts.Deleted)) {
-				out = append(out, subject)
+			if !((opts.DeletedOnly && !live) || (!opts.DeletedOnly && (live || opts.Deleted))) || !opts.keep(subject) {
+				continue
+			}
+			if skip > 0 {
+				skip--
+				continue
+			}
+			out = append(out, subject)
+			if opts.full(len(out)) {
+				break
 			}
 		}
-		sort.Strings(out)
 		return nil
 	})
 	return out, err
@@ -126,9 +156,11 @@ type SchemasOptions struct {
 	// Associations, when set, keeps only the schemas whose subject's associations match it and
 	// attaches those associations.
 	Associations *SchemaAssociations
+	Page
 }
 
-// Schemas answers GET /schemas: schema versions sorted by subject then version.
+// Schemas answers GET /schemas: schema versions sorted by subject then version. Offset and
+// Limit count schemas; Keep selects subjects.
 func (s *Store) Schemas(ctx context.Context, opts SchemasOptions) ([]Schema, error) {
 	out := []Schema{}
 	err := s.read(ctx, func(st *state) error {
@@ -140,8 +172,13 @@ func (s *Store) Schemas(ctx context.Context, opts SchemasOptions) ([]Schema, err
 		if opts.Associations != nil {
 			assocs = opts.Associations.bySubject(st)
 		}
-		for _, subject := range sortedKeys(st.subjects) {
-			if !matchesPrefix(subject, opts.Prefix) && aliases[subject] == nil {
+		candidates := st.names.candidates(opts.Prefix)
+		if len(aliases) > 0 {
+			candidates = st.names.withPrefix("")
+		}
+		skip := opts.Offset
+		for subject := range candidates {
+			if !matchesPrefix(subject, opts.Prefix) && aliases[subject] == nil || !opts.keep(subject) {
 				continue
 			}
 			attached, listed := assocs[subject], true
@@ -152,8 +189,15 @@ func (s *Store) Schemas(ctx context.Context, opts SchemasOptions) ([]Schema, err
 				continue
 			}
 			for _, sc := range st.listed(subject, opts) {
+				if skip > 0 {
+					skip--
+					continue
+				}
 				sc.Aliases, sc.Associations = aliases[subject], attached
 				out = append(out, sc)
+				if opts.full(len(out)) {
+					return nil
+				}
 			}
 		}
 		return nil

@@ -93,12 +93,38 @@ func (st *state) candidate(subject string, req SchemaRequest, normalize, allowDe
 		if text, ok := st.parses.canonicalText(parseKey{req.Type, req.Schema, opts}); ok {
 			return newCandidate(req.Type, text, nil, req.Metadata, req.RuleSet), nil
 		}
+		if cand, ok := st.storedCandidate(subject, req, normalize); ok {
+			return cand, nil
+		}
 	}
 	parsed, refs, err := st.parse(parseSubject(subject).ctx, req.Type, req.Schema, req.References, opts, allowDeleted)
 	if err != nil {
 		return candidate{}, err
 	}
 	return newCandidate(parsed.Type(), parsed.Canonical(), refs, req.Metadata, req.RuleSet), nil
+}
+
+// storedCandidate is the candidate of a reference-free request whose text is byte for byte
+// the text of a stored version of its type in the subject's context. Stored texts are
+// canonical (registration stores the canonical form), so such a text needs no parse: the
+// bounded canonical cache cannot hold every schema of a large registry, and clients mostly
+// look up the very text the registry gave them. Not with normalize, whose form may differ.
+func (st *state) storedCandidate(subject string, req SchemaRequest, normalize bool) (candidate, bool) {
+	c := st.contexts[parseSubject(subject).ctx]
+	if normalize || c == nil || req.Type == "" {
+		return candidate{}, false
+	}
+	cand := newCandidate(req.Type, req.Schema, nil, req.Metadata, req.RuleSet)
+	id, ok := c.hashes[cand.hash]
+	if !ok {
+		return candidate{}, false
+	}
+	for _, v := range c.ids[id] {
+		if v.text == req.Schema && v.typ == req.Type && len(v.refs) == 0 {
+			return cand, true
+		}
+	}
+	return candidate{}, false
 }
 
 // match finds a version of subject accepted by keep that holds cand: first through the content

@@ -104,16 +104,17 @@ func invalidSchemaMessage(typ compat.SchemaType, detail string) string {
 	return fmt.Sprintf("Invalid schema {schemaType=%s}, details: %s", typ, detail)
 }
 
-// parsedVersion returns v's schema parsed leniently, as Confluent parses stored schemas,
-// caching it on v.
+// parsedVersion returns v's schema parsed leniently, as Confluent parses stored schemas. The
+// parse is cached in st.parses, bounded, never on v: a million versions each keeping its parse
+// would cost several KB per schema.
 func (st *state) parsedVersion(v *version) (*compat.Schema, error) {
-	if p := v.parsed.Load(); p != nil {
+	if p := st.parses.version(v); p != nil {
 		return p, nil
 	}
 	p, _, err := st.parse(v.q.ctx, v.typ, v.text, v.refs, compat.ParseOptions{}, true)
 	if err != nil {
 		return nil, err
 	}
-	v.parsed.Store(p)
+	st.parses.putVersion(v, p)
 	return p, nil
 }

@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"sync/atomic"
 
 	"github.com/accord-registry/accord/compat"
 )
@@ -26,9 +25,6 @@ type version struct {
 	deleted  bool
 	ts       int64
 	hash     contentHash
-
-	// parsed caches the schema parsed leniently from text; filled on first use.
-	parsed atomic.Pointer[compat.Schema]
 }
 
 // MaxID is the largest schema id: ids are Java ints in Confluent's API and 4-byte signed
@@ -53,8 +49,10 @@ type refKey struct {
 // state is the registry as the pure result of applying log records in order. It does no I/O;
 // the Store owns locking.
 type state struct {
-	offset    int64 // offset of the last applied record, -1 before any
-	subjects  map[string]map[int]*version
+	offset   int64 // offset of the last applied record, -1 before any
+	subjects map[string]map[int]*version
+	// names holds the keys of subjects in order, for the list endpoints' pages.
+	names     sortedNames
 	contexts  map[string]*contextState
 	configs   map[string]*ConfigRecord // "" = global, ":.ctx:" = context, otherwise a qualified subject
 	modes     map[string]Mode
@@ -143,13 +141,36 @@ func (st *state) applySchema(k recordKey, rec Record) error {
 		st.removeVersion(k.Subject, k.Version)
 		return nil
 	}
-	var v schemaValue
-	if err := json.Unmarshal(rec.Value, &v); err != nil {
-		return fmt.Errorf("decode schema value at offset %d: %w", rec.Offset, err)
+	d, err := decodeSchemaRecord(k, rec)
+	if err != nil {
+		return err
 	}
-	if v.SchemaType == "" {
-		v.SchemaType = compat.TypeAvro
+	return st.applyDecodedSchema(rec, d)
+}
+
+// decodedSchema is a SCHEMA record's value decoded, with its content hash: all of applying it
+// that needs no state, which replay does in parallel.
+type decodedSchema struct {
+	key   recordKey
+	value schemaValue
+	hash  contentHash
+}
+
+func decodeSchemaRecord(k recordKey, rec Record) (*decodedSchema, error) {
+	d := &decodedSchema{key: k}
+	if err := json.Unmarshal(rec.Value, &d.value); err != nil {
+		return nil, fmt.Errorf("decode schema value at offset %d: %w", rec.Offset, err)
 	}
+	if d.value.SchemaType == "" {
+		d.value.SchemaType = compat.TypeAvro
+	}
+	v := &d.value
+	d.hash = hashContent(v.Schema, v.References, v.Metadata, v.RuleSet)
+	return d, nil
+}
+
+func (st *state) applyDecodedSchema(rec Record, d *decodedSchema) error {
+	k, v := d.key, d.value
 	if v.ID < 1 || v.ID > MaxID {
 		return fmt.Errorf("offset %d gives %s version %d the id %d, outside 1..%d; ignored", rec.Offset, k.Subject, k.Version, v.ID, MaxID)
 	}
@@ -164,7 +185,7 @@ func (st *state) applySchema(k recordKey, rec Record) error {
 	st.putVersion(&version{
 		subject: k.Subject, q: q, num: k.Version, id: v.ID, typ: v.SchemaType,
 		refs: v.References, metadata: v.Metadata, ruleSet: v.RuleSet, text: v.Schema, deleted: v.Deleted,
-		ts: rec.Timestamp.UnixMilli(), hash: hashContent(v.Schema, v.References, v.Metadata, v.RuleSet),
+		ts: rec.Timestamp.UnixMilli(), hash: d.hash,
 	})
 	return nil
 }
@@ -218,8 +239,15 @@ func (st *state) putVersion(v *version) {
 	if vs == nil {
 		vs = map[int]*version{}
 		st.subjects[v.subject] = vs
+		st.names.add(v.subject)
+	}
+	for _, other := range vs {
+		// Every version of a subject shares one copy of its name: each record decodes its own.
+		v.subject, v.q = other.subject, other.q
+		break
 	}
 	vs[v.num] = v
+	st.names.setHidden(v.subject, v.deleted && st.latest(v.subject) == nil)
 	c := st.context(v.q.ctx)
 	c.ids[v.id] = append(c.ids[v.id], v)
 	c.hashes[v.hash] = v.id
@@ -242,6 +270,9 @@ func (st *state) removeVersion(subject string, num int) {
 	delete(st.subjects[subject], num)
 	if len(st.subjects[subject]) == 0 {
 		delete(st.subjects, subject)
+		st.names.remove(subject)
+	} else if !v.deleted {
+		st.names.setHidden(subject, st.latest(subject) == nil)
 	}
 	c := st.context(v.q.ctx)
 	c.ids[v.id] = slices.DeleteFunc(c.ids[v.id], func(o *version) bool { return o == v })
@@ -357,14 +388,11 @@ func (st *state) applyContext(k recordKey, value []byte) {
 	st.context(k.Context).announced = true
 }
 
-// withDeleted returns a copy of v marked soft-deleted, sharing the parsed schema.
+// withDeleted returns a copy of v marked soft-deleted.
 func (v *version) withDeleted() *version {
-	c := &version{
-		subject: v.subject, q: v.q, num: v.num, id: v.id, typ: v.typ, refs: v.refs,
-		metadata: v.metadata, ruleSet: v.ruleSet, text: v.text, deleted: true, ts: v.ts, hash: v.hash,
-	}
-	c.parsed.Store(v.parsed.Load())
-	return c
+	c := *v
+	c.deleted = true
+	return &c
 }
 
 // qualifyRef qualifies a reference's subject with the referrer's context: references are

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -129,24 +128,6 @@ func (s *Store) applyDefaults() {
 	if s.cfg.WriteTimeout <= 0 {
 		s.cfg.WriteTimeout = 10 * time.Second
 	}
-}
-
-func (s *Store) replay() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	skipped := 0
-	err := s.log.ReadFrom(0, func(rec Record) error {
-		if err := s.st.apply(rec); err != nil {
-			skipped++
-			s.logger.Warn("skipping record", "offset", rec.Offset, "err", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("store: replay log: %w", err)
-	}
-	s.logger.Info("log replayed", "offset", s.st.offset, "subjects", len(s.st.subjects), "skipped", skipped)
-	return nil
 }
 
 // Ready reports whether the store has caught up with its log and serves requests.

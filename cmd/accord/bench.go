@@ -35,6 +35,10 @@ type benchConfig struct {
 	slice    time.Duration
 	warmup   time.Duration
 	minRatio float64
+	// --scale (bench_scale.go): the registry at --schemas schemas over --subjects subjects.
+	scale         bool
+	scaleRegister int
+	scaleKafka    string
 }
 
 // bench measures a registry over HTTP: registrations while it fills with schemas, then id
@@ -60,6 +64,9 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&c.slice, "slice", 500*time.Millisecond, "with --secure: the sides take turns every slice within a round, so that other work on the machine slows both alike")
 	fs.DurationVar(&c.warmup, "warmup", time.Second, "with --secure: unmeasured run of each side first, which opens the connections (and their TLS handshakes)")
 	fs.Float64Var(&c.minRatio, "min-ratio", 0.6, "with --secure: fail when the median ratio secure/plain is below this")
+	fs.BoolVar(&c.scale, "scale", false, "instead of the usual phases: memory, startup, lookups, list pages and a compatibility check with --schemas schemas over --subjects subjects, written directly to a log (make bench-scale: 1,000,000 over 100,000)")
+	fs.IntVar(&c.scaleRegister, "scale-register", 10_000, "with --scale: schemas registered through HTTP to measure the registration rate")
+	fs.StringVar(&c.scaleKafka, "scale-kafka-brokers", "", "with --scale: also time `accord serve` starting from a topic holding the schemas on these brokers, without and with its snapshot")
 	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	}
@@ -95,6 +102,9 @@ Flags:
 func (c *benchConfig) run(ctx context.Context, out io.Writer) error {
 	if c.secure {
 		return c.runSecure(ctx, out)
+	}
+	if c.scale {
+		return c.runScale(ctx, out)
 	}
 	baseline, stopBaseline, err := startBaseline()
 	if err != nil {
