@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,7 +39,9 @@ var requestBodyTypes = map[string]bool{
 }
 
 const (
-	headerRequestID = "X-Request-ID"
+	// headerRequestID is X-Request-ID in net/http's canonical form, which header lookups
+	// then use as it is instead of converting it on every request.
+	headerRequestID = "X-Request-Id"
 	contextKeyType  = "accord.responseType"
 )
 
@@ -50,17 +53,19 @@ func negotiate(next echo.HandlerFunc) echo.HandlerFunc {
 		if p := req.URL.Path; p == "/metrics" || p == "/openapi.yaml" {
 			return next(c) // one format each (Prometheus's, negotiated by its handler; YAML)
 		}
-		if ct := req.Header.Get(echo.HeaderContentType); ct != "" && req.ContentLength != 0 {
+		if ct := req.Header.Get(echo.HeaderContentType); ct != "" && req.ContentLength != 0 && !requestBodyTypes[ct] {
 			mt, _, err := mime.ParseMediaType(ct)
 			if err != nil || !requestBodyTypes[mt] {
 				return echo.NewHTTPError(http.StatusUnsupportedMediaType)
 			}
 		}
-		typ, ok := responseType(req.Header.Values(echo.HeaderAccept))
+		typ, ok := responseType(req.Header[echo.HeaderAccept])
 		if !ok {
 			return echo.NewHTTPError(http.StatusNotAcceptable)
 		}
-		c.Set(contextKeyType, typ)
+		if typ != mediaTypes[0].name { // negotiatedType's default, which needs no entry
+			c.Set(contextKeyType, typ)
+		}
 		return next(c)
 	}
 }
@@ -68,7 +73,7 @@ func negotiate(next echo.HandlerFunc) echo.HandlerFunc {
 // responseType chooses the media type with the highest client quality times server quality.
 // No Accept, */* and the Java HttpURLConnection default all give the v1 type.
 func responseType(accept []string) (string, bool) {
-	if len(accept) == 0 {
+	if len(accept) == 0 || len(accept) == 1 && (accept[0] == "*/*" || accept[0] == mediaTypes[0].name) {
 		return mediaTypes[0].name, true
 	}
 	best, bestScore := "", 0.0
@@ -113,14 +118,14 @@ func acceptMatches(pattern, name string) bool {
 // requestID echoes a single X-Request-ID or assigns a fresh UUID v4.
 func requestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ids := c.Request().Header.Values(headerRequestID)
+		ids := c.Request().Header[headerRequestID]
 		id := ""
 		if len(ids) == 1 {
 			id = ids[0]
 		} else {
 			id = newUUID()
 		}
-		c.Response().Header().Set(headerRequestID, id)
+		c.Response().Header()[headerRequestID] = []string{id}
 		return next(c)
 	}
 }
@@ -133,7 +138,14 @@ func newUUID() string {
 	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	hex.Encode(out[9:13], b[4:6])
+	hex.Encode(out[14:18], b[6:8])
+	hex.Encode(out[19:23], b[8:10])
+	hex.Encode(out[24:], b[10:])
+	out[8], out[13], out[18], out[23] = '-', '-', '-', '-'
+	return string(out[:])
 }
 
 // limitBody caps request bodies; a larger body is 413 with Confluent's error body.
@@ -144,7 +156,9 @@ func limitBody(limit int64) echo.MiddlewareFunc {
 			if req.ContentLength > limit {
 				return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
 			}
-			req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
+			if req.Body != nil && req.Body != http.NoBody {
+				req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
+			}
 			return next(c)
 		}
 	}
