@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -166,13 +167,39 @@ func limitBody(limit int64) echo.MiddlewareFunc {
 
 // writeJSON encodes v as compact JSON without HTML escaping, labelled with the negotiated type.
 func writeJSON(c echo.Context, status int, v any) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	e := jsonEncoders.Get().(*jsonEncoder)
+	defer e.release()
+	if err := e.enc.Encode(v); err != nil {
 		return err
 	}
-	return c.Blob(status, negotiatedType(c), bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	return c.Blob(status, negotiatedType(c), bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")))
+}
+
+// jsonEncoder is a reusable encoder and its buffer: an answer is encoded into the buffer,
+// copied into the connection's, and the buffer kept for the next answer, instead of growing
+// a new one for each.
+type jsonEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonEncoders = sync.Pool{New: func() any {
+	e := &jsonEncoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}}
+
+// maxPooledAnswer bounds the buffers kept for reuse: a rare large answer (a long schema
+// list) is not held on to for the small ones that follow.
+const maxPooledAnswer = 64 << 10
+
+func (e *jsonEncoder) release() {
+	if e.buf.Cap() > maxPooledAnswer {
+		return
+	}
+	e.buf.Reset()
+	jsonEncoders.Put(e)
 }
 
 // writeRaw sends schema text as-is (not JSON-quoted) under the negotiated JSON media type.
@@ -190,7 +217,7 @@ func negotiatedType(c echo.Context) string {
 // decodeBody decodes a JSON request body into v. An empty body is 422 (Confluent's missing
 // body), malformed JSON or a wrong shape 400, an oversized body 413.
 func decodeBody(c echo.Context, v any) error {
-	data, err := io.ReadAll(c.Request().Body)
+	data, err := readAllBody(c.Request())
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if ok := asMaxBytes(err, &tooLarge); ok {
@@ -212,6 +239,20 @@ func decodeBody(c echo.Context, v any) error {
 	}
 	return nil
 }
+
+// readAllBody reads a request's body, into a buffer of the size its Content-Length announces
+// when it announces one (io.ReadAll would grow its buffer a few times on the way).
+func readAllBody(req *http.Request) ([]byte, error) {
+	if req.ContentLength <= 0 || req.ContentLength > maxPresized {
+		return io.ReadAll(req.Body)
+	}
+	b := bytes.NewBuffer(make([]byte, 0, req.ContentLength+bytes.MinRead))
+	_, err := b.ReadFrom(req.Body)
+	return b.Bytes(), err
+}
+
+// maxPresized bounds the buffer made ahead from a Content-Length, which the client chooses.
+const maxPresized = 1 << 20
 
 func asMaxBytes(err error, target **http.MaxBytesError) bool {
 	return errors.As(err, target)
