@@ -169,6 +169,12 @@ func limitBody(limit int64) echo.MiddlewareFunc {
 func writeJSON(c echo.Context, status int, v any) error {
 	e := jsonEncoders.Get().(*jsonEncoder)
 	defer e.release()
+	if s, ok := v.(schemaJSON); ok {
+		if b, ok := s.appendJSON(e.buf.AvailableBuffer()); ok {
+			e.buf.Write(b) // onto itself, unless appendJSON outgrew it: the pool keeps the larger buffer
+			return c.Blob(status, negotiatedType(c), e.buf.Bytes())
+		}
+	}
 	if err := e.enc.Encode(v); err != nil {
 		return err
 	}
