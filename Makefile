@@ -31,7 +31,8 @@ FUZZ_TARGETS := \
 	./serde/rules:FuzzMatchPath \
 	./serde/rules:FuzzMatchers \
 	./serde/rules/encryption:FuzzDecrypt \
-	./api:FuzzRequestDecoding
+	./api:FuzzRequestDecoding \
+	./api:FuzzSchemaJSONString
 
 .PHONY: all build install run test deps vet unit kafka-up kafka-down kafka-test fuzz bench clean
 
