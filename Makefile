@@ -31,7 +31,8 @@ FUZZ_TARGETS := \
 	./serde/rules:FuzzMatchPath \
 	./serde/rules:FuzzMatchers \
 	./serde/rules/encryption:FuzzDecrypt \
-	./api:FuzzRequestDecoding
+	./api:FuzzRequestDecoding \
+	./api:FuzzSchemaJSONString
 
 .PHONY: all build install run test deps vet unit kafka-up kafka-down kafka-test fuzz bench clean
 
@@ -62,7 +63,8 @@ CLIENTS_JS  := test/clients/node
 SCHEMATHESIS := test/schemathesis
 KMS_PY      := test/kms
 
-## deps: Go modules, the Kafka broker's jars (into ~/.cache/accord, with mvn), the real
+## deps: Go modules, the Kafka broker's jars (into ~/.cache/accord, with mvn), wrk (the
+## load of `make bench`), the real
 ## Python and Node clients the end-to-end tests drive, and schemathesis, the OpenAPI fuzzer
 ## TestSchemathesis runs (a virtualenv of its own), and moto and OpenBao, the AWS KMS and Vault
 ## transit servers the serde/kms driver tests run (another).
@@ -72,6 +74,9 @@ deps:
 		echo "installing Java 17 and Maven for the Kafka broker the tests run"; \
 		apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless maven >/dev/null; }
 	$(GO) run ./test/kafkaharness jars
+	@command -v wrk >/dev/null || { \
+		echo "installing wrk, the HTTP load generator accord bench drives its read phases with"; \
+		apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	test -x $(CLIENTS_PY)/.venv/bin/python || $(PYTHON) -m venv $(CLIENTS_PY)/.venv
 	$(CLIENTS_PY)/.venv/bin/pip install --quiet --disable-pip-version-check -r $(CLIENTS_PY)/requirements.txt
 	cd $(CLIENTS_JS) && npm ci --no-audit --no-fund --loglevel=error
@@ -113,7 +118,8 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -timeout $(TEST_TIMEOUT) $$pkg; \
 	done
 
-## bench: the load tool (10,000 schemas, 32 clients) and the Go benchmarks.
+## bench: the load tool (10,000 schemas; registry and baseline in processes of their own,
+## read load from wrk when installed, server CPU per request) and the Go benchmarks.
 bench: build bench-serde bench-rules
 	./$(BIN) bench
 	$(GO) test -run '^$$' -bench . -benchtime 2s -timeout $(TEST_TIMEOUT) ./api ./store/filelog

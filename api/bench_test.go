@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/accord-registry/accord/api/metrics"
 	"github.com/accord-registry/accord/store"
 	"github.com/accord-registry/accord/store/filelog"
 )
@@ -43,10 +44,20 @@ func newTestAPI(tb testing.TB, sync bool) http.Handler {
 	return New(Config{Store: st, MaxRequestBytes: 1 << 20})
 }
 
-// benchServer returns a handler over a store holding benchSchemas schemas, one per subject.
+// benchServer returns a handler over a store holding benchSchemas schemas, one per subject,
+// with what `accord serve` always has on: metrics, and the request limits at their defaults.
 func benchServer(b *testing.B) http.Handler {
 	b.Helper()
-	h := newTestAPI(b, false)
+	log, err := filelog.Open(b.TempDir(), filelog.Config{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { log.Close() })
+	st, err := store.Open(context.Background(), store.Config{Log: log})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := New(Config{Store: st, Metrics: metrics.New()})
 	for n := 0; n < benchSchemas; n++ {
 		if code := serve(h, "POST", fmt.Sprintf("/subjects/s%d/versions", n), benchRecordSchema(n)); code != http.StatusOK {
 			b.Fatalf("register %d: %d", n, code)
@@ -69,6 +80,7 @@ func BenchmarkBaseline(b *testing.B) {
 	e.GET("/baseline", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, "application/vnd.schemaregistry.v1+json", body)
 	})
+	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if serve(e, "GET", "/baseline", "") != http.StatusOK {
@@ -80,6 +92,7 @@ func BenchmarkBaseline(b *testing.B) {
 
 func BenchmarkSchemaByID(b *testing.B) {
 	h := benchServer(b)
+	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for i := 0; pb.Next(); i++ {
@@ -92,6 +105,7 @@ func BenchmarkSchemaByID(b *testing.B) {
 
 func BenchmarkLookup(b *testing.B) {
 	h := benchServer(b)
+	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for i := 0; pb.Next(); i++ {

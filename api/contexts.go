@@ -17,6 +17,9 @@ import (
 func rewriteContextPaths(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
+		if !strings.HasPrefix(echo.GetPath(req), "/contexts/") {
+			return next(c)
+		}
 		segs := strings.Split(strings.TrimPrefix(echo.GetPath(req), "/"), "/")
 		if len(segs) < 3 || segs[0] != "contexts" {
 			return next(c)

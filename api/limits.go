@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -25,12 +24,12 @@ const (
 
 // deadline gives every request a context that ends after d: a request stuck behind a
 // stalled disk or an unreachable Kafka answers 50002 instead of holding its connection and
-// goroutine forever.
+// goroutine forever. Its timer is armed only if the request waits (deadlineContext).
 func deadline(d time.Duration) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			ctx, cancel := context.WithTimeout(c.Request().Context(), d)
-			defer cancel()
+			ctx := newDeadlineContext(c.Request().Context(), d)
+			defer ctx.release()
 			c.SetRequest(c.Request().WithContext(ctx))
 			return next(c)
 		}
@@ -42,20 +41,18 @@ func deadline(d time.Duration) echo.MiddlewareFunc {
 // away at once rather than queued until everything times out. The probes and /metrics are
 // always served, so that the server can be watched while it sheds load.
 func limitInFlight(max int) echo.MiddlewareFunc {
-	slots := make(chan struct{}, max)
+	var inFlight atomic.Int64
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if isOpen(c.Request().URL.Path, true) {
 				return next(c)
 			}
-			select {
-			case slots <- struct{}{}:
-				defer func() { <-slots }()
-				return next(c)
-			default:
+			defer inFlight.Add(-1)
+			if inFlight.Add(1) > int64(max) {
 				c.Response().Header().Set("Retry-After", "1")
 				return &store.Error{Code: store.CodeTooManyRequests, Message: "Too many requests in flight; retry later"}
 			}
+			return next(c)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -38,7 +40,9 @@ var requestBodyTypes = map[string]bool{
 }
 
 const (
-	headerRequestID = "X-Request-ID"
+	// headerRequestID is X-Request-ID in net/http's canonical form, which header lookups
+	// then use as it is instead of converting it on every request.
+	headerRequestID = "X-Request-Id"
 	contextKeyType  = "accord.responseType"
 )
 
@@ -50,17 +54,19 @@ func negotiate(next echo.HandlerFunc) echo.HandlerFunc {
 		if p := req.URL.Path; p == "/metrics" || p == "/openapi.yaml" {
 			return next(c) // one format each (Prometheus's, negotiated by its handler; YAML)
 		}
-		if ct := req.Header.Get(echo.HeaderContentType); ct != "" && req.ContentLength != 0 {
+		if ct := req.Header.Get(echo.HeaderContentType); ct != "" && req.ContentLength != 0 && !requestBodyTypes[ct] {
 			mt, _, err := mime.ParseMediaType(ct)
 			if err != nil || !requestBodyTypes[mt] {
 				return echo.NewHTTPError(http.StatusUnsupportedMediaType)
 			}
 		}
-		typ, ok := responseType(req.Header.Values(echo.HeaderAccept))
+		typ, ok := responseType(req.Header[echo.HeaderAccept])
 		if !ok {
 			return echo.NewHTTPError(http.StatusNotAcceptable)
 		}
-		c.Set(contextKeyType, typ)
+		if typ != mediaTypes[0].name { // negotiatedType's default, which needs no entry
+			c.Set(contextKeyType, typ)
+		}
 		return next(c)
 	}
 }
@@ -68,7 +74,7 @@ func negotiate(next echo.HandlerFunc) echo.HandlerFunc {
 // responseType chooses the media type with the highest client quality times server quality.
 // No Accept, */* and the Java HttpURLConnection default all give the v1 type.
 func responseType(accept []string) (string, bool) {
-	if len(accept) == 0 {
+	if len(accept) == 0 || len(accept) == 1 && (accept[0] == "*/*" || accept[0] == mediaTypes[0].name) {
 		return mediaTypes[0].name, true
 	}
 	best, bestScore := "", 0.0
@@ -113,14 +119,14 @@ func acceptMatches(pattern, name string) bool {
 // requestID echoes a single X-Request-ID or assigns a fresh UUID v4.
 func requestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ids := c.Request().Header.Values(headerRequestID)
+		ids := c.Request().Header[headerRequestID]
 		id := ""
 		if len(ids) == 1 {
 			id = ids[0]
 		} else {
 			id = newUUID()
 		}
-		c.Response().Header().Set(headerRequestID, id)
+		c.Response().Header()[headerRequestID] = []string{id}
 		return next(c)
 	}
 }
@@ -133,7 +139,14 @@ func newUUID() string {
 	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	hex.Encode(out[9:13], b[4:6])
+	hex.Encode(out[14:18], b[6:8])
+	hex.Encode(out[19:23], b[8:10])
+	hex.Encode(out[24:], b[10:])
+	out[8], out[13], out[18], out[23] = '-', '-', '-', '-'
+	return string(out[:])
 }
 
 // limitBody caps request bodies; a larger body is 413 with Confluent's error body.
@@ -144,7 +157,9 @@ func limitBody(limit int64) echo.MiddlewareFunc {
 			if req.ContentLength > limit {
 				return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
 			}
-			req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
+			if req.Body != nil && req.Body != http.NoBody {
+				req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
+			}
 			return next(c)
 		}
 	}
@@ -152,13 +167,45 @@ func limitBody(limit int64) echo.MiddlewareFunc {
 
 // writeJSON encodes v as compact JSON without HTML escaping, labelled with the negotiated type.
 func writeJSON(c echo.Context, status int, v any) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	e := jsonEncoders.Get().(*jsonEncoder)
+	defer e.release()
+	if s, ok := v.(schemaJSON); ok {
+		if b, ok := s.appendJSON(e.buf.AvailableBuffer()); ok {
+			e.buf.Write(b) // onto itself, unless appendJSON outgrew it: the pool keeps the larger buffer
+			return c.Blob(status, negotiatedType(c), e.buf.Bytes())
+		}
+	}
+	if err := e.enc.Encode(v); err != nil {
 		return err
 	}
-	return c.Blob(status, negotiatedType(c), bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	return c.Blob(status, negotiatedType(c), bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")))
+}
+
+// jsonEncoder is a reusable encoder and its buffer: an answer is encoded into the buffer,
+// copied into the connection's, and the buffer kept for the next answer, instead of growing
+// a new one for each.
+type jsonEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonEncoders = sync.Pool{New: func() any {
+	e := &jsonEncoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}}
+
+// maxPooledAnswer bounds the buffers kept for reuse: a rare large answer (a long schema
+// list) is not held on to for the small ones that follow.
+const maxPooledAnswer = 64 << 10
+
+func (e *jsonEncoder) release() {
+	if e.buf.Cap() > maxPooledAnswer {
+		return
+	}
+	e.buf.Reset()
+	jsonEncoders.Put(e)
 }
 
 // writeRaw sends schema text as-is (not JSON-quoted) under the negotiated JSON media type.
@@ -176,7 +223,7 @@ func negotiatedType(c echo.Context) string {
 // decodeBody decodes a JSON request body into v. An empty body is 422 (Confluent's missing
 // body), malformed JSON or a wrong shape 400, an oversized body 413.
 func decodeBody(c echo.Context, v any) error {
-	data, err := io.ReadAll(c.Request().Body)
+	data, err := readAllBody(c.Request())
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if ok := asMaxBytes(err, &tooLarge); ok {
@@ -198,6 +245,20 @@ func decodeBody(c echo.Context, v any) error {
 	}
 	return nil
 }
+
+// readAllBody reads a request's body, into a buffer of the size its Content-Length announces
+// when it announces one (io.ReadAll would grow its buffer a few times on the way).
+func readAllBody(req *http.Request) ([]byte, error) {
+	if req.ContentLength <= 0 || req.ContentLength > maxPresized {
+		return io.ReadAll(req.Body)
+	}
+	b := bytes.NewBuffer(make([]byte, 0, req.ContentLength+bytes.MinRead))
+	_, err := b.ReadFrom(req.Body)
+	return b.Bytes(), err
+}
+
+// maxPresized bounds the buffer made ahead from a Content-Length, which the client chooses.
+const maxPresized = 1 << 20
 
 func asMaxBytes(err error, target **http.MaxBytesError) bool {
 	return errors.As(err, target)

@@ -30,8 +30,7 @@ func serveRecorded(h http.Handler, method, target, body string) *httptest.Respon
 
 func TestReadyGate(t *testing.T) {
 	var ready atomic.Bool
-	e := New(Config{Store: openTestStore(t), Logger: testLogger(t), Metrics: metrics.New()})
-	e.Use(readyGate(ready.Load))
+	e := New(Config{Store: openTestStore(t), Logger: testLogger(t), Metrics: metrics.New(), ready: ready.Load})
 
 	notReady := errorAnswer(503, 503, "Accord is catching up with its log and does not serve yet")
 	for _, tc := range []struct {

@@ -69,6 +69,9 @@ type Config struct {
 	// byte of its body (default 30s, capped at RequestTimeout); past it the answer is 408 and
 	// the connection closes.
 	BodyReadTimeout time.Duration
+
+	// ready replaces the store's readiness in readyGate, for the tests of the gate.
+	ready func() bool
 }
 
 // DefaultMaxRequestBytes is the default bound on request bodies.
@@ -107,26 +110,34 @@ func New(cfg Config) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
-	e.Pre(limitHeaders(MaxHeaderBytes))
-	e.Pre(keepRequestURI, trimTrailingSlash, rewriteContextPaths)
-	e.Use(requestID)
+	pre := []echo.MiddlewareFunc{limitHeaders(MaxHeaderBytes), keepRequestURI, trimTrailingSlash, rewriteContextPaths}
+	routed := []echo.MiddlewareFunc{requestID}
 	if cfg.Metrics != nil {
-		e.Use(cfg.Metrics.Middleware)
+		routed = append(routed, cfg.Metrics.Middleware)
 	}
-	e.Use(accessLog(cfg.Logger), recoverPanics, limitBodyRead(cfg.BodyReadTimeout), limitInFlight(cfg.MaxInFlight), deadline(cfg.RequestTimeout))
+	routed = append(routed, accessLog(cfg.Logger), recoverPanics, limitBodyRead(cfg.BodyReadTimeout), limitInFlight(cfg.MaxInFlight), deadline(cfg.RequestTimeout))
 	if cfg.Authenticator != nil {
-		e.Use(authenticate(cfg.Authenticator, cfg.MetricsAnonymous, cfg.Logger))
+		routed = append(routed, authenticate(cfg.Authenticator, cfg.MetricsAnonymous, cfg.Logger))
 	}
-	e.Use(failPathErrors)
+	routed = append(routed, failPathErrors)
 	if cfg.Leadership != nil && cfg.WriteTimeout > 0 {
-		e.Use(awaitReady(storeReady(cfg.Store), cfg.WriteTimeout))
+		routed = append(routed, awaitReady(cfg.readiness(), cfg.WriteTimeout))
 	}
-	e.Use(negotiate, readyGate(storeReady(cfg.Store)), limitBody(cfg.MaxRequestBytes))
+	routed = append(routed, negotiate, readyGate(cfg.readiness()), limitBody(cfg.MaxRequestBytes))
 	if cfg.Policy != nil {
-		e.Use(h.authorize)
+		routed = append(routed, h.authorize)
 	}
+	e.Pre(chainOnce(e, pre, routed))
 	register(e, h)
 	return e
+}
+
+// readiness is what readyGate asks: the store's readiness, unless a test set its own.
+func (cfg Config) readiness() func() bool {
+	if cfg.ready != nil {
+		return cfg.ready
+	}
+	return storeReady(cfg.Store)
 }
 
 // handlers holds what every handler needs.

@@ -12,7 +12,6 @@ package metrics
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -43,6 +42,7 @@ type Metrics struct {
 	registrations *prometheus.CounterVec
 	checks        *prometheus.CounterVec
 	storeWrites   *prometheus.HistogramVec
+	routes        routeSeries
 }
 
 // Registerer is the registry served at /metrics, for the metrics of the parts of the server
@@ -105,9 +105,9 @@ func (m *Metrics) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		method := methodLabel(c.Request().Method)
-		m.requests.WithLabelValues(route, method, statusClass(c.Response().Status)).Inc()
-		m.duration.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+		s := m.routes.get(m, route, methodLabel(c.Request().Method))
+		s.count(c.Response().Status)
+		s.duration.Observe(time.Since(start).Seconds())
 		return nil
 	}
 }
@@ -124,11 +124,15 @@ func methodLabel(method string) string {
 	return "other"
 }
 
-func statusClass(status int) string {
+// statusClasses are the values of the code label: "1xx" to "5xx", and "other" last.
+var statusClasses = [...]string{"1xx", "2xx", "3xx", "4xx", "5xx", "other"}
+
+// statusClass is the index in statusClasses of status's class.
+func statusClass(status int) int {
 	if status < 100 || status > 599 {
-		return "other"
+		return len(statusClasses) - 1
 	}
-	return strconv.Itoa(status/100) + "xx"
+	return status/100 - 1
 }
 
 // Registration counts a registration of a schema of the format (AVRO, JSON, PROTOBUF).

@@ -96,3 +96,38 @@ func TestOpenMetricsWhenAsked(t *testing.T) {
 		t.Errorf("without Accept: Content-Type %q, want text/plain", ct)
 	}
 }
+
+// TestRequestsCountedByClass: each request is counted once under its route, method and
+// status class, and timed once under its route and method, however many requests share
+// the series.
+func TestRequestsCountedByClass(t *testing.T) {
+	m := New()
+	e := echo.New()
+	e.Use(m.Middleware)
+	e.GET("/r/:code", func(c echo.Context) error {
+		code := map[string]int{"ok": 200, "gone": 404, "bad": 500, "odd": 600}[c.Param("code")]
+		return c.NoContent(code)
+	})
+	for path, n := range map[string]int{"/r/ok": 3, "/r/gone": 2, "/r/bad": 1, "/r/odd": 1, "/nowhere": 2} {
+		for range n {
+			e.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
+		}
+	}
+	body := scrape(t, m)
+	for _, want := range []string{
+		`accord_http_requests_total{code="2xx",method="GET",route="/r/:code"} 3`,
+		`accord_http_requests_total{code="4xx",method="GET",route="/r/:code"} 2`,
+		`accord_http_requests_total{code="5xx",method="GET",route="/r/:code"} 1`,
+		`accord_http_requests_total{code="other",method="GET",route="/r/:code"} 1`,
+		`accord_http_requests_total{code="4xx",method="GET",route="unmatched"} 2`,
+		`accord_http_request_duration_seconds_count{method="GET",route="/r/:code"} 7`,
+		`accord_http_request_duration_seconds_count{method="GET",route="unmatched"} 2`,
+	} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("the scrape lacks %s", want)
+		}
+	}
+	if strings.Contains(body, `code="1xx"`) || strings.Contains(body, `code="3xx"`) {
+		t.Error("the scrape holds a class no request had")
+	}
+}

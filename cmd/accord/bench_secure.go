@@ -483,17 +483,3 @@ func (c *benchConfig) secureVerdict(out io.Writer, rounds []secureRound) error {
 	}
 	return nil
 }
-
-// median is the median of f over rounds (the mean of the middle two for an even count).
-func median(rounds []secureRound, f func(secureRound) float64) float64 {
-	v := make([]float64, len(rounds))
-	for i, r := range rounds {
-		v[i] = f(r)
-	}
-	slices.Sort(v)
-	n := len(v)
-	if n%2 == 1 {
-		return v[n/2]
-	}
-	return (v[n/2-1] + v[n/2]) / 2
-}

@@ -46,6 +46,7 @@ type serveConfig struct {
 	bodyReadTimeout       time.Duration
 	idleTimeout           time.Duration
 	dekMaxKeys            int
+	cpuProfile            string
 	kafka                 *kafkaConfig
 	tls                   *tlsFlags
 	exporters             *exporterFlags
@@ -93,6 +94,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.StringVar(&c.authFile, "auth-file", "", "users file (YAML or JSON, bcrypt or argon2id hashes from accord passwd): require HTTP Basic credentials; re-read on SIGHUP")
 	fs.Int64Var(&c.authHashMemory, "auth-hash-memory", auth.DefaultHashMemory>>20, "with --auth-file: MiB of memory the argon2id password checks may use at once; more checks wait their turn, and after 2s get 429")
 	fs.IntVar(&c.dekMaxKeys, "dek-registry-max-keys", store.DefaultMaxKeys, "most KEKs, and most DEKs, the DEK Registry holds (Confluent's dek.registry.max.keys)")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the server, from start to stop, to this file (what accord bench --server-cpuprofile reads)")
 	c.kafka = kafkaFlags(fs)
 	c.tls = tlsServeFlags(fs)
 	c.exporters = exporterServeFlags(fs)
@@ -124,6 +126,11 @@ func serveOn(ctx context.Context, ln net.Listener, args []string, stdout, stderr
 	if err != nil {
 		return badInput(err)
 	}
+	stopProfile, err := startCPUProfile(c.cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	return c.run(ctx, logger)
 }
 
