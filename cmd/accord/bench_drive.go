@@ -21,8 +21,6 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -82,41 +80,17 @@ func (g *goDriver) describe() string {
 func (g *goDriver) close() { g.client.CloseIdleConnections() }
 
 func (g *goDriver) run(ctx context.Context, base string, reqs *benchRequests, d time.Duration) (int64, time.Duration, error) {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	var done atomic.Int64
-	var firstErr atomic.Pointer[error]
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := 0; w < g.clients; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(uint64(w), 17))
-			for ctx.Err() == nil {
-				path, body := reqs.pick(rng)
-				var err error
-				if body == nil {
-					err = getOK(g.client, base+path)
-				} else {
-					err = postOK(g.client, base+path, body)
-				}
-				if err != nil {
-					if ctx.Err() == nil {
-						firstErr.CompareAndSwap(nil, &err)
-						cancel()
-					}
-					return
-				}
-				done.Add(1)
-			}
-		}()
+	rngs := make([]*rand.Rand, g.clients)
+	for w := range rngs {
+		rngs[w] = rand.New(rand.NewPCG(uint64(w), 17))
 	}
-	wg.Wait()
-	if p := firstErr.Load(); p != nil {
-		return 0, 0, *p
-	}
-	return done.Load(), time.Since(start), nil
+	return runCount(ctx, d, g.clients, func(w, _ int) error {
+		path, body := reqs.pick(rngs[w])
+		if body == nil {
+			return getOK(g.client, base+path)
+		}
+		return postOK(g.client, base+path, body)
+	})
 }
 
 // wrkDriver runs wrk with a Lua script that picks each request at random from a file of

@@ -74,6 +74,16 @@ func (c *benchConfig) registerAll(ctx context.Context, client *http.Client, targ
 // runFor runs op from `clients` goroutines for d and returns successful operations per second.
 // The first failure stops the run.
 func runFor(ctx context.Context, d time.Duration, clients int, op func(worker, i int) error) (float64, error) {
+	n, elapsed, err := runCount(ctx, d, clients, op)
+	if err != nil {
+		return 0, err
+	}
+	return float64(n) / elapsed.Seconds(), nil
+}
+
+// runCount runs op from `clients` goroutines for d and returns how many succeeded and how
+// long the run took. The first failure stops the run.
+func runCount(ctx context.Context, d time.Duration, clients int, op func(worker, i int) error) (int64, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var done atomic.Int64
@@ -98,9 +108,9 @@ func runFor(ctx context.Context, d time.Duration, clients int, op func(worker, i
 	}
 	wg.Wait()
 	if p := firstErr.Load(); p != nil {
-		return 0, *p
+		return 0, 0, *p
 	}
-	return float64(done.Load()) / time.Since(start).Seconds(), nil
+	return done.Load(), time.Since(start), nil
 }
 
 func getOK(client *http.Client, url string) error {
