@@ -63,6 +63,7 @@ func TestExporterKafkaLeaderKilled(t *testing.T) {
 	time.Sleep(2 * time.Second) // a few registrations through the new leader
 	stopWriting()
 	writer.Wait()
+	waitSettled(t, src.api(newLeader))
 
 	waitExported(t, src.api(newLeader), name, 3*time.Minute)
 	got, _ := listVersions(t, inDst)

@@ -71,6 +71,26 @@ func appliedOffset(c jsonClient) (int64, error) {
 	return r.Offset, err
 }
 
+// waitSettled waits until the source's applied offset has not moved for a second: a
+// registration whose client gave up may still be committed after the writer stopped (it was
+// queued in a group, or appended when the client left), and the comparisons after an export
+// read the destination page by page, which a late copy would shift.
+func waitSettled(t *testing.T, src jsonClient) {
+	t.Helper()
+	last, since := int64(-2), time.Now()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		offset, err := appliedOffset(src)
+		if err != nil || offset != last {
+			last, since = offset, time.Now()
+			continue
+		}
+		if time.Since(since) >= time.Second {
+			return
+		}
+	}
+	t.Fatalf("the source's offset still moves 30 s after the writers stopped (at %d)", last)
+}
+
 // waitExported polls the exporter's status until it runs and has copied everything the
 // source had applied when it looked, for up to timeout. An exporter in ERROR fails the test
 // at once with its trace.

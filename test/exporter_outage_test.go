@@ -59,6 +59,7 @@ func TestExporterDestinationDown(t *testing.T) {
 	time.Sleep(2 * time.Second) // registrations go on as the exporter catches up
 	stopWriting()
 	writer.Wait()
+	waitSettled(t, src.api())
 
 	waitExported(t, src.api(), name, 2*time.Minute)
 	checkLinked(t, "after the outage", src.api(), inContext(dst.api(), linkedContext), linkedPaths(t, src.api(), true))
