@@ -24,7 +24,7 @@ import (
 // every read would have to wait for the group or see a separate committed view, and a failed
 // group would need the state rebuilt from the log; an overlay would need every lookup of the
 // state to consult it. Accord instead groups only writes whose decisions cannot depend on one
-// another (footprint.go): a registration declares the subject it writes and the subjects its
+// another (groupfootprint.go): a registration declares the subject it writes and the subjects its
 // references read, and joins the group only when no earlier write of the group touches
 // them. What independent registrations still share, the context's id sequence and its
 // content → id map, is carried by the group (pendingGroup): later writes allocate after the
