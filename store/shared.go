@@ -106,21 +106,22 @@ func (s *Store) applyFollowed(recs []Record) (rejected []int64) {
 	s.st.schemasParsed += n
 	for i, rec := range recs {
 		if rec.Offset <= s.st.offset {
+			s.noteReadBack(rec.Offset, readStale)
 			continue
 		}
 		if rec.Key == nil {
 			s.st.offset = rec.Offset
+			s.noteReadBack(rec.Offset, readMarker)
 			continue
 		}
 		rec.Checked = rec.Checked || parsed != nil && parsed[i]
 		if err := s.st.apply(rec); err != nil {
 			s.logger.Warn("skipping record", "offset", rec.Offset, "err", err)
 			rejected = append(rejected, rec.Offset)
+			s.noteReadBack(rec.Offset, readRejected)
 			continue
 		}
-		if s.accepted != nil {
-			s.accepted[rec.Offset] = true
-		}
+		s.noteReadBack(rec.Offset, readApplied)
 	}
 	s.signalAdvanced()
 	return rejected
@@ -304,31 +305,35 @@ func answerAll(ws []*queuedWrite, err error) {
 // producer aborted it after this one was told it committed, say), or the state rejected a
 // record because another writer's record came first. Acknowledging it would answer 200 for
 // a schema, id or config that no instance serves: an acknowledged write lost.
+//
+// The error says what the reader did with the offset, so that a refusal can be told apart
+// from a reader that never saw the record.
 func (s *Store) checkApplied(recs []Record) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, rec := range recs {
-		if !s.accepted[rec.Offset] {
-			err := fmt.Errorf("the record written at offset %d was not applied when read back (its transaction aborted, or the state rejected it)", rec.Offset)
-			s.logger.Warn("write not acknowledged", "err", err)
+		if outcome := s.readBack[rec.Offset]; outcome != readApplied {
+			err := fmt.Errorf("the record written at offset %d was not applied when read back: %s; the reader is at offset %d",
+				rec.Offset, outcome, s.st.offset)
+			s.logger.Warn("write not acknowledged", "err", err, "read_back", s.describeReadBack())
 			return Wrap(CodeStoreError, err, "Error while writing to the Kafka store")
 		}
 	}
 	return nil
 }
 
-// watchApplied starts collecting the offsets of the records the reader applies. Groups on
-// a shared log are serialised (s.writing), so one collection serves each group.
+// watchApplied starts collecting what the reader does with each offset it delivers. Groups
+// on a shared log are serialised (s.writing), so one collection serves each group.
 func (s *Store) watchApplied() {
 	s.mu.Lock()
-	s.accepted = map[int64]bool{}
+	s.readBack = map[int64]readOutcome{}
 	s.mu.Unlock()
 }
 
-// stopWatching ends the collection of accepted offsets that writeShared started.
+// stopWatching ends the collection that watchApplied started.
 func (s *Store) stopWatching() {
 	s.mu.Lock()
-	s.accepted = nil
+	s.readBack = nil
 	s.mu.Unlock()
 }
 

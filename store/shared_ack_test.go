@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -134,24 +135,31 @@ func openMemShared(t *testing.T, m *memShared) *Store {
 func TestSharedWriteNotAppliedIsNotAcknowledged(t *testing.T) {
 	ctx := context.Background()
 	int_ := SchemaRequest{Schema: `"int"`, Type: compat.TypeAvro, ID: -1}
-	cases := map[string]func(m *memShared){
-		"aborted": func(m *memShared) { m.abortNext = true },
-		"rejected": func(m *memShared) {
+	// Each case also names the cause the error must give: what the reader did with the offset.
+	cases := map[string]struct {
+		setup func(m *memShared)
+		cause string
+	}{
+		"aborted": {func(m *memShared) { m.abortNext = true }, "the reader never delivered it"},
+		"rejected": {func(m *memShared) {
 			m.before = []Record{{
 				Key:   []byte(`{"keytype":"SCHEMA","subject":"zombie","version":1,"magic":1}`),
 				Value: []byte(`{"subject":"zombie","version":1,"id":1,"schema":"\"string\"","deleted":false}`),
 			}}
-		},
+		}, "the state rejected it"},
 	}
-	for name, setup := range cases {
+	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			m := newMemShared()
 			s := openMemShared(t, m)
-			setup(m)
+			c.setup(m)
 			got, err := s.Register(ctx, "via-0", int_, false)
 			var serr *Error
 			if !errors.As(err, &serr) || serr.Code != CodeStoreError {
 				t.Fatalf("Register = %+v, %v; want error 50001, since via-0 was not applied", got, err)
+			}
+			if !strings.Contains(err.Error(), c.cause) {
+				t.Errorf("Register's error %q does not name the cause %q", err, c.cause)
 			}
 			if _, err := s.Version(ctx, "via-0", -1, false); err == nil {
 				t.Fatalf("via-0 is served though its write failed")

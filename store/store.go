@@ -75,9 +75,9 @@ type Store struct {
 	mu       sync.RWMutex // guards the following fields
 	st       *state
 	advanced chan struct{} // closed and replaced whenever records are applied
-	// accepted holds, while a write on a shared log waits for its records to come back, the
-	// offsets of the records the reader applied since the write decided them; nil otherwise.
-	accepted map[int64]bool
+	// readBack holds, while a group on a shared log waits for its records to come back, what
+	// the reader did with each offset it delivered since the group was decided; nil otherwise.
+	readBack map[int64]readOutcome
 
 	ready  atomic.Bool
 	closed atomic.Bool
