@@ -38,6 +38,7 @@ func (s *Store) Register(ctx context.Context, subject string, req SchemaRequest,
 	if out, ok, err := s.registerFastPath(ctx, subject, req, normalize); ok || err != nil {
 		return out, err
 	}
+	s.preparse(subject, req, normalize)
 	var out Schema
 	err = s.writeGrouped(ctx, registrationFootprint(subject, req), func(st *state, g *pendingGroup) ([]Record, error) {
 		if err := st.allowReferences(ctx, parseSubject(subject).ctx, req.References); err != nil {
@@ -287,7 +288,7 @@ func (r *registration) prepare(normalize bool) error {
 	if err := normalizeRuleSet(req.RuleSet); err != nil {
 		return err
 	}
-	opts := compat.ParseOptions{New: req.ID < 0 && !r.mode.importing(), Normalize: normalize && !r.mode.importing()}
+	opts := registrationParseOptions(req, r.mode, normalize)
 	parsed, refs, err := r.st.parse(r.q.ctx, req.Type, req.Schema, req.References, opts, !opts.New)
 	if err != nil {
 		return err
