@@ -99,7 +99,7 @@ func (s *Store) applyFollowed(recs []Record) (rejected []int64) {
 	var parsed []bool
 	var n int
 	if s.st.checkSchemas {
-		parsed, n = precheck(recs, s.st.offset)
+		parsed, n = precheck(recs, s.st.offset, s.st.parses, s.ready.Load())
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
