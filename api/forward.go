@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -42,6 +43,12 @@ const (
 	// forwards such a request again: during a change of leader two instances may each believe
 	// the other leads, and the request would bounce between them.
 	headerForward = "X-Forward"
+	// headerLogOffset is set by the leader on its answer to a forwarded write: the offset of
+	// the registry's log its store had applied once the write was done, which the follower
+	// waits to apply before it answers, instead of asking the log for its end (a round trip
+	// to the broker per forwarded write). Without it the follower asks, as it does when the
+	// leader is of an older version.
+	headerLogOffset = "X-Accord-Log-Offset"
 	// catchUpTimeout bounds how long a follower waits, once the leader accepted a forwarded
 	// write, to apply that write to its own replica. Past it the follower answers anyway: the
 	// write succeeded, and only read-your-write on this instance is delayed.
@@ -75,6 +82,7 @@ func (h *handlers) forward(op string) echo.MiddlewareFunc {
 			}
 			if strings.EqualFold(c.Request().Header.Get(headerForward), "true") {
 				if _, self := h.cfg.Leadership.Leader(); self {
+					h.answerWithOffset(c)
 					return next(c)
 				}
 				return errUnknownLeader()
@@ -185,8 +193,10 @@ func (h *handlers) roundTrip(ctx context.Context, c echo.Context, target string,
 }
 
 // catchUp waits until this follower has applied what the leader just committed, so the
-// client's next read here sees its write. A failure only delays that; the write stands.
-func (h *handlers) catchUp(c echo.Context) {
+// client's next read here sees its write. A failure only delays that; the write stands. A
+// write to the registry's own store waits for the offset the leader's answer names, when it
+// names one.
+func (h *handlers) catchUp(c echo.Context, a leaderAnswer) {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), catchUpTimeout)
 	defer cancel()
 	var catchUp func(context.Context) error
@@ -201,6 +211,9 @@ func (h *handlers) catchUp(c echo.Context) {
 		}
 	case h.store != nil:
 		catchUp = h.store.CatchUp
+		if offset, err := strconv.ParseInt(a.header.Get(headerLogOffset), 10, 64); err == nil {
+			catchUp = func(ctx context.Context) error { return h.store.CatchUpTo(ctx, offset) }
+		}
 	}
 	if catchUp == nil {
 		return
@@ -209,6 +222,18 @@ func (h *handlers) catchUp(c echo.Context) {
 		h.cfg.Logger.Warn("not caught up with a forwarded write", "path", c.Request().URL.Path,
 			"request_id", c.Response().Header().Get(headerRequestID), "err", err)
 	}
+}
+
+// answerWithOffset sets headerLogOffset on the answer to a write another instance forwarded
+// here, just before the answer is written (the write is then done): only for a write to the
+// registry's own store, since the DEK Registry and the exporters keep logs of their own.
+func (h *handlers) answerWithOffset(c echo.Context) {
+	if h.store == nil || strings.HasPrefix(c.Path(), dekPrefix+"/") || strings.HasPrefix(c.Path(), "/exporters") {
+		return
+	}
+	c.Response().Before(func() {
+		c.Response().Header().Set(headerLogOffset, strconv.FormatInt(h.store.Offset(), 10))
+	})
 }
 
 // relay writes the leader's answer as this instance's own.

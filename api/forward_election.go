@@ -143,7 +143,7 @@ func (h *handlers) sendToLeader(c echo.Context, leader, op string, body []byte) 
 		return attempt{err: err}
 	}
 	if answer.status >= 200 && answer.status < 300 {
-		h.catchUp(c)
+		h.catchUp(c, answer)
 	}
 	return attempt{forwarded: &answer}
 }

@@ -241,6 +241,18 @@ func (s *Store) writeGrouped(ctx context.Context, fp footprint, fn func(st *stat
 	return s.writeLocked(ctx, func(st *state) ([]Record, error) { return fn(st, nil) })
 }
 
+// CatchUpTo waits, at most the write timeout, until this instance has applied offset: the
+// offset the leader had applied once a write forwarded to it was done, which saves asking the
+// log for its end. The embedded store is always caught up.
+func (s *Store) CatchUpTo(ctx context.Context, offset int64) error {
+	if s.shared == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.WriteTimeout)
+	defer cancel()
+	return sharedError(s.waitApplied(ctx, offset))
+}
+
 // CatchUp waits until this instance has applied everything committed to the log when it was
 // called, so a follower that forwarded a write to the leader answers only once it can read that
 // write itself. The embedded store is always caught up.
