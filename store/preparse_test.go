@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"testing"
 
 	"github.com/accord-registry/accord/compat"
@@ -23,4 +24,91 @@ func TestRegisterParsesBeforeQueueing(t *testing.T) {
 	if got := <-out; got.err != nil {
 		t.Fatalf("the queued registration: %v", got.err)
 	}
+}
+
+// TestNewSchemaParsedOnceBeforeQueueing: a registration of a new schema parses it once before
+// it queues, as a new schema, and the lookup of an existing version that comes first reuses
+// that parse's canonical text (a schema that parses as a new one parses to the same canonical
+// text leniently) instead of parsing it leniently too.
+func TestNewSchemaParsedOnceBeforeQueueing(t *testing.T) {
+	s := openMemShared(t, newMemShared())
+	const text = `{ "type": "record", "name": "Once", "fields": [ {"name": "a", "type": "int"} ] }`
+	if _, err := s.Register(context.Background(), "once", avroReq(text), false); err != nil {
+		t.Fatal(err)
+	}
+	if s.st.parses.get(parseKey{compat.TypeAvro, text, compat.ParseOptions{New: true}}) == nil {
+		t.Error("the schema was not parsed as a new one")
+	}
+	if s.st.parses.get(parseKey{compat.TypeAvro, text, compat.ParseOptions{}}) != nil {
+		t.Error("the schema was parsed leniently as well")
+	}
+	// Registering it again finds the version, through the canonical text of the strict parse.
+	again, err := s.Register(context.Background(), "once", avroReq(text), false)
+	if err != nil || again.Version != 1 {
+		t.Errorf("registering again = %+v, %v; want version 1", again, err)
+	}
+}
+
+// TestStrictParseCanonicalIsLenient pins what the fast path relies on: a schema that parses
+// as a new one (strict names, valid defaults) parses leniently too, to the same canonical
+// text, normalised or not. Strictness only refuses; it never changes the parse.
+func TestStrictParseCanonicalIsLenient(t *testing.T) {
+	for _, tc := range []struct {
+		typ  compat.SchemaType
+		text string
+	}{
+		{compat.TypeAvro, `"string"`},
+		{compat.TypeAvro, `{"type":"string","logicalType":"uuid"}`},
+		{compat.TypeAvro, `{ "type" : "record", "name" : "R", "namespace" : "a.b", "doc" : "d", "aliases" : ["X"], "fields" : [
+			{"name":"id","type":"long","default":0,"order":"descending"},
+			{"name":"u","type":["null",{"type":"fixed","name":"F","size":4}],"default":null},
+			{"name":"e","type":{"type":"enum","name":"E","namespace":"c","symbols":["A","B"],"default":"B"}},
+			{"name":"m","type":{"type":"map","values":{"type":"array","items":"c.E"}},"default":{}},
+			{"name":"d","type":{"type":"bytes","logicalType":"decimal","precision":4,"scale":2},"x-prop":{"k":[1,2]}},
+			{"name":"self","type":["null","R"],"default":null}]}`},
+		{compat.TypeAvro, `{"type":"record","name":"Outer","fields":[{"name":"in","type":{"type":"record","name":"Inner","namespace":"","fields":[]}},{"name":"again","type":"Inner"}]}`},
+		{compat.TypeJSON, `{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]}`},
+		{compat.TypeProtobuf, "syntax = \"proto3\";\npackage p;\nmessage M { int32 a = 1; repeated string b = 2; }\n"},
+	} {
+		for _, normalize := range []bool{false, true} {
+			strict, err := compat.Parse(tc.typ, tc.text, nil, compat.ParseOptions{New: true, Normalize: normalize})
+			if err != nil {
+				t.Errorf("%s (normalize %v) does not parse as a new schema: %v", tc.text, normalize, err)
+				continue
+			}
+			lenient, err := compat.Parse(tc.typ, tc.text, nil, compat.ParseOptions{Normalize: normalize})
+			if err != nil {
+				t.Errorf("%s (normalize %v) parses as a new schema but not leniently: %v", tc.text, normalize, err)
+				continue
+			}
+			if strict.Canonical() != lenient.Canonical() {
+				t.Errorf("%s (normalize %v): canonical text %s as a new schema, %s leniently", tc.text, normalize, strict.Canonical(), lenient.Canonical())
+			}
+		}
+	}
+}
+
+// FuzzStrictParseCanonicalIsLenient searches for an Avro schema that parses as a new one but
+// not leniently, or to another canonical text: knownCandidate would then place a request
+// under the wrong canonical text.
+func FuzzStrictParseCanonicalIsLenient(f *testing.F) {
+	f.Add(`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":["null","R"],"default":null}]}`)
+	f.Add(`{"type":"enum","name":"E","symbols":["A"],"default":"A","aliases":["b.F"]}`)
+	f.Add(`{"type":"fixed","name":"é","size":1}`)
+	f.Add(`{"type":"array","items":{"type":"record","name":"I","fields":[{"name":"f","type":"int","default":1.5}]}}`)
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, normalize := range []bool{false, true} {
+			strict, err := compat.Parse(compat.TypeAvro, text, nil, compat.ParseOptions{New: true, Normalize: normalize})
+			if err != nil {
+				continue
+			}
+			lenient, err := compat.Parse(compat.TypeAvro, text, nil, compat.ParseOptions{Normalize: normalize})
+			if err != nil {
+				t.Fatalf("%s (normalize %v) parses as a new schema but not leniently: %v", text, normalize, err)
+			}
+			if strict.Canonical() != lenient.Canonical() {
+				t.Fatalf("%s (normalize %v): canonical %s as new, %s leniently", text, normalize, strict.Canonical(), lenient.Canonical())
+			}
+		}
+	})
 }

@@ -35,10 +35,16 @@ func (s *Store) Register(ctx context.Context, subject string, req SchemaRequest,
 	if err != nil {
 		return Schema{}, err
 	}
-	if out, ok, err := s.registerFastPath(ctx, subject, req, normalize); ok || err != nil {
+	// The fast path runs first without parsing, for the common re-registration of a known
+	// text; a text it cannot place is parsed as a new schema, outside every lock, and the
+	// fast path tries again with that parse's canonical text.
+	if out, ok, err := s.registerFastPath(ctx, subject, req, normalize, false); ok || err != nil {
 		return out, err
 	}
 	s.preparse(subject, req, normalize)
+	if out, ok, err := s.registerFastPath(ctx, subject, req, normalize, true); ok || err != nil {
+		return out, err
+	}
 	var out Schema
 	err = s.writeGrouped(ctx, registrationFootprint(subject, req), func(st *state, g *pendingGroup) ([]Record, error) {
 		if err := st.allowReferences(ctx, parseSubject(subject).ctx, req.References); err != nil {
@@ -54,8 +60,9 @@ func (s *Store) Register(ctx context.Context, subject string, req SchemaRequest,
 
 // registerFastPath answers a registration of an already registered schema without taking the
 // writer lock and without a compatibility check, as Confluent does: re-registering an older
-// version's schema returns that older version.
-func (s *Store) registerFastPath(ctx context.Context, subject string, req SchemaRequest, normalize bool) (Schema, bool, error) {
+// version's schema returns that older version. Without parse, it only answers for a text
+// whose canonical form is known without parsing (knownCandidate).
+func (s *Store) registerFastPath(ctx context.Context, subject string, req SchemaRequest, normalize, parse bool) (Schema, bool, error) {
 	if req.Schema == "" || (req.Version != 0 && req.Version != -1) {
 		return Schema{}, false, nil
 	}
@@ -69,7 +76,16 @@ func (s *Store) registerFastPath(ctx context.Context, subject string, req Schema
 		if hasMetadataPolicy(&conf) {
 			return nil
 		}
-		cand, err := st.candidate(subject, req, normalize || isTrue(conf.Normalize), false)
+		normalize := normalize || isTrue(conf.Normalize)
+		var cand candidate
+		var err error
+		if parse {
+			cand, err = st.candidate(subject, req, normalize, false)
+		} else if known, ok := st.knownCandidate(subject, req, normalize); ok {
+			cand = known
+		} else {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -89,20 +105,31 @@ func (s *Store) registerFastPath(ctx context.Context, subject string, req Schema
 // candidate canonicalises a request schema for comparison with stored versions. Lookups of a
 // reference-free text seen before skip parsing: its canonical text is cached.
 func (st *state) candidate(subject string, req SchemaRequest, normalize, allowDeleted bool) (candidate, error) {
-	opts := compat.ParseOptions{Normalize: normalize}
-	if len(req.References) == 0 {
-		if text, ok := st.parses.canonicalText(parseKey{req.Type, req.Schema, opts}); ok {
-			return newCandidate(req.Type, text, nil, req.Metadata, req.RuleSet), nil
-		}
-		if cand, ok := st.storedCandidate(subject, req, normalize); ok {
-			return cand, nil
-		}
+	if cand, ok := st.knownCandidate(subject, req, normalize); ok {
+		return cand, nil
 	}
+	opts := compat.ParseOptions{Normalize: normalize}
 	parsed, refs, err := st.parse(parseSubject(subject).ctx, req.Type, req.Schema, req.References, opts, allowDeleted)
 	if err != nil {
 		return candidate{}, err
 	}
 	return newCandidate(parsed.Type(), parsed.Canonical(), refs, req.Metadata, req.RuleSet), nil
+}
+
+// knownCandidate is the candidate of a reference-free request whose canonical text is known
+// without parsing: cached from an earlier parse of the same text (a lenient one, or one as a
+// new schema, which parses to the same canonical text: strictness only refuses), or the text
+// of a stored version.
+func (st *state) knownCandidate(subject string, req SchemaRequest, normalize bool) (candidate, bool) {
+	if len(req.References) > 0 {
+		return candidate{}, false
+	}
+	for _, opts := range []compat.ParseOptions{{Normalize: normalize}, {New: true, Normalize: normalize}} {
+		if text, ok := st.parses.canonicalText(parseKey{req.Type, req.Schema, opts}); ok {
+			return newCandidate(req.Type, text, nil, req.Metadata, req.RuleSet), true
+		}
+	}
+	return st.storedCandidate(subject, req, normalize)
 }
 
 // storedCandidate is the candidate of a reference-free request whose text is byte for byte
