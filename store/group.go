@@ -36,6 +36,11 @@ import (
 // The state is never changed by the writer: reads serve only what the reader applied, which
 // was committed, exactly as before.
 //
+// What a decision costs delays every write behind it, so a decision parses nothing it can
+// avoid: a registration parses its schema before it queues (preparse.go), and the reader
+// keeps the parse of each schema it reads back (precheck.go), which the next registration
+// into the subject checks compatibility against.
+//
 // One group is decided at a time, after the previous one was read back. Deciding the next
 // group while the previous one is still being read back (seeing its ids, its writes
 // independent of it, its transaction begun once the previous one is read back, since the
