@@ -18,6 +18,7 @@ FUZZ_TARGETS := \
 	./compat/jsonschema:FuzzParseJSONSchema \
 	./compat/protobuf:FuzzParseProtobuf \
 	./store:FuzzDecodeRecord \
+	./store:FuzzStrictParseCanonicalIsLenient \
 	./store/filelog:FuzzDecodeFrame \
 	./store/filelog:FuzzFrameRoundTrip \
 	./store/filelog:FuzzDecodeHeader \

@@ -96,6 +96,9 @@ type goPackage struct {
 	Deps       []string
 	GoFiles    []string
 	Doc        string
+	// TestGoFiles and XTestGoFiles are the package's test files, in and outside the package.
+	TestGoFiles  []string
+	XTestGoFiles []string
 }
 
 func listPackages(t *testing.T, pattern string) []goPackage {
