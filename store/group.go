@@ -74,12 +74,28 @@ type queuedWrite struct {
 type groupQueue struct {
 	mu      sync.Mutex
 	waiting []*queuedWrite
+	// pushed is closed and replaced by every push, for a group lingering for writes.
+	pushed chan struct{}
 }
 
 func (q *groupQueue) push(w *queuedWrite) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.waiting = append(q.waiting, w)
+	if q.pushed != nil {
+		close(q.pushed)
+		q.pushed = nil
+	}
+}
+
+// length returns how many writes wait, and a channel closed by the next push.
+func (q *groupQueue) length() (int, <-chan struct{}) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.pushed == nil {
+		q.pushed = make(chan struct{})
+	}
+	return len(q.waiting), q.pushed
 }
 
 // remove takes w out of the queue unless a group has taken it; it reports whether it did.

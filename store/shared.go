@@ -174,6 +174,7 @@ func (s *Store) writeShared(ctx context.Context, fp footprint, fn func(st *state
 		return err
 	case s.writing <- struct{}{}:
 		for !s.groups.isTaken(w) {
+			s.lingerForAnswered()
 			s.commitGroup(s.groups.take())
 		}
 		<-s.writing
@@ -238,6 +239,7 @@ func (s *Store) commitGroup(group []*queuedWrite) {
 	for _, w := range writing {
 		w.done <- s.checkApplied(w.recs)
 	}
+	s.groupAnswered(len(writing))
 }
 
 // decideGroup decides each write of the group in order, each under the state's read lock,

@@ -20,6 +20,10 @@ type Config struct {
 	// WriteTimeout bounds how long a write on a shared log waits for the log and for its own
 	// record to come back (default 10s); past it the write fails with 50002.
 	WriteTimeout time.Duration
+	// GroupLinger bounds how long a group on a shared log waits, when the previous group has
+	// just been answered, for the writers it answered to queue their next writes (default
+	// 2ms; linger.go). Negative: never wait.
+	GroupLinger time.Duration
 	// Logger receives lifecycle events; nil discards them.
 	Logger *slog.Logger
 	// DefaultLevel is the server's compatibility level when no config says otherwise (BACKWARD).
@@ -70,6 +74,7 @@ type Store struct {
 	wmu     sync.Mutex    // serialises writers on the embedded log
 	writing chan struct{} // serialises groups of writes on a shared log; a channel, so waiting can time out
 	groups  groupQueue    // the writes on a shared log waiting for a group
+	last    lastGroup     // the group answered last; only the holder of writing uses it
 	amu     sync.Mutex    // serialises association writes across their checks, registrations and records
 
 	mu       sync.RWMutex // guards the following fields
@@ -127,6 +132,9 @@ func (s *Store) applyDefaults() {
 	}
 	if s.cfg.WriteTimeout <= 0 {
 		s.cfg.WriteTimeout = 10 * time.Second
+	}
+	if s.cfg.GroupLinger == 0 {
+		s.cfg.GroupLinger = defaultGroupLinger
 	}
 }
 

@@ -1,0 +1,56 @@
+package store
+
+import "time"
+
+// Lingering for the writers a group just answered.
+//
+// With a steady set of concurrent writers, groups alternate between two halves of them: while
+// group N is in flight the other writers queue and form group N+1, which starts the moment N
+// is answered, before N's writers (busy receiving their answers and sending their next
+// writes) are back. Each writer then waits for two transactions per write, and a group holds
+// half the writers. So when a group has just been answered, the next one waits a moment for
+// the writers it answered, until as many writes queue as were answered plus those already
+// waiting, or GroupLinger passes, whichever comes first. A lone writer never waits: its next
+// write finds the queue holding itself, as many as were answered. Writers that do not come
+// back cost each group at most GroupLinger.
+
+// defaultGroupLinger is a little over what a writer needs, on a busy machine, to receive its
+// answer and queue its next write, and a fraction of a transaction's round trips.
+const defaultGroupLinger = 2 * time.Millisecond
+
+// lastGroup is what the next group needs to know of the group answered last.
+type lastGroup struct {
+	at       time.Time // when it was answered
+	answered int       // how many writes it answered after their transaction
+	queued   int       // how many writes were waiting then
+}
+
+// groupAnswered records that a group has just answered n writes after their transaction.
+func (s *Store) groupAnswered(n int) {
+	queued, _ := s.groups.length()
+	s.last = lastGroup{at: time.Now(), answered: n, queued: queued}
+}
+
+// lingerForAnswered waits, before the next group is taken, for the writers the last group
+// answered to queue again (see above); it returns at once when that group is not recent.
+func (s *Store) lingerForAnswered() {
+	if s.cfg.GroupLinger < 0 || s.last.answered == 0 {
+		return
+	}
+	want := s.last.queued + s.last.answered
+	deadline := s.last.at.Add(s.cfg.GroupLinger)
+	s.last = lastGroup{}
+	for {
+		n, pushed := s.groups.length()
+		wait := time.Until(deadline)
+		if n >= want || n >= maxGroupWrites || wait <= 0 {
+			return
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-pushed:
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}

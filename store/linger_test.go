@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func openLingering(t *testing.T, m *memShared, linger time.Duration) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), Config{Shared: m, WriteTimeout: 20 * time.Second, GroupLinger: linger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	if err := s.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestGroupWaitsForTheWritersItAnswered: writer A's write is in flight while B's queues.
+// When A is answered, the group holding B waits for A's next write (the linger is long here,
+// so the test does not depend on timing), and B and A's next write share one transaction:
+// two transactions for three writes, where without the linger groups would alternate.
+func TestGroupWaitsForTheWritersItAnswered(t *testing.T) {
+	m := newMemShared()
+	s := openLingering(t, m, time.Minute)
+	register := func(subject, schema string) error {
+		_, err := s.Register(context.Background(), subject, avroReq(schema), false)
+		return err
+	}
+	release := holdInFlight(t, s, m) // writer A's first write
+	b := queueWrite(t, s, func() error { return register("b", `"string"`) })
+	release()
+	// A takes its time to come back (a client receiving its answer and sending its next
+	// write); the linger, a minute here, outlasts it whatever the machine's load.
+	time.Sleep(50 * time.Millisecond)
+	if err := register("a", `"int"`); err != nil { // A's next write, once A was answered
+		t.Fatal(err)
+	}
+	if err := <-b; err != nil {
+		t.Fatal(err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.appends != 2 {
+		t.Errorf("%d transactions for three writes; want 2, B's group waiting for A's next write", m.appends)
+	}
+}
+
+// TestGroupLingerIsBounded: when the writer a group answered does not come back, the next
+// group starts anyway once the linger has passed.
+func TestGroupLingerIsBounded(t *testing.T) {
+	m := newMemShared()
+	s := openLingering(t, m, 20*time.Millisecond)
+	release := holdInFlight(t, s, m)
+	b := queueWrite(t, s, func() error {
+		_, err := s.Register(context.Background(), "b", avroReq(`"string"`), false)
+		return err
+	})
+	release()
+	select {
+	case err := <-b:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the queued write waited for a writer that never came back")
+	}
+}
+
+// TestLoneWriterDoesNotLinger: a single writer's next write is the only one queued, as many
+// as the last group answered, so its group starts at once, whatever the linger.
+func TestLoneWriterDoesNotLinger(t *testing.T) {
+	m := newMemShared()
+	s := openLingering(t, m, time.Hour)
+	for i, subject := range []string{"lone-1", "lone-2", "lone-3"} {
+		done := make(chan error, 1)
+		go func() {
+			_, err := s.Register(context.Background(), subject, avroReq(`"int"`), false)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("write %d: %v", i, err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatalf("write %d of a lone writer waited for the linger", i)
+		}
+	}
+}
