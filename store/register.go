@@ -90,11 +90,12 @@ func (s *Store) registerFastPath(ctx context.Context, subject string, req Schema
 func (st *state) candidate(subject string, req SchemaRequest, normalize, allowDeleted bool) (candidate, error) {
 	opts := compat.ParseOptions{Normalize: normalize}
 	if len(req.References) == 0 {
-		if text, ok := st.parses.canonicalText(parseKey{req.Type, req.Schema, opts}); ok {
-			return newCandidate(req.Type, text, nil, req.Metadata, req.RuleSet), nil
-		}
+		// A stored text first: it is what clients mostly send, and it takes no lock.
 		if cand, ok := st.storedCandidate(subject, req, normalize); ok {
 			return cand, nil
+		}
+		if text, ok := st.parses.canonicalText(parseKey{req.Type, req.Schema, opts}); ok {
+			return newCandidate(req.Type, text, nil, req.Metadata, req.RuleSet), nil
 		}
 	}
 	parsed, refs, err := st.parse(parseSubject(subject).ctx, req.Type, req.Schema, req.References, opts, allowDeleted)
@@ -497,7 +498,7 @@ func (s *Store) Lookup(ctx context.Context, subject string, req SchemaRequest, n
 		if err != nil {
 			return err
 		}
-		if len(st.versionNumbers(subject, visible(deleted))) == 0 {
+		if !st.hasVersions(subject, visible(deleted)) {
 			return errSubjectNotFound(subject)
 		}
 		v := st.match(subject, cand, visible(deleted))
@@ -531,12 +532,12 @@ func (st *state) matchWithPolicy(subject string, cand candidate, conf *ConfigRec
 // fallback for clients that do not know about contexts).
 func (st *state) resolveSubject(subject string, deleted bool) string {
 	q := parseSubject(subject)
-	if q.ctx != defaultContext || len(st.versionNumbers(subject, visible(deleted))) > 0 {
+	if q.ctx != defaultContext || st.hasVersions(subject, visible(deleted)) {
 		return q.String()
 	}
 	for _, ctx := range sortedKeys(st.contexts) {
 		other := qname{ctx: ctx, name: q.name}.String()
-		if ctx != defaultContext && len(st.versionNumbers(other, visible(deleted))) > 0 {
+		if ctx != defaultContext && st.hasVersions(other, visible(deleted)) {
 			return other
 		}
 	}
