@@ -163,16 +163,24 @@ func limitBody(limit int64) echo.MiddlewareFunc {
 	}
 }
 
+// writeSchema is writeJSON for the schema entities, the answers of the busiest paths: written
+// by appendJSON when it can, and without converting s to an interface, which would copy it
+// to the heap for every answer.
+func writeSchema(c echo.Context, status int, s *schemaJSON) error {
+	e := jsonEncoders.Get().(*jsonEncoder)
+	defer e.release()
+	b, ok := s.appendJSON(e.buf.AvailableBuffer())
+	if !ok {
+		return writeJSON(c, status, *s)
+	}
+	e.buf.Write(b) // onto itself, unless appendJSON outgrew it: the pool keeps the larger buffer
+	return c.Blob(status, negotiatedType(c), e.buf.Bytes())
+}
+
 // writeJSON encodes v as compact JSON without HTML escaping, labelled with the negotiated type.
 func writeJSON(c echo.Context, status int, v any) error {
 	e := jsonEncoders.Get().(*jsonEncoder)
 	defer e.release()
-	if s, ok := v.(schemaJSON); ok {
-		if b, ok := s.appendJSON(e.buf.AvailableBuffer()); ok {
-			e.buf.Write(b) // onto itself, unless appendJSON outgrew it: the pool keeps the larger buffer
-			return c.Blob(status, negotiatedType(c), e.buf.Bytes())
-		}
-	}
 	if err := e.enc.Encode(v); err != nil {
 		return err
 	}

@@ -12,34 +12,60 @@ import (
 )
 
 // decodeBody decodes a JSON request body into v. An empty body is 422 (Confluent's missing
-// body), malformed JSON or a wrong shape 400, an oversized body 413. A schema request of the
-// usual shape is decoded by quickSchemaRequest, anything else by encoding/json.
+// body), malformed JSON or a wrong shape 400, an oversized body 413.
 func decodeBody(c echo.Context, v any) error {
 	buf := bodyBuffers.Get().(*bytes.Buffer)
 	defer releaseBody(buf)
+	data, err := readJSONBody(c, buf)
+	if err != nil {
+		return err
+	}
+	return unmarshalBody(data, v)
+}
+
+// decodeSchemaRequest is decodeBody for the body of register, lookup and compatibility
+// calls: the usual shape is decoded by quickSchemaRequest, anything else by encoding/json.
+func decodeSchemaRequest(c echo.Context, r *schemaRequest) error {
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer releaseBody(buf)
+	data, err := readJSONBody(c, buf)
+	if err != nil {
+		return err
+	}
+	if quick, ok := quickSchemaRequest(data); ok {
+		*r = quick
+		return nil
+	}
+	var slow schemaRequest // on the heap, as encoding/json needs, only when decoded by it
+	err = unmarshalBody(data, &slow)
+	*r = slow
+	return err
+}
+
+// readJSONBody reads the body into buf and returns its JSON text as UTF-8, or the error to
+// answer: 413 when too large, 422 when empty, 400 when unreadable or not UTF-8.
+func readJSONBody(c echo.Context, buf *bytes.Buffer) ([]byte, error) {
 	data, err := readAllBody(c.Request(), buf)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+			return nil, echo.NewHTTPError(http.StatusRequestEntityTooLarge)
 		}
-		return errBadRequest("Failed to read request body")
+		return nil, errBadRequest("Failed to read request body")
 	}
 	if data, err = jsonText(data); err != nil {
-		return errBadRequest("Invalid request body encoding: " + err.Error())
+		return nil, errBadRequest("Invalid request body encoding: " + err.Error())
 	}
 	if trimmed := bytes.TrimSpace(data); len(trimmed) == 0 || string(trimmed) == "null" {
-		return unprocessable("Request body is missing")
+		return nil, unprocessable("Request body is missing")
 	}
 	if !utf8.Valid(data) {
-		return errBadRequest("Invalid UTF-8 in request body")
+		return nil, errBadRequest("Invalid UTF-8 in request body")
 	}
-	if r, ok := v.(*schemaRequest); ok {
-		if quick, ok := quickSchemaRequest(data); ok {
-			*r = quick
-			return nil
-		}
-	}
+	return data, nil
+}
+
+func unmarshalBody(data []byte, v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
 		return errBadRequest(jsonMessage(err))
 	}

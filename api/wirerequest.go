@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -157,15 +158,16 @@ func unescape(raw []byte) (string, bool) {
 	var b strings.Builder
 	b.Grow(len(raw)) // unescaping never lengthens: \uXXXX is 6 bytes for at most 4
 	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c != '\\' {
-			b.WriteByte(c)
-			continue
+		plain := bytes.IndexByte(raw[i:], '\\')
+		if plain < 0 {
+			b.Write(raw[i:])
+			break
 		}
-		if i+1 >= len(raw) {
+		b.Write(raw[i : i+plain])
+		i += plain + 1
+		if i >= len(raw) {
 			return "", false
 		}
-		i++
 		switch raw[i] {
 		case '"', '\\', '/':
 			b.WriteByte(raw[i])

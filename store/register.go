@@ -498,10 +498,10 @@ func (s *Store) Lookup(ctx context.Context, subject string, req SchemaRequest, n
 		if err != nil {
 			return err
 		}
-		if !st.hasVersions(subject, visible(deleted)) {
-			return errSubjectNotFound(subject)
-		}
 		v := st.match(subject, cand, visible(deleted))
+		if v == nil && !st.hasVersions(subject, visible(deleted)) {
+			return errSubjectNotFound(subject) // asked only now: a match is a visible version
+		}
 		if v == nil && hasMetadataPolicy(&conf) {
 			v = st.matchWithPolicy(subject, cand, &conf, deleted)
 		}
@@ -527,12 +527,18 @@ func (st *state) matchWithPolicy(subject string, cand candidate, conf *ConfigRec
 	return st.match(subject, newCandidate(cand.typ, cand.text, cand.refs, md, rs), visible(deleted))
 }
 
+// onlyDefaultContext reports whether no context but the default one was ever used: then no
+// subject can fall back to another, and resolving one needs no look at its versions.
+func (st *state) onlyDefaultContext() bool {
+	return len(st.contexts) == 0 || (len(st.contexts) == 1 && st.contexts[defaultContext] != nil)
+}
+
 // resolveSubject returns subject, or, when an unqualified subject has no versions in the
 // default context, the same name in the first other context that has it (Confluent's
 // fallback for clients that do not know about contexts).
 func (st *state) resolveSubject(subject string, deleted bool) string {
 	q := parseSubject(subject)
-	if q.ctx != defaultContext || st.hasVersions(subject, visible(deleted)) {
+	if q.ctx != defaultContext || (subject == q.name && st.onlyDefaultContext()) || st.hasVersions(subject, visible(deleted)) {
 		return q.String()
 	}
 	for _, ctx := range sortedKeys(st.contexts) {
