@@ -2,9 +2,9 @@ package api
 
 import (
 	"bytes"
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // quickSchemaRequest decodes the body nearly every register and lookup carries: an object
@@ -125,74 +125,91 @@ func (d *quickDecoder) nullableString(want bool) (*string, bool) {
 	return &s, true
 }
 
-// string reads a JSON string, unescaping it. The scan for its end finds whether it has
-// escapes at all: most member values other than schema texts have none, and are one copy.
+// string reads a JSON string, unescaping it.
 func (d *quickDecoder) string() (string, bool) {
 	if !d.consume('"') {
 		return "", false
 	}
-	start, escaped := d.pos, false
-	for ; d.pos < len(d.data); d.pos++ {
-		switch c := d.data[d.pos]; {
-		case c == '"':
-			d.pos++
-			raw := d.data[start : d.pos-1]
-			if !escaped {
-				return string(raw), true
-			}
-			return unescape(raw)
-		case c == '\\':
-			escaped = true
-			d.pos++ // the escaped character, which may be a quote
-		case c < ' ':
-			return "", false
-		}
+	end, ok := closingQuote(d.data, d.pos)
+	if !ok {
+		return "", false
 	}
-	return "", false
+	raw := d.data[d.pos:end]
+	d.pos = end + 1
+	return unescape(raw)
 }
 
-// unescape decodes the escapes of a string's raw bytes (between its quotes, with no raw
-// control characters). A \u escape of a lone surrogate, which encoding/json replaces with
-// U+FFFD, is refused rather than imitated.
-func unescape(raw []byte) (string, bool) {
-	var b strings.Builder
-	b.Grow(len(raw)) // unescaping never lengthens: \uXXXX is 6 bytes for at most 4
-	for i := 0; i < len(raw); i++ {
-		plain := bytes.IndexByte(raw[i:], '\\')
-		if plain < 0 {
-			b.Write(raw[i:])
-			break
+// closingQuote finds the quote that ends the string whose text starts at start: the first
+// one not escaped, that is not preceded by an odd run of backslashes. Schema texts quote
+// every name, so the quotes are found by IndexByte rather than byte by byte.
+func closingQuote(data []byte, start int) (int, bool) {
+	for i := start; ; {
+		q := bytes.IndexByte(data[i:], '"')
+		if q < 0 {
+			return 0, false
 		}
-		b.Write(raw[i : i+plain])
-		i += plain + 1
-		if i >= len(raw) {
+		q += i
+		backslashes := 0
+		for j := q - 1; j >= start && data[j] == '\\'; j-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return q, true
+		}
+		i = q + 1
+	}
+}
+
+// unescape decodes a string's raw bytes (between its quotes) in one pass, refusing raw
+// control characters, which JSON forbids. A \u escape of a lone surrogate, which encoding/json
+// replaces with U+FFFD, is refused rather than imitated.
+func unescape(raw []byte) (string, bool) {
+	out := make([]byte, len(raw)) // unescaping never lengthens: \uXXXX is 6 bytes for at most 3
+	n := 0
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c < ' ' {
+			return "", false
+		}
+		if c != '\\' {
+			out[n] = c
+			n++
+			continue
+		}
+		if i++; i >= len(raw) {
 			return "", false
 		}
 		switch raw[i] {
 		case '"', '\\', '/':
-			b.WriteByte(raw[i])
+			out[n] = raw[i]
 		case 'b':
-			b.WriteByte('\b')
+			out[n] = '\b'
 		case 'f':
-			b.WriteByte('\f')
+			out[n] = '\f'
 		case 'n':
-			b.WriteByte('\n')
+			out[n] = '\n'
 		case 'r':
-			b.WriteByte('\r')
+			out[n] = '\r'
 		case 't':
-			b.WriteByte('\t')
+			out[n] = '\t'
 		case 'u':
-			r, n, ok := unicodeEscape(raw[i+1:])
+			r, size, ok := unicodeEscape(raw[i+1:])
 			if !ok {
 				return "", false
 			}
-			b.WriteRune(r)
-			i += n
+			n += utf8.EncodeRune(out[n:], r)
+			i += size
+			continue
 		default:
 			return "", false
 		}
+		n++
 	}
-	return b.String(), true
+	if n == 0 {
+		return "", true
+	}
+	// out is not written again: the string may share it, as strings.Builder's does.
+	return unsafe.String(&out[0], n), true
 }
 
 // unicodeEscape decodes the hex digits after a \u (and, for a surrogate pair, the \uXXXX

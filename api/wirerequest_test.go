@@ -2,8 +2,12 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -108,4 +112,63 @@ func FuzzQuickSchemaRequest(f *testing.F) {
 func describeRequest(r schemaRequest) string {
 	b, _ := json.Marshal(r)
 	return string(b)
+}
+
+// BenchmarkSchemaRequestDecoding compares the quick decoder with encoding/json on a lookup
+// body of a ten-field record:
+//
+//	go test -run '^$' -bench SchemaRequestDecoding ./api
+func BenchmarkSchemaRequestDecoding(b *testing.B) {
+	text := `{"type":"record","name":"R","namespace":"bench_1_value","fields":[{"name":"id","type":"long"}`
+	for i := 0; i < 10; i++ {
+		text += fmt.Sprintf(`,{"name":"f%d","type":["null","string"],"default":null}`, i)
+	}
+	body, _ := json.Marshal(map[string]string{"schema": text + "]}"})
+	b.Run("quick", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := quickSchemaRequest(body); !ok {
+				b.Fatal("left to encoding/json")
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var r schemaRequest
+			if err := json.Unmarshal(body, &r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestQuickSchemaRequestRoundTripsEncodedStrings decodes schema texts of random characters
+// (quotes, backslashes, control characters, non-ASCII, astral) as encoding/json encodes them
+// and as \u escapes throughout: each comes back as it was.
+func TestQuickSchemaRequestRoundTripsEncodedStrings(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 17))
+	alphabet := []rune{'"', '\\', '/', '\n', '\t', 0, 0x1f, 'a', 'z', ' ', '{', '}', 'é', '€', 0x2028, 0xfffd, 0x1f600, 0x10ffff}
+	for n := 0; n < 2000; n++ {
+		runes := make([]rune, rng.IntN(40))
+		for i := range runes {
+			runes[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		text := string(runes)
+		encoded, _ := json.Marshal(map[string]string{"schema": text})
+		var escaped strings.Builder
+		escaped.WriteString(`{"schema":"`)
+		for _, r := range text {
+			for _, unit := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(&escaped, `\u%04X`, unit)
+			}
+		}
+		escaped.WriteString(`"}`)
+		for _, body := range []string{string(encoded), escaped.String()} {
+			got, ok := quickSchemaRequest([]byte(body))
+			if !ok || got.Schema == nil || *got.Schema != text {
+				t.Fatalf("%s: decoded %s (ok %v), want %q", body, describeRequest(got), ok, text)
+			}
+		}
+	}
 }
