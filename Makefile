@@ -33,7 +33,8 @@ FUZZ_TARGETS := \
 	./serde/rules:FuzzMatchers \
 	./serde/rules/encryption:FuzzDecrypt \
 	./api:FuzzRequestDecoding \
-	./api:FuzzSchemaJSONString
+	./api:FuzzSchemaJSONString \
+	./api:FuzzQuickSchemaRequest
 
 .PHONY: all build install run test deps vet unit kafka-up kafka-down kafka-test fuzz bench clean
 

@@ -129,7 +129,7 @@ func (h *handlers) mutateAssociations(c echo.Context) error {
 			return h.mayWrite(c, subject, access)
 		}
 	}
-	results := h.store.MutateAssociations(c.Request().Context(), c.QueryParam("context"), reqs, boolQuery(c, "dryRun"), check)
+	results := h.store.MutateAssociations(c.Request().Context(), queryParam(c, "context"), reqs, boolQuery(c, "dryRun"), check)
 	return writeJSON(c, statusMultiStatus, newBatchResponse(results))
 }
 

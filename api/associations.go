@@ -74,8 +74,8 @@ func (h *handlers) writeAssociations(c echo.Context, list []store.Association, e
 // lifecycle, STRONG or WEAK: another value, the empty one included, does not convert to
 // Confluent's LifecyclePolicy (Enum.valueOf), which JAX-RS answers with 404.
 func associationFilter(c echo.Context) (store.AssociationFilter, error) {
-	f := store.AssociationFilter{ResourceType: c.QueryParam("resourceType"), AssociationTypes: c.QueryParams()["associationType"],
-		Lifecycle: c.QueryParam("lifecycle")}
+	f := store.AssociationFilter{ResourceType: queryParam(c, "resourceType"), AssociationTypes: c.QueryParams()["associationType"],
+		Lifecycle: queryParam(c, "lifecycle")}
 	if f.ResourceType == "" {
 		f.ResourceType = defaultResourceType
 	}

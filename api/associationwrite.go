@@ -130,7 +130,7 @@ func (h *handlers) upsertAssociation(c echo.Context) error {
 }
 
 func (h *handlers) putAssociation(c echo.Context, body associationRequest, create bool) error {
-	req, err := body.toStore(c.QueryParam("context"))
+	req, err := body.toStore(queryParam(c, "context"))
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (h *handlers) deleteAssociations(c echo.Context) error {
 	}
 	types := c.QueryParams()["associationType"]
 	cascade := boolQuery(c, "cascadeLifecycle")
-	resourceType := c.QueryParam("resourceType")
+	resourceType := queryParam(c, "resourceType")
 	if h.cfg.Policy != nil && h.cfg.Policy.Restricts() {
 		// A cascade deletes subjects permanently, which needs Admin as DELETE ?permanent does.
 		access := auth.Write

@@ -182,7 +182,7 @@ func (h *handlers) schemaReadable(c echo.Context, sc scope) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		svs, err := h.store.IDVersions(ctx, id, c.QueryParam("subject"), true)
+		svs, err := h.store.IDVersions(ctx, id, queryParam(c, "subject"), true)
 		if err != nil {
 			return true, nil
 		}

@@ -37,7 +37,7 @@ func (h *handlers) dekParams(c echo.Context, withVersion bool) (dekPath, error) 
 			return p, err
 		}
 	}
-	p.algorithm = c.QueryParam("algorithm")
+	p.algorithm = queryParam(c, "algorithm")
 	if p.algorithm != "" && !store.ValidDekAlgorithm(p.algorithm) {
 		return p, errNotFound()
 	}

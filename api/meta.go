@@ -18,7 +18,7 @@ func (h *handlers) listContexts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if prefix := c.QueryParam("contextPrefix"); prefix != "" {
+	if prefix := queryParam(c, "contextPrefix"); prefix != "" {
 		kept := ctxs[:0]
 		for _, ctx := range ctxs {
 			if strings.HasPrefix(ctx, prefix) {

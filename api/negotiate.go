@@ -7,14 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -165,16 +163,24 @@ func limitBody(limit int64) echo.MiddlewareFunc {
 	}
 }
 
+// writeSchema is writeJSON for the schema entities, the answers of the busiest paths: written
+// by appendJSON when it can, and without converting s to an interface, which would copy it
+// to the heap for every answer.
+func writeSchema(c echo.Context, status int, s *schemaJSON) error {
+	e := jsonEncoders.Get().(*jsonEncoder)
+	defer e.release()
+	b, ok := s.appendJSON(e.buf.AvailableBuffer())
+	if !ok {
+		return writeJSON(c, status, *s)
+	}
+	e.buf.Write(b) // onto itself, unless appendJSON outgrew it: the pool keeps the larger buffer
+	return c.Blob(status, negotiatedType(c), e.buf.Bytes())
+}
+
 // writeJSON encodes v as compact JSON without HTML escaping, labelled with the negotiated type.
 func writeJSON(c echo.Context, status int, v any) error {
 	e := jsonEncoders.Get().(*jsonEncoder)
 	defer e.release()
-	if s, ok := v.(schemaJSON); ok {
-		if b, ok := s.appendJSON(e.buf.AvailableBuffer()); ok {
-			e.buf.Write(b) // onto itself, unless appendJSON outgrew it: the pool keeps the larger buffer
-			return c.Blob(status, negotiatedType(c), e.buf.Bytes())
-		}
-	}
 	if err := e.enc.Encode(v); err != nil {
 		return err
 	}
@@ -218,50 +224,6 @@ func negotiatedType(c echo.Context) string {
 		return t
 	}
 	return mediaTypes[0].name
-}
-
-// decodeBody decodes a JSON request body into v. An empty body is 422 (Confluent's missing
-// body), malformed JSON or a wrong shape 400, an oversized body 413.
-func decodeBody(c echo.Context, v any) error {
-	data, err := readAllBody(c.Request())
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if ok := asMaxBytes(err, &tooLarge); ok {
-			return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
-		}
-		return errBadRequest("Failed to read request body")
-	}
-	if data, err = jsonText(data); err != nil {
-		return errBadRequest("Invalid request body encoding: " + err.Error())
-	}
-	if len(bytes.TrimSpace(data)) == 0 || bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
-		return unprocessable("Request body is missing")
-	}
-	if !utf8.Valid(data) {
-		return errBadRequest("Invalid UTF-8 in request body")
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return errBadRequest(jsonMessage(err))
-	}
-	return nil
-}
-
-// readAllBody reads a request's body, into a buffer of the size its Content-Length announces
-// when it announces one (io.ReadAll would grow its buffer a few times on the way).
-func readAllBody(req *http.Request) ([]byte, error) {
-	if req.ContentLength <= 0 || req.ContentLength > maxPresized {
-		return io.ReadAll(req.Body)
-	}
-	b := bytes.NewBuffer(make([]byte, 0, req.ContentLength+bytes.MinRead))
-	_, err := b.ReadFrom(req.Body)
-	return b.Bytes(), err
-}
-
-// maxPresized bounds the buffer made ahead from a Content-Length, which the client chooses.
-const maxPresized = 1 << 20
-
-func asMaxBytes(err error, target **http.MaxBytesError) bool {
-	return errors.As(err, target)
 }
 
 // unprocessable is Confluent's 422 for a missing or invalid request entity.

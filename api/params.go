@@ -57,12 +57,21 @@ func idParam(c echo.Context) (int, error) {
 // boolQuery is true only for a case-insensitive "true"; anything else, garbage included, is
 // false, as in Confluent.
 func boolQuery(c echo.Context, name string) bool {
-	return strings.EqualFold(c.QueryParam(name), "true")
+	return strings.EqualFold(queryParam(c, name), "true")
+}
+
+// queryParam is c.QueryParam, without parsing (and keeping) the query of a request that has
+// none, as most have.
+func queryParam(c echo.Context, name string) string {
+	if c.Request().URL.RawQuery == "" {
+		return ""
+	}
+	return c.QueryParam(name)
 }
 
 // intQuery parses an optional integer query parameter; a value that does not convert is 404.
 func intQuery(c echo.Context, name string, def int) (int, error) {
-	v := c.QueryParam(name)
+	v := queryParam(c, name)
 	if v == "" {
 		return def, nil
 	}

@@ -25,8 +25,8 @@ func (h *handlers) listSchemas(c echo.Context) error {
 		return err
 	}
 	schemas, err := h.store.Schemas(c.Request().Context(), store.SchemasOptions{
-		Prefix: c.QueryParam("subjectPrefix"), Deleted: boolQuery(c, "deleted"), LatestOnly: boolQuery(c, "latestOnly"),
-		RuleType: c.QueryParam("ruleType"), Aliases: boolQuery(c, "aliases"), Associations: assocs, Page: p,
+		Prefix: queryParam(c, "subjectPrefix"), Deleted: boolQuery(c, "deleted"), LatestOnly: boolQuery(c, "latestOnly"),
+		RuleType: queryParam(c, "ruleType"), Aliases: boolQuery(c, "aliases"), Associations: assocs, Page: p,
 	})
 	if err != nil {
 		return err
@@ -74,7 +74,7 @@ func (h *handlers) schemaByID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	subject := c.QueryParam("subject")
+	subject := queryParam(c, "subject")
 	s, err := h.store.SchemaByID(c.Request().Context(), id, subject, boolQuery(c, "fetchMaxId"))
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func (h *handlers) schemaByID(c echo.Context) error {
 	if subject != "" && h.readable(c, s.Subject) {
 		out.Subject, out.Version = s.Subject, s.Version
 	}
-	return writeJSON(c, http.StatusOK, out)
+	return writeSchema(c, http.StatusOK, &out)
 }
 
 func (h *handlers) rawSchemaByID(c echo.Context) error {
@@ -95,7 +95,7 @@ func (h *handlers) rawSchemaByID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := h.store.SchemaByID(c.Request().Context(), id, c.QueryParam("subject"), false)
+	s, err := h.store.SchemaByID(c.Request().Context(), id, queryParam(c, "subject"), false)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (h *handlers) subjectVersionsOfID(c echo.Context) ([]store.SubjectVersion, 
 	if err != nil {
 		return nil, err
 	}
-	svs, err := h.store.IDVersions(c.Request().Context(), id, c.QueryParam("subject"), boolQuery(c, "deleted"))
+	svs, err := h.store.IDVersions(c.Request().Context(), id, queryParam(c, "subject"), boolQuery(c, "deleted"))
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +146,8 @@ func (h *handlers) schemaByGUID(c echo.Context) error {
 	if s, err = h.formatted(c, s); err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, newSchemaString(s))
+	out := newSchemaString(s)
+	return writeSchema(c, http.StatusOK, &out)
 }
 
 func (h *handlers) guidIDs(c echo.Context) error {

@@ -17,7 +17,7 @@ func (h *handlers) listSubjects(c echo.Context) error {
 		return err
 	}
 	subjects, err := h.store.Subjects(c.Request().Context(), store.SubjectsOptions{
-		Prefix: c.QueryParam("subjectPrefix"), Deleted: boolQuery(c, "deleted"), DeletedOnly: boolQuery(c, "deletedOnly"), Page: p,
+		Prefix: queryParam(c, "subjectPrefix"), Deleted: boolQuery(c, "deleted"), DeletedOnly: boolQuery(c, "deletedOnly"), Page: p,
 	})
 	if err != nil {
 		return err
@@ -30,7 +30,7 @@ func subjectAndBody(c echo.Context) (string, schemaRequest, error) {
 	var body schemaRequest
 	subject, err := pathParam(c, "subject")
 	if err == nil {
-		err = decodeBody(c, &body)
+		err = decodeSchemaRequest(c, &body)
 	}
 	return subject, body, err
 }
@@ -56,7 +56,8 @@ func (h *handlers) registerSchema(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, newRegisterResponse(s))
+	out := newRegisterResponse(s)
+	return writeSchema(c, http.StatusOK, &out)
 }
 
 func (h *handlers) lookup(c echo.Context) error {
@@ -71,7 +72,8 @@ func (h *handlers) lookup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, newSchemaResponse(s))
+	out := newSchemaResponse(s)
+	return writeSchema(c, http.StatusOK, &out)
 }
 
 // blankLookup answers a lookup without schema text as Confluent does: its canonicalizeSchema
@@ -119,10 +121,11 @@ func (h *handlers) subjectMetadata(c echo.Context) error {
 	}
 	// format, as on a version (Confluent's getLatestWithMetadata takes it, no referenceFormat):
 	// Python's Protobuf deserializer reads its use.latest.with.metadata reader as serialized.
-	if s.Text, err = h.store.Render(c.Request().Context(), s, c.QueryParam("format")); err != nil {
+	if s.Text, err = h.store.Render(c.Request().Context(), s, queryParam(c, "format")); err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, newSchemaResponse(s))
+	out := newSchemaResponse(s)
+	return writeSchema(c, http.StatusOK, &out)
 }
 
 func (h *handlers) listVersions(c echo.Context) error {
@@ -158,9 +161,9 @@ func (h *handlers) version(c echo.Context) (store.Schema, error) {
 // formatted applies the format query parameter to a schema's text and referenceFormat to its
 // references.
 func (h *handlers) formatted(c echo.Context, s store.Schema) (store.Schema, error) {
-	text, err := h.store.Render(c.Request().Context(), s, c.QueryParam("format"))
+	text, err := h.store.Render(c.Request().Context(), s, queryParam(c, "format"))
 	s.Text = text
-	if strings.EqualFold(c.QueryParam("referenceFormat"), "qualified") {
+	if strings.EqualFold(queryParam(c, "referenceFormat"), "qualified") {
 		s.References = s.QualifiedReferences()
 	}
 	return s, err
@@ -171,7 +174,8 @@ func (h *handlers) getVersion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, newSchemaResponse(s))
+	out := newSchemaResponse(s)
+	return writeSchema(c, http.StatusOK, &out)
 }
 
 func (h *handlers) rawVersion(c echo.Context) error {

@@ -43,3 +43,29 @@ func TestLookupOfStoredTextParsesNothing(t *testing.T) {
 		t.Error("a lookup with normalize skipped the parse")
 	}
 }
+
+// TestResolveSubject pins what resolveSubject answers with and without contexts besides the
+// default one (it skips looking at versions when there are none).
+func TestResolveSubject(t *testing.T) {
+	onlyDefault := applyAll(t, [4]any{"a", 1, 1, `"int"`})
+	withStaging := applyAll(t, [4]any{"a", 1, 1, `"int"`}, [4]any{":.staging:orders", 1, 1, `"long"`})
+	tests := []struct {
+		st      *state
+		subject string
+		want    string
+	}{
+		{onlyDefault, "a", "a"},
+		{onlyDefault, "missing", "missing"},
+		{onlyDefault, ":.:missing", ":.:missing"},
+		{withStaging, "a", "a"},
+		{withStaging, "orders", ":.staging:orders"},
+		{withStaging, ":.:orders", ":.staging:orders"},
+		{withStaging, "missing", "missing"},
+		{withStaging, ":.staging:missing", ":.staging:missing"},
+	}
+	for _, tt := range tests {
+		if got := tt.st.resolveSubject(tt.subject, false); got != tt.want {
+			t.Errorf("resolveSubject(%q) = %q, want %q", tt.subject, got, tt.want)
+		}
+	}
+}

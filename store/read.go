@@ -38,7 +38,7 @@ func (st *state) findVersion(subject string, num int, deleted bool) (*version, e
 	if v != nil {
 		return v, nil
 	}
-	if len(st.versionNumbers(subject, visible(deleted))) == 0 {
+	if !st.hasVersions(subject, visible(deleted)) {
 		return nil, errSubjectNotFound(subject)
 	}
 	return nil, errVersionNotFound(num)
@@ -64,7 +64,7 @@ func (s *Store) Versions(ctx context.Context, subject string, opts VersionsOptio
 		if err != nil {
 			return err
 		}
-		if len(st.versionNumbers(subject, visible(withDeleted))) == 0 {
+		if !st.hasVersions(subject, visible(withDeleted)) {
 			return errSubjectNotFound(subject)
 		}
 		out = st.versionNumbers(subject, keep)

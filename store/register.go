@@ -124,12 +124,16 @@ func (st *state) knownCandidate(subject string, req SchemaRequest, normalize boo
 	if len(req.References) > 0 {
 		return candidate{}, false
 	}
+	// A stored text first: it is what clients mostly send, and it takes no lock.
+	if cand, ok := st.storedCandidate(subject, req, normalize); ok {
+		return cand, true
+	}
 	for _, opts := range []compat.ParseOptions{{Normalize: normalize}, {New: true, Normalize: normalize}} {
 		if text, ok := st.parses.canonicalText(parseKey{req.Type, req.Schema, opts}); ok {
 			return newCandidate(req.Type, text, nil, req.Metadata, req.RuleSet), true
 		}
 	}
-	return st.storedCandidate(subject, req, normalize)
+	return candidate{}, false
 }
 
 // storedCandidate is the candidate of a reference-free request whose text is byte for byte
@@ -525,10 +529,10 @@ func (s *Store) Lookup(ctx context.Context, subject string, req SchemaRequest, n
 		if err != nil {
 			return err
 		}
-		if len(st.versionNumbers(subject, visible(deleted))) == 0 {
-			return errSubjectNotFound(subject)
-		}
 		v := st.match(subject, cand, visible(deleted))
+		if v == nil && !st.hasVersions(subject, visible(deleted)) {
+			return errSubjectNotFound(subject) // asked only now: a match is a visible version
+		}
 		if v == nil && hasMetadataPolicy(&conf) {
 			v = st.matchWithPolicy(subject, cand, &conf, deleted)
 		}
@@ -554,17 +558,23 @@ func (st *state) matchWithPolicy(subject string, cand candidate, conf *ConfigRec
 	return st.match(subject, newCandidate(cand.typ, cand.text, cand.refs, md, rs), visible(deleted))
 }
 
+// onlyDefaultContext reports whether no context but the default one was ever used: then no
+// subject can fall back to another, and resolving one needs no look at its versions.
+func (st *state) onlyDefaultContext() bool {
+	return len(st.contexts) == 0 || (len(st.contexts) == 1 && st.contexts[defaultContext] != nil)
+}
+
 // resolveSubject returns subject, or, when an unqualified subject has no versions in the
 // default context, the same name in the first other context that has it (Confluent's
 // fallback for clients that do not know about contexts).
 func (st *state) resolveSubject(subject string, deleted bool) string {
 	q := parseSubject(subject)
-	if q.ctx != defaultContext || len(st.versionNumbers(subject, visible(deleted))) > 0 {
+	if q.ctx != defaultContext || (subject == q.name && st.onlyDefaultContext()) || st.hasVersions(subject, visible(deleted)) {
 		return q.String()
 	}
 	for _, ctx := range sortedKeys(st.contexts) {
 		other := qname{ctx: ctx, name: q.name}.String()
-		if ctx != defaultContext && len(st.versionNumbers(other, visible(deleted))) > 0 {
+		if ctx != defaultContext && st.hasVersions(other, visible(deleted)) {
 			return other
 		}
 	}

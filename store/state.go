@@ -416,6 +416,17 @@ func (st *state) versionNumbers(subject string, keep func(*version) bool) []int 
 	return nums
 }
 
+// hasVersions reports whether subject has a version keep accepts: versionNumbers without
+// collecting and sorting them, for the checks every lookup makes.
+func (st *state) hasVersions(subject string, keep func(*version) bool) bool {
+	for _, v := range st.subjects[subject] {
+		if keep(v) {
+			return true
+		}
+	}
+	return false
+}
+
 // live returns the non-deleted versions of subject, oldest first.
 func (st *state) live(subject string) []*version {
 	var out []*version
