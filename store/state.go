@@ -158,8 +158,11 @@ type decodedSchema struct {
 
 func decodeSchemaRecord(k recordKey, rec Record) (*decodedSchema, error) {
 	d := &decodedSchema{key: k}
-	if err := json.Unmarshal(rec.Value, &d.value); err != nil {
-		return nil, fmt.Errorf("decode schema value at offset %d: %w", rec.Offset, err)
+	if !scanSchemaValue(rec.Value, k.Subject, &d.value) {
+		d.value = schemaValue{}
+		if err := json.Unmarshal(rec.Value, &d.value); err != nil {
+			return nil, fmt.Errorf("decode schema value at offset %d: %w", rec.Offset, err)
+		}
 	}
 	if d.value.SchemaType == "" {
 		d.value.SchemaType = compat.TypeAvro
