@@ -17,7 +17,7 @@ const replayBatchSize = 512
 // would make the garbage collector mark the growing state several more times.
 type replayBatch struct {
 	recs    []Record
-	decoded []*decodedSchema
+	decoded []*version
 	bytes   []byte
 	done    chan struct{}
 }
@@ -127,7 +127,7 @@ func (b *replayBatch) decode() {
 
 // prepareRecord decodes rec's value when it is a SCHEMA record apply would decode, and
 // returns nil otherwise (apply then does all the work, and reports what cannot be decoded).
-func prepareRecord(rec Record) *decodedSchema {
+func prepareRecord(rec Record) *version {
 	if _, ok, err := decodeDekKey(rec.Key); ok || err != nil {
 		return nil
 	}
@@ -143,7 +143,7 @@ func prepareRecord(rec Record) *decodedSchema {
 }
 
 // applyPrepared applies rec, whose SCHEMA value replay decoded beforehand (d nil: it did not).
-func (st *state) applyPrepared(rec Record, d *decodedSchema) error {
+func (st *state) applyPrepared(rec Record, d *version) error {
 	if d == nil {
 		return st.apply(rec)
 	}
