@@ -100,8 +100,12 @@ func (s *Store) readBatches(jobs, ordered chan<- *replayBatch, free <-chan *repl
 			return &replayBatch{done: make(chan struct{})}
 		}
 	}
+	read := s.log.ReadFrom
+	if l, ok := s.log.(borrowingLog); ok {
+		read = l.ReadFromBorrowed
+	}
 	b := next()
-	err := s.log.ReadFrom(0, func(rec Record) error {
+	err := read(0, func(rec Record) error {
 		b.add(rec)
 		if len(b.recs) == replayBatchSize {
 			jobs <- b
@@ -115,6 +119,12 @@ func (s *Store) readBatches(jobs, ordered chan<- *replayBatch, free <-chan *repl
 		ordered <- b
 	}
 	return err
+}
+
+// borrowingLog is a [Log] that can lend its records instead of copying them: the record fn
+// gets is valid only until fn returns. Replay copies each record into its batch anyway.
+type borrowingLog interface {
+	ReadFromBorrowed(from int64, fn func(Record) error) error
 }
 
 func (b *replayBatch) decode() {
