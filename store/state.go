@@ -244,10 +244,9 @@ func (st *state) putVersion(v *version) {
 		st.subjects[v.subject] = vs
 		st.names.add(v.subject)
 	}
-	for _, other := range vs {
-		// Every version of a subject shares one copy of its name: each record decodes its own.
+	// Every version of a subject shares one copy of its name: each record decodes its own.
+	if other := anyVersion(vs, v.num-1); other != nil {
 		v.subject, v.q = other.subject, other.q
-		break
 	}
 	vs[v.num] = v
 	st.names.setHidden(v.subject, v.deleted && st.latest(v.subject) == nil)
@@ -262,6 +261,18 @@ func (st *state) putVersion(v *version) {
 		}
 		st.referrers[key][v] = struct{}{}
 	}
+}
+
+// anyVersion returns version num of vs when there is one (a replay finds the version before
+// the one it applies there, cheaper than starting an iteration of the map), else any.
+func anyVersion(vs map[int]*version, num int) *version {
+	if v := vs[num]; v != nil {
+		return v
+	}
+	for _, v := range vs {
+		return v
+	}
+	return nil
 }
 
 func (st *state) removeVersion(subject string, num int) {

@@ -3,30 +3,27 @@ package filelog
 import "hash/maphash"
 
 // liveKeys counts the keys whose last record is not a tombstone, which decides when Open
-// compacts. It holds a 128-bit digest of each key rather than the key: at a million keys the
+// compacts. It holds a 64-bit digest of each key rather than the key: at a million keys the
 // strings cost some 100 bytes each for the life of the process, and a map holding pointers is
-// one the garbage collector must walk on every cycle; a map of digests holds none. Two keys
-// sharing a digest would only make the count one short (compaction itself never trusts these
-// digests), and the seeds are random per process.
+// one the garbage collector walks on every cycle; a map of integers holds none, and inserts
+// into it several times faster than into one of wider digests. Two keys sharing a digest (odds
+// of about 1 in 30 million at a million keys, the seed random per process) would only make
+// the count one short: compaction itself never trusts these digests.
 type liveKeys struct {
-	seeds [2]maphash.Seed
-	keys  map[[2]uint64]struct{}
+	seed maphash.Seed
+	keys map[uint64]struct{}
 }
 
 func newLiveKeys() liveKeys {
-	return liveKeys{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, keys: map[[2]uint64]struct{}{}}
-}
-
-func (lk liveKeys) digest(key []byte) [2]uint64 {
-	return [2]uint64{maphash.Bytes(lk.seeds[0], key), maphash.Bytes(lk.seeds[1], key)}
+	return liveKeys{seed: maphash.MakeSeed(), keys: map[uint64]struct{}{}}
 }
 
 // set records key's last record: live, or a tombstone.
 func (lk liveKeys) set(key []byte, live bool) {
 	if live {
-		lk.keys[lk.digest(key)] = struct{}{}
+		lk.keys[maphash.Bytes(lk.seed, key)] = struct{}{}
 	} else {
-		delete(lk.keys, lk.digest(key))
+		delete(lk.keys, maphash.Bytes(lk.seed, key))
 	}
 }
 
