@@ -152,21 +152,31 @@ func (st *state) applySchema(k recordKey, rec Record) error {
 // parsed subject included: all of applying it that needs no state, which replay does in
 // parallel, and in one allocation, the one the state keeps.
 func decodeSchemaRecord(k recordKey, rec Record) (*version, error) {
-	var value schemaValue
-	if !scanSchemaValue(rec.Value, k.Subject, &value) {
-		var err error
-		if value, err = decodeSchemaValueJSON(rec.Value); err != nil {
-			return nil, fmt.Errorf("decode schema value at offset %d: %w", rec.Offset, err)
-		}
-	}
-	if value.SchemaType == "" {
-		value.SchemaType = compat.TypeAvro
+	value, err := decodeSchemaValue(rec.Value, k.Subject)
+	if err != nil {
+		return nil, fmt.Errorf("decode schema value at offset %d: %w", rec.Offset, err)
 	}
 	return &version{
 		subject: k.Subject, q: parseSubject(k.Subject), num: k.Version, id: value.ID, typ: value.SchemaType,
 		refs: value.References, metadata: value.Metadata, ruleSet: value.RuleSet, text: value.Schema, deleted: value.Deleted,
 		ts: rec.Timestamp.UnixMilli(), hash: hashContent(value.Schema, value.References, value.Metadata, value.RuleSet),
 	}, nil
+}
+
+// decodeSchemaValue decodes the value of subject's SCHEMA record, an absent schemaType read
+// as AVRO.
+func decodeSchemaValue(data []byte, subject string) (schemaValue, error) {
+	var value schemaValue
+	if !scanSchemaValue(data, subject, &value) {
+		var err error
+		if value, err = decodeSchemaValueJSON(data); err != nil {
+			return value, err
+		}
+	}
+	if value.SchemaType == "" {
+		value.SchemaType = compat.TypeAvro
+	}
+	return value, nil
 }
 
 // decodeSchemaValueJSON decodes a SCHEMA value scanSchemaValue left to encoding/json (apart,
