@@ -45,6 +45,9 @@ func (b *replayBatch) add(rec Record) {
 func (s *Store) replay() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if l, ok := s.log.(sizedLog); ok {
+		s.st.reserve(l.LiveKeys())
+	}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan *replayBatch, workers)
 	ordered := make(chan *replayBatch, 2*workers)
@@ -119,6 +122,12 @@ func (s *Store) readBatches(jobs, ordered chan<- *replayBatch, free <-chan *repl
 		ordered <- b
 	}
 	return err
+}
+
+// sizedLog is a [Log] that knows how many of its keys are live: no more versions than that
+// can come out of a replay.
+type sizedLog interface {
+	LiveKeys() int64
 }
 
 // borrowingLog is a [Log] that can lend its records instead of copying them: the record fn

@@ -312,6 +312,21 @@ func (st *state) removeVersion(subject string, num int) {
 	}
 }
 
+// reserve sizes the default context's id and hash indexes for up to n versions before a
+// replay: growing maps of a million entries step by step costs the replay, which applies
+// records one after another, a tenth of its time. n bounds what the replay can add, so the
+// room is at most what the maps would have grown to.
+func (st *state) reserve(n int64) {
+	c := st.context(defaultContext)
+	if n <= int64(len(c.ids)) || n > MaxID {
+		return
+	}
+	ids, hashes := make(map[int][]*version, n), make(map[contentHash]int, n)
+	maps.Copy(ids, c.ids)
+	maps.Copy(hashes, c.hashes)
+	c.ids, c.hashes = ids, hashes
+}
+
 func (st *state) context(name string) *contextState {
 	c := st.contexts[name]
 	if c == nil {

@@ -224,6 +224,14 @@ func (l *Log) Stats() Stats {
 	return l.statsLocked()
 }
 
+// LiveKeys is [Stats].LiveKeys alone: the records a full compaction would keep, which bounds
+// what a replay will hold. The store sizes its indexes with it before replaying.
+func (l *Log) LiveKeys() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return int64(l.live.len())
+}
+
 func (l *Log) statsLocked() Stats {
 	return Stats{
 		Records:  l.records,
