@@ -25,6 +25,13 @@
 // soft-deleted versions of a subject or context; a null value (tombstone) removes its key.
 // Readers skip records they cannot decode, and key types they do not know, instead of stopping.
 //
+// Startup is a replay of the whole log, a million records for a large registry, so decoding
+// is kept off reflection and off the lock: keys and SCHEMA values in the shapes registries
+// write are read by a small scanner (recordscan.go, recordfast.go) that hands anything else
+// to encoding/json, and worker goroutines decode SCHEMA records into the versions the state
+// keeps (one allocation each) while one goroutine applies them in log order (replay.go for
+// the embedded log, precheck.go for a shared one and its snapshot).
+//
 // # The DEK Registry
 //
 // The keys of client-side field encryption (Confluent's /dek-registry/v1) live in a second

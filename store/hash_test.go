@@ -31,3 +31,16 @@ func TestParseGUID(t *testing.T) {
 		}
 	}
 }
+
+// TestHashContentAllocations checks that hashing a schema without references, metadata or
+// rule set allocates nothing (a replay hashes a million of them), and that an empty metadata
+// still changes the hash: the shortcut must not swallow it.
+func TestHashContentAllocations(t *testing.T) {
+	text := strings.Repeat(`{"type":"record","name":"R","fields":[]}`, 10)
+	if n := testing.AllocsPerRun(100, func() { _ = hashContent(text, nil, nil, nil) }); n != 0 {
+		t.Errorf("hashContent allocates %v times, want 0", n)
+	}
+	if hashContent(text, nil, nil, nil) == hashContent(text, nil, &Metadata{}, nil) {
+		t.Error("an empty metadata does not change the hash")
+	}
+}

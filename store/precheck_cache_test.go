@@ -42,11 +42,11 @@ func TestReadBackUsesCachedParse(t *testing.T) {
 	c.put(parseKey{compat.TypeAvro, text, compat.ParseOptions{}}, p)
 	rec := Record{Offset: 1, Key: []byte(`{"keytype":"SCHEMA","subject":"s","version":1,"magic":1}`),
 		Value: []byte(`{"subject":"s","version":1,"id":1,"schema":"{\"type\":\"record\",\"name\":\"Cached\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}","deleted":false}`)}
-	parsed, parses := precheck([]Record{rec}, 0, c, true)
-	if !parsed[0] {
+	pre := precheck([]Record{rec}, 0, true, c, true)
+	if !pre.parsed[0] {
 		t.Fatal("the record was not checked")
 	}
-	if parses != 0 {
-		t.Errorf("%d parses; want 0: the cache held the parse", parses)
+	if pre.count != 0 {
+		t.Errorf("%d parses; want 0: the cache held the parse", pre.count)
 	}
 }

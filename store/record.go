@@ -79,6 +79,14 @@ func (k recordKey) magic() int {
 
 // decodeKey parses key bytes written by Accord, Confluent or Karapace.
 func decodeKey(data []byte) (recordKey, error) {
+	if k, ok := scanKey(data); ok {
+		return k, nil
+	}
+	return decodeKeyJSON(data)
+}
+
+// decodeKeyJSON is decodeKey through encoding/json, for the keys scanKey leaves to it.
+func decodeKeyJSON(data []byte) (recordKey, error) {
 	var raw struct {
 		KeyType string  `json:"keytype"`
 		Subject *string `json:"subject"`

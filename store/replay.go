@@ -17,7 +17,7 @@ const replayBatchSize = 512
 // would make the garbage collector mark the growing state several more times.
 type replayBatch struct {
 	recs    []Record
-	decoded []*decodedSchema
+	decoded []*version
 	bytes   []byte
 	done    chan struct{}
 }
@@ -45,6 +45,9 @@ func (b *replayBatch) add(rec Record) {
 func (s *Store) replay() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if l, ok := s.log.(sizedLog); ok {
+		s.st.reserve(l.LiveKeys())
+	}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan *replayBatch, workers)
 	ordered := make(chan *replayBatch, 2*workers)
@@ -100,8 +103,12 @@ func (s *Store) readBatches(jobs, ordered chan<- *replayBatch, free <-chan *repl
 			return &replayBatch{done: make(chan struct{})}
 		}
 	}
+	read := s.log.ReadFrom
+	if l, ok := s.log.(borrowingLog); ok {
+		read = l.ReadFromBorrowed
+	}
 	b := next()
-	err := s.log.ReadFrom(0, func(rec Record) error {
+	err := read(0, func(rec Record) error {
 		b.add(rec)
 		if len(b.recs) == replayBatchSize {
 			jobs <- b
@@ -117,6 +124,18 @@ func (s *Store) readBatches(jobs, ordered chan<- *replayBatch, free <-chan *repl
 	return err
 }
 
+// sizedLog is a [Log] that knows how many of its keys are live: no more versions than that
+// can come out of a replay.
+type sizedLog interface {
+	LiveKeys() int64
+}
+
+// borrowingLog is a [Log] that can lend its records instead of copying them: the record fn
+// gets is valid only until fn returns. Replay copies each record into its batch anyway.
+type borrowingLog interface {
+	ReadFromBorrowed(from int64, fn func(Record) error) error
+}
+
 func (b *replayBatch) decode() {
 	b.decoded = slices.Grow(b.decoded[:0], len(b.recs))[:len(b.recs)]
 	for i, rec := range b.recs {
@@ -127,7 +146,7 @@ func (b *replayBatch) decode() {
 
 // prepareRecord decodes rec's value when it is a SCHEMA record apply would decode, and
 // returns nil otherwise (apply then does all the work, and reports what cannot be decoded).
-func prepareRecord(rec Record) *decodedSchema {
+func prepareRecord(rec Record) *version {
 	if _, ok, err := decodeDekKey(rec.Key); ok || err != nil {
 		return nil
 	}
@@ -143,7 +162,7 @@ func prepareRecord(rec Record) *decodedSchema {
 }
 
 // applyPrepared applies rec, whose SCHEMA value replay decoded beforehand (d nil: it did not).
-func (st *state) applyPrepared(rec Record, d *decodedSchema) error {
+func (st *state) applyPrepared(rec Record, d *version) error {
 	if d == nil {
 		return st.apply(rec)
 	}

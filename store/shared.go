@@ -92,18 +92,14 @@ func (s *Store) becomeReady(ctx context.Context) {
 // nothing (every error of state.apply comes before it changes the state), so a snapshot
 // without it leads to the same state.
 //
-// Schemas that reference nothing are parsed first, in parallel and without the lock (see
-// precheck); checkSchemas and the offset change only here and in Open, so reading them
-// unlocked is safe.
+// SCHEMA records are decoded, and schemas that reference nothing parsed, first, in parallel
+// and without the lock (see precheck); checkSchemas and the offset change only here and in
+// Open, so reading them unlocked is safe.
 func (s *Store) applyFollowed(recs []Record) (rejected []int64) {
-	var parsed []bool
-	var n int
-	if s.st.checkSchemas {
-		parsed, n = precheck(recs, s.st.offset, s.st.parses, s.ready.Load())
-	}
+	p := precheck(recs, s.st.offset, s.st.checkSchemas, s.st.parses, s.ready.Load())
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.st.schemasParsed += n
+	s.st.schemasParsed += p.count
 	for i, rec := range recs {
 		if rec.Offset <= s.st.offset {
 			s.noteReadBack(rec.Offset, readStale)
@@ -114,8 +110,8 @@ func (s *Store) applyFollowed(recs []Record) (rejected []int64) {
 			s.noteReadBack(rec.Offset, readMarker)
 			continue
 		}
-		rec.Checked = rec.Checked || parsed != nil && parsed[i]
-		if err := s.st.apply(rec); err != nil {
+		rec.Checked = rec.Checked || p.parsed[i]
+		if err := s.st.applyPrepared(rec, p.decoded[i]); err != nil {
 			s.logger.Warn("skipping record", "offset", rec.Offset, "err", err)
 			rejected = append(rejected, rec.Offset)
 			s.noteReadBack(rec.Offset, readRejected)

@@ -141,52 +141,65 @@ func (st *state) applySchema(k recordKey, rec Record) error {
 		st.removeVersion(k.Subject, k.Version)
 		return nil
 	}
-	d, err := decodeSchemaRecord(k, rec)
+	v, err := decodeSchemaRecord(k, rec)
 	if err != nil {
 		return err
 	}
-	return st.applyDecodedSchema(rec, d)
+	return st.applyDecodedSchema(rec, v)
 }
 
-// decodedSchema is a SCHEMA record's value decoded, with its content hash: all of applying it
-// that needs no state, which replay does in parallel.
-type decodedSchema struct {
-	key   recordKey
-	value schemaValue
-	hash  contentHash
-}
-
-func decodeSchemaRecord(k recordKey, rec Record) (*decodedSchema, error) {
-	d := &decodedSchema{key: k}
-	if err := json.Unmarshal(rec.Value, &d.value); err != nil {
+// decodeSchemaRecord decodes a SCHEMA record into the version it stores, content hash and
+// parsed subject included: all of applying it that needs no state, which replay does in
+// parallel, and in one allocation, the one the state keeps.
+func decodeSchemaRecord(k recordKey, rec Record) (*version, error) {
+	value, err := decodeSchemaValue(rec.Value, k.Subject)
+	if err != nil {
 		return nil, fmt.Errorf("decode schema value at offset %d: %w", rec.Offset, err)
 	}
-	if d.value.SchemaType == "" {
-		d.value.SchemaType = compat.TypeAvro
-	}
-	v := &d.value
-	d.hash = hashContent(v.Schema, v.References, v.Metadata, v.RuleSet)
-	return d, nil
+	return &version{
+		subject: k.Subject, q: parseSubject(k.Subject), num: k.Version, id: value.ID, typ: value.SchemaType,
+		refs: value.References, metadata: value.Metadata, ruleSet: value.RuleSet, text: value.Schema, deleted: value.Deleted,
+		ts: rec.Timestamp.UnixMilli(), hash: hashContent(value.Schema, value.References, value.Metadata, value.RuleSet),
+	}, nil
 }
 
-func (st *state) applyDecodedSchema(rec Record, d *decodedSchema) error {
-	k, v := d.key, d.value
-	if v.ID < 1 || v.ID > MaxID {
-		return fmt.Errorf("offset %d gives %s version %d the id %d, outside 1..%d; ignored", rec.Offset, k.Subject, k.Version, v.ID, MaxID)
+// decodeSchemaValue decodes the value of subject's SCHEMA record, an absent schemaType read
+// as AVRO.
+func decodeSchemaValue(data []byte, subject string) (schemaValue, error) {
+	var value schemaValue
+	if !scanSchemaValue(data, subject, &value) {
+		var err error
+		if value, err = decodeSchemaValueJSON(data); err != nil {
+			return value, err
+		}
 	}
-	q := parseSubject(k.Subject)
-	if other := st.boundElsewhere(q, v.ID, v.Schema); other != nil {
+	if value.SchemaType == "" {
+		value.SchemaType = compat.TypeAvro
+	}
+	return value, nil
+}
+
+// decodeSchemaValueJSON decodes a SCHEMA value scanSchemaValue left to encoding/json (apart,
+// so that the value the scanner fills stays on the stack).
+func decodeSchemaValueJSON(data []byte) (schemaValue, error) {
+	var value schemaValue
+	err := json.Unmarshal(data, &value)
+	return value, err
+}
+
+// applyDecodedSchema applies the version a SCHEMA record decoded to.
+func (st *state) applyDecodedSchema(rec Record, v *version) error {
+	if v.id < 1 || v.id > MaxID {
+		return fmt.Errorf("offset %d gives %s version %d the id %d, outside 1..%d; ignored", rec.Offset, v.subject, v.num, v.id, MaxID)
+	}
+	if other := st.boundElsewhere(v.q, v.id, v.text); other != nil {
 		return fmt.Errorf("offset %d binds id %d to a schema other than the one %s version %d has; ignored",
-			rec.Offset, v.ID, other.subject, other.num)
+			rec.Offset, v.id, other.subject, other.num)
 	}
-	if err := st.checkSchema(q, k.Version, v, rec.Checked); err != nil {
-		return fmt.Errorf("offset %d: %s version %d is not a valid schema; ignored: %w", rec.Offset, k.Subject, k.Version, err)
+	if err := st.checkSchema(v, rec.Checked); err != nil {
+		return fmt.Errorf("offset %d: %s version %d is not a valid schema; ignored: %w", rec.Offset, v.subject, v.num, err)
 	}
-	st.putVersion(&version{
-		subject: k.Subject, q: q, num: k.Version, id: v.ID, typ: v.SchemaType,
-		refs: v.References, metadata: v.Metadata, ruleSet: v.RuleSet, text: v.Schema, deleted: v.Deleted,
-		ts: rec.Timestamp.UnixMilli(), hash: d.hash,
-	})
+	st.putVersion(v)
 	return nil
 }
 
@@ -214,20 +227,20 @@ func (st *state) boundElsewhere(q qname, id int, text string) *version {
 // accepted is never served. It parses nothing for a record this instance checked before
 // (checked: one replayed from its own snapshot, which holds only accepted records), nor for
 // a rewrite of a version with the same content (a soft delete), checked when first applied.
-func (st *state) checkSchema(q qname, num int, v schemaValue, checked bool) error {
+func (st *state) checkSchema(v *version, checked bool) error {
 	if !st.checkSchemas || checked {
 		return nil
 	}
-	if o := st.subjects[q.String()][num]; o != nil && o.text == v.Schema && o.typ == v.SchemaType && slices.Equal(o.refs, v.References) {
+	if o := st.subjects[v.q.String()][v.num]; o != nil && o.text == v.text && o.typ == v.typ && slices.Equal(o.refs, v.refs) {
 		return nil
 	}
-	if !compat.Supported(v.SchemaType) {
-		return fmt.Errorf("unknown schema type %q", v.SchemaType)
+	if !compat.Supported(v.typ) {
+		return fmt.Errorf("unknown schema type %q", v.typ)
 	}
-	deps, _, err := st.dependencies(q.ctx, v.References, true)
+	deps, _, err := st.dependencies(v.q.ctx, v.refs, true)
 	if err == nil {
 		st.schemasParsed++
-		_, err = compat.Parse(v.SchemaType, v.Schema, deps, compat.ParseOptions{})
+		_, err = compat.Parse(v.typ, v.text, deps, compat.ParseOptions{})
 	}
 	return err
 }
@@ -241,10 +254,9 @@ func (st *state) putVersion(v *version) {
 		st.subjects[v.subject] = vs
 		st.names.add(v.subject)
 	}
-	for _, other := range vs {
-		// Every version of a subject shares one copy of its name: each record decodes its own.
+	// Every version of a subject shares one copy of its name: each record decodes its own.
+	if other := anyVersion(vs, v.num-1); other != nil {
 		v.subject, v.q = other.subject, other.q
-		break
 	}
 	vs[v.num] = v
 	st.names.setHidden(v.subject, v.deleted && st.latest(v.subject) == nil)
@@ -259,6 +271,18 @@ func (st *state) putVersion(v *version) {
 		}
 		st.referrers[key][v] = struct{}{}
 	}
+}
+
+// anyVersion returns version num of vs when there is one (a replay finds the version before
+// the one it applies there, cheaper than starting an iteration of the map), else any.
+func anyVersion(vs map[int]*version, num int) *version {
+	if v := vs[num]; v != nil {
+		return v
+	}
+	for _, v := range vs {
+		return v
+	}
+	return nil
 }
 
 func (st *state) removeVersion(subject string, num int) {
@@ -286,6 +310,21 @@ func (st *state) removeVersion(subject string, num int) {
 			delete(st.referrers, key)
 		}
 	}
+}
+
+// reserve sizes the default context's id and hash indexes for up to n versions before a
+// replay: growing maps of a million entries step by step costs the replay, which applies
+// records one after another, a tenth of its time. n bounds what the replay can add, so the
+// room is at most what the maps would have grown to.
+func (st *state) reserve(n int64) {
+	c := st.context(defaultContext)
+	if n <= int64(len(c.ids)) || n > MaxID {
+		return
+	}
+	ids, hashes := make(map[int][]*version, n), make(map[contentHash]int, n)
+	maps.Copy(ids, c.ids)
+	maps.Copy(hashes, c.hashes)
+	c.ids, c.hashes = ids, hashes
 }
 
 func (st *state) context(name string) *contextState {

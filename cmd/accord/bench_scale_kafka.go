@@ -59,11 +59,11 @@ func (c *benchConfig) scaleKafkaStartup(ctx context.Context, out io.Writer, sc s
 	defer os.RemoveAll(dir)
 	flags := []string{"--kafka-brokers", c.scaleKafka, "--kafka-topic", topic, "--group-id", topic}
 	for _, name := range []string{"startup from Kafka without snapshot", "startup from Kafka with the snapshot"} {
-		took, err := timeServe(ctx, bin, dir, flags)
+		took, cpu, err := timeServe(ctx, bin, dir, flags)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		fmt.Fprintf(out, "%-44s %12s\n", name, took.Round(time.Millisecond))
+		fmt.Fprintf(out, "%-44s %12s  (%s of CPU)\n", name, took.Round(time.Millisecond), cpu.Round(10*time.Millisecond))
 		if _, err := os.Stat(filepath.Join(dir, "kafka-snapshot-"+topic)); err != nil {
 			return fmt.Errorf("no snapshot after a clean shutdown: %w", err)
 		}
@@ -90,12 +90,13 @@ func produceCorpus(ctx context.Context, cl *kgo.Client, sc scaleCorpus) error {
 	return err
 }
 
-// timeServe starts `accord serve` on dir, returns the time until /readyz answers 200, and
-// stops it with SIGTERM, waiting for its clean exit (which writes the snapshot).
-func timeServe(ctx context.Context, bin, dir string, flags []string) (time.Duration, error) {
+// timeServe starts `accord serve` on dir, returns the time until /readyz answers 200 and the
+// CPU time the process used by then, and stops it with SIGTERM, waiting for its clean exit
+// (which writes the snapshot).
+func timeServe(ctx context.Context, bin, dir string, flags []string) (took, cpu time.Duration, err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	listen := ln.Addr().String()
 	ln.Close()
@@ -105,21 +106,22 @@ func timeServe(ctx context.Context, bin, dir string, flags []string) (time.Durat
 	cmd.Stdout, cmd.Stderr = io.Discard, &logs
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	if err := awaitReadyz(ctx, "http://"+listen, done, 10*time.Minute); err != nil {
 		_ = cmd.Process.Kill()
 		<-done
-		return 0, fmt.Errorf("%w\n%s", err, logs.String())
+		return 0, 0, fmt.Errorf("%w\n%s", err, logs.String())
 	}
-	took := time.Since(start)
+	took = time.Since(start)
+	cpu, cpuErr := processCPU(cmd.Process.Pid)
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 	if err := <-done; err != nil {
-		return 0, fmt.Errorf("accord serve after SIGTERM: %w\n%s", err, logs.String())
+		return 0, 0, fmt.Errorf("accord serve after SIGTERM: %w\n%s", err, logs.String())
 	}
-	return took, nil
+	return took, cpu, cpuErr
 }
 
 // awaitReadyz polls url's /readyz until it answers 200, the process ends or timeout passes.

@@ -46,11 +46,11 @@ type Log struct {
 
 	mu      sync.Mutex // guards the following fields
 	file    *dataFile
-	size    int64               // bytes of whole frames in file, header included
-	end     int64               // the next offset
-	durable int64               // every offset below it is fsynced
-	records int64               // frames in file
-	live    map[string]struct{} // keys whose last record is not a tombstone
+	size    int64    // bytes of whole frames in file, header included
+	end     int64    // the next offset
+	durable int64    // every offset below it is fsynced
+	records int64    // frames in file
+	live    liveKeys // keys whose last record is not a tombstone
 	idx     index
 	wbuf    []byte        // Append's encoding buffer
 	changed chan struct{} // closed and replaced when durable, err or closed change
@@ -95,7 +95,7 @@ func Open(dir string, cfg Config) (*Log, error) {
 	l := &Log{
 		dir: dir, cfg: cfg, logger: cfg.Logger.With("dir", dir), lock: lock,
 		flushReq: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{}),
-		live: make(map[string]struct{}), changed: make(chan struct{}),
+		live: newLiveKeys(), changed: make(chan struct{}),
 	}
 	if err := l.open(); err != nil {
 		l.abandon()
@@ -128,7 +128,7 @@ func (l *Log) abandon() {
 // compactDue reports whether Open should compact: enough records, half of them dead.
 func (l *Log) compactDue() bool {
 	minRecords := int64(l.cfg.CompactMinRecords)
-	dead := l.records - int64(len(l.live))
+	dead := l.records - int64(l.live.len())
 	return minRecords > 0 && l.records > minRecords && 2*dead >= l.records
 }
 
@@ -207,11 +207,7 @@ func (l *Log) commitLocked(recs []store.Record) {
 func (l *Log) addFrameLocked(offset int64, key []byte, tombstone bool, pos int64) {
 	l.idx.add(offset, pos)
 	l.records++
-	if tombstone {
-		delete(l.live, string(key))
-	} else if _, ok := l.live[string(key)]; !ok {
-		l.live[string(key)] = struct{}{}
-	}
+	l.live.set(key, !tombstone)
 }
 
 // End implements [store.Log].
@@ -228,10 +224,18 @@ func (l *Log) Stats() Stats {
 	return l.statsLocked()
 }
 
+// LiveKeys is [Stats].LiveKeys alone: the records a full compaction would keep, which bounds
+// what a replay will hold. The store sizes its indexes with it before replaying.
+func (l *Log) LiveKeys() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return int64(l.live.len())
+}
+
 func (l *Log) statsLocked() Stats {
 	return Stats{
 		Records:  l.records,
-		LiveKeys: int64(len(l.live)),
+		LiveKeys: int64(l.live.len()),
 		Bytes:    l.size,
 		End:      l.end,
 		Syncs:    l.syncs.Load(),
@@ -242,6 +246,14 @@ func (l *Log) statsLocked() Stats {
 // during the iteration are not visited, and fn may itself call Append. The records fn gets
 // are its own to keep.
 func (l *Log) ReadFrom(from int64, fn func(store.Record) error) error {
+	return l.ReadFromBorrowed(from, func(rec store.Record) error { return fn(cloneRecord(rec)) })
+}
+
+// ReadFromBorrowed is [Log.ReadFrom] without the copy: the record fn gets aliases the log's
+// read buffer and is valid only until fn returns. The store's replay, which copies what it
+// keeps, reads a million records this way instead of making a million copies for the
+// garbage collector.
+func (l *Log) ReadFromBorrowed(from int64, fn func(store.Record) error) error {
 	f, pos, limit, err := l.readSnapshot(from)
 	if err != nil {
 		return err
@@ -251,7 +263,7 @@ func (l *Log) ReadFrom(from int64, fn func(store.Record) error) error {
 		if rec.Offset < from {
 			return nil
 		}
-		return fn(cloneRecord(rec))
+		return fn(rec)
 	})
 }
 
