@@ -19,6 +19,7 @@ FUZZ_TARGETS := \
 	./compat/protobuf:FuzzParseProtobuf \
 	./store:FuzzDecodeRecord \
 	./store:FuzzStrictParseCanonicalIsLenient \
+	./store:FuzzScanRecord \
 	./store/filelog:FuzzDecodeFrame \
 	./store/filelog:FuzzFrameRoundTrip \
 	./store/filelog:FuzzDecodeHeader \
