@@ -18,13 +18,19 @@ import (
 // transaction is in flight; release lets it commit and waits for its write to end.
 func holdInFlight(t *testing.T, s *Store, m *memShared) (release func()) {
 	t.Helper()
+	return holdInFlightAs(t, s, m, "in-flight")
+}
+
+// holdInFlightAs is holdInFlight registering into subject.
+func holdInFlightAs(t *testing.T, s *Store, m *memShared, subject string) (release func()) {
+	t.Helper()
 	hold, held := make(chan struct{}), make(chan struct{})
 	m.mu.Lock()
 	m.hold, m.held = hold, held
 	m.mu.Unlock()
 	errc := make(chan error, 1)
 	go func() {
-		_, err := s.Register(context.Background(), "in-flight", avroReq(`"boolean"`), false)
+		_, err := s.Register(context.Background(), subject, avroReq(`"boolean"`), false)
 		errc <- err
 	}()
 	<-held

@@ -91,3 +91,38 @@ func TestLoneWriterDoesNotLinger(t *testing.T) {
 		}
 	}
 }
+
+// TestLingerThatRanOutIsSkipped: when the writer a group answered did not come back within
+// the linger, the next groups start at once instead of paying for the same guess again.
+func TestLingerThatRanOutIsSkipped(t *testing.T) {
+	m := newMemShared()
+	s := openLingering(t, m, time.Second)
+	register := func(subject string) error {
+		_, err := s.Register(context.Background(), subject, avroReq(`"int"`), false)
+		return err
+	}
+	// Round 1: B's group lingers for the in-flight writer, which never comes back.
+	release := holdInFlight(t, s, m)
+	b := queueWrite(t, s, func() error { return register("b") })
+	release()
+	if err := <-b; err != nil {
+		t.Fatal(err)
+	}
+	// Round 2: D's group starts at once; the answered writer's next write, 50ms later,
+	// forms a group of its own.
+	release = holdInFlightAs(t, s, m, "in-flight-2")
+	d := queueWrite(t, s, func() error { return register("d") })
+	release()
+	time.Sleep(50 * time.Millisecond)
+	if err := register("e"); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-d; err != nil {
+		t.Fatal(err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.appends != 5 {
+		t.Errorf("%d transactions; want 5: D's group did not linger after round 1's linger ran out", m.appends)
+	}
+}
