@@ -33,8 +33,13 @@ func (o readOutcome) String() string {
 }
 
 // noteReadBack records what the reader did with offset while a group waits; s.mu is held.
+// The first delivery of an offset decides: a reader that delivers it again (after seeking
+// back) finds the state past it, and that stale delivery must not undo the apply.
 func (s *Store) noteReadBack(offset int64, o readOutcome) {
-	if s.readBack != nil {
+	if s.readBack == nil {
+		return
+	}
+	if _, seen := s.readBack[offset]; !seen {
 		s.readBack[offset] = o
 	}
 }

@@ -137,10 +137,13 @@ func (st *state) knownCandidate(subject string, req SchemaRequest, normalize boo
 }
 
 // storedCandidate is the candidate of a reference-free request whose text is byte for byte
-// the text of a stored version of its type in the subject's context. Stored texts are
+// the text of a stored version of its type in that very subject. Texts Accord stores are
 // canonical (registration stores the canonical form), so such a text needs no parse: the
 // bounded canonical cache cannot hold every schema of a large registry, and clients mostly
 // look up the very text the registry gave them. Not with normalize, whose form may differ.
+// Only the subject's own versions count: a text another registry stored as given need not be
+// canonical, and taken as canonical for another subject it would miss that subject's version
+// of the same schema; in the subject itself, the match finds the very version holding it.
 func (st *state) storedCandidate(subject string, req SchemaRequest, normalize bool) (candidate, bool) {
 	c := st.contexts[parseSubject(subject).ctx]
 	if normalize || c == nil || req.Type == "" {
@@ -152,7 +155,7 @@ func (st *state) storedCandidate(subject string, req SchemaRequest, normalize bo
 		return candidate{}, false
 	}
 	for _, v := range c.ids[id] {
-		if v.text == req.Schema && v.typ == req.Type && len(v.refs) == 0 {
+		if v.subject == subject && v.text == req.Schema && v.typ == req.Type && len(v.refs) == 0 {
 			return cand, true
 		}
 	}
