@@ -85,8 +85,10 @@ func readAllBody(req *http.Request, buf *bytes.Buffer) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// maxPresized bounds the buffer made ahead from a Content-Length, which the client chooses.
-const maxPresized = 1 << 20
+// maxPresized bounds the buffer made ahead from a Content-Length, which the client chooses:
+// a client that announces a large body and sends it slowly, or never, must not hold more
+// than a pooled buffer's worth per connection; a real large body grows the buffer as it comes.
+const maxPresized = maxPooledBody
 
 // bodyBuffers holds request body buffers for reuse: a register or lookup then allocates
 // nothing to read its body.
