@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -19,6 +20,7 @@ var (
 		``, `nul`, `tru`, `fals`, `-`, `01`, `-01`, `1.0`, `1e2`, `1E2`, `1234567890123456789`,
 		`"`, `"abc`, `"a\"`, `"\q"`, `"\u12"`, `"\u12G4"`, "\"a\tb\"", "\"\x7f\xff\"",
 		`"\ud83d"`, `"\ude00"`, `"\ud83d\u0041"`, `"\ud83dx"`, "\"\xed\xa0\x80\"",
+		"\"\xe2\\u0041\"", "\"\\u00e9\x82\"", "\"\\n\xff\"", // invalid UTF-8 beside an escape
 		`[]`, `"x" y`, "\v1",
 	}
 	scannedObjects = []string{
@@ -81,7 +83,8 @@ func TestPlainStringLeavesScannerOnRefusal(t *testing.T) {
 	}
 }
 
-// TestTextAllocatesOnce: a string costs one allocation, escaped or not.
+// TestTextAllocatesOnce: a string costs one allocation, escaped or not (unless a short
+// escaped one is followed by a long input, tested in TestTextDoesNotKeepTheRest).
 func TestTextAllocatesOnce(t *testing.T) {
 	for _, in := range []string{`"plain"`, `"{\"type\":\"string\",\"x\":\"\u00e9\"}"`} {
 		data := []byte(in)
@@ -94,6 +97,23 @@ func TestTextAllocatesOnce(t *testing.T) {
 		if n > 1 {
 			t.Errorf("%s: %v allocations, want 1", in, n)
 		}
+	}
+}
+
+// TestTextDoesNotKeepTheRest: a short escaped string before a long input is copied out of
+// the buffer the size of the rest, and decoded right.
+func TestTextDoesNotKeepTheRest(t *testing.T) {
+	data := []byte(`"a\nb"` + strings.Repeat(" ", 1000))
+	var text string
+	n := testing.AllocsPerRun(10, func() {
+		s := New(data)
+		var ok bool
+		if text, ok = s.Text(); !ok {
+			t.Fatal("refused")
+		}
+	})
+	if text != "a\nb" || n != 2 {
+		t.Errorf("Text = %q in %v allocations, want the buffer and the copy", text, n)
 	}
 }
 
@@ -187,4 +207,22 @@ func intsOf(v any) (any, error) {
 		}
 	}
 	return v, nil
+}
+
+// BenchmarkText measures Text on the JSON-encoded text of a ten-field Avro record:
+//
+//	go test -run '^$' -bench Text ./internal/jsonsubset
+func BenchmarkText(b *testing.B) {
+	text := `{"type":"record","name":"R","namespace":"bench_1_value","fields":[{"name":"id","type":"long"}`
+	for i := 0; i < 10; i++ {
+		text += `,{"name":"f","type":["null","string"],"default":null}`
+	}
+	data, _ := json.Marshal(text + "]}")
+	b.ReportAllocs()
+	for b.Loop() {
+		s := New(data)
+		if _, ok := s.Text(); !ok {
+			b.Fatal("refused")
+		}
+	}
 }

@@ -1,7 +1,6 @@
 package jsonsubset
 
 import (
-	"bytes"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -28,84 +27,78 @@ func (s *Scanner) PlainString() ([]byte, bool) {
 	return nil, false
 }
 
-// Text reads the string at the scanner's position, undoing its escapes, in one allocation
-// the size of its raw text. Escapes of surrogate pairs are decoded to their rune, as
-// encoding/json does; a lone surrogate, which encoding/json replaces with U+FFFD, is refused.
+// Text reads the string at the scanner's position, undoing its escapes, in one pass and
+// (but for unescape's exception) one allocation. Escapes of surrogate pairs are decoded to
+// their rune, as encoding/json does; a lone surrogate, which encoding/json replaces with
+// U+FFFD, is refused, as are raw control characters, which JSON forbids, and, unless the
+// caller checked the input, invalid UTF-8.
 func (s *Scanner) Text() (string, bool) {
 	if s.pos >= len(s.data) || s.data[s.pos] != '"' {
 		return "", false
 	}
 	start := s.pos + 1
-	end, ok := closingQuote(s.data, start)
-	if !ok {
-		return "", false
+	for i := start; i < len(s.data); i++ {
+		switch c := s.data[i]; {
+		case c == '"':
+			return s.finish(s.data[start:i], i, string(s.data[start:i]))
+		case c == '\\':
+			return s.unescape(start, i)
+		case c < ' ':
+			return "", false
+		}
 	}
-	text, ok := unescape(s.data[start:end], s.utf8Checked)
-	if ok {
-		s.pos = end + 1
-	}
-	return text, ok
+	return "", false
 }
 
-// closingQuote finds the quote that ends the string whose text starts at start: the first
-// one not escaped, that is not preceded by an odd run of backslashes. Schema texts quote
-// every name, so the quotes are found by IndexByte rather than byte by byte.
-func closingQuote(data []byte, start int) (int, bool) {
-	for i := start; ; {
-		q := bytes.IndexByte(data[i:], '"')
-		if q < 0 {
-			return 0, false
-		}
-		q += i
-		backslashes := 0
-		for j := q - 1; j >= start && data[j] == '\\'; j-- {
-			backslashes++
-		}
-		if backslashes%2 == 0 {
-			return q, true
-		}
-		i = q + 1
-	}
-}
+// maxWaste is the most of unescape's buffer a string may leave unused and keep.
+const maxWaste = 64
 
-// unescape decodes a string's raw bytes (between its quotes) in one pass, refusing raw
-// control characters, which JSON forbids, and, unless utf8Checked, invalid UTF-8.
-func unescape(raw []byte, utf8Checked bool) (string, bool) {
-	out := make([]byte, len(raw)) // unescaping never lengthens: \uXXXX is 6 bytes for at most 3
-	n := 0
-	for i := 0; i < len(raw); {
-		switch c := raw[i]; {
-		case c >= ' ' && c != '\\' && c < utf8.RuneSelf:
+// unescape reads on from the first escape, at i, of the string whose text starts at start.
+// The text is built in a buffer the size of the rest of the input, which bounds it and which
+// the usual string, a schema, nearly fills; a text that fills less than half of it, with
+// more than maxWaste bytes left over, is copied to a string of its own rather than hold
+// the rest.
+func (s *Scanner) unescape(start, i int) (string, bool) {
+	out := make([]byte, len(s.data)-start)
+	n := copy(out, s.data[start:i])
+	for ; i < len(s.data); i++ {
+		c := s.data[i]
+		if c >= ' ' && c != '"' && c != '\\' {
 			out[n] = c
 			n++
-			i++
-		case c == '\\':
-			r, size, ok := escape(raw[i+1:])
+			continue
+		}
+		switch c {
+		case '"':
+			text := out[:n]
+			if wasted := len(out) - n; wasted > n && wasted > maxWaste {
+				return s.finish(text, i, string(text))
+			}
+			// out is not written again: the string may share it, as strings.Builder's does.
+			return s.finish(text, i, unsafe.String(&out[0], n))
+		case '\\':
+			r, size, ok := escape(s.data[i+1:])
 			if !ok {
 				return "", false
 			}
 			n += utf8.EncodeRune(out[n:], r)
-			i += 1 + size
-		case c < ' ':
-			return "", false
-		case utf8Checked:
-			out[n] = c
-			n++
-			i++
-		default:
-			r, size := utf8.DecodeRune(raw[i:])
-			if r == utf8.RuneError && size == 1 {
-				return "", false
-			}
-			n += copy(out[n:], raw[i:i+size])
 			i += size
+		default:
+			return "", false
 		}
 	}
-	if n == 0 {
-		return "", true
+	return "", false
+}
+
+// finish moves past the closing quote at end and returns the string text, refusing it unless
+// the input was checked or text is valid UTF-8. (Escapes decode to whole runes, so text is
+// valid exactly when the input between them is.)
+func (s *Scanner) finish(text []byte, end int, str string) (string, bool) {
+	if !s.utf8Checked && !utf8.Valid(text) {
+		return "", false
 	}
-	// out is not written again: the string may share it, as strings.Builder's does.
-	return unsafe.String(&out[0], n), true
+	s.pos = end + 1
+	return str, true
 }
 
 // escape decodes the escape whose backslash precedes b: the rune and the bytes of b read.
