@@ -20,6 +20,7 @@ FUZZ_TARGETS := \
 	./store:FuzzDecodeRecord \
 	./store:FuzzStrictParseCanonicalIsLenient \
 	./store:FuzzScanRecord \
+	./internal/jsonsubset:FuzzScanner \
 	./store/filelog:FuzzDecodeFrame \
 	./store/filelog:FuzzFrameRoundTrip \
 	./store/filelog:FuzzDecodeHeader \

@@ -27,7 +27,7 @@
 //
 // Startup is a replay of the whole log, a million records for a large registry, so decoding
 // is kept off reflection and off the lock: keys and SCHEMA values in the shapes registries
-// write are read by a small scanner (recordscan.go, recordfast.go) that hands anything else
+// write are read by internal/jsonsubset's scanner (recordfast.go), handing anything else
 // to encoding/json, and worker goroutines decode SCHEMA records into the versions the state
 // keeps (one allocation each) while one goroutine applies them in log order (replay.go for
 // the embedded log, precheck.go for a shared one and its snapshot).

@@ -2,6 +2,7 @@ package store
 
 import (
 	"github.com/accord-registry/accord/compat"
+	"github.com/accord-registry/accord/internal/jsonsubset"
 )
 
 // The members scanKey and scanSchemaValue know, one bit each, so that a member seen twice
@@ -22,35 +23,36 @@ const (
 	memberDeleted
 )
 
-// scanKey decodes a `_schemas` key as decodeKey does, for the shapes flatScanner reads and
-// the key types Accord knows; ok false means: decode it with encoding/json.
+// scanKey decodes a `_schemas` key as decodeKey does, for the shapes jsonsubset reads (exact
+// member names, each at most once) and the key types Accord knows; ok false means: decode it
+// with encoding/json, so that odd keys behave as they always did.
 func scanKey(data []byte) (recordKey, bool) {
-	s := flatScanner{data: data}
+	s := jsonsubset.New(data)
 	var k recordKey
 	seen := 0
-	ok := s.object(func(name []byte) (ok bool) {
+	ok := s.Object(func(name []byte) (ok bool) {
 		bit := keyMember(name)
 		if bit == 0 || seen&bit != 0 {
 			return false
 		}
 		seen |= bit
-		if s.null() {
+		if s.Null() {
 			return true // encoding/json leaves the field as it is: zero
 		}
 		switch bit {
 		case memberKeyType:
-			k.Type = s.keyType()
+			k.Type = scanKeyType(&s)
 			return k.Type != ""
 		case memberVersion:
-			k.Version, ok = s.integer()
+			k.Version, ok = s.Int()
 		case memberMagic:
-			k.Magic, ok = s.integer()
+			k.Magic, ok = s.Int()
 		case memberSubject:
-			k.Subject, ok = s.str()
+			k.Subject, ok = s.Text()
 		case memberTenant:
-			k.Tenant, ok = s.str()
+			k.Tenant, ok = s.Text()
 		case memberContext:
-			k.Context, ok = s.str()
+			k.Context, ok = s.Text()
 		}
 		return ok
 	})
@@ -75,9 +77,9 @@ func keyMember(name []byte) int {
 	return 0
 }
 
-// keyType reads a key type Accord knows, or returns "".
-func (s *flatScanner) keyType() keyType {
-	name, ok := s.plainString()
+// scanKeyType reads a key type Accord knows, or returns "".
+func scanKeyType(s *jsonsubset.Scanner) keyType {
+	name, ok := s.PlainString()
 	if !ok {
 		return ""
 	}
@@ -90,46 +92,46 @@ func (s *flatScanner) keyType() keyType {
 }
 
 // scanSchemaValue decodes a SCHEMA value into v as encoding/json would, for the shapes
-// flatScanner reads and values without references, metadata or rule set (null ones are
+// jsonsubset reads and values without references, metadata or rule set (null ones are
 // fine); ok false means: decode it with encoding/json, into a fresh value. The value's
 // subject shares subject's string when it is the same, as it always is.
 func scanSchemaValue(data []byte, subject string, v *schemaValue) bool {
-	s := flatScanner{data: data}
+	s := jsonsubset.New(data)
 	seen := 0
-	return s.object(func(name []byte) bool {
+	return s.Object(func(name []byte) bool {
 		bit := schemaValueMember(name)
 		if bit == 0 || seen&bit != 0 {
 			return false
 		}
 		seen |= bit
-		if s.null() {
+		if s.Null() {
 			return true
 		}
-		return s.schemaValueMember(bit, subject, v)
+		return scanSchemaValueMember(&s, bit, subject, v)
 	})
 }
 
-// schemaValueMember reads the value of the member bit names into v.
-func (s *flatScanner) schemaValueMember(bit int, subject string, v *schemaValue) (ok bool) {
+// scanSchemaValueMember reads the value of the member bit names into v.
+func scanSchemaValueMember(s *jsonsubset.Scanner, bit int, subject string, v *schemaValue) (ok bool) {
 	switch bit {
 	case memberSubject:
-		if b, plain := s.plainString(); plain && string(b) == subject {
+		if b, plain := s.PlainString(); plain && string(b) == subject {
 			v.Subject, ok = subject, true
 		} else if plain {
 			v.Subject, ok = string(b), true
 		} else {
-			v.Subject, ok = s.str()
+			v.Subject, ok = s.Text()
 		}
 	case memberVersion:
-		v.Version, ok = s.integer()
+		v.Version, ok = s.Int()
 	case memberID:
-		v.ID, ok = s.integer()
+		v.ID, ok = s.Int()
 	case memberSchemaType:
-		v.SchemaType, ok = s.schemaType()
+		v.SchemaType, ok = scanSchemaType(s)
 	case memberSchema:
-		v.Schema, ok = s.str()
+		v.Schema, ok = s.Text()
 	case memberDeleted:
-		v.Deleted, ok = s.boolean()
+		v.Deleted, ok = s.Bool()
 	}
 	return ok // references, metadata and ruleSet that are not null are left to encoding/json
 }
@@ -158,12 +160,12 @@ func schemaValueMember(name []byte) int {
 	return 0
 }
 
-// schemaType reads a schema type, sharing the constant's string for the types Confluent
+// scanSchemaType reads a schema type, sharing the constant's string for the types Confluent
 // knows.
-func (s *flatScanner) schemaType() (compat.SchemaType, bool) {
-	b, ok := s.plainString()
+func scanSchemaType(s *jsonsubset.Scanner) (compat.SchemaType, bool) {
+	b, ok := s.PlainString()
 	if !ok {
-		text, ok := s.str()
+		text, ok := s.Text()
 		return compat.SchemaType(text), ok
 	}
 	switch string(b) {

@@ -16,13 +16,13 @@ var (
 		`{"keytype":"CONTEXT","tenant":"default","context":".ctx","magic":0}`,
 		` { "magic" : 1 , "version" : -2 , "keytype" : "MODE" , "subject" : "a\"b\\c\/d\u00e9\n" } `,
 		`{"keytype":"SCHEMA","subject":":.ctx:é-value","version":0,"magic":1}`,
+		`{"keytype":"SCHEMA","subject":"\ud83d\ude00","version":1}`, // a surrogate pair: one rune
 	}
 	fallbackKeys = []string{
 		`{"keytype":"SCHEMA","subject":"s","version":1,"magic":1,"extra":1}`,
 		`{"KeyType":"SCHEMA","subject":"s","version":1,"magic":1}`,
 		`{"keytype":"SCHEMA","keytype":"NOOP"}`,
 		`{"keytype":"OTHER","magic":0}`,
-		`{"keytype":"SCHEMA","subject":"\ud83d\ude00","version":1}`,
 		`{"keytype":"SCHEMA","subject":"s","version":1.0}`,
 		`{"keytype":"SCHEMA","subject":"s","version":1e2}`,
 		`{"keytype":"SCHEMA","subject":"s","version":99999999999999999999}`,
@@ -32,6 +32,7 @@ var (
 		`{"keytype":"SCHEMA","subject":"s",}`,
 		`{"keytype":"SCHEMA","subject":"s\x01"}`,
 		`{"keytype":"SCHEMA","subject":"s\q"}`,
+		`{"keytype":"SCHEMA","subject":"\ud83d","version":1}`, // a lone surrogate: U+FFFD
 		`{"keytype":"SCHEMA","version":"1"}`,
 		`{"keytype":"NOOP"`,
 		`[]`,

@@ -23,6 +23,8 @@ const module = "github.com/accord-registry/accord"
 // that compat shares (it turns the base64 descriptors Python registers into text). And
 // serde/kms with its drivers are leaves that serde's field encryption and the server share:
 // the registry opens shared KEKs with the same drivers, so store and api may import them.
+// internal/jsonsubset, the reflection-free JSON reader of replay and request bodies, is a
+// leaf store and api share.
 type depRule struct {
 	pkg       string
 	forbidden []string
@@ -44,6 +46,7 @@ var depRules = []depRule{
 	{pkg: "api", forbidden: []string{module + "/serde", module + "/cmd", "github.com/twmb/franz-go"},
 		allowed: append([]string{protosource}, kmsDrivers...), why: "api talks to Kafka only through store"},
 	{pkg: "openapi", forbidden: []string{module + "/"}, why: "openapi is a leaf"},
+	{pkg: "internal/jsonsubset", forbidden: []string{module + "/"}, why: "jsonsubset is a leaf that store and api share"},
 	{pkg: "serde", forbidden: []string{module + "/api", module + "/store", module + "/compat", module + "/cmd", "github.com/labstack/echo", "github.com/twmb/franz-go/pkg/kgo"},
 		exempt: []string{"serde/sertest"}, why: "serde is a library for other people's programs"},
 	{pkg: "serde/kms", forbidden: []string{module + "/", "github.com/twmb/franz-go"}, why: "KMS drivers are leaves that serde and the server share"},
