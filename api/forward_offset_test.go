@@ -41,10 +41,15 @@ func TestFollowerWaitsForLeadersOffset(t *testing.T) {
 		barriers int64 // the follower's calls to Barrier for a read, after its startup
 		waitsFor int64 // the offset the follower must have applied before it answers
 		name     string
+		// client is the offset header the client itself sends, which must change nothing:
+		// the offset comes only from the leader's answer (0 would let the follower answer
+		// before applying the write).
+		client string
 	}{
 		{name: "offset", offset: "7", barriers: 0, waitsFor: 7},
 		{name: "no offset", offset: "", barriers: 1, waitsFor: 9},
 		{name: "not a number", offset: "x", barriers: 1, waitsFor: 9},
+		{name: "set by the client", offset: "", client: "0", barriers: 1, waitsFor: 9},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			leader := serveHTTP(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -68,7 +73,11 @@ func TestFollowerWaitsForLeadersOffset(t *testing.T) {
 			follower := serveHTTP(t, New(Config{Store: st, Logger: testLogger(t), Leadership: &fakeLeadership{url: leader.URL}}))
 			answered := make(chan answer, 1)
 			go func() {
-				got, _ := do(t, "POST", follower.URL+"/subjects/s/versions", schemaInt, nil)
+				var header http.Header
+				if tc.client != "" {
+					header = http.Header{headerLogOffset: {tc.client}}
+				}
+				got, _ := do(t, "POST", follower.URL+"/subjects/s/versions", schemaInt, header)
 				answered <- got
 			}()
 			for o := int64(1); o < tc.waitsFor; o++ {
