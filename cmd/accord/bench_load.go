@@ -44,31 +44,39 @@ func schemaBody(subject string, fields int) []byte {
 // registerAll registers c.schemas schemas, each client owning a disjoint set of subjects so
 // that every subject's versions arrive in order, and returns registrations per second.
 func (c *benchConfig) registerAll(ctx context.Context, client *http.Client, target string) (float64, error) {
+	elapsed, err := c.striped(ctx, c.schemas, func(n int) error {
+		return postOK(client, fmt.Sprintf("%s/subjects/%s/versions", target, c.subject(n)), schemaBody(c.subject(n), c.fieldsOf(n)))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("register: %w", err)
+	}
+	return float64(c.schemas) / elapsed.Seconds(), nil
+}
+
+// striped calls do for 0..count-1 from c.clients goroutines, client w taking w, w+clients, …
+// in order, and returns how long they took. The first failure, or the end of ctx, stops the
+// client that meets it and is returned once all have stopped.
+func (c *benchConfig) striped(ctx context.Context, count int, do func(i int) error) (time.Duration, error) {
 	start := time.Now()
 	var wg sync.WaitGroup
 	errs := make(chan error, c.clients)
-	for w := 0; w < c.clients; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for n := w; n < c.schemas; n += c.clients {
+	for w := range c.clients {
+		wg.Go(func() {
+			for i := w; i < count; i += c.clients {
 				if err := ctx.Err(); err != nil {
 					errs <- err
 					return
 				}
-				if err := postOK(client, fmt.Sprintf("%s/subjects/%s/versions", target, c.subject(n)), schemaBody(c.subject(n), c.fieldsOf(n))); err != nil {
+				if err := do(i); err != nil {
 					errs <- err
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)
-	if err := <-errs; err != nil {
-		return 0, fmt.Errorf("register: %w", err)
-	}
-	return float64(c.schemas) / time.Since(start).Seconds(), nil
+	return time.Since(start), <-errs
 }
 
 // runFor runs op from `clients` goroutines for d and returns successful operations per second.

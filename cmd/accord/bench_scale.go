@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/accord-registry/accord/api"
@@ -115,32 +114,18 @@ func (c *benchConfig) scaleRegistrations(ctx context.Context, out io.Writer, cli
 // registerCorpus registers every schema of sc through HTTP, each client owning whole subjects
 // so that their versions arrive in order, and returns registrations per second.
 func (c *benchConfig) registerCorpus(ctx context.Context, client *http.Client, url string, sc scaleCorpus) (float64, error) {
-	start := time.Now()
-	var wg sync.WaitGroup
-	errs := make(chan error, c.clients)
-	for w := range c.clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < sc.subjects && ctx.Err() == nil; i += c.clients {
-				for v := 1; v <= sc.versions; v++ {
-					if err := postOK(client, url+"/subjects/"+sc.subject(i)+"/versions", scaleBody(sc, i, v)); err != nil {
-						errs <- err
-						return
-					}
-				}
+	elapsed, err := c.striped(ctx, sc.subjects, func(i int) error {
+		for v := 1; v <= sc.versions; v++ {
+			if err := postOK(client, url+"/subjects/"+sc.subject(i)+"/versions", scaleBody(sc, i, v)); err != nil {
+				return err
 			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
+		}
+		return nil
+	})
+	if err != nil {
 		return 0, fmt.Errorf("register: %w", err)
 	}
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	return float64(sc.schemas()) / time.Since(start).Seconds(), nil
+	return float64(sc.schemas()) / elapsed.Seconds(), nil
 }
 
 // scaleBody is the register or lookup body of version v of subject i.
