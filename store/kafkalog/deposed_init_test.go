@@ -8,11 +8,9 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/accord-registry/accord/store"
-	"github.com/accord-registry/accord/store/kafkalog"
 )
 
 // TestProducerInitStopsWithLeadership: the transactional producer an elected instance starts
@@ -20,19 +18,8 @@ import (
 // the shared transactional id's epoch, so a deposed instance still retrying one would fence
 // the new leader's producer and stop it writing until the next election.
 func TestProducerInitStopsWithLeadership(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	l, err := kafkalog.Open(ctx, kafkalog.Config{Brokers: cluster.ListenAddrs(), Topic: "_schemas",
-		ReplicationFactor: 1, TransactionalID: "accord-deposed-init", Logger: testLogger(t), FenceCooldown: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	cluster := newOwnCluster(t)
+	l := cluster.openLog(t, "accord-deposed-init")
 
 	// The first InitProducerID meets a transaction still ending (kgo retries that in place) and,
 	// meanwhile, the election ends.
@@ -53,6 +40,8 @@ func TestProducerInitStopsWithLeadership(t *testing.T) {
 	for inits.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 	if _, err := l.Barrier(ctx, true); !errors.Is(err, store.ErrNotLeader) {
 		t.Fatalf("Barrier once deposed = %v, want ErrNotLeader", err)
 	}

@@ -9,11 +9,9 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/accord-registry/accord/store"
-	"github.com/accord-registry/accord/store/kafkalog"
 )
 
 // TestKafkaGroupFailingEndTxnAcknowledgesNone: registrations that queue while a transaction
@@ -21,25 +19,10 @@ import (
 // fails (EndTxn refused), none of them is acknowledged and none becomes visible, on the
 // leader or on a follower. Retried, they succeed.
 func TestKafkaGroupFailingEndTxnAcknowledgesNone(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
-	openLog := func() *kafkalog.Log {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		l, err := kafkalog.Open(ctx, kafkalog.Config{Brokers: cluster.ListenAddrs(), Topic: "_schemas",
-			ReplicationFactor: 1, TransactionalID: "accord-group", Logger: testLogger(t), FenceCooldown: time.Minute})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = l.Close() })
-		return l
-	}
-	leaderLog := openLog()
+	cluster := newOwnCluster(t)
+	leaderLog := cluster.openLog(t, "accord-group")
 	leaderLog.SetLeader(true, 1)
-	leader, follower := openStore(t, leaderLog), openStore(t, openLog())
+	leader, follower := openStore(t, leaderLog), openStore(t, cluster.openLog(t, "accord-group"))
 	mustRegister(t, leader, "warm-up", `"int"`) // the producer is initialised
 
 	// The next commit is held until the writes below have queued behind it; the commit

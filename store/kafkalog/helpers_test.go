@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/accord-registry/accord/store"
@@ -49,6 +50,34 @@ func (c cluster) openLog(t *testing.T, snapshotDir string) *kafkalog.Log {
 	l, err := kafkalog.Open(ctx, cfg)
 	if err != nil {
 		t.Fatalf("open log: %v", err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	return l
+}
+
+// ownCluster is a kfake cluster of the test's own, for tests that intercept its requests.
+type ownCluster struct{ *kfake.Cluster }
+
+func newOwnCluster(t *testing.T) ownCluster {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return ownCluster{c}
+}
+
+// openLog opens the cluster's `_schemas` topic with transactional id txid; the log is closed
+// before the cluster.
+func (c ownCluster) openLog(t *testing.T, txid string) *kafkalog.Log {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	l, err := kafkalog.Open(ctx, kafkalog.Config{Brokers: c.ListenAddrs(), Topic: "_schemas",
+		ReplicationFactor: 1, TransactionalID: txid, Logger: testLogger(t), FenceCooldown: time.Minute})
+	if err != nil {
+		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = l.Close() })
 	return l
