@@ -112,6 +112,12 @@ func (st *state) parsedVersion(v *version) (*compat.Schema, error) {
 		return p, nil
 	}
 	p, _, err := st.parse(v.q.ctx, v.typ, v.text, v.refs, compat.ParseOptions{}, true)
+	var invalid *Error
+	if errors.As(err, &invalid) && invalid.Code == CodeInvalidSchema {
+		// Only text a trusted topic brought can fail here: say it is the stored version
+		// that does not parse, not the schema the request sent.
+		return nil, Errorf(CodeInvalidSchema, "Stored schema %s version %d (id %d) does not parse: %s", v.subject, v.num, v.id, invalid.Message)
+	}
 	if err != nil {
 		return nil, err
 	}

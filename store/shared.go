@@ -96,7 +96,10 @@ func (s *Store) becomeReady(ctx context.Context) {
 // and without the lock (see precheck); checkSchemas and the offset change only here and in
 // Open, so reading them unlocked is safe.
 func (s *Store) applyFollowed(recs []Record) (rejected []int64) {
-	p := precheck(recs, s.st.offset, s.st.checkSchemas, s.st.parses, s.ready.Load())
+	// Trusting text, a live registry still parses the records it reads, for the cache.
+	ready := s.ready.Load()
+	parse := s.st.checkSchemas && (!s.st.trustText || ready)
+	p := precheck(recs, s.st.offset, parse, s.st.parses, ready)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st.schemasParsed += p.count

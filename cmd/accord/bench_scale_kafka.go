@@ -23,8 +23,9 @@ import (
 // scaleKafkaStartup produces the corpus into a new compacted topic on --scale-kafka-brokers,
 // as Confluent Schema Registry would have written it (no transactions), then times `accord
 // serve` (this binary) from process start to /readyz on an empty data dir (the whole topic is
-// read) and again after a clean SIGTERM (the snapshot is loaded and only the tail read). The
-// topic is deleted at the end.
+// read) and again after a clean SIGTERM (the snapshot is loaded and only the tail read), once
+// parsing every schema it reads (--kafka-schema-check parse, the default) and once trusting
+// their text (trust), which keeps a snapshot of its own. The topic is deleted at the end.
 func (c *benchConfig) scaleKafkaStartup(ctx context.Context, out io.Writer, sc scaleCorpus) error {
 	seeds := strings.Split(c.scaleKafka, ",")
 	topic := fmt.Sprintf("_accord_bench_scale_%d", time.Now().UnixNano())
@@ -58,13 +59,16 @@ func (c *benchConfig) scaleKafkaStartup(ctx context.Context, out io.Writer, sc s
 	}
 	defer os.RemoveAll(dir)
 	flags := []string{"--kafka-brokers", c.scaleKafka, "--kafka-topic", topic, "--group-id", topic}
-	for _, name := range []string{"startup from Kafka without snapshot", "startup from Kafka with the snapshot"} {
-		took, cpu, err := timeServe(ctx, bin, dir, flags)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+	for _, check := range []string{"parse", "trust"} {
+		for _, name := range []string{"without snapshot", "with the snapshot"} {
+			took, cpu, err := timeServe(ctx, bin, dir, append(flags, "--kafka-schema-check", check))
+			if err != nil {
+				return fmt.Errorf("%s, %s: %w", check, name, err)
+			}
+			fmt.Fprintf(out, "%-44s %12s  (%s of CPU)\n", "startup from Kafka, "+check+", "+name, took.Round(time.Millisecond), cpu.Round(10*time.Millisecond))
 		}
-		fmt.Fprintf(out, "%-44s %12s  (%s of CPU)\n", name, took.Round(time.Millisecond), cpu.Round(10*time.Millisecond))
-		if _, err := os.Stat(filepath.Join(dir, "kafka-snapshot-"+topic)); err != nil {
+		snapshot := filepath.Join(dir, "kafka-snapshot-"+topic+map[string]string{"trust": "-trusted"}[check])
+		if _, err := os.Stat(snapshot); err != nil {
 			return fmt.Errorf("no snapshot after a clean shutdown: %w", err)
 		}
 	}

@@ -258,6 +258,7 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 	defer log.Close()
 	m := metrics.New()
 	base.Shared = m.InstrumentShared(log)
+	base.TrustSchemaText = c.kafka.trustSchemaText()
 	st, err := store.Open(ctx, base)
 	if err != nil {
 		return err

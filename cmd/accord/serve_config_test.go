@@ -56,6 +56,7 @@ func TestServeConfigErrorsBeforeServing(t *testing.T) {
 		{"unknown SASL mechanism", append([]string{"--kafka-sasl-mechanism", "MD5"}, kafka...), 2, "--kafka-sasl-mechanism"},
 		{"missing Kafka CA", append([]string{"--kafka-tls-ca-file", missing}, kafka...), 2, "--kafka-tls-ca-file"},
 		{"bad advertised URL", append([]string{"--advertised-url", "ftp://x"}, kafka...), 2, "--advertised-url"},
+		{"unknown schema check", append([]string{"--kafka-schema-check", "sometimes"}, kafka...), 2, "--kafka-schema-check"},
 		{"locked data dir", []string{"--data-dir", locked}, 1, "in use"},
 		{"address in use", []string{"--listen", taken.Addr().String()}, 1, "address already in use"},
 	} {

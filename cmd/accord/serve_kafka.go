@@ -34,6 +34,7 @@ type kafkaConfig struct {
 	leaderEligible    bool
 	peerURLs          string
 	snapshot          bool
+	schemaCheck       string
 	sessionTimeout    time.Duration
 	heartbeatInterval time.Duration
 	initTimeout       time.Duration
@@ -69,6 +70,8 @@ func kafkaFlags(fs *flag.FlagSet) *kafkaConfig {
 	fs.StringVar(&k.advertisedURL, "advertised-url", "", "URL other instances reach this one at (default http://<hostname>:<listen port>, https:// with --tls-cert)")
 	fs.BoolVar(&k.leaderEligible, "leader-eligible", true, "whether this instance may become the leader")
 	fs.BoolVar(&k.snapshot, "kafka-snapshot", true, "keep a snapshot of the topic in --data-dir so restarts replay only the tail")
+	fs.StringVar(&k.schemaCheck, "kafka-schema-check", "parse", "how schemas read from the topic are checked: parse (one whose text does not parse is ignored; 20-150 µs of CPU per schema at startup without a snapshot) "+
+		"or trust (only its type and references are checked, as Confluent checks nothing; text that does not parse is served). Every instance on a topic must use the same")
 	fs.DurationVar(&k.sessionTimeout, "group-session-timeout", 10*time.Second, "how long the group waits for a silent instance before electing another leader")
 	fs.DurationVar(&k.heartbeatInterval, "group-heartbeat-interval", 3*time.Second, "how often an instance tells the group it is alive")
 	fs.DurationVar(&k.initTimeout, "kafka-init-timeout", time.Minute, "how long startup may wait for Kafka")
@@ -96,6 +99,9 @@ func (k *kafkaConfig) validate() error {
 		if _, err := kafkagroup.IdentityFromURL(k.advertisedURL, k.leaderEligible); err != nil {
 			return fmt.Errorf("--advertised-url: %w", err)
 		}
+	}
+	if k.schemaCheck != "parse" && k.schemaCheck != "trust" {
+		return fmt.Errorf("--kafka-schema-check must be parse or trust, not %q", k.schemaCheck)
 	}
 	if k.heartbeatInterval >= k.sessionTimeout {
 		return fmt.Errorf("--group-heartbeat-interval %v must be below --group-session-timeout %v", k.heartbeatInterval, k.sessionTimeout)
@@ -175,14 +181,28 @@ func (k *kafkaConfig) identity(ln net.Listener, https bool) (kafkagroup.Identity
 	return kafkagroup.IdentityFromURL(raw, k.leaderEligible)
 }
 
-// openLog connects to Kafka and prepares the registry topic.
+// trustSchemaText reports whether --kafka-schema-check is trust.
+func (k *kafkaConfig) trustSchemaText() bool { return k.schemaCheck == "trust" }
+
+// openLog connects to Kafka and prepares the registry topic. Its snapshot holds only records
+// that passed this instance's checks, so trusting text gets a snapshot of its own: one made
+// trusting text must never be taken, without a parse, by an instance that parses.
 func (k *kafkaConfig) openLog(ctx context.Context, dataDir string, logger *slog.Logger) (*kafkalog.Log, error) {
-	return k.openTopic(ctx, dataDir, k.topic, logger)
+	snapshot := "kafka-snapshot-" + k.topic
+	if k.trustSchemaText() {
+		snapshot += "-trusted"
+	}
+	return k.openTopicSnapshot(ctx, dataDir, k.topic, snapshot, logger)
 }
 
 // openTopic connects to Kafka and prepares a topic of the registry: each has its own
 // transactional id and snapshot file, and the leader writes all of them.
 func (k *kafkaConfig) openTopic(ctx context.Context, dataDir, topic string, logger *slog.Logger) (*kafkalog.Log, error) {
+	return k.openTopicSnapshot(ctx, dataDir, topic, "kafka-snapshot-"+topic, logger)
+}
+
+// openTopicSnapshot is openTopic with the snapshot's file name in --data-dir.
+func (k *kafkaConfig) openTopicSnapshot(ctx context.Context, dataDir, topic, snapshot string, logger *slog.Logger) (*kafkalog.Log, error) {
 	opts, err := k.clientOpts()
 	if err != nil {
 		return nil, err
@@ -192,7 +212,7 @@ func (k *kafkaConfig) openTopic(ctx context.Context, dataDir, topic string, logg
 		if err := os.MkdirAll(dataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("--data-dir: %w", err)
 		}
-		snapshotPath = filepath.Join(dataDir, "kafka-snapshot-"+topic)
+		snapshotPath = filepath.Join(dataDir, snapshot)
 	}
 	ctx, cancel := context.WithTimeout(ctx, k.initTimeout)
 	defer cancel()
