@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -94,14 +95,49 @@ func (s *Store) becomeReady(ctx context.Context) {
 //
 // SCHEMA records are decoded, and schemas that reference nothing parsed, first, in parallel
 // and without the lock (see precheck); checkSchemas and the offset change only here and in
-// Open, so reading them unlocked is safe.
+// Open, so reading them unlocked is safe. A large batch (a snapshot of a million records
+// arrives as one) is prechecked a chunk ahead of the chunk being applied, so that the
+// workers decoding the next records and the applier run at the same time; the lock is held
+// for the whole batch, so readers never see part of it.
 func (s *Store) applyFollowed(recs []Record) (rejected []int64) {
 	// Trusting text, a live registry still parses the records it reads, for the cache.
 	ready := s.ready.Load()
 	parse := s.st.checkSchemas && (!s.st.trustText || ready)
-	p := precheck(recs, s.st.offset, parse, s.st.parses, ready)
+	after := s.st.offset
+	chunks := slices.Collect(slices.Chunk(recs, followChunk))
+	prechecked := make([]chan prepared, len(chunks))
+	startPrecheck := func(i int) {
+		prechecked[i] = make(chan prepared, 1)
+		go func() { prechecked[i] <- precheck(chunks[i], after, parse, s.st.parses, ready) }()
+	}
+	if len(chunks) == 0 {
+		s.signalAdvanced()
+		return nil
+	}
+	startPrecheck(0)
+	first := <-prechecked[0] // before the lock: a live batch is one chunk, parsed unlocked
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for i, chunk := range chunks {
+		if i+1 < len(chunks) {
+			startPrecheck(i + 1)
+		}
+		p := first
+		if i > 0 {
+			p = <-prechecked[i]
+		}
+		rejected = s.applyPrechecked(chunk, p, rejected)
+	}
+	s.signalAdvanced()
+	return rejected
+}
+
+// followChunk is how many records of a batch applyFollowed prechecks at a time.
+const followChunk = 8192
+
+// applyPrechecked applies recs, which precheck prepared as p, and appends the offsets of the
+// records the state rejected to rejected. s.mu is held.
+func (s *Store) applyPrechecked(recs []Record, p prepared, rejected []int64) []int64 {
 	s.st.schemasParsed += p.count
 	for i, rec := range recs {
 		if rec.Offset <= s.st.offset {
@@ -122,7 +158,6 @@ func (s *Store) applyFollowed(recs []Record) (rejected []int64) {
 		}
 		s.noteReadBack(rec.Offset, readApplied)
 	}
-	s.signalAdvanced()
 	return rejected
 }
 

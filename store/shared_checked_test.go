@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
@@ -118,5 +119,53 @@ func TestPrecheckAgreesWithApply(t *testing.T) {
 	}
 	if got, want := summary(s.st), summary(one); !maps.Equal(got, want) {
 		t.Errorf("state = %v; applied one by one: %v", got, want)
+	}
+}
+
+// TestLargeBatchAgreesWithApply: a batch of several chunks, prechecked one chunk ahead of the
+// one being applied, rejects the same records and leaves the same state as applying each in
+// turn, also when a schema references one in the chunk before it and when records repeat
+// offsets already applied.
+func TestLargeBatchAgreesWithApply(t *testing.T) {
+	n := 2*followChunk + 100
+	var recs []Record
+	junk := 0
+	for i := range n {
+		subject := fmt.Sprintf("s%d", i)
+		schema := fmt.Sprintf(`{\"type\":\"record\",\"name\":\"R%d\",\"fields\":[]}`, i)
+		refs := ""
+		switch {
+		case i%followChunk == 1 && i > 1: // references the last record of the chunk before
+			schema = fmt.Sprintf(`{\"type\":\"record\",\"name\":\"R%d\",\"fields\":[{\"name\":\"p\",\"type\":\"R%d\"}]}`, i, i-2)
+			refs = fmt.Sprintf(`,"references":[{"name":"R%d","subject":"s%d","version":1}]`, i-2, i-2)
+		case i%1000 == 7:
+			schema = `{{`
+			junk++
+		}
+		recs = append(recs, Record{Offset: int64(i),
+			Key:   []byte(`{"keytype":"SCHEMA","subject":"` + subject + `","version":1,"magic":1}`),
+			Value: []byte(fmt.Sprintf(`{"subject":%q,"version":1,"id":%d,"schema":"%s","deleted":false%s}`, subject, i+1, schema, refs))})
+	}
+	one := newState()
+	one.checkSchemas = true
+	var want []int64
+	for _, r := range recs {
+		if one.apply(r) != nil {
+			want = append(want, r.Offset)
+		}
+	}
+	s := &Store{st: newState(), advanced: make(chan struct{}), logger: slog.New(slog.DiscardHandler)}
+	s.st.checkSchemas = true
+	half := recs[:followChunk+50]
+	got := s.applyFollowed(half)
+	got = append(got, s.applyFollowed(recs[followChunk:])...) // 50 records again
+	if !slices.Equal(got, want) {
+		t.Errorf("rejected %d records, applied one by one %d: %v…, %v…", len(got), len(want), got[:min(5, len(got))], want[:min(5, len(want))])
+	}
+	if len(want) != junk || s.st.offset != int64(n-1) || len(s.st.subjects) != len(one.subjects) {
+		t.Errorf("rejected %d, offset %d, %d subjects; applied one by one: %d subjects", len(want), s.st.offset, len(s.st.subjects), len(one.subjects))
+	}
+	if v := s.st.subjects[fmt.Sprintf("s%d", followChunk+1)][1]; v == nil || len(v.refs) != 1 {
+		t.Errorf("the schema referencing the chunk before = %+v; want it applied", v)
 	}
 }
