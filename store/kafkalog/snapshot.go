@@ -73,17 +73,28 @@ type snapshotter struct {
 	wg      sync.WaitGroup
 	busy    bool
 	mu      sync.Mutex
+	// loaded is closed once comp holds the loaded snapshot; add and final wait for it.
+	loaded chan struct{}
 }
 
 func (l *Log) newSnapshotter() *snapshotter {
 	if l.cfg.SnapshotPath == "" {
 		return nil
 	}
-	s := &snapshotter{l: l, comp: snapshot.NewCompactor(), every: l.cfg.SnapshotInterval, last: time.Now(), written: -1}
-	if l.snap.ok {
-		s.comp.Load(l.snap.records, l.snap.meta.Offset)
-		s.written = l.snap.meta.Offset
+	s := &snapshotter{l: l, comp: snapshot.NewCompactor(), every: l.cfg.SnapshotInterval, last: time.Now(), written: -1,
+		loaded: make(chan struct{})}
+	if !l.snap.ok {
+		close(s.loaded)
+		return s
 	}
+	s.written = l.snap.meta.Offset
+	// Indexing a million keys takes a good part of a second: done aside, it does not delay
+	// the first fetch, nor readiness when the topic has nothing past the snapshot.
+	recs, offset := l.snap.records, l.snap.meta.Offset
+	go func() {
+		defer close(s.loaded)
+		s.comp.Load(recs, offset)
+	}()
 	return s
 }
 
@@ -91,6 +102,7 @@ func (s *snapshotter) add(recs []store.Record) {
 	if s == nil {
 		return
 	}
+	<-s.loaded
 	for _, r := range recs {
 		s.comp.Add(r)
 	}
@@ -135,6 +147,7 @@ func (s *snapshotter) final() {
 	if s == nil {
 		return
 	}
+	<-s.loaded
 	s.wg.Wait()
 	s.mu.Lock()
 	stale := s.comp.Offset() > s.written
