@@ -50,6 +50,10 @@ func (l *Log) mismatch(ctx context.Context, meta snapshot.Meta) string {
 		return "taken from topic " + meta.Topic + ", not " + l.cfg.Topic
 	case meta.TopicID != l.topicID:
 		return "taken from an earlier topic of the same name (topic id " + meta.TopicID + ", now " + l.topicID + ")"
+	case meta.TrustedText && !l.cfg.SnapshotTrustsText:
+		return "taken by an instance that trusted schema texts, and this one parses them"
+	case !meta.TrustedText && l.cfg.SnapshotTrustsText:
+		return "taken by an instance that parsed schema texts, and this one trusts them"
 	}
 	offsets, err := l.admin.ListEndOffsets(ctx, l.cfg.Topic)
 	if err != nil {
@@ -115,7 +119,8 @@ func (s *snapshotter) add(recs []store.Record) {
 }
 
 func (s *snapshotter) meta() snapshot.Meta {
-	return snapshot.Meta{ClusterID: s.l.clusterID, Topic: s.l.cfg.Topic, TopicID: s.l.topicID, Offset: s.comp.Offset()}
+	return snapshot.Meta{ClusterID: s.l.clusterID, Topic: s.l.cfg.Topic, TopicID: s.l.topicID, Offset: s.comp.Offset(),
+		TrustedText: s.l.cfg.SnapshotTrustsText}
 }
 
 func (s *snapshotter) write(meta snapshot.Meta, recs []store.Record) {
