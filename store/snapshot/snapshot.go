@@ -20,6 +20,10 @@ type Meta struct {
 	// TrustedText: its records were checked without parsing their text (store's
 	// Config.TrustSchemaText), so an instance that parses must not take them unparsed.
 	TrustedText bool
+	// IDFloor is the highest schema id of the records the store rejected up to Offset, which
+	// the snapshot leaves out: readers that check less may serve them, so their ids are never
+	// allocated again (store's Config.IDFloor).
+	IDFloor int64
 }
 
 // Write atomically replaces the snapshot file at path: write to a temp file in the same dir,
