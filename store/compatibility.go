@@ -95,6 +95,9 @@ func (st *state) checkTargets(subject string, num int, conf *ConfigRecord, md *M
 	} else if v = st.subjects[subject][num]; v == nil || v.deleted {
 		return nil, errVersionNotFound(num)
 	}
+	if len(compared(*conf.CompatibilityLevel, []*version{v})) == 0 {
+		return nil, nil
+	}
 	p, err := st.parsedVersion(v)
 	if err != nil {
 		return nil, err

@@ -36,6 +36,7 @@ type parseCache struct {
 	canonical      map[parseKey]string
 	canonicalBytes int
 	versions       map[*version]*compat.Schema
+	failures       map[*version]error // parsefailures.go
 }
 
 func (c *parseCache) get(k parseKey) *compat.Schema {

@@ -405,9 +405,10 @@ func (st *state) checkOptions(conf *ConfigRecord, next *compat.Schema, md *Metad
 }
 
 // previousSchemas returns the live versions a new schema is checked against, oldest first,
-// restricted to the same compatibilityGroup value when the config names one.
+// restricted to the same compatibilityGroup value when the config names one, and to those
+// the level compares (compared): only those are parsed.
 func (st *state) previousSchemas(subject string, conf *ConfigRecord, md *Metadata) ([]compat.Previous, error) {
-	var out []compat.Previous
+	var vs []*version
 	for _, v := range st.live(subject) {
 		if conf.CompatibilityGroup != nil && *conf.CompatibilityGroup != "" {
 			g := *conf.CompatibilityGroup
@@ -415,6 +416,10 @@ func (st *state) previousSchemas(subject string, conf *ConfigRecord, md *Metadat
 				continue
 			}
 		}
+		vs = append(vs, v)
+	}
+	var out []compat.Previous
+	for _, v := range compared(*conf.CompatibilityLevel, vs) {
 		p, err := st.parsedVersion(v)
 		if err != nil {
 			return nil, err
@@ -422,6 +427,22 @@ func (st *state) previousSchemas(subject string, conf *ConfigRecord, md *Metadat
 		out = append(out, compat.Previous{Schema: p, Version: v.num})
 	}
 	return out, nil
+}
+
+// compared returns the versions, of vs oldest first, that a check at level compares: none
+// under NONE, the newest under a level that is not transitive, all of them otherwise. As
+// Confluent's checkers read the previous versions lazily, a version compared with nothing
+// is never parsed: a registration does not pay to parse a subject's history it does not
+// compare, and text that does not parse (a trusted topic's, Config.TrustSchemaText) in a
+// version it does not compare does not stop it.
+func compared(level compat.Level, vs []*version) []*version {
+	switch {
+	case level == compat.LevelNone:
+		return nil
+	case !level.Transitive() && len(vs) > 0:
+		return vs[len(vs)-1:]
+	}
+	return vs
 }
 
 // records builds the writes of §4 step 9: the context announcement, the version and id

@@ -111,12 +111,18 @@ func (st *state) parsedVersion(v *version) (*compat.Schema, error) {
 	if p := st.parses.version(v); p != nil {
 		return p, nil
 	}
+	if err := st.parses.failure(v); err != nil {
+		return nil, err
+	}
 	p, _, err := st.parse(v.q.ctx, v.typ, v.text, v.refs, compat.ParseOptions{}, true)
 	var invalid *Error
 	if errors.As(err, &invalid) && invalid.Code == CodeInvalidSchema {
 		// Only text a trusted topic brought can fail here: say it is the stored version
-		// that does not parse, not the schema the request sent.
-		return nil, Errorf(CodeInvalidSchema, "Stored schema %s version %d (id %d) does not parse: %s", v.subject, v.num, v.id, invalid.Message)
+		// that does not parse, not the schema the request sent. A version never changes,
+		// so neither does its failure: remembered, it is not parsed again on every request.
+		err = Errorf(CodeInvalidSchema, "Stored schema %s version %d (id %d) does not parse: %s", v.subject, v.num, v.id, invalid.Message)
+		st.parses.putFailure(v, err)
+		return nil, err
 	}
 	if err != nil {
 		return nil, err

@@ -200,6 +200,11 @@ func (st *state) applyDecodedSchema(rec Record, v *version) error {
 			rec.Offset, v.id, other.subject, other.num)
 	}
 	if err := st.checkSchema(v, rec.Checked); err != nil {
+		// Ignored here, the record may be served by a reader that does not parse (Confluent's,
+		// or one with TrustSchemaText): its id is never given to another schema, which that
+		// reader would ignore as rebinding the id, an acknowledged write it never serves.
+		c := st.context(v.q.ctx)
+		c.maxID = max(c.maxID, v.id)
 		return fmt.Errorf("offset %d: %s version %d is not a valid schema; ignored: %w", rec.Offset, v.subject, v.num, err)
 	}
 	st.putVersion(v)

@@ -28,22 +28,25 @@ func applyLiterals(st *state, recs [][2]string) int {
 // could write, and that no registry writes, leave the state as it was: ids outside
 // 1..2^31-1 (they do not fit the 4-byte id of the wire format, and a huge one would make
 // every later id overflow), a new text for an id that is already bound (even under the same
-// subject and version), and text that is not a schema of its type.
+// subject and version), and text that is not a schema of its type. Of the last, only the
+// id is kept, as a floor for allocation: a reader that does not parse (Confluent's) serves
+// the record, and the next id given must not be one it holds (TestIgnoredRecordsIDIsNotReused).
 func TestApplyIgnoresHostileSchemaRecords(t *testing.T) {
 	const victim = `{"keytype":"SCHEMA","subject":"victim","version":1,"magic":1}`
 	good := `{"subject":"victim","version":1,"id":1,"schema":"{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"amount\",\"type\":\"long\"}]}","deleted":false}`
 	hostile := []struct {
-		name string
-		rec  [2]string
+		name  string
+		rec   [2]string
+		floor int // the id kept as a floor, for text that is not a schema
 	}{
-		{"same key rebinds id 1", [2]string{victim, `{"subject":"victim","version":1,"id":1,"schema":"{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"amount\",\"type\":\"double\"}]}","deleted":false}`}},
-		{"id above int32", [2]string{`{"keytype":"SCHEMA","subject":"big","version":1,"magic":1}`, `{"subject":"big","version":1,"id":9223372036854775807,"schema":"\"int\"","deleted":false}`}},
-		{"id 2^31", [2]string{`{"keytype":"SCHEMA","subject":"big","version":1,"magic":1}`, `{"subject":"big","version":1,"id":2147483648,"schema":"\"int\"","deleted":false}`}},
-		{"negative id", [2]string{`{"keytype":"SCHEMA","subject":"neg","version":1,"magic":1}`, `{"subject":"neg","version":1,"id":-7,"schema":"\"int\"","deleted":false}`}},
-		{"id 0", [2]string{`{"keytype":"SCHEMA","subject":"zero","version":1,"magic":1}`, `{"subject":"zero","version":1,"id":0,"schema":"\"int\"","deleted":false}`}},
-		{"not a schema", [2]string{`{"keytype":"SCHEMA","subject":"junk","version":1,"magic":1}`, `{"subject":"junk","version":1,"id":500,"schema":"{{not a schema","deleted":false}`}},
-		{"not a JSON schema", [2]string{`{"keytype":"SCHEMA","subject":"junk","version":1,"magic":1}`, `{"subject":"junk","version":1,"id":501,"schemaType":"JSON","schema":"[","deleted":false}`}},
-		{"not a Protobuf schema", [2]string{`{"keytype":"SCHEMA","subject":"junk","version":1,"magic":1}`, `{"subject":"junk","version":1,"id":502,"schemaType":"PROTOBUF","schema":"message {","deleted":false}`}},
+		{"same key rebinds id 1", [2]string{victim, `{"subject":"victim","version":1,"id":1,"schema":"{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"amount\",\"type\":\"double\"}]}","deleted":false}`}, 0},
+		{"id above int32", [2]string{`{"keytype":"SCHEMA","subject":"big","version":1,"magic":1}`, `{"subject":"big","version":1,"id":9223372036854775807,"schema":"\"int\"","deleted":false}`}, 0},
+		{"id 2^31", [2]string{`{"keytype":"SCHEMA","subject":"big","version":1,"magic":1}`, `{"subject":"big","version":1,"id":2147483648,"schema":"\"int\"","deleted":false}`}, 0},
+		{"negative id", [2]string{`{"keytype":"SCHEMA","subject":"neg","version":1,"magic":1}`, `{"subject":"neg","version":1,"id":-7,"schema":"\"int\"","deleted":false}`}, 0},
+		{"id 0", [2]string{`{"keytype":"SCHEMA","subject":"zero","version":1,"magic":1}`, `{"subject":"zero","version":1,"id":0,"schema":"\"int\"","deleted":false}`}, 0},
+		{"not a schema", [2]string{`{"keytype":"SCHEMA","subject":"junk","version":1,"magic":1}`, `{"subject":"junk","version":1,"id":500,"schema":"{{not a schema","deleted":false}`}, 500},
+		{"not a JSON schema", [2]string{`{"keytype":"SCHEMA","subject":"junk","version":1,"magic":1}`, `{"subject":"junk","version":1,"id":501,"schemaType":"JSON","schema":"[","deleted":false}`}, 501},
+		{"not a Protobuf schema", [2]string{`{"keytype":"SCHEMA","subject":"junk","version":1,"magic":1}`, `{"subject":"junk","version":1,"id":502,"schemaType":"PROTOBUF","schema":"message {","deleted":false}`}, 502},
 	}
 	for _, tc := range hostile {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,6 +56,9 @@ func TestApplyIgnoresHostileSchemaRecords(t *testing.T) {
 				t.Fatalf("the valid record was skipped")
 			}
 			before := summarize(st)
+			if tc.floor != 0 {
+				before.MaxIDs["."] = tc.floor
+			}
 			if skipped := applyLiterals(st, [][2]string{tc.rec}); skipped != 1 {
 				t.Errorf("the hostile record was applied")
 			}

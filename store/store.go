@@ -48,7 +48,9 @@ type Config struct {
 	Now func() time.Time
 	// IDFloor is the embedded log's id floor (filelog's Log.IDFloor): ids allocated as
 	// max+1 start above it in every context, because ids up to it may have been handed out
-	// in records that were since lost to damage or dropped by compaction.
+	// in records that were since lost to damage or dropped by compaction. On Kafka it is
+	// kafkalog's Log.IDFloor: the ids of records ignored before the snapshot, which
+	// readers that check less (Confluent's) serve.
 	IDFloor int
 	// Writable, when set, reports why the log cannot take writes now (filelog's
 	// Log.Writable); [Store.Writable] returns it for the readiness check.

@@ -59,3 +59,28 @@ func TestUnparsableStoredVersionNamed(t *testing.T) {
 		t.Errorf("message = %q; want it to start %q", e.Message, want)
 	}
 }
+
+// TestUnparsableStoredVersionParsedOnce: a stored version whose text does not parse fails the
+// same way on every request that needs it parsed (a lookup compares it newest first, a
+// compatibility check reads it), and the failure is remembered like a parse is: otherwise
+// every anonymous lookup into the subject parses the junk again, and a trusted topic can
+// hold megabytes of text that fails only at its end. The test changes the stored text after
+// the first failure: a second parse would succeed, the remembered failure does not.
+func TestUnparsableStoredVersionParsedOnce(t *testing.T) {
+	st := newState()
+	st.checkSchemas, st.trustText = true, true
+	if err := st.apply(Record{Key: []byte(`{"keytype":"SCHEMA","subject":"junk","version":1,"magic":1}`),
+		Value: []byte(`{"subject":"junk","version":1,"id":500,"schema":"{{not a schema","deleted":false}`)}); err != nil {
+		t.Fatal(err)
+	}
+	v := st.subjects["junk"][1]
+	_, first := st.parsedVersion(v)
+	if first == nil {
+		t.Fatal("the junk parsed")
+	}
+	v.text = `"int"`
+	_, again := st.parsedVersion(v)
+	if again == nil || again.Error() != first.Error() {
+		t.Errorf("second parse of the junk: %v; want the remembered failure %v", again, first)
+	}
+}

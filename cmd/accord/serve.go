@@ -259,6 +259,7 @@ func (c *serveConfig) runKafka(ctx context.Context, base store.Config, logger *s
 	m := metrics.New()
 	base.Shared = m.InstrumentShared(log)
 	base.TrustSchemaText = c.kafka.trustSchemaText()
+	base.IDFloor = int(log.IDFloor()) // ids of records ignored before the snapshot
 	st, err := store.Open(ctx, base)
 	if err != nil {
 		return err

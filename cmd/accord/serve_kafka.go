@@ -220,7 +220,8 @@ func (k *kafkaConfig) openTopicSnapshot(ctx context.Context, dataDir, topic, sna
 		Brokers: splitList(k.brokers), Topic: topic, ReplicationFactor: k.replicationFactor,
 		SkipValidation: k.skipValidation, TransactionalID: kafkalog.TransactionalID(k.groupID, topic),
 		ClientOpts: opts, SnapshotPath: snapshotPath, Logger: logger.With("component", "kafkalog", "topic", topic),
-		FenceCooldown: 3 * k.sessionTimeout,
+		SnapshotTrustsText: topic == k.topic && k.trustSchemaText(),
+		FenceCooldown:      3 * k.sessionTimeout,
 	})
 }
 

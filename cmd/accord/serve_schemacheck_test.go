@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -99,5 +100,40 @@ func waitForFile(t *testing.T, pattern string) {
 			t.Fatalf("no %s was written within 20 s", pattern)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestKafkaTrustedSnapshotUnderTheParseName: a snapshot made trusting text, copied over the
+// file name an instance that parses reads (a data directory restored or copied by hand), is
+// discarded by that instance, which reads the topic and so ignores the junk: the snapshot
+// says how its records were checked, and its file name is only a convenience.
+func TestKafkaTrustedSnapshotUnderTheParseName(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Close)
+	brokers := cluster.ListenAddrs()[0]
+	produceJunk(t, brokers)
+	dataDir := filepath.Join(t.TempDir(), "data")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	trusting := startServeCancel(t, ctx, "--data-dir", dataDir, "--kafka-brokers", brokers, "--kafka-schema-check", "trust")
+	waitForStatus(t, trusting+"/readyz", "", "", 200)
+	cancel()
+	trusted := filepath.Join(dataDir, "kafka-snapshot-_schemas-trusted")
+	waitForFile(t, trusted)
+	data, err := os.ReadFile(trusted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dataDir, "kafka-snapshot-_schemas"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	parsing := startServe(t, "--data-dir", dataDir, "--kafka-brokers", brokers)
+	waitForStatus(t, parsing+"/readyz", "", "", 200)
+	if status, body := call(t, "GET", parsing+"/schemas/ids/500", ""); status != 404 {
+		t.Errorf("parse, from the trusted snapshot copied: GET /schemas/ids/500 = %d %s; want 404", status, body)
 	}
 }

@@ -26,6 +26,11 @@ type Config struct {
 	ClientOpts []kgo.Opt
 	// SnapshotPath is where a snapshot of the applied records is kept; "" disables snapshots.
 	SnapshotPath string
+	// SnapshotTrustsText says that the store applying this log checks schema texts without
+	// parsing them (store's Config.TrustSchemaText). It is written into the snapshot, and a
+	// snapshot whose records were checked otherwise is discarded at Open: an instance that
+	// parses never takes records only trusted, whatever the file's name.
+	SnapshotTrustsText bool
 	// SnapshotInterval is how often the snapshot is rewritten while records arrive (default 30s).
 	SnapshotInterval time.Duration
 	// FenceCooldown is how long a fenced leader refuses to write unless re-elected (default

@@ -54,7 +54,9 @@ func (l *Log) Follow(ctx context.Context, fn func([]store.Record) []int64) error
 				return
 			}
 			recs := convert(p.Records)
-			snaps.add(withoutRejected(recs, fn(recs)))
+			rejected := fn(recs)
+			snaps.raiseFloor(recs, rejected)
+			snaps.add(withoutRejected(recs, rejected))
 		})
 	}
 	return nil

@@ -50,6 +50,10 @@ func (l *Log) mismatch(ctx context.Context, meta snapshot.Meta) string {
 		return "taken from topic " + meta.Topic + ", not " + l.cfg.Topic
 	case meta.TopicID != l.topicID:
 		return "taken from an earlier topic of the same name (topic id " + meta.TopicID + ", now " + l.topicID + ")"
+	case meta.TrustedText && !l.cfg.SnapshotTrustsText:
+		return "taken by an instance that trusted schema texts, and this one parses them"
+	case !meta.TrustedText && l.cfg.SnapshotTrustsText:
+		return "taken by an instance that parsed schema texts, and this one trusts them"
 	}
 	offsets, err := l.admin.ListEndOffsets(ctx, l.cfg.Topic)
 	if err != nil {
@@ -70,6 +74,7 @@ type snapshotter struct {
 	every   time.Duration
 	last    time.Time
 	written int64
+	floor   int64 // Meta.IDFloor; changed and read only by Follow's goroutine
 	wg      sync.WaitGroup
 	busy    bool
 	mu      sync.Mutex
@@ -87,7 +92,7 @@ func (l *Log) newSnapshotter() *snapshotter {
 		close(s.loaded)
 		return s
 	}
-	s.written = l.snap.meta.Offset
+	s.written, s.floor = l.snap.meta.Offset, l.snap.meta.IDFloor
 	// Indexing a million keys takes a good part of a second: done aside, it does not delay
 	// the first fetch, nor readiness when the topic has nothing past the snapshot.
 	recs, offset := l.snap.records, l.snap.meta.Offset
@@ -96,6 +101,36 @@ func (l *Log) newSnapshotter() *snapshotter {
 		s.comp.Load(recs, offset)
 	}()
 	return s
+}
+
+// raiseFloor raises the id floor to the schema ids of the records of recs the store
+// rejected (rejected holds their offsets in increasing order), before withoutRejected
+// turns them into markers. An id no 4-byte id could hold is left out: the store refused
+// it for that.
+func (s *snapshotter) raiseFloor(recs []store.Record, rejected []int64) {
+	if s == nil {
+		return
+	}
+	for i := 0; i < len(recs) && len(rejected) > 0; i++ {
+		if recs[i].Offset != rejected[0] {
+			continue
+		}
+		rejected = rejected[1:]
+		if id := store.SchemaID(recs[i]); id <= store.MaxID {
+			s.floor = max(s.floor, id)
+		}
+	}
+}
+
+// IDFloor is the highest schema id of the records left out of the snapshot loaded at Open
+// because the store rejected them (0 without a snapshot): give it to the store as its
+// Config.IDFloor, so that a restart does not allocate an id that readers which check less
+// than this instance (Confluent's) serve.
+func (l *Log) IDFloor() int64 {
+	if !l.snap.ok {
+		return 0
+	}
+	return l.snap.meta.IDFloor
 }
 
 func (s *snapshotter) add(recs []store.Record) {
@@ -127,7 +162,8 @@ func (s *snapshotter) add(recs []store.Record) {
 }
 
 func (s *snapshotter) meta() snapshot.Meta {
-	return snapshot.Meta{ClusterID: s.l.clusterID, Topic: s.l.cfg.Topic, TopicID: s.l.topicID, Offset: s.comp.Offset()}
+	return snapshot.Meta{ClusterID: s.l.clusterID, Topic: s.l.cfg.Topic, TopicID: s.l.topicID, Offset: s.comp.Offset(),
+		TrustedText: s.l.cfg.SnapshotTrustsText, IDFloor: s.floor}
 }
 
 func (s *snapshotter) write(meta snapshot.Meta, recs []store.Record) {

@@ -37,7 +37,13 @@
 //   - the [Meta] ClusterID, Topic or TopicID differ from the topic's (another cluster, or a
 //     topic deleted and created again);
 //   - Meta.Offset is at or past the topic's high watermark (the topic lost records);
-//   - Meta.Offset + 1 is below the topic's log start offset (the tail was deleted).
+//   - Meta.Offset + 1 is below the topic's log start offset (the tail was deleted);
+//   - Meta.TrustedText differs from how the instance checks schema texts: records only
+//     trusted must never be taken, unparsed, by an instance that parses.
+//
+// A rejected record is left out, but its schema id is not forgotten: Meta.IDFloor keeps the
+// highest, because a reader that checks less (Confluent's) serves that record, and the id
+// must never be allocated to another schema.
 //
 // # Writing
 //

@@ -44,6 +44,9 @@ type metaJSON struct {
 	Topic     string `json:"topic"`
 	TopicID   string `json:"topic_id"`
 	Offset    int64  `json:"offset"`
+	// Absent from snapshots that parsed their records, the files written before it existed.
+	TrustedText bool  `json:"trusted_text,omitempty"`
+	IDFloor     int64 `json:"id_floor,omitempty"`
 }
 
 // validate checks what both Write and Read require of a snapshot; see the package

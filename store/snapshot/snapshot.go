@@ -17,6 +17,13 @@ type Meta struct {
 	Topic     string
 	TopicID   string // Kafka topic UUID as a string ("" if unknown)
 	Offset    int64  // offset of the last record the snapshot covers (records after it must be read from the topic)
+	// TrustedText: its records were checked without parsing their text (store's
+	// Config.TrustSchemaText), so an instance that parses must not take them unparsed.
+	TrustedText bool
+	// IDFloor is the highest schema id of the records the store rejected up to Offset, which
+	// the snapshot leaves out: readers that check less may serve them, so their ids are never
+	// allocated again (store's Config.IDFloor).
+	IDFloor int64
 }
 
 // Write atomically replaces the snapshot file at path: write to a temp file in the same dir,

@@ -42,6 +42,7 @@ func TestRoundTrip(t *testing.T) {
 		{"large value", Meta{Offset: math.MaxInt64}, []store.Record{rec(math.MaxInt64-1, "k", large), rec(math.MaxInt64, "k2", large[:1000])}},
 		{"unicode meta", Meta{ClusterID: "<clüster & \"id\">", Topic: "_schemas\u2028", Offset: 0}, []store.Record{rec(0, "k", []byte("v"))}},
 		{"many", Meta{Offset: 1 << 20}, numbered(1000, 300)},
+		{"records trusted, ids ignored", Meta{Topic: "_schemas", Offset: 0, TrustedText: true, IDFloor: 7}, []store.Record{rec(0, "k", []byte("v"))}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
