@@ -38,6 +38,7 @@ func (l *Log) load() error {
 	// anything else.
 	synced := l.syncConcurrently(f)
 	res, err := l.scan(f, info.Size())
+	l.live.settle()
 	syncErr := synced()
 	if err != nil {
 		return err
@@ -99,7 +100,8 @@ type scanResult struct {
 	damage error // why the bytes at valid are not a frame; nil when the scan reached the end
 }
 
-// scan validates the frames of f up to size, accounting for each in the index and counts.
+// scan validates the frames of f up to size, accounting for each in the index and counts as
+// addFrameLocked does, the live keys to be settled.
 func (l *Log) scan(f *os.File, size int64) (scanResult, error) {
 	r := newFrameReader(f, headerSize, size)
 	res := scanResult{valid: headerSize, last: -1}
@@ -117,7 +119,9 @@ func (l *Log) scan(f *os.File, size int64) (scanResult, error) {
 			res.damage = fmt.Errorf("offset %d does not follow offset %d", rec.Offset, res.last)
 			return res, nil
 		}
-		l.addFrameLocked(rec.Offset, rec.Key, rec.Value == nil, res.valid)
+		l.idx.add(rec.Offset, res.valid)
+		l.records++
+		l.live.setLater(rec.Key, rec.Value != nil)
 		res.valid, res.last = r.pos, rec.Offset
 	}
 }
