@@ -246,9 +246,12 @@ func (st *state) checkSchema(v *version, checked bool) error {
 }
 
 func (st *state) putVersion(v *version) {
-	st.removeVersion(v.subject, v.num)
-	st.touch(v.subject)
 	vs := st.subjects[v.subject]
+	if vs[v.num] != nil { // a rewrite: a replay mostly adds versions, and looks the subject up once
+		st.removeVersion(v.subject, v.num)
+		vs = st.subjects[v.subject]
+	}
+	st.touch(v.subject)
 	if vs == nil {
 		vs = map[int]*version{}
 		st.subjects[v.subject] = vs
