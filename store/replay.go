@@ -45,9 +45,15 @@ func (b *replayBatch) add(rec Record) {
 func (s *Store) replay() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if l, ok := s.log.(sizedLog); ok {
-		s.st.reserve(l.LiveKeys())
-	}
+	// Sizing the indexes (zeroing some 60 MB at a million keys) overlaps the first reads
+	// and decodes; nothing is applied before it is done.
+	reserved := make(chan struct{})
+	go func() {
+		defer close(reserved)
+		if l, ok := s.log.(sizedLog); ok {
+			s.st.reserve(l.LiveKeys())
+		}
+	}()
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan *replayBatch, workers)
 	ordered := make(chan *replayBatch, 2*workers)
@@ -66,6 +72,7 @@ func (s *Store) replay() error {
 	readErr := make(chan error, 1)
 	go func() { readErr <- s.readBatches(jobs, ordered, free) }()
 	skipped := 0
+	<-reserved
 	for b := range ordered {
 		<-b.done
 		for i, rec := range b.recs {

@@ -25,6 +25,9 @@ type version struct {
 	deleted  bool
 	ts       int64
 	hash     contentHash
+	// alone backs the slice of one version the id indexes hold for an id no other version
+	// has (most ids): a replay would otherwise allocate one for each version.
+	alone [1]*version
 }
 
 // MaxID is the largest schema id: ids are Java ints in Confluent's API and 4-byte signed
@@ -255,9 +258,12 @@ func (st *state) checkSchema(v *version, checked bool) error {
 }
 
 func (st *state) putVersion(v *version) {
-	st.removeVersion(v.subject, v.num)
-	st.touch(v.subject)
 	vs := st.subjects[v.subject]
+	if vs[v.num] != nil { // a rewrite: a replay mostly adds versions, and looks the subject up once
+		st.removeVersion(v.subject, v.num)
+		vs = st.subjects[v.subject]
+	}
+	st.touch(v.subject)
 	if vs == nil {
 		vs = map[int]*version{}
 		st.subjects[v.subject] = vs
@@ -270,7 +276,12 @@ func (st *state) putVersion(v *version) {
 	vs[v.num] = v
 	st.names.setHidden(v.subject, v.deleted && st.latest(v.subject) == nil)
 	c := st.context(v.q.ctx)
-	c.ids[v.id] = append(c.ids[v.id], v)
+	if ids := c.ids[v.id]; len(ids) > 0 {
+		c.ids[v.id] = append(ids, v)
+	} else {
+		v.alone[0] = v
+		c.ids[v.id] = v.alone[:1:1] // full: appending to it copies
+	}
 	c.hashes[v.hash] = v.id
 	c.maxID = max(c.maxID, v.id)
 	for _, r := range v.refs {

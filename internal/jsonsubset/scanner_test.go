@@ -15,6 +15,10 @@ var (
 		`null`, `true`, `false`, `0`, `-0`, `7`, `-42`, `123456789012345678`,
 		`""`, `"plain"`, `"a\"b\\c\/d\b\f\n\r\t"`, `"caf\u00e9 \u20AC"`, `"\ud83d\ude00"`,
 		`"é ✓ 😀"`, `"\u0000"`, `"{\"type\":\"string\"}"`, ` "x" `,
+		// escapes, quotes and ends on each side of unescape's eight-byte words
+		`"\"1234567"`, `"\"12345678"`, `"\"123456\"7"`, `"\"1234567\"8"`, `"\"12345678\"9"`,
+		`"\"\"\"\"\"\"\"\"\"\""`, `"\"a\\\"b\"cdefgh"`, `"\"abcdef\\"`, `"\"abc\ndefghi\"jk"`,
+		`"\"abc\u00e9defghijklmnop"`, `"\"abcdefg\/hijklmnop"`, `"\"12345\"" `,
 	}
 	refusedValues = []string{
 		``, `nul`, `tru`, `fals`, `-`, `01`, `-01`, `1.0`, `1e2`, `1E2`, `1234567890123456789`,
@@ -22,6 +26,7 @@ var (
 		`"\ud83d"`, `"\ude00"`, `"\ud83d\u0041"`, `"\ud83dx"`, "\"\xed\xa0\x80\"",
 		"\"\xe2\\u0041\"", "\"\\u00e9\x82\"", "\"\\n\xff\"", // invalid UTF-8 beside an escape
 		`[]`, `"x" y`, "\v1",
+		"\"\\\"123456\x01\"", "\"\\\"12345678\x1f\"", `"\"12345678\"`, `"\"1234567\`, `"\"123456\q78"`,
 	}
 	scannedObjects = []string{
 		`{}`, ` { } `, `{"a":1}`, `{ "a" : "x" , "b" : null , "c" : true }` + "\r\n",

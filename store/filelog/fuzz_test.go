@@ -66,8 +66,8 @@ func checkStream(t *testing.T, data []byte, firstErr error) {
 		if i == 0 && (err == nil) != (firstErr == nil) && !(len(data) == 0 && err == io.EOF) {
 			t.Fatalf("frameReader says %v, decodeFrame says %v", err, firstErr)
 		}
-		if cap(r.buf) > len(data) {
-			t.Fatalf("frameReader buffered %d bytes of a %d byte input", cap(r.buf), len(data))
+		if cap(r.own) > len(data) {
+			t.Fatalf("frameReader buffered %d bytes of a %d byte input", cap(r.own), len(data))
 		}
 		if err != nil {
 			if err != io.EOF && !isFrameError(err) {
@@ -178,8 +178,8 @@ func TestDecodeFrameBounded(t *testing.T) {
 		data := binary.BigEndian.AppendUint32(nil, length)
 		data = append(data, make([]byte, 100)...)
 		r := newFrameReader(bytes.NewReader(data), 0, int64(len(data)))
-		if _, err := r.next(); !isFrameError(err) || cap(r.buf) > len(data) {
-			t.Errorf("length %d: next() = %v with a %d byte buffer, want a frame error and at most %d bytes", length, err, cap(r.buf), len(data))
+		if _, err := r.next(); !isFrameError(err) || cap(r.own) > len(data) {
+			t.Errorf("length %d: next() = %v with a %d byte buffer, want a frame error and at most %d bytes", length, err, cap(r.own), len(data))
 		}
 	}
 }

@@ -46,11 +46,11 @@ type Log struct {
 
 	mu      sync.Mutex // guards the following fields
 	file    *dataFile
-	size    int64    // bytes of whole frames in file, header included
-	end     int64    // the next offset
-	durable int64    // every offset below it is fsynced
-	records int64    // frames in file
-	live    liveKeys // keys whose last record is not a tombstone
+	size    int64     // bytes of whole frames in file, header included
+	end     int64     // the next offset
+	durable int64     // every offset below it is fsynced
+	records int64     // frames in file
+	live    *liveKeys // keys whose last record is not a tombstone
 	idx     index
 	wbuf    []byte        // Append's encoding buffer
 	changed chan struct{} // closed and replaced when durable, err or closed change

@@ -17,7 +17,8 @@ type frameReader struct {
 	br    *bufio.Reader
 	pos   int64  // file position of the next frame
 	limit int64  // file position where the range ends
-	buf   []byte // the last frame read, header included; reused
+	frame []byte // the last frame read, header included: in br's buffer, or in own
+	own   []byte // the buffer of frames larger than br's; reused
 }
 
 // newFrameReader reads frames from f starting at pos and ending at limit.
@@ -42,17 +43,21 @@ func (r *frameReader) next() (store.Record, error) {
 	if remain < frameHeaderSize {
 		return store.Record{}, errShortFrame
 	}
-	n, err := r.readHeader()
+	h, err := r.br.Peek(frameHeaderSize)
+	if err != nil {
+		return store.Record{}, shortIfEOF(err)
+	}
+	n, err := payloadLength(h)
 	if err != nil {
 		return store.Record{}, err
 	}
 	if int64(n) > remain-frameHeaderSize {
 		return store.Record{}, errShortFrame
 	}
-	if err := r.readPayload(n); err != nil {
+	if err := r.read(frameHeaderSize + n); err != nil {
 		return store.Record{}, err
 	}
-	rec, size, err := decodeFrame(r.buf)
+	rec, size, err := decodeFrame(r.frame)
 	if err != nil {
 		return store.Record{}, err
 	}
@@ -60,24 +65,26 @@ func (r *frameReader) next() (store.Record, error) {
 	return rec, nil
 }
 
-// readHeader reads a frame header into r.buf and returns the bounded payload length.
-func (r *frameReader) readHeader() (int, error) {
-	r.buf = grow(r.buf, frameHeaderSize)
-	if _, err := io.ReadFull(r.br, r.buf); err != nil {
-		return 0, shortIfEOF(err)
+// read reads the next size bytes into r.frame: where br buffers them when they fit (most
+// frames: a scan of the log copies each byte once, from the file into br), else into r.own.
+func (r *frameReader) read(size int) error {
+	if size <= r.br.Size() {
+		frame, err := r.br.Peek(size)
+		if err != nil {
+			return shortIfEOF(err)
+		}
+		r.frame = frame
+		_, err = r.br.Discard(size)
+		return err
 	}
-	return payloadLength(r.buf)
-}
-
-// readPayload appends the n-byte payload to the header in r.buf.
-func (r *frameReader) readPayload(n int) error {
-	r.buf = grow(r.buf, frameHeaderSize+n)
-	_, err := io.ReadFull(r.br, r.buf[frameHeaderSize:])
+	r.own = grow(r.own, size)
+	r.frame = r.own
+	_, err := io.ReadFull(r.br, r.own)
 	return shortIfEOF(err)
 }
 
 // raw returns the bytes of the frame the last successful next returned.
-func (r *frameReader) raw() []byte { return r.buf }
+func (r *frameReader) raw() []byte { return r.frame }
 
 // grow returns b resized to n bytes, keeping its first bytes when it fits.
 func grow(b []byte, n int) []byte {

@@ -32,7 +32,14 @@ func (l *Log) load() error {
 	if err != nil {
 		return err
 	}
+	// Frames a crashed process wrote may still be only in the page cache: make them durable
+	// before Sync may report them so. The fsync runs while the scan reads them (at a million
+	// records, writing them back takes about as long as the scan), and is waited for before
+	// anything else.
+	synced := l.syncConcurrently(f)
 	res, err := l.scan(f, info.Size())
+	l.live.settle()
+	syncErr := synced()
 	if err != nil {
 		return err
 	}
@@ -40,15 +47,21 @@ func (l *Log) load() error {
 		if err := l.cutTail(f, res, info.Size()); err != nil {
 			return err
 		}
+		syncErr = l.syncFile(f) // again: the cut too must be durable
+	}
+	if syncErr != nil {
+		return fmt.Errorf("fsync: %w", syncErr)
 	}
 	l.size, l.end = res.valid, max(l.header.next, res.last+1)
-	// Frames a crashed process wrote may still be only in the page cache: make them durable
-	// before Sync may report them so.
-	if err := l.syncFile(f); err != nil {
-		return fmt.Errorf("fsync: %w", err)
-	}
 	l.durable = l.end
 	return nil
+}
+
+// syncConcurrently starts fsyncing f and returns the wait for its result.
+func (l *Log) syncConcurrently(f *os.File) (wait func() error) {
+	done := make(chan error, 1)
+	go func() { done <- l.syncFile(f) }()
+	return func() error { return <-done }
 }
 
 // openFile opens the log file for reading and writing, first creating it if missing. A
@@ -87,7 +100,8 @@ type scanResult struct {
 	damage error // why the bytes at valid are not a frame; nil when the scan reached the end
 }
 
-// scan validates the frames of f up to size, accounting for each in the index and counts.
+// scan validates the frames of f up to size, accounting for each in the index and counts as
+// addFrameLocked does, the live keys to be settled.
 func (l *Log) scan(f *os.File, size int64) (scanResult, error) {
 	r := newFrameReader(f, headerSize, size)
 	res := scanResult{valid: headerSize, last: -1}
@@ -105,7 +119,9 @@ func (l *Log) scan(f *os.File, size int64) (scanResult, error) {
 			res.damage = fmt.Errorf("offset %d does not follow offset %d", rec.Offset, res.last)
 			return res, nil
 		}
-		l.addFrameLocked(rec.Offset, rec.Key, rec.Value == nil, res.valid)
+		l.idx.add(rec.Offset, res.valid)
+		l.records++
+		l.live.setLater(rec.Key, rec.Value != nil)
 		res.valid, res.last = r.pos, rec.Offset
 	}
 }
