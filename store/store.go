@@ -27,7 +27,7 @@ type Config struct {
 	// TrustSchemaText applies the SCHEMA records of the shared log without parsing their text,
 	// as Confluent's readers do: their type and references are still checked, but text that
 	// does not parse is kept and served, and fails only where a request needs it parsed
-	// (42201 naming the stored version). Parsing costs 20-150 µs of CPU per schema, which
+	// (42201 naming the stored version). Parsing costs 20-160 µs of CPU per schema, which
 	// makes the startup of a large topic without a snapshot take minutes. Every instance on a
 	// topic must use the same setting, or they may disagree on which records to ignore.
 	TrustSchemaText bool

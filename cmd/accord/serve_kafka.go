@@ -70,7 +70,7 @@ func kafkaFlags(fs *flag.FlagSet) *kafkaConfig {
 	fs.StringVar(&k.advertisedURL, "advertised-url", "", "URL other instances reach this one at (default http://<hostname>:<listen port>, https:// with --tls-cert)")
 	fs.BoolVar(&k.leaderEligible, "leader-eligible", true, "whether this instance may become the leader")
 	fs.BoolVar(&k.snapshot, "kafka-snapshot", true, "keep a snapshot of the topic in --data-dir so restarts replay only the tail")
-	fs.StringVar(&k.schemaCheck, "kafka-schema-check", "parse", "how schemas read from the topic are checked: parse (one whose text does not parse is ignored; 20-150 µs of CPU per schema at startup without a snapshot) "+
+	fs.StringVar(&k.schemaCheck, "kafka-schema-check", "parse", "how schemas read from the topic are checked: parse (one whose text does not parse is ignored; 20-160 µs of CPU per schema at startup without a snapshot) "+
 		"or trust (only its type and references are checked, as Confluent checks nothing; text that does not parse is served). Every instance on a topic must use the same")
 	fs.DurationVar(&k.sessionTimeout, "group-session-timeout", 10*time.Second, "how long the group waits for a silent instance before electing another leader")
 	fs.DurationVar(&k.heartbeatInterval, "group-heartbeat-interval", 3*time.Second, "how often an instance tells the group it is alive")
