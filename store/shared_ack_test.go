@@ -112,7 +112,15 @@ func (m *memShared) Append(ctx context.Context, recs []Record) (int64, error) {
 
 func openMemShared(t *testing.T, m *memShared) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), Config{Shared: m, WriteTimeout: 5 * time.Second})
+	return openMemSharedWith(t, Config{Shared: m})
+}
+
+// openMemSharedWith opens a store on cfg.Shared with a 5 s write timeout and waits until it has
+// read what the log holds.
+func openMemSharedWith(t *testing.T, cfg Config) *Store {
+	t.Helper()
+	cfg.WriteTimeout = 5 * time.Second
+	s, err := Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

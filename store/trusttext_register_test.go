@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/accord-registry/accord/compat"
 )
@@ -17,17 +16,7 @@ func openTrusting(t *testing.T, level compat.Level, recs ...Record) *Store {
 	t.Helper()
 	m := newMemShared()
 	m.add(recs, true)
-	s, err := Open(context.Background(), Config{Shared: m, TrustSchemaText: true, DefaultLevel: level, WriteTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := s.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return openMemSharedWith(t, Config{Shared: m, TrustSchemaText: true, DefaultLevel: level})
 }
 
 // schemaRecord is the SCHEMA record of subject version num with the given id and text.

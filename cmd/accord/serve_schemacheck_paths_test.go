@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -17,13 +16,7 @@ import (
 // does not compare a version (a registration under NONE, or under BACKWARD past older junk)
 // succeeds, as Confluent's lazily parsed previous versions let it.
 func TestKafkaTrustedJunkOnEveryPath(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cluster.Close)
-	brokers := cluster.ListenAddrs()[0]
-	produceJunk(t, brokers) // junk version 1, id 500
+	brokers := clusterWithJunk(t) // junk version 1, id 500
 	produceSchemas(t, brokers,
 		`{"subject":"jjunk","version":1,"id":501,"schemaType":"JSON","schema":"{not json","deleted":false}`,
 		`{"subject":"pjunk","version":1,"id":502,"schemaType":"PROTOBUF","schema":"syntax = garbage","deleted":false}`,

@@ -19,13 +19,7 @@ import (
 // with the default, parse, it is ignored, also when a snapshot made while trusting text is in
 // --data-dir: that snapshot has a file of its own, never taken by an instance that parses.
 func TestKafkaSchemaCheckFlag(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cluster.Close)
-	brokers := cluster.ListenAddrs()[0]
-	produceJunk(t, brokers)
+	brokers := clusterWithJunk(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -46,6 +40,20 @@ func TestKafkaSchemaCheckFlag(t *testing.T) {
 	if status, body := call(t, "GET", parsing+"/schemas/ids/500", ""); status != 404 {
 		t.Errorf("parse: GET /schemas/ids/500 = %d %s; want 404", status, body)
 	}
+}
+
+// clusterWithJunk starts an in-process Kafka, stopped when the test ends, whose registry
+// topic holds junk (produceJunk), and returns its bootstrap address.
+func clusterWithJunk(t *testing.T) string {
+	t.Helper()
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Close) // after serve has stopped: cleanups run last-in first-out
+	brokers := cluster.ListenAddrs()[0]
+	produceJunk(t, brokers)
+	return brokers
 }
 
 // produceJunk creates the registry topic and writes to it, as another writer could, a SCHEMA record whose text is not a schema.
@@ -108,13 +116,7 @@ func waitForFile(t *testing.T, pattern string) {
 // discarded by that instance, which reads the topic and so ignores the junk: the snapshot
 // says how its records were checked, and its file name is only a convenience.
 func TestKafkaTrustedSnapshotUnderTheParseName(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cluster.Close)
-	brokers := cluster.ListenAddrs()[0]
-	produceJunk(t, brokers)
+	brokers := clusterWithJunk(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 
 	ctx, cancel := context.WithCancel(context.Background())
