@@ -33,6 +33,11 @@ func TestKafkaHostileRecordsIgnored(t *testing.T) {
 		raw(`{"keytype":"SCHEMA","subject":"neg","version":1,"magic":1}`,
 			`{"subject":"neg","version":1,"id":-7,"schema":"\"int\"","deleted":false}`),
 	)
+	// A leader decides against the records it has read, which need not include what another
+	// writer produced since its own last write: read them first.
+	if err := leader.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
 	a := mustRegister(t, leader, "after-value", `"string"`)
 	b := mustRegister(t, leader, "after2-value", `"bytes"`)
 	if a.ID != 501 || b.ID != 502 {
