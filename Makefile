@@ -21,9 +21,11 @@ FUZZ_TARGETS := \
 	./store:FuzzStrictParseCanonicalIsLenient \
 	./store:FuzzScanRecord \
 	./internal/jsonsubset:FuzzScanner \
+	./internal/jsonsubset:FuzzText \
 	./store/filelog:FuzzDecodeFrame \
 	./store/filelog:FuzzFrameRoundTrip \
 	./store/filelog:FuzzDecodeHeader \
+	./store/filelog:FuzzFindFrame \
 	./store/snapshot:FuzzRead \
 	./store/kafkagroup:FuzzDecodeGroupJSON \
 	./serde:FuzzDecode \

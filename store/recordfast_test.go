@@ -2,7 +2,9 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -118,6 +120,13 @@ func TestScanAllocations(t *testing.T) {
 func FuzzScanRecord(f *testing.F) {
 	for _, s := range append(append(scannedKeys, fallbackKeys...), append(scannedValues, fallbackValues...)...) {
 		f.Add([]byte(s))
+	}
+	// schema texts whose escaped quotes, other escapes, control characters and invalid
+	// UTF-8 fall at each position of the scanner's eight-byte words
+	for pad := range 8 {
+		for _, text := range []string{`\"a\":\"b\\\"c\"`, `\"\\u00e9\\n\"\u00e9\t`, "\\\"ab\x01cd\\\"", "\\\"a\xffb\\\"", `\"\/\"\ud83d\ude00`} {
+			f.Add(fmt.Appendf(nil, `{"subject":"s","version":1,"id":1,"schema":"%s%s","deleted":false}`, strings.Repeat("x", pad), text))
+		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if got, ok := scanKey(data); ok {

@@ -447,10 +447,12 @@ func (st *state) applyContext(k recordKey, value []byte) {
 	st.context(k.Context).announced = true
 }
 
-// withDeleted returns a copy of v marked soft-deleted.
+// withDeleted returns a copy of v marked soft-deleted. The copy does not take v's alone:
+// it would keep v, replaced, from the garbage collector while another version shares the id.
 func (v *version) withDeleted() *version {
 	c := *v
 	c.deleted = true
+	c.alone = [1]*version{}
 	return &c
 }
 

@@ -40,6 +40,9 @@ type Config struct {
 	// writeAt, when set, replaces the file's WriteAt for appends. Tests use it to inject a
 	// full disk, partial writes included.
 	writeAt func(f *os.File, b []byte, off int64) (int, error)
+	// fsync, when set, replaces the fsync of log files (unless NoSync). Tests use it to
+	// inject a failed fsync.
+	fsync func(f *os.File) error
 }
 
 // withDefaults returns cfg with zero fields replaced by their defaults.

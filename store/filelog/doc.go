@@ -62,11 +62,14 @@
 // # Recovery
 //
 // Open reads every frame, and meanwhile fsyncs the file: frames a crashed process wrote may
-// still be only in the page cache, and Open returns only once they are durable. A frame that
+// still be only in the page cache, and Open returns only once they are durable: an error of
+// that fsync fails Open, even when the fsync after a cut (below) succeeds. A frame that
 // is short, has a bad length, a bad checksum, a malformed payload or an offset not above its
 // predecessor is bad. Open then resynchronises: it looks at every later byte position for a
 // whole valid frame (a plausible length, a matching CRC-32C, a well-formed payload and an
-// offset in order, so that damage is not taken for a frame).
+// offset in order, so that damage is not taken for a frame). It reads and checksums a
+// candidate only when its length and the fixed fields of its payload fit, so that random
+// bytes, which claim a plausible length every few dozen positions, are read about once.
 //
 //   - No valid frame follows: the bad bytes are a torn tail, the end of a write that no fsync
 //     covered. The file is truncated there (with a warning naming the byte position and the

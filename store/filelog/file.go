@@ -52,6 +52,9 @@ func (l *Log) syncFile(f *os.File) error {
 	if l.cfg.NoSync {
 		return nil
 	}
+	if l.cfg.fsync != nil {
+		return l.cfg.fsync(f)
+	}
 	return f.Sync()
 }
 

@@ -89,11 +89,18 @@ func decodeFrame(b []byte) (store.Record, int, error) {
 
 // payloadLength reads and bounds the length field of the frame header h.
 func payloadLength(h []byte) (int, error) {
-	n := binary.BigEndian.Uint32(h)
-	if n < payloadFixedSize || n > MaxPayloadSize {
+	n, ok := plausibleLength(h)
+	if !ok {
 		return 0, fmt.Errorf("%w %d", errFrameLength, n)
 	}
-	return int(n), nil
+	return n, nil
+}
+
+// plausibleLength is payloadLength without the error, which the search for a frame after
+// damage, trying every byte position, cannot afford to build.
+func plausibleLength(h []byte) (int, bool) {
+	n := binary.BigEndian.Uint32(h)
+	return int(n), n >= payloadFixedSize && n <= MaxPayloadSize
 }
 
 // decodePayload decodes a checksummed payload, rejecting any encoding that [appendFrame]
@@ -116,7 +123,7 @@ func decodePayload(p []byte) (store.Record, error) {
 		Offset:    offset,
 		Timestamp: time.UnixMilli(millis),
 		Key:       p[payloadFixedSize:keyEnd:keyEnd],
-		Value:     p[keyEnd:],
+		Value:     p[keyEnd:len(p):len(p)], // a reader's buffer holds the next frames after p
 	}
 	if flags&flagTombstone != 0 {
 		if len(r.Value) != 0 {

@@ -1,6 +1,7 @@
 package filelog
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -47,7 +48,10 @@ func (l *Log) load() error {
 		if err := l.cutTail(f, res, info.Size()); err != nil {
 			return err
 		}
-		syncErr = l.syncFile(f) // again: the cut too must be durable
+		// Again: the cut too must be durable. A failure of the first fsync stands even if
+		// this one succeeds: Linux reports a failed writeback to a file once, and the pages
+		// it could not write are clean after it, so this fsync would not retry them.
+		syncErr = cmp.Or(syncErr, l.syncFile(f))
 	}
 	if syncErr != nil {
 		return fmt.Errorf("fsync: %w", syncErr)
