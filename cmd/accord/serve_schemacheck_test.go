@@ -56,7 +56,8 @@ func clusterWithJunk(t *testing.T) string {
 	return brokers
 }
 
-// produceJunk creates the registry topic and writes to it, as another writer could, a SCHEMA record whose text is not a schema.
+// produceJunk creates the registry topic and writes to it, as another writer could, a SCHEMA
+// record whose text is not a schema: junk version 1, id 500.
 func produceJunk(t *testing.T, brokers string) {
 	t.Helper()
 	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers))
@@ -70,12 +71,7 @@ func produceJunk(t *testing.T, brokers string) {
 	if _, err := kadm.NewClient(cl).CreateTopic(ctx, 1, 1, map[string]*string{"cleanup.policy": &compact}, "_schemas"); err != nil {
 		t.Fatal(err)
 	}
-	rec := &kgo.Record{Topic: "_schemas",
-		Key:   []byte(`{"keytype":"SCHEMA","subject":"junk","version":1,"magic":1}`),
-		Value: []byte(`{"subject":"junk","version":1,"id":500,"schema":"{{not a schema","deleted":false}`)}
-	if err := cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
-		t.Fatal(err)
-	}
+	produceSchemas(t, brokers, `{"subject":"junk","version":1,"id":500,"schema":"{{not a schema","deleted":false}`)
 }
 
 // startServeCancel is startServe stopped when ctx is cancelled (or when the test ends).
