@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -104,29 +103,24 @@ func (s *Store) applyFollowed(recs []Record) (rejected []int64) {
 	ready := s.ready.Load()
 	parse := s.st.checkSchemas && (!s.st.trustText || ready)
 	after := s.st.offset
-	chunks := slices.Collect(slices.Chunk(recs, followChunk))
-	prechecked := make([]chan prepared, len(chunks))
-	startPrecheck := func(i int) {
-		prechecked[i] = make(chan prepared, 1)
-		go func() { prechecked[i] <- precheck(chunks[i], after, parse, s.st.parses, ready) }()
-	}
-	if len(chunks) == 0 {
-		s.signalAdvanced()
-		return nil
-	}
-	startPrecheck(0)
-	first := <-prechecked[0] // before the lock: a live batch is one chunk, parsed unlocked
+	check := func(chunk []Record) prepared { return precheck(chunk, after, parse, s.st.parses, ready) }
+	end := min(len(recs), followChunk)
+	p := check(recs[:end]) // before the lock: a live batch is one chunk, parsed unlocked
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, chunk := range chunks {
-		if i+1 < len(chunks) {
-			startPrecheck(i + 1)
+	for start := 0; start < len(recs); {
+		var next chan prepared
+		nextEnd := min(len(recs), end+followChunk)
+		if end < len(recs) {
+			next = make(chan prepared, 1)
+			go func(chunk []Record) { next <- check(chunk) }(recs[end:nextEnd])
 		}
-		p := first
-		if i > 0 {
-			p = <-prechecked[i]
+		rejected = s.applyPrechecked(recs[start:end], p, rejected)
+		if next == nil {
+			break
 		}
-		rejected = s.applyPrechecked(chunk, p, rejected)
+		p = <-next
+		start, end = end, nextEnd
 	}
 	s.signalAdvanced()
 	return rejected
