@@ -15,6 +15,7 @@ TEST_TIMEOUT ?= 25m
 # Every fuzz target, as package:Function. `make test` runs each for $(FUZZTIME).
 FUZZ_TARGETS := \
 	./compat/avro:FuzzParseAvro \
+	./compat/avro:FuzzHambaAgrees \
 	./compat/jsonschema:FuzzParseJSONSchema \
 	./compat/protobuf:FuzzParseProtobuf \
 	./store:FuzzDecodeRecord \

@@ -10,14 +10,20 @@ import (
 // no references), one of each type in the shape `accord bench --scale` writes: an id and five
 // optional string fields. It is what a Kafka reader that parses (--kafka-schema-check parse)
 // pays per schema record, and so what a startup without a snapshot costs per schema.
-func BenchmarkParseStored(b *testing.B) {
+func BenchmarkParseStored(b *testing.B) { benchParse(b, ParseOptions{}) }
+
+// BenchmarkParseNew parses the same shapes as a registration parses its schema: strictly,
+// validating names and defaults.
+func BenchmarkParseNew(b *testing.B) { benchParse(b, ParseOptions{New: true}) }
+
+func benchParse(b *testing.B, opts ParseOptions) {
 	for _, typ := range []SchemaType{TypeAvro, TypeJSON, TypeProtobuf} {
 		b.Run(string(typ), func(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
 				i++ // a new text each time, as a topic's records are
-				if _, err := Parse(typ, storedShape(typ, i, 5), nil, ParseOptions{}); err != nil {
+				if _, err := Parse(typ, storedShape(typ, i, 5), nil, opts); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -56,7 +56,7 @@ func FuzzParseAvro(f *testing.F) {
 }
 
 // fuzzSeeds collects every schema in the golden test data.
-func fuzzSeeds(f *testing.F) []string {
+func fuzzSeeds(f testing.TB) []string {
 	seeds := []string{`"string"`, `{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}`, `[]`}
 	for _, dir := range []string{"compatibility", "canonical"} {
 		files, _ := filepath.Glob(filepath.Join("testdata", dir, "*.txtar"))

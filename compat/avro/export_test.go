@@ -1,0 +1,4 @@
+package avro
+
+// HambaRejects is hambaRejects, for the tests of package avro_test.
+var HambaRejects = hambaRejects
