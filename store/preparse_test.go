@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/accord-registry/accord/compat"
@@ -109,6 +110,40 @@ func FuzzStrictParseCanonicalIsLenient(f *testing.F) {
 			if strict.Canonical() != lenient.Canonical() {
 				t.Fatalf("%s (normalize %v): canonical %s as new, %s leniently", text, normalize, strict.Canonical(), lenient.Canonical())
 			}
+			// The record of a registration holds the canonical text, and its reader takes the
+			// registration's parse for that text's (Registration.prepare).
+			stored, err := compat.Parse(compat.TypeAvro, strict.Canonical(), nil, compat.ParseOptions{})
+			if err != nil || stored.Canonical() != strict.Canonical() {
+				t.Fatalf("%s (normalize %v): the canonical text %s parses as stored to %v, %v", text, normalize, strict.Canonical(), stored, err)
+			}
 		}
 	})
+}
+
+// TestOwnRecordsReadBackParseNothing: the record a registration writes holds its schema's
+// canonical text, which the reader checks when the log delivers it back. The registration's
+// own parse is that check's answer (strictness only refuses, and the canonical text parses to
+// the same schema), so reading back this instance's writes parses no schema again.
+func TestOwnRecordsReadBackParseNothing(t *testing.T) {
+	s := openMemShared(t, newMemShared())
+	texts := map[compat.SchemaType]string{
+		compat.TypeAvro:     `{ "type": "record", "name": "Own%d", "fields": [ {"name": "a", "type": "int"} ] }`,
+		compat.TypeJSON:     `{ "type": "object", "title": "own-%d", "properties": { "a": {"type": "integer"} } }`,
+		compat.TypeProtobuf: "syntax = \"proto3\";\npackage own%d;\nmessage M {   int32 a = 1; }\n",
+	}
+	n := 0
+	for typ, text := range texts {
+		for i := range 3 {
+			n++
+			req := SchemaRequest{Schema: fmt.Sprintf(text, i), Type: typ, ID: -1}
+			if _, err := s.Register(context.Background(), fmt.Sprintf("own-%s-%d", typ, i), req, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.st.schemasParsed != 0 {
+		t.Errorf("reading back %d registrations parsed %d schemas; want none", n, s.st.schemasParsed)
+	}
 }
