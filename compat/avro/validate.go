@@ -197,10 +197,15 @@ func validValue(s *avroNode, v *jackson.Value) bool {
 }
 
 // avroEqual is Schema.equals, used to allow an identical redefinition: doc
-// and aliases do not count, properties and field defaults do.
+// and aliases do not count, properties and field defaults do. Two forward
+// references are never equal: Avro Java parses each into its own placeholder
+// record with a unique name (SchemaResolver.unresolvedSchema).
 func avroEqual(a, b *avroNode, seen map[[2]*avroNode]bool) bool {
 	if a == b {
 		return true
+	}
+	if a.kind == kindRef || b.kind == kindRef {
+		return false
 	}
 	if a.kind != b.kind || a.name.full != b.name.full || a.ref != b.ref || !membersEqual(a.props, b.props) {
 		return false
