@@ -136,8 +136,10 @@ type avroParser struct {
 	strict   bool // STRICT_VALIDATOR for names (new schemas); else NO_VALIDATION
 	defaults bool // validate field defaults (new schemas)
 	names    map[string]*avroNode
-	pending  []*avroNode // forward references of the current document
-	docs     []*avroNode // roots of the dependencies parsed so far
+	pending  []*avroNode      // forward references of the current document
+	refSlots map[refSlot]bool // the current document's slots that held a forward reference
+	docNamed []*avroNode      // the current document's named types, redefinitions too, in order
+	docs     []*avroNode      // roots of the dependencies parsed so far
 }
 
 func newAvroParser(opts ParseOptions) *avroParser {
@@ -150,7 +152,7 @@ func (p *avroParser) parseDocument(text string) (*avroNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.pending = nil
+	p.pending, p.refSlots, p.docNamed = nil, nil, nil
 	root, err := p.parse(doc, "")
 	if err != nil {
 		return nil, err
@@ -164,7 +166,7 @@ func (p *avroParser) parseDocument(text string) (*avroNode, error) {
 	if err := checkUnions(root); err != nil {
 		return nil, err
 	}
-	if err := p.revalidateDefaults(root); err != nil {
+	if err := p.resolveDefaults(root); err != nil {
 		return nil, err
 	}
 	walkNodes(root, logicalTypeFirst)
@@ -381,9 +383,11 @@ func (p *avroParser) define(n *avroNode) (*avroNode, error) {
 		if !avroEqual(old, n, map[[2]*avroNode]bool{}) {
 			return nil, errors.New("Can't redefine: " + n.name.full)
 		}
+		p.docNamed = append(p.docNamed, n)
 		return n, nil
 	}
 	p.names[n.name.full] = n
+	p.docNamed = append(p.docNamed, n)
 	return n, nil
 }
 

@@ -11,16 +11,19 @@ import (
 // the effects that show are below.
 
 // resolve replaces the forward references of the current document by their
-// definitions ("Undefined schema" when there is none).
+// definitions ("Undefined schema" when there is none), noting the slots that
+// held one for resolveDefaults.
 func (p *avroParser) resolve(root *avroNode) (*avroNode, error) {
 	if len(p.pending) == 0 {
 		return root, nil
 	}
+	p.refSlots = map[refSlot]bool{}
 	var err error
-	lookup := func(n *avroNode) *avroNode {
+	lookup := func(parent *avroNode, i int, n *avroNode) *avroNode {
 		if n.kind != kindRef {
 			return n
 		}
+		p.refSlots[refSlot{parent, i}] = true
 		if def := p.names[n.ref]; def != nil {
 			return def
 		}
@@ -29,22 +32,28 @@ func (p *avroParser) resolve(root *avroNode) (*avroNode, error) {
 		}
 		return n
 	}
-	root = lookup(root)
+	root = lookup(nil, 0, root)
 	walkNodes(root, func(n *avroNode) {
-		for _, f := range n.fields {
-			f.typ = lookup(f.typ)
+		for i, f := range n.fields {
+			f.typ = lookup(n, i, f.typ)
 		}
 		if n.items != nil {
-			n.items = lookup(n.items)
+			n.items = lookup(n, 0, n.items)
 		}
 		if n.values != nil {
-			n.values = lookup(n.values)
+			n.values = lookup(n, 0, n.values)
 		}
 		for i, b := range n.branches {
-			n.branches[i] = lookup(b)
+			n.branches[i] = lookup(n, i, b)
 		}
 	})
 	return root, err
+}
+
+// refSlot is a child of a node: its field, branch, items or values (0).
+type refSlot struct {
+	parent *avroNode
+	index  int
 }
 
 // walkNodes calls fn once for every node reachable from root (children are
@@ -88,21 +97,6 @@ func checkUnions(root *avroNode) error {
 				err = errors.New("Duplicate in union:" + key)
 			}
 			seen[key] = true
-		}
-	})
-	return err
-}
-
-// revalidateDefaults checks field defaults again against the resolved
-// types: Avro's resolver rebuilds every record's fields after resolving
-// forward references, validating their defaults once more.
-func (p *avroParser) revalidateDefaults(root *avroNode) error {
-	var err error
-	walkNodes(root, func(n *avroNode) {
-		for _, f := range n.fields {
-			if e := p.validateDefault(f); e != nil && err == nil {
-				err = e
-			}
 		}
 	})
 	return err
