@@ -157,16 +157,14 @@ func (p *avroParser) parseDocument(text string) (*avroNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	if root, err = p.resolve(root); err != nil {
-		return nil, err
+	root = p.resolve(root)
+	if root.kind == kindRef {
+		return nil, errors.New("Undefined schema: " + root.ref)
 	}
 	if root.kind.named() {
 		root = p.names[root.name.full] // a named root is looked up by name, as Avro does
 	}
-	if err := checkUnions(root); err != nil {
-		return nil, err
-	}
-	if err := p.resolveDefaults(root); err != nil {
+	if err := p.replayResolver(root); err != nil {
 		return nil, err
 	}
 	walkNodes(root, logicalTypeFirst)
@@ -283,12 +281,14 @@ func (p *avroParser) parseUnion(v *jackson.Value, space string) (*avroNode, erro
 		if err != nil {
 			return nil, err
 		}
+		n.branches = append(n.branches, b)
+	}
+	for _, b := range n.branches {
 		if b.kind == kindUnion {
 			return nil, errors.New("Nested union: " + jackson.Render(v))
 		}
-		n.branches = append(n.branches, b)
 	}
-	return n, nil
+	return n, duplicateBranch(n)
 }
 
 // parseName is Schema.parseName plus the NamedSchema constructor checks.

@@ -11,14 +11,14 @@ import (
 // the effects that show are below.
 
 // resolve replaces the forward references of the current document by their
-// definitions ("Undefined schema" when there is none), noting the slots that
-// held one for resolveDefaults.
-func (p *avroParser) resolve(root *avroNode) (*avroNode, error) {
+// definitions, noting the slots that held one for replayResolver. A name with
+// no definition stays a forward reference; replayResolver reports it
+// ("Undefined schema") where Avro's resolver meets it first.
+func (p *avroParser) resolve(root *avroNode) *avroNode {
 	if len(p.pending) == 0 {
-		return root, nil
+		return root
 	}
 	p.refSlots = map[refSlot]bool{}
-	var err error
 	lookup := func(parent *avroNode, i int, n *avroNode) *avroNode {
 		if n.kind != kindRef {
 			return n
@@ -26,9 +26,6 @@ func (p *avroParser) resolve(root *avroNode) (*avroNode, error) {
 		p.refSlots[refSlot{parent, i}] = true
 		if def := p.names[n.ref]; def != nil {
 			return def
-		}
-		if err == nil {
-			err = errors.New("Undefined schema: " + n.ref)
 		}
 		return n
 	}
@@ -47,7 +44,7 @@ func (p *avroParser) resolve(root *avroNode) (*avroNode, error) {
 			n.branches[i] = lookup(n, i, b)
 		}
 	})
-	return root, err
+	return root
 }
 
 // refSlot is a child of a node: its field, branch, items or values (0).
@@ -82,24 +79,26 @@ func walkNodes(root *avroNode, fn func(*avroNode)) {
 	}
 }
 
-// checkUnions rejects unions with two branches of the same name
-// (UnionSchema's constructor, re-run by Avro after resolving references).
-func checkUnions(root *avroNode) error {
-	var err error
-	walkNodes(root, func(n *avroNode) {
-		seen := map[string]bool{}
-		for _, b := range n.branches {
-			key := b.kind.typeName()
-			if b.kind.named() {
-				key = b.name.full
-			}
-			if seen[key] && err == nil {
-				err = errors.New("Duplicate in union:" + key)
-			}
-			seen[key] = true
+// duplicateBranch is UnionSchema's constructor check: two branches of the
+// same name (the full name of a named type, else the type's name). A forward
+// reference is Avro's placeholder, whose name is unique, until the resolver
+// copies the union with the definition in its place.
+func duplicateBranch(n *avroNode) error {
+	seen := make(map[string]bool, len(n.branches))
+	for _, b := range n.branches {
+		if b.kind == kindRef {
+			continue
 		}
-	})
-	return err
+		key := b.kind.typeName()
+		if b.kind.named() {
+			key = b.name.full
+		}
+		if seen[key] {
+			return errors.New("Duplicate in union:" + key)
+		}
+		seen[key] = true
+	}
+	return nil
 }
 
 // logicalTypeFirst moves a valid logical type to the front of a record's,

@@ -1,13 +1,19 @@
 package avro
 
+import "errors"
+
 // After parsing a document, Avro Java's ParseContext resolves it: its
-// SchemaResolver.ResolvingVisitor copies every record of the context, and
-// building each copy's fields (new Schema.Field) validates their defaults
-// once more, now against the resolved types. A copy gets its fields only
-// once the visit of its subtree is over, so a default checked against a
-// record whose copy is still being built (an enclosing record reached again
-// through a recursive reference) throws "Schema fields not set yet".
-// resolveDefaults replays that visit, in Avro's order, on the resolved graph.
+// SchemaResolver.ResolvingVisitor replaces each forward reference's
+// placeholder by its definition ("Undefined schema" when there is none) and
+// copies every record, union, array and map of the context. Copying a union
+// runs UnionSchema's duplicate check again, now on the definitions; building
+// a record copy's fields (new Schema.Field) validates their defaults again,
+// against the resolved types. A copy gets its fields only once the visit of
+// its subtree is over, so a default checked against a record whose copy is
+// still being built (an enclosing record reached again through a recursive
+// reference) throws "Schema fields not set yet". replayResolver replays that
+// visit, in Avro's order, on the resolved graph, so that the first of these
+// errors is the one Avro reports.
 
 // cloneState is where Avro's resolver stands with a record of the document.
 type cloneState uint8
@@ -24,11 +30,11 @@ type defaultResolver struct {
 	state map[*avroNode]cloneState // the document's records; others (dependencies) are built
 }
 
-// resolveDefaults validates the document's defaults as Avro's resolver does.
-// Without forward references nothing changes from the first validation:
+// replayResolver checks the document as Avro's resolver does. Without
+// forward references nothing changes from the checks made while parsing:
 // every type is what it was, and no record refers back to one enclosing it.
-func (p *avroParser) resolveDefaults(root *avroNode) error {
-	if !p.defaults || len(p.refSlots) == 0 {
+func (p *avroParser) replayResolver(root *avroNode) error {
+	if len(p.refSlots) == 0 {
 		return nil
 	}
 	r := &defaultResolver{p: p, state: map[*avroNode]cloneState{}}
@@ -48,7 +54,14 @@ func (p *avroParser) resolveDefaults(root *avroNode) error {
 		}
 	}
 	if !root.kind.named() {
-		return r.visit(root)
+		if err := r.visit(root); err != nil {
+			return err
+		}
+	}
+	for _, ref := range p.pending {
+		if p.names[ref.ref] == nil { // not met above: cannot happen, but never accept it
+			return errors.New("Undefined schema: " + ref.ref)
+		}
 	}
 	return nil
 }
@@ -78,6 +91,9 @@ func (r *defaultResolver) visit(start *avroNode) error {
 		case step.placeholder:
 			// Resolving a placeholder visits its definition first unless
 			// the resolver has already copied it.
+			if step.n.kind == kindRef {
+				return errors.New("Undefined schema: " + step.n.ref)
+			}
 			if st, ok := r.state[step.n]; ok && st == notCopied {
 				if err := r.visit(step.n); err != nil {
 					return err
@@ -127,10 +143,13 @@ func (r *defaultResolver) visitNode(n *avroNode, visited map[*avroNode]bool, sta
 	return stack
 }
 
-// afterVisit builds a record copy's fields unless an earlier visit already
-// did: each field's default is validated with the records still being built
-// lacking fields.
+// afterVisit copies a union, checking its branches, or builds a record
+// copy's fields unless an earlier visit already did: each field's default is
+// validated with the records still being built lacking fields.
 func (r *defaultResolver) afterVisit(n *avroNode) error {
+	if n.kind == kindUnion {
+		return duplicateBranch(n)
+	}
 	if n.kind != kindRecord || r.state[n] != building {
 		return nil
 	}
