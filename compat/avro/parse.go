@@ -283,15 +283,10 @@ func (p *avroParser) parseUnion(v *jackson.Value, space string) (*avroNode, erro
 		}
 		n.branches = append(n.branches, b)
 	}
-	for _, b := range n.branches {
-		if b.kind == kindUnion {
-			return nil, errors.New("Nested union: " + jackson.Render(v))
-		}
-	}
-	return n, duplicateBranch(n)
+	return n, checkBranches(n)
 }
 
-// parseName is Schema.parseName plus the NamedSchema constructor checks.
+// parseName is Schema.parseName, whose Name validates the simple name.
 func (p *avroParser) parseName(v *jackson.Value, space string) (avroName, error) {
 	name, ok := v.Get("name").TextValue()
 	if !ok {
@@ -301,13 +296,16 @@ func (p *avroParser) parseName(v *jackson.Value, space string) (avroName, error)
 		space = ns
 	}
 	n := newAvroName(name, space)
-	if err := p.validateName(n.name); err != nil {
-		return n, err
-	}
+	return n, p.validateName(n.name)
+}
+
+// namedAfterPrimitive is NamedSchema's constructor check, which Avro runs
+// once a record's name, an enum's symbols or a fixed's size has been read.
+func namedAfterPrimitive(n avroName) error {
 	if _, ok := avroPrimitives[n.full]; ok {
-		return n, errors.New("Schemas may not be named after primitives: " + n.full)
+		return errors.New("Schemas may not be named after primitives: " + n.full)
 	}
-	return n, nil
+	return nil
 }
 
 func optionalText(v *jackson.Value, key string) *string {
@@ -322,23 +320,29 @@ func (p *avroParser) parseRecord(v *jackson.Value, space string, isError bool) (
 	if err != nil {
 		return nil, err
 	}
+	if err := namedAfterPrimitive(name); err != nil {
+		return nil, err
+	}
 	n := &avroNode{kind: kindRecord, isError: isError, name: name, doc: optionalText(v, "doc")}
 	fields := v.Get("fields")
 	if fields == nil || fields.Kind != jackson.Array {
 		return nil, fmt.Errorf("Record has no fields: %s", jackson.Render(v))
 	}
-	n.fieldIndex = map[string]*avroField{}
-	for i, fv := range fields.Elems {
+	for _, fv := range fields.Elems {
 		f, err := p.parseField(fv, name.space)
 		if err != nil {
 			return nil, err
 		}
+		n.fields = append(n.fields, f)
+	}
+	// Schema.setFields, once every field is built.
+	n.fieldIndex = make(map[string]*avroField, len(n.fields))
+	for i, f := range n.fields {
 		if n.fieldIndex[f.name] != nil {
 			return nil, fmt.Errorf("Duplicate field %s in record %s", f.name, name.full)
 		}
 		n.fieldIndex[f.name] = f
 		f.pos = i
-		n.fields = append(n.fields, f)
 	}
 	return p.finishNamed(n, v, schemaReserved)
 }
@@ -489,6 +493,9 @@ func (p *avroParser) parseEnum(v *jackson.Value, space string) (*avroNode, error
 	if sv == nil || sv.Kind != jackson.Array {
 		return nil, fmt.Errorf("Enum has no symbols: %s", jackson.Render(v))
 	}
+	if err := namedAfterPrimitive(name); err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	for _, s := range sv.Elems {
 		sym, ok := s.TextValue()
@@ -521,11 +528,14 @@ func (p *avroParser) parseFixed(v *jackson.Value, space string) (*avroNode, erro
 	if sv == nil || sv.Kind != jackson.Number || sv.Num != jackson.Int {
 		return nil, fmt.Errorf("Invalid or no size: %s", jackson.Render(v))
 	}
+	if err := namedAfterPrimitive(name); err != nil {
+		return nil, err
+	}
 	if sv.Int < 0 {
 		return nil, fmt.Errorf("Malformed data. Length is negative: %d", sv.Int)
 	}
 	if sv.Int > maxJavaArrayLength {
-		return nil, fmt.Errorf("Cannot read arrays longer than %d bytes", maxJavaArrayLength)
+		return nil, fmt.Errorf("Cannot read arrays longer than %d bytes in Java library", maxJavaArrayLength)
 	}
 	n := &avroNode{kind: kindFixed, name: name, doc: optionalText(v, "doc"), size: int(sv.Int)}
 	return p.finishNamed(n, v, schemaReserved)

@@ -79,14 +79,18 @@ func walkNodes(root *avroNode, fn func(*avroNode)) {
 	}
 }
 
-// duplicateBranch is UnionSchema's constructor check: two branches of the
-// same name (the full name of a named type, else the type's name). A forward
-// reference is Avro's placeholder, whose name is unique, until the resolver
-// copies the union with the definition in its place.
-func duplicateBranch(n *avroNode) error {
+// checkBranches is UnionSchema's constructor check, branch by branch: no
+// union, and no two branches of the same name (the full name of a named
+// type, else the type's name). A forward reference is Avro's placeholder,
+// whose name is unique, until the resolver copies the union with the
+// definition in its place.
+func checkBranches(n *avroNode) error {
 	seen := make(map[string]bool, len(n.branches))
 	for _, b := range n.branches {
-		if b.kind == kindRef {
+		switch {
+		case b.kind == kindUnion:
+			return errors.New("Nested union: " + resolvedText(n))
+		case b.kind == kindRef:
 			continue
 		}
 		key := b.kind.typeName()

@@ -148,7 +148,7 @@ func (r *defaultResolver) visitNode(n *avroNode, visited map[*avroNode]bool, sta
 // validated with the records still being built lacking fields.
 func (r *defaultResolver) afterVisit(n *avroNode) error {
 	if n.kind == kindUnion {
-		return duplicateBranch(n)
+		return checkBranches(n)
 	}
 	if n.kind != kindRecord || r.state[n] != building {
 		return nil
