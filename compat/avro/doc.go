@@ -10,7 +10,11 @@
 // field names and symbols with the Unicode validator. Forward references, {"type":"Name"}
 // references, identical redefinitions, comments in the JSON, duplicate keys (last value, first
 // position) and Jackson's nesting limit (1000) behave as in Java (package jackson reads the
-// JSON). Dependencies are parsed first into the same name space. hamba's parser is not run: fed
+// JSON). Dependencies are parsed first into the same name space. A document
+// with forward references then goes through a replay of Avro's resolver
+// (SchemaResolver.ResolvingVisitor, in its visiting order): placeholders resolved, unions
+// checked again, record defaults validated again against the resolved types, where a
+// default reaching a record still being copied throws "Schema fields not set yet". hamba's parser is not run: fed
 // the validated graph (without what it judges differently from Avro Java: defaults, aliases,
 // docs, properties, empty enums), it rejected nothing the strict parse accepts over the
 // corpora, the golden data and FuzzHambaAgrees, and it cost more than the strict parse itself.

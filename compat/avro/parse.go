@@ -136,8 +136,10 @@ type avroParser struct {
 	strict   bool // STRICT_VALIDATOR for names (new schemas); else NO_VALIDATION
 	defaults bool // validate field defaults (new schemas)
 	names    map[string]*avroNode
-	pending  []*avroNode // forward references of the current document
-	docs     []*avroNode // roots of the dependencies parsed so far
+	pending  []*avroNode      // forward references of the current document
+	refSlots map[refSlot]bool // the current document's slots that held a forward reference
+	docNamed []*avroNode      // the current document's named types, redefinitions too, in order
+	docs     []*avroNode      // roots of the dependencies parsed so far
 }
 
 func newAvroParser(opts ParseOptions) *avroParser {
@@ -150,21 +152,19 @@ func (p *avroParser) parseDocument(text string) (*avroNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.pending = nil
+	p.pending, p.refSlots, p.docNamed = nil, nil, nil
 	root, err := p.parse(doc, "")
 	if err != nil {
 		return nil, err
 	}
-	if root, err = p.resolve(root); err != nil {
-		return nil, err
+	root = p.resolve(root)
+	if root.kind == kindRef {
+		return nil, errors.New("Undefined schema: " + root.ref)
 	}
 	if root.kind.named() {
 		root = p.names[root.name.full] // a named root is looked up by name, as Avro does
 	}
-	if err := checkUnions(root); err != nil {
-		return nil, err
-	}
-	if err := p.revalidateDefaults(root); err != nil {
+	if err := p.replayResolver(root); err != nil {
 		return nil, err
 	}
 	walkNodes(root, logicalTypeFirst)
@@ -281,15 +281,12 @@ func (p *avroParser) parseUnion(v *jackson.Value, space string) (*avroNode, erro
 		if err != nil {
 			return nil, err
 		}
-		if b.kind == kindUnion {
-			return nil, errors.New("Nested union: " + jackson.Render(v))
-		}
 		n.branches = append(n.branches, b)
 	}
-	return n, nil
+	return n, checkBranches(n)
 }
 
-// parseName is Schema.parseName plus the NamedSchema constructor checks.
+// parseName is Schema.parseName, whose Name validates the simple name.
 func (p *avroParser) parseName(v *jackson.Value, space string) (avroName, error) {
 	name, ok := v.Get("name").TextValue()
 	if !ok {
@@ -299,13 +296,16 @@ func (p *avroParser) parseName(v *jackson.Value, space string) (avroName, error)
 		space = ns
 	}
 	n := newAvroName(name, space)
-	if err := p.validateName(n.name); err != nil {
-		return n, err
-	}
+	return n, p.validateName(n.name)
+}
+
+// namedAfterPrimitive is NamedSchema's constructor check, which Avro runs
+// once a record's name, an enum's symbols or a fixed's size has been read.
+func namedAfterPrimitive(n avroName) error {
 	if _, ok := avroPrimitives[n.full]; ok {
-		return n, errors.New("Schemas may not be named after primitives: " + n.full)
+		return errors.New("Schemas may not be named after primitives: " + n.full)
 	}
-	return n, nil
+	return nil
 }
 
 func optionalText(v *jackson.Value, key string) *string {
@@ -320,23 +320,29 @@ func (p *avroParser) parseRecord(v *jackson.Value, space string, isError bool) (
 	if err != nil {
 		return nil, err
 	}
+	if err := namedAfterPrimitive(name); err != nil {
+		return nil, err
+	}
 	n := &avroNode{kind: kindRecord, isError: isError, name: name, doc: optionalText(v, "doc")}
 	fields := v.Get("fields")
 	if fields == nil || fields.Kind != jackson.Array {
 		return nil, fmt.Errorf("Record has no fields: %s", jackson.Render(v))
 	}
-	n.fieldIndex = map[string]*avroField{}
-	for i, fv := range fields.Elems {
+	for _, fv := range fields.Elems {
 		f, err := p.parseField(fv, name.space)
 		if err != nil {
 			return nil, err
 		}
+		n.fields = append(n.fields, f)
+	}
+	// Schema.setFields, once every field is built.
+	n.fieldIndex = make(map[string]*avroField, len(n.fields))
+	for i, f := range n.fields {
 		if n.fieldIndex[f.name] != nil {
 			return nil, fmt.Errorf("Duplicate field %s in record %s", f.name, name.full)
 		}
 		n.fieldIndex[f.name] = f
 		f.pos = i
-		n.fields = append(n.fields, f)
 	}
 	return p.finishNamed(n, v, schemaReserved)
 }
@@ -381,9 +387,11 @@ func (p *avroParser) define(n *avroNode) (*avroNode, error) {
 		if !avroEqual(old, n, map[[2]*avroNode]bool{}) {
 			return nil, errors.New("Can't redefine: " + n.name.full)
 		}
+		p.docNamed = append(p.docNamed, n)
 		return n, nil
 	}
 	p.names[n.name.full] = n
+	p.docNamed = append(p.docNamed, n)
 	return n, nil
 }
 
@@ -485,6 +493,9 @@ func (p *avroParser) parseEnum(v *jackson.Value, space string) (*avroNode, error
 	if sv == nil || sv.Kind != jackson.Array {
 		return nil, fmt.Errorf("Enum has no symbols: %s", jackson.Render(v))
 	}
+	if err := namedAfterPrimitive(name); err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	for _, s := range sv.Elems {
 		sym, ok := s.TextValue()
@@ -517,11 +528,14 @@ func (p *avroParser) parseFixed(v *jackson.Value, space string) (*avroNode, erro
 	if sv == nil || sv.Kind != jackson.Number || sv.Num != jackson.Int {
 		return nil, fmt.Errorf("Invalid or no size: %s", jackson.Render(v))
 	}
+	if err := namedAfterPrimitive(name); err != nil {
+		return nil, err
+	}
 	if sv.Int < 0 {
 		return nil, fmt.Errorf("Malformed data. Length is negative: %d", sv.Int)
 	}
 	if sv.Int > maxJavaArrayLength {
-		return nil, fmt.Errorf("Cannot read arrays longer than %d bytes", maxJavaArrayLength)
+		return nil, fmt.Errorf("Cannot read arrays longer than %d bytes in Java library", maxJavaArrayLength)
 	}
 	n := &avroNode{kind: kindFixed, name: name, doc: optionalText(v, "doc"), size: int(sv.Int)}
 	return p.finishNamed(n, v, schemaReserved)

@@ -11,40 +11,46 @@ import (
 // the effects that show are below.
 
 // resolve replaces the forward references of the current document by their
-// definitions ("Undefined schema" when there is none).
-func (p *avroParser) resolve(root *avroNode) (*avroNode, error) {
+// definitions, noting the slots that held one for replayResolver. A name with
+// no definition stays a forward reference; replayResolver reports it
+// ("Undefined schema") where Avro's resolver meets it first.
+func (p *avroParser) resolve(root *avroNode) *avroNode {
 	if len(p.pending) == 0 {
-		return root, nil
+		return root
 	}
-	var err error
-	lookup := func(n *avroNode) *avroNode {
+	p.refSlots = map[refSlot]bool{}
+	lookup := func(parent *avroNode, i int, n *avroNode) *avroNode {
 		if n.kind != kindRef {
 			return n
 		}
+		p.refSlots[refSlot{parent, i}] = true
 		if def := p.names[n.ref]; def != nil {
 			return def
 		}
-		if err == nil {
-			err = errors.New("Undefined schema: " + n.ref)
-		}
 		return n
 	}
-	root = lookup(root)
+	root = lookup(nil, 0, root)
 	walkNodes(root, func(n *avroNode) {
-		for _, f := range n.fields {
-			f.typ = lookup(f.typ)
+		for i, f := range n.fields {
+			f.typ = lookup(n, i, f.typ)
 		}
 		if n.items != nil {
-			n.items = lookup(n.items)
+			n.items = lookup(n, 0, n.items)
 		}
 		if n.values != nil {
-			n.values = lookup(n.values)
+			n.values = lookup(n, 0, n.values)
 		}
 		for i, b := range n.branches {
-			n.branches[i] = lookup(b)
+			n.branches[i] = lookup(n, i, b)
 		}
 	})
-	return root, err
+	return root
+}
+
+// refSlot is a child of a node: its field, branch, items or values (0).
+type refSlot struct {
+	parent *avroNode
+	index  int
 }
 
 // walkNodes calls fn once for every node reachable from root (children are
@@ -73,39 +79,30 @@ func walkNodes(root *avroNode, fn func(*avroNode)) {
 	}
 }
 
-// checkUnions rejects unions with two branches of the same name
-// (UnionSchema's constructor, re-run by Avro after resolving references).
-func checkUnions(root *avroNode) error {
-	var err error
-	walkNodes(root, func(n *avroNode) {
-		seen := map[string]bool{}
-		for _, b := range n.branches {
-			key := b.kind.typeName()
-			if b.kind.named() {
-				key = b.name.full
-			}
-			if seen[key] && err == nil {
-				err = errors.New("Duplicate in union:" + key)
-			}
-			seen[key] = true
+// checkBranches is UnionSchema's constructor check, branch by branch: no
+// union, and no two branches of the same name (the full name of a named
+// type, else the type's name). A forward reference is Avro's placeholder,
+// whose name is unique, until the resolver copies the union with the
+// definition in its place.
+func checkBranches(n *avroNode) error {
+	seen := make(map[string]bool, len(n.branches))
+	for _, b := range n.branches {
+		switch {
+		case b.kind == kindUnion:
+			return errors.New("Nested union: " + resolvedText(n))
+		case b.kind == kindRef:
+			continue
 		}
-	})
-	return err
-}
-
-// revalidateDefaults checks field defaults again against the resolved
-// types: Avro's resolver rebuilds every record's fields after resolving
-// forward references, validating their defaults once more.
-func (p *avroParser) revalidateDefaults(root *avroNode) error {
-	var err error
-	walkNodes(root, func(n *avroNode) {
-		for _, f := range n.fields {
-			if e := p.validateDefault(f); e != nil && err == nil {
-				err = e
-			}
+		key := b.kind.typeName()
+		if b.kind.named() {
+			key = b.name.full
 		}
-	})
-	return err
+		if seen[key] {
+			return errors.New("Duplicate in union:" + key)
+		}
+		seen[key] = true
+	}
+	return nil
 }
 
 // logicalTypeFirst moves a valid logical type to the front of a record's,

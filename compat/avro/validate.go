@@ -106,16 +106,41 @@ func validateStoredNames(root *avroNode) error {
 
 // validateDefault is Schema.validateDefault, run when a field is built.
 func (p *avroParser) validateDefault(f *avroField) error {
-	if !p.defaults || f.def == nil || validDefault(f.typ, f.def) {
+	return p.checkDefault(f, nil)
+}
+
+// checkDefault validates f's default; unbuilt, when not nil, tells which
+// records Avro is still rebuilding (see defaultChecker).
+func (p *avroParser) checkDefault(f *avroField, unbuilt func(*avroNode) bool) error {
+	if !p.defaults || f.def == nil {
 		return nil
+	}
+	c := defaultChecker{unbuilt: unbuilt}
+	if c.valid(f.typ, f.def) {
+		return nil
+	}
+	if c.err != nil {
+		return c.err
 	}
 	return fmt.Errorf("Invalid default for field %s: %s not a %s", f.name, jackson.Render(f.def), resolvedText(f.typ))
 }
 
-// validDefault is Schema.isValidDefault. A forward reference still
-// unresolved counts as an empty record, as Avro's placeholder does.
-func validDefault(s *avroNode, v *jackson.Value) bool {
-	if v == nil {
+// errFieldsNotSet is what Avro throws when a default is checked against a
+// record its resolver has copied but not yet given fields.
+var errFieldsNotSet = errors.New("Schema fields not set yet")
+
+// defaultChecker is Schema.isValidDefault. A forward reference still
+// unresolved counts as an empty record, as Avro's placeholder does. While
+// Avro's resolver rebuilds a document (resolveDefaults), the records for
+// which unbuilt is true have no fields yet: an object checked against one
+// throws, and the exception (err) ends the check.
+type defaultChecker struct {
+	unbuilt func(*avroNode) bool
+	err     error
+}
+
+func (c *defaultChecker) valid(s *avroNode, v *jackson.Value) bool {
+	if v == nil || c.err != nil {
 		return false
 	}
 	switch s.kind {
@@ -132,47 +157,51 @@ func validDefault(s *avroNode, v *jackson.Value) bool {
 	case kindNull:
 		return v.Kind == jackson.Null
 	case kindArray:
-		return v.Kind == jackson.Array && allValid(v.Elems, s.items)
+		return v.Kind == jackson.Array && c.allValid(v.Elems, s.items)
 	case kindMap:
-		return v.Kind == jackson.Object && allMembersValid(v.Members, s.values)
+		return v.Kind == jackson.Object && c.allMembersValid(v.Members, s.values)
 	case kindUnion:
 		for _, b := range s.branches {
-			if validValue(b, v) {
+			if c.validValue(b, v) {
 				return true
 			}
 		}
 		return false
 	case kindRecord, kindRef:
-		return v.Kind == jackson.Object && recordDefaultValid(s, v)
+		return v.Kind == jackson.Object && c.recordValid(s, v)
 	}
 	return false
 }
 
-func allValid(vs []*jackson.Value, s *avroNode) bool {
+func (c *defaultChecker) allValid(vs []*jackson.Value, s *avroNode) bool {
 	for _, el := range vs {
-		if !validDefault(s, el) {
+		if !c.valid(s, el) {
 			return false
 		}
 	}
 	return true
 }
 
-func allMembersValid(ms []jackson.Member, s *avroNode) bool {
+func (c *defaultChecker) allMembersValid(ms []jackson.Member, s *avroNode) bool {
 	for _, m := range ms {
-		if !validDefault(s, m.Val) {
+		if !c.valid(s, m.Val) {
 			return false
 		}
 	}
 	return true
 }
 
-func recordDefaultValid(s *avroNode, v *jackson.Value) bool {
+func (c *defaultChecker) recordValid(s *avroNode, v *jackson.Value) bool {
+	if c.unbuilt != nil && c.unbuilt(s) {
+		c.err = errFieldsNotSet
+		return false
+	}
 	for _, f := range s.fields {
 		fv := v.Get(f.name)
 		if fv == nil {
 			fv = f.def
 		}
-		if !validValue(f.typ, fv) {
+		if !c.validValue(f.typ, fv) {
 			return false
 		}
 	}
@@ -181,15 +210,15 @@ func recordDefaultValid(s *avroNode, v *jackson.Value) bool {
 
 // validValue is Schema.isValidValue: a union accepts a value any branch
 // accepts.
-func validValue(s *avroNode, v *jackson.Value) bool {
+func (c *defaultChecker) validValue(s *avroNode, v *jackson.Value) bool {
 	if v == nil {
 		return false
 	}
 	if s.kind != kindUnion {
-		return validDefault(s, v)
+		return c.valid(s, v)
 	}
 	for _, b := range s.branches {
-		if validDefault(b, v) {
+		if c.valid(b, v) {
 			return true
 		}
 	}
@@ -197,10 +226,15 @@ func validValue(s *avroNode, v *jackson.Value) bool {
 }
 
 // avroEqual is Schema.equals, used to allow an identical redefinition: doc
-// and aliases do not count, properties and field defaults do.
+// and aliases do not count, properties and field defaults do. Two forward
+// references are never equal: Avro Java parses each into its own placeholder
+// record with a unique name (SchemaResolver.unresolvedSchema).
 func avroEqual(a, b *avroNode, seen map[[2]*avroNode]bool) bool {
 	if a == b {
 		return true
+	}
+	if a.kind == kindRef || b.kind == kindRef {
+		return false
 	}
 	if a.kind != b.kind || a.name.full != b.name.full || a.ref != b.ref || !membersEqual(a.props, b.props) {
 		return false
