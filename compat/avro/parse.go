@@ -338,8 +338,10 @@ func (p *avroParser) parseRecord(v *jackson.Value, space string, isError bool) (
 	// Schema.setFields, once every field is built.
 	n.fieldIndex = make(map[string]*avroField, len(n.fields))
 	for i, f := range n.fields {
-		if n.fieldIndex[f.name] != nil {
-			return nil, fmt.Errorf("Duplicate field %s in record %s", f.name, name.full)
+		if prev := n.fieldIndex[f.name]; prev != nil {
+			// Java prints both fields with Field.toString: name, Schema.Type and position.
+			return nil, fmt.Errorf("Duplicate field %s in record %s: %s type:%s pos:%d and %s type:%s pos:%d.",
+				f.name, name.full, f.name, f.typ.kind, i, prev.name, prev.typ.kind, prev.pos)
 		}
 		n.fieldIndex[f.name] = f
 		f.pos = i
