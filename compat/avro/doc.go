@@ -54,6 +54,12 @@
 // # Known differences
 //
 //   - Doubles and floats are written with Java 19's shortest digits; see package jackson.
+//   - Avro's resolver walks a document again from each named type and from each forward
+//     reference to a type not yet copied. The replay skips what an earlier walk built, which
+//     changes nothing Avro reports, and stops a document that would still need more than
+//     2,000,000 steps or walks nested 2,000 deep: "Schema too complex". Avro Java has no such
+//     limit but overflows its stack on the same shapes a little later (a chain of 1,500
+//     records each referring forward to the next; 1,200 parse).
 //   - A lone UTF-16 surrogate from a \u escape becomes '?', as Java writes it when encoding to
 //     UTF-8; Go strings cannot keep it.
 //   - Text that is not valid UTF-8 is rejected; Confluent only ever sees it already decoded,

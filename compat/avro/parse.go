@@ -133,13 +133,14 @@ func (n *avroNode) prop(key string) *jackson.Value {
 // avroParser is one Schema.Parser: the named types it has seen so far
 // (dependencies, then the document being parsed) and its validation mode.
 type avroParser struct {
-	strict   bool // STRICT_VALIDATOR for names (new schemas); else NO_VALIDATION
-	defaults bool // validate field defaults (new schemas)
-	names    map[string]*avroNode
-	pending  []*avroNode      // forward references of the current document
-	refSlots map[refSlot]bool // the current document's slots that held a forward reference
-	docNamed []*avroNode      // the current document's named types, redefinitions too, in order
-	docs     []*avroNode      // roots of the dependencies parsed so far
+	strict      bool // STRICT_VALIDATOR for names (new schemas); else NO_VALIDATION
+	defaults    bool // validate field defaults (new schemas)
+	names       map[string]*avroNode
+	pending     []*avroNode      // forward references of the current document
+	refSlots    map[refSlot]bool // the current document's slots that held a forward reference
+	docNamed    []*avroNode      // the current document's named types, redefinitions too, in order
+	replaySteps int              // the steps replayResolver took over the last document, for tests
+	docs        []*avroNode      // roots of the dependencies parsed so far
 }
 
 func newAvroParser(opts ParseOptions) *avroParser {

@@ -1,6 +1,9 @@
 package avro
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // After parsing a document, Avro Java's ParseContext resolves it: its
 // SchemaResolver.ResolvingVisitor replaces each forward reference's
@@ -24,10 +27,31 @@ const (
 	built
 )
 
+// Avro's resolver starts a fresh walk (Schemas.visit) at each named type, and again at each
+// forward reference to a type not yet copied, so its work grows with the square of the types
+// and its nesting with their number. Accord bounds both: a crafted schema of a few hundred KB
+// would otherwise hold a core for seconds, and one of 16 MiB for hours.
+const (
+	maxReplaySteps = 2_000_000 // schemas visited, over all walks
+	maxReplayDepth = 2_000     // walks started inside walks; Java's stack overflows sooner
+)
+
 // defaultResolver is one ResolvingVisitor run over the current document.
 type defaultResolver struct {
 	p     *avroParser
 	state map[*avroNode]cloneState // the document's records; others (dependencies) are built
+	// builtIn is the walk from the top (ParseContext's loop over named types) in which each
+	// record was built. Everything a walk from the top reaches is built when it ends, and
+	// every union it reaches checked, so meeting a record built in an earlier walk from the
+	// top again, Avro's resolver does nothing anywhere in its subtree: the replay skips it.
+	builtIn map[*avroNode]int
+	top     int // the current walk from the top
+	steps   int
+	depth   int
+}
+
+func errReplayLimit(limit string) error {
+	return fmt.Errorf("Schema too complex: resolving its forward references takes %s", limit)
 }
 
 // replayResolver checks the document as Avro's resolver does. Without
@@ -37,7 +61,8 @@ func (p *avroParser) replayResolver(root *avroNode) error {
 	if len(p.refSlots) == 0 {
 		return nil
 	}
-	r := &defaultResolver{p: p, state: map[*avroNode]cloneState{}}
+	r := &defaultResolver{p: p, state: map[*avroNode]cloneState{}, builtIn: map[*avroNode]int{}}
+	defer func() { p.replaySteps = r.steps }()
 	for _, n := range p.docNamed {
 		if n.kind == kindRecord {
 			r.state[n] = notCopied
@@ -48,12 +73,14 @@ func (p *avroParser) replayResolver(root *avroNode) error {
 	// when it is not named.
 	for _, n := range p.docNamed {
 		if n.kind == kindRecord && p.names[n.name.full] == n {
+			r.top++
 			if err := r.visit(n); err != nil {
 				return err
 			}
 		}
 	}
 	if !root.kind.named() {
+		r.top++
 		if err := r.visit(root); err != nil {
 			return err
 		}
@@ -78,9 +105,16 @@ type visitStep struct {
 // an explicit stack (record fields visited first to last, union branches
 // last to first) and its own set of visited schemas.
 func (r *defaultResolver) visit(start *avroNode) error {
+	if r.depth++; r.depth > maxReplayDepth {
+		return errReplayLimit(fmt.Sprintf("walks nested more than %d deep", maxReplayDepth))
+	}
+	defer func() { r.depth-- }()
 	visited := map[*avroNode]bool{}
 	stack := []visitStep{{n: start}}
 	for len(stack) > 0 {
+		if r.steps++; r.steps > maxReplaySteps {
+			return errReplayLimit(fmt.Sprintf("more than %d steps", maxReplaySteps))
+		}
 		step := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		switch {
@@ -113,6 +147,9 @@ func (r *defaultResolver) visitNode(n *avroNode, visited map[*avroNode]bool, sta
 		st, ok := r.state[n]
 		if !ok {
 			return stack // a dependency's record, resolved when it was parsed
+		}
+		if st == built && r.builtIn[n] < r.top {
+			return stack
 		}
 		if st == notCopied {
 			r.state[n] = building
@@ -162,6 +199,6 @@ func (r *defaultResolver) afterVisit(n *avroNode) error {
 			return err
 		}
 	}
-	r.state[n] = built
+	r.state[n], r.builtIn[n] = built, r.top
 	return nil
 }
