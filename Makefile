@@ -16,6 +16,7 @@ TEST_TIMEOUT ?= 25m
 FUZZ_TARGETS := \
 	./compat/avro:FuzzParseAvro \
 	./compat/avro:FuzzHambaAgrees \
+	./compat/avro:FuzzReplaySkipChangesNothing \
 	./compat/jsonschema:FuzzParseJSONSchema \
 	./compat/protobuf:FuzzParseProtobuf \
 	./store:FuzzDecodeRecord \

@@ -140,6 +140,7 @@ type avroParser struct {
 	refSlots    map[refSlot]bool // the current document's slots that held a forward reference
 	docNamed    []*avroNode      // the current document's named types, redefinitions too, in order
 	replaySteps int              // the steps replayResolver took over the last document, for tests
+	replayAll   bool             // tests: walk built records again, as Avro's resolver does
 	docs        []*avroNode      // roots of the dependencies parsed so far
 }
 

@@ -148,7 +148,7 @@ func (r *defaultResolver) visitNode(n *avroNode, visited map[*avroNode]bool, sta
 		if !ok {
 			return stack // a dependency's record, resolved when it was parsed
 		}
-		if st == built && r.builtIn[n] < r.top {
+		if st == built && r.builtIn[n] < r.top && !r.p.replayAll {
 			return stack
 		}
 		if st == notCopied {
