@@ -123,13 +123,15 @@ func FuzzStrictParseCanonicalIsLenient(f *testing.F) {
 // TestOwnRecordsReadBackParseNothing: the record a registration writes holds its schema's
 // canonical text, which the reader checks when the log delivers it back. The registration's
 // own parse is that check's answer (strictness only refuses, and the canonical text parses to
-// the same schema), so reading back this instance's writes parses no schema again.
+// the same schema), so reading back this instance's writes parses no schema again. A Protobuf
+// parse stands for the stored text's only when it parsed that text (see
+// TestOwnRecordsRenderAsStored): the Protobuf text here is already canonical.
 func TestOwnRecordsReadBackParseNothing(t *testing.T) {
 	s := openMemShared(t, newMemShared())
 	texts := map[compat.SchemaType]string{
 		compat.TypeAvro:     `{ "type": "record", "name": "Own%d", "fields": [ {"name": "a", "type": "int"} ] }`,
 		compat.TypeJSON:     `{ "type": "object", "title": "own-%d", "properties": { "a": {"type": "integer"} } }`,
-		compat.TypeProtobuf: "syntax = \"proto3\";\npackage own%d;\nmessage M {   int32 a = 1; }\n",
+		compat.TypeProtobuf: "syntax = \"proto3\";\npackage own%d;\n\nmessage M {\n  int32 a = 1;\n}\n",
 	}
 	n := 0
 	for typ, text := range texts {
@@ -145,5 +147,34 @@ func TestOwnRecordsReadBackParseNothing(t *testing.T) {
 	defer s.mu.RUnlock()
 	if s.st.schemasParsed != 0 {
 		t.Errorf("reading back %d registrations parsed %d schemas; want none", n, s.st.schemasParsed)
+	}
+}
+
+// TestOwnRecordsRenderAsStored: what this instance answers for a schema it registered itself
+// is what any other instance answers, which parses the stored text. Protobuf's printer moves a
+// message's plain fields before its oneofs (and normalising sorts a oneof's fields), so the
+// request's parse describes the fields in another order than the stored text's: its
+// "serialized" descriptor differs, and must not stand in for the stored text's parse.
+func TestOwnRecordsRenderAsStored(t *testing.T) {
+	s := openMemShared(t, newMemShared())
+	const text = "syntax = \"proto3\";\nmessage M {\n  oneof o {\n    int32 b = 3;\n    int32 a = 1;\n  }\n  int32 c = 2;\n}\n"
+	for i, normalize := range []bool{false, true} {
+		subject := fmt.Sprintf("render-%d", i)
+		if _, err := s.Register(context.Background(), subject, SchemaRequest{Schema: text, Type: compat.TypeProtobuf, ID: -1}, normalize); err != nil {
+			t.Fatal(err)
+		}
+		sc, err := s.Version(context.Background(), subject, 1, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := compat.Parse(compat.TypeProtobuf, sc.Text, nil, compat.ParseOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := fresh.Format("serialized")
+		got, err := s.Render(context.Background(), sc, "serialized")
+		if err != nil || got != want {
+			t.Errorf("normalize %v: serialized = %s, %v; the stored text's parse gives %s", normalize, got, err, want)
+		}
 	}
 }

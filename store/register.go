@@ -329,7 +329,7 @@ func (r *registration) prepare(normalize bool) error {
 	}
 	r.parsed = parsed
 	r.cand = newCandidate(parsed.Type(), parsed.Canonical(), refs, req.Metadata, req.RuleSet)
-	if len(refs) == 0 {
+	if len(refs) == 0 && standsForStoredParse(parsed, req.Schema, opts) {
 		// The record holds the canonical text, which a shared log's reader checks as a stored
 		// schema when it delivers the record back. This parse is that check's answer: a text
 		// that parses strictly parses leniently, and its canonical text to the same schema
@@ -337,6 +337,19 @@ func (r *registration) prepare(normalize bool) error {
 		r.st.parses.put(parseKey{parsed.Type(), parsed.Canonical(), compat.ParseOptions{}}, parsed)
 	}
 	return nil
+}
+
+// standsForStoredParse reports whether the parse of a registration's text is the parse of its
+// canonical text as stored, in everything a reader may ask of it (canonical text, formats,
+// compatibility). Avro's and JSON Schema's are: all they answer derives from the canonical
+// text. A Protobuf parse describes the fields in the order of the text parsed, and its
+// printer moves a message's plain fields before its oneofs (normalising also sorts them), so
+// its "serialized" descriptor is the stored text's only when it parsed that very text.
+func standsForStoredParse(parsed *compat.Schema, text string, opts compat.ParseOptions) bool {
+	if parsed.Type() != compat.TypeProtobuf {
+		return true
+	}
+	return !opts.Normalize && text == parsed.Canonical()
 }
 
 // mergeDataContract applies config defaults and overrides to the request's metadata and rule
