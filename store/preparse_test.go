@@ -178,3 +178,38 @@ func TestOwnRecordsRenderAsStored(t *testing.T) {
 		}
 	}
 }
+
+// FuzzOwnParseStandsForStored searches, in all three formats, for a registration whose parse
+// the store would take for its stored text's (standsForStoredParse) while the stored text
+// parses to something else: no parse, another canonical text or another format's text. The
+// leader would then answer otherwise than its followers.
+func FuzzOwnParseStandsForStored(f *testing.F) {
+	f.Add(uint8(0), `{"type":"record","name":"R","fields":[{"name":"x","type":["null","R"],"default":null}]}`)
+	f.Add(uint8(1), `{"type":"object","properties":{"b":{"type":"string"},"a":{"$ref":"#/definitions/d"}},"definitions":{"d":{"type":"integer"}}}`)
+	f.Add(uint8(2), "syntax = \"proto3\";\nmessage M {\n  oneof o {\n    int32 b = 3;\n    int32 a = 1;\n  }\n  int32 c = 2;\n}\n")
+	f.Add(uint8(2), "syntax = \"proto3\";\n\nmessage M {\n  int32 c = 2;\n\n  oneof o {\n    int32 b = 3;\n    int32 a = 1;\n  }\n}\n")
+	types := []compat.SchemaType{compat.TypeAvro, compat.TypeJSON, compat.TypeProtobuf}
+	f.Fuzz(func(t *testing.T, which uint8, text string) {
+		typ := types[int(which)%len(types)]
+		for _, opts := range []compat.ParseOptions{{New: true}, {New: true, Normalize: true}, {}} {
+			own, err := compat.Parse(typ, text, nil, opts)
+			if err != nil || !standsForStoredParse(own, text, opts) {
+				continue
+			}
+			stored, err := compat.Parse(typ, own.Canonical(), nil, compat.ParseOptions{})
+			if err != nil {
+				t.Fatalf("%s %+v: the canonical text of %q does not parse as stored: %v", typ, opts, text, err)
+			}
+			if stored.Canonical() != own.Canonical() {
+				t.Fatalf("%s %+v: %q: canonical %q, stored text's %q", typ, opts, text, own.Canonical(), stored.Canonical())
+			}
+			for _, format := range []string{"resolved", "serialized", "ignore_extensions"} {
+				a, okA := own.Format(format)
+				b, okB := stored.Format(format)
+				if a != b || okA != okB {
+					t.Fatalf("%s %+v: %q: format %s %q, stored text's %q", typ, opts, text, format, a, b)
+				}
+			}
+		}
+	})
+}
