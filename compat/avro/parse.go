@@ -108,6 +108,7 @@ type avroNode struct {
 	props       []jackson.Member
 	ref         string                // kindRef: the full name to resolve
 	fieldIndex  map[string]*avroField // record fields by name
+	sameAs      *avroNode             // a redefinition: the first definition, found equal to it
 }
 
 type avroField struct {
@@ -142,6 +143,7 @@ type avroParser struct {
 	replaySteps  int              // the steps replayResolver took over the last document, for tests
 	replayAll    bool             // tests: walk built records again, as Avro's resolver does
 	defaultSteps int              // values checked against types by the current document's default checks
+	equalPairs   int              // pairs of nodes compared for redefinitions, for tests
 	docs         []*avroNode      // roots of the dependencies parsed so far
 }
 
@@ -389,9 +391,13 @@ func (p *avroParser) define(n *avroNode) (*avroNode, error) {
 		return nil, err
 	}
 	if old := p.names[n.name.full]; old != nil {
-		if !avroEqual(old, n, map[[2]*avroNode]bool{}) {
+		seen := map[[2]*avroNode]bool{}
+		equal := avroEqual(old, n, seen)
+		p.equalPairs += len(seen)
+		if !equal {
 			return nil, errors.New("Can't redefine: " + n.name.full)
 		}
+		n.sameAs = old
 		p.docNamed = append(p.docNamed, n)
 		return n, nil
 	}

@@ -243,8 +243,16 @@ func (c *defaultChecker) validValue(s *avroNode, v *jackson.Value) bool {
 // avroEqual is Schema.equals, used to allow an identical redefinition: doc
 // and aliases do not count, properties and field defaults do. Two forward
 // references are never equal: Avro Java parses each into its own placeholder
-// record with a unique name (SchemaResolver.unresolvedSchema).
+// record with a unique name (SchemaResolver.unresolvedSchema). A redefinition stands for the
+// first definition it was found equal to: equality is transitive, and comparing it again
+// inside every redefinition enclosing it would cost the square of their nesting.
 func avroEqual(a, b *avroNode, seen map[[2]*avroNode]bool) bool {
+	if a.sameAs != nil {
+		a = a.sameAs
+	}
+	if b.sameAs != nil {
+		b = b.sameAs
+	}
 	if a == b {
 		return true
 	}
