@@ -213,3 +213,44 @@ func FuzzOwnParseStandsForStored(f *testing.F) {
 		}
 	})
 }
+
+// TestOwnNormalizedJSONChecksAsStored: a JSON Schema registered with normalize is stored with
+// its keys sorted. The request's parse compares properties in the order the request wrote
+// them, the stored text's in sorted order, so a later check against this version lists its
+// messages in another order on the instance that registered it than on any other: that parse
+// must not stand for the stored text's.
+func TestOwnNormalizedJSONChecksAsStored(t *testing.T) {
+	s := openMemShared(t, newMemShared())
+	const text = `{"type":"object","properties":{"v":{"type":"integer"},"next":{"type":"string"}}}`
+	if _, err := s.Register(context.Background(), "normalized", SchemaRequest{Schema: text, Type: compat.TypeJSON, ID: -1}, true); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := s.Version(context.Background(), "normalized", 1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := compat.Parse(compat.TypeJSON, sc.Text, nil, compat.ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.mu.RLock()
+	own, err := s.st.parsedSchema(sc)
+	s.mu.RUnlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := compat.Parse(compat.TypeJSON, `{"type":"object","additionalProperties":false}`, nil, compat.ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(stored *compat.Schema) []string {
+		res, err := compat.Check(context.Background(), next, []compat.Previous{{Schema: stored, Version: 1}}, compat.CheckOptions{Level: compat.LevelFull})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Messages
+	}
+	if got, want := check(own), check(fresh); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("checking against the version this instance registered:\n%q\nagainst the stored text's parse:\n%q", got, want)
+	}
+}

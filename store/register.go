@@ -341,15 +341,20 @@ func (r *registration) prepare(normalize bool) error {
 
 // standsForStoredParse reports whether the parse of a registration's text is the parse of its
 // canonical text as stored, in everything a reader may ask of it (canonical text, formats,
-// compatibility). Avro's and JSON Schema's are: all they answer derives from the canonical
-// text. A Protobuf parse describes the fields in the order of the text parsed, and its
-// printer moves a message's plain fields before its oneofs (normalising also sorts them), so
-// its "serialized" descriptor is the stored text's only when it parsed that very text.
+// compatibility messages and their order). A normalised parse is not: JSON Schema's stored
+// text has its keys sorted while the parse compares properties in the request's order, so a
+// later check lists its messages otherwise. Avro's parse is determined by its canonical text.
+// A Protobuf parse describes the fields in the order of the text parsed, and its printer moves
+// a message's plain fields before its oneofs, so its "serialized" descriptor is the stored
+// text's only when it parsed that very text.
 func standsForStoredParse(parsed *compat.Schema, text string, opts compat.ParseOptions) bool {
-	if parsed.Type() != compat.TypeProtobuf {
-		return true
+	switch {
+	case opts.Normalize:
+		return false
+	case parsed.Type() == compat.TypeProtobuf:
+		return text == parsed.Canonical()
 	}
-	return !opts.Normalize && text == parsed.Canonical()
+	return true
 }
 
 // mergeDataContract applies config defaults and overrides to the request's metadata and rule
