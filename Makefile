@@ -21,6 +21,7 @@ FUZZ_TARGETS := \
 	./compat/protobuf:FuzzParseProtobuf \
 	./store:FuzzDecodeRecord \
 	./store:FuzzStrictParseCanonicalIsLenient \
+	./store:FuzzOwnParseStandsForStored \
 	./store:FuzzScanRecord \
 	./internal/jsonsubset:FuzzScanner \
 	./internal/jsonsubset:FuzzText \

@@ -123,13 +123,15 @@ func FuzzStrictParseCanonicalIsLenient(f *testing.F) {
 // TestOwnRecordsReadBackParseNothing: the record a registration writes holds its schema's
 // canonical text, which the reader checks when the log delivers it back. The registration's
 // own parse is that check's answer (strictness only refuses, and the canonical text parses to
-// the same schema), so reading back this instance's writes parses no schema again.
+// the same schema), so reading back this instance's writes parses no schema again. A Protobuf
+// parse stands for the stored text's only when it parsed that text (see
+// TestOwnRecordsRenderAsStored): the Protobuf text here is already canonical.
 func TestOwnRecordsReadBackParseNothing(t *testing.T) {
 	s := openMemShared(t, newMemShared())
 	texts := map[compat.SchemaType]string{
 		compat.TypeAvro:     `{ "type": "record", "name": "Own%d", "fields": [ {"name": "a", "type": "int"} ] }`,
 		compat.TypeJSON:     `{ "type": "object", "title": "own-%d", "properties": { "a": {"type": "integer"} } }`,
-		compat.TypeProtobuf: "syntax = \"proto3\";\npackage own%d;\nmessage M {   int32 a = 1; }\n",
+		compat.TypeProtobuf: "syntax = \"proto3\";\npackage own%d;\n\nmessage M {\n  int32 a = 1;\n}\n",
 	}
 	n := 0
 	for typ, text := range texts {
@@ -145,5 +147,110 @@ func TestOwnRecordsReadBackParseNothing(t *testing.T) {
 	defer s.mu.RUnlock()
 	if s.st.schemasParsed != 0 {
 		t.Errorf("reading back %d registrations parsed %d schemas; want none", n, s.st.schemasParsed)
+	}
+}
+
+// TestOwnRecordsRenderAsStored: what this instance answers for a schema it registered itself
+// is what any other instance answers, which parses the stored text. Protobuf's printer moves a
+// message's plain fields before its oneofs (and normalising sorts a oneof's fields), so the
+// request's parse describes the fields in another order than the stored text's: its
+// "serialized" descriptor differs, and must not stand in for the stored text's parse.
+func TestOwnRecordsRenderAsStored(t *testing.T) {
+	s := openMemShared(t, newMemShared())
+	const text = "syntax = \"proto3\";\nmessage M {\n  oneof o {\n    int32 b = 3;\n    int32 a = 1;\n  }\n  int32 c = 2;\n}\n"
+	for i, normalize := range []bool{false, true} {
+		subject := fmt.Sprintf("render-%d", i)
+		if _, err := s.Register(context.Background(), subject, SchemaRequest{Schema: text, Type: compat.TypeProtobuf, ID: -1}, normalize); err != nil {
+			t.Fatal(err)
+		}
+		sc, err := s.Version(context.Background(), subject, 1, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := compat.Parse(compat.TypeProtobuf, sc.Text, nil, compat.ParseOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := fresh.Format("serialized")
+		got, err := s.Render(context.Background(), sc, "serialized")
+		if err != nil || got != want {
+			t.Errorf("normalize %v: serialized = %s, %v; the stored text's parse gives %s", normalize, got, err, want)
+		}
+	}
+}
+
+// FuzzOwnParseStandsForStored searches, in all three formats, for a registration whose parse
+// the store would take for its stored text's (standsForStoredParse) while the stored text
+// parses to something else: no parse, another canonical text or another format's text. The
+// leader would then answer otherwise than its followers.
+func FuzzOwnParseStandsForStored(f *testing.F) {
+	f.Add(uint8(0), `{"type":"record","name":"R","fields":[{"name":"x","type":["null","R"],"default":null}]}`)
+	f.Add(uint8(1), `{"type":"object","properties":{"b":{"type":"string"},"a":{"$ref":"#/definitions/d"}},"definitions":{"d":{"type":"integer"}}}`)
+	f.Add(uint8(2), "syntax = \"proto3\";\nmessage M {\n  oneof o {\n    int32 b = 3;\n    int32 a = 1;\n  }\n  int32 c = 2;\n}\n")
+	f.Add(uint8(2), "syntax = \"proto3\";\n\nmessage M {\n  int32 c = 2;\n\n  oneof o {\n    int32 b = 3;\n    int32 a = 1;\n  }\n}\n")
+	types := []compat.SchemaType{compat.TypeAvro, compat.TypeJSON, compat.TypeProtobuf}
+	f.Fuzz(func(t *testing.T, which uint8, text string) {
+		typ := types[int(which)%len(types)]
+		for _, opts := range []compat.ParseOptions{{New: true}, {New: true, Normalize: true}, {}} {
+			own, err := compat.Parse(typ, text, nil, opts)
+			if err != nil || !standsForStoredParse(own, text, opts) {
+				continue
+			}
+			stored, err := compat.Parse(typ, own.Canonical(), nil, compat.ParseOptions{})
+			if err != nil {
+				t.Fatalf("%s %+v: the canonical text of %q does not parse as stored: %v", typ, opts, text, err)
+			}
+			if stored.Canonical() != own.Canonical() {
+				t.Fatalf("%s %+v: %q: canonical %q, stored text's %q", typ, opts, text, own.Canonical(), stored.Canonical())
+			}
+			for _, format := range []string{"resolved", "serialized", "ignore_extensions"} {
+				a, okA := own.Format(format)
+				b, okB := stored.Format(format)
+				if a != b || okA != okB {
+					t.Fatalf("%s %+v: %q: format %s %q, stored text's %q", typ, opts, text, format, a, b)
+				}
+			}
+		}
+	})
+}
+
+// TestOwnNormalizedJSONChecksAsStored: a JSON Schema registered with normalize is stored with
+// its keys sorted. The request's parse compares properties in the order the request wrote
+// them, the stored text's in sorted order, so a later check against this version lists its
+// messages in another order on the instance that registered it than on any other: that parse
+// must not stand for the stored text's.
+func TestOwnNormalizedJSONChecksAsStored(t *testing.T) {
+	s := openMemShared(t, newMemShared())
+	const text = `{"type":"object","properties":{"v":{"type":"integer"},"next":{"type":"string"}}}`
+	if _, err := s.Register(context.Background(), "normalized", SchemaRequest{Schema: text, Type: compat.TypeJSON, ID: -1}, true); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := s.Version(context.Background(), "normalized", 1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := compat.Parse(compat.TypeJSON, sc.Text, nil, compat.ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.mu.RLock()
+	own, err := s.st.parsedSchema(sc)
+	s.mu.RUnlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := compat.Parse(compat.TypeJSON, `{"type":"object","additionalProperties":false}`, nil, compat.ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(stored *compat.Schema) []string {
+		res, err := compat.Check(context.Background(), next, []compat.Previous{{Schema: stored, Version: 1}}, compat.CheckOptions{Level: compat.LevelFull})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Messages
+	}
+	if got, want := check(own), check(fresh); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("checking against the version this instance registered:\n%q\nagainst the stored text's parse:\n%q", got, want)
 	}
 }

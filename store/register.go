@@ -329,7 +329,7 @@ func (r *registration) prepare(normalize bool) error {
 	}
 	r.parsed = parsed
 	r.cand = newCandidate(parsed.Type(), parsed.Canonical(), refs, req.Metadata, req.RuleSet)
-	if len(refs) == 0 {
+	if len(refs) == 0 && standsForStoredParse(parsed, req.Schema, opts) {
 		// The record holds the canonical text, which a shared log's reader checks as a stored
 		// schema when it delivers the record back. This parse is that check's answer: a text
 		// that parses strictly parses leniently, and its canonical text to the same schema
@@ -337,6 +337,24 @@ func (r *registration) prepare(normalize bool) error {
 		r.st.parses.put(parseKey{parsed.Type(), parsed.Canonical(), compat.ParseOptions{}}, parsed)
 	}
 	return nil
+}
+
+// standsForStoredParse reports whether the parse of a registration's text is the parse of its
+// canonical text as stored, in everything a reader may ask of it (canonical text, formats,
+// compatibility messages and their order). A normalised parse is not: JSON Schema's stored
+// text has its keys sorted while the parse compares properties in the request's order, so a
+// later check lists its messages otherwise. Avro's parse is determined by its canonical text.
+// A Protobuf parse describes the fields in the order of the text parsed, and its printer moves
+// a message's plain fields before its oneofs, so its "serialized" descriptor is the stored
+// text's only when it parsed that very text.
+func standsForStoredParse(parsed *compat.Schema, text string, opts compat.ParseOptions) bool {
+	switch {
+	case opts.Normalize:
+		return false
+	case parsed.Type() == compat.TypeProtobuf:
+		return text == parsed.Canonical()
+	}
+	return true
 }
 
 // mergeDataContract applies config defaults and overrides to the request's metadata and rule

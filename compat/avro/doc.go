@@ -62,6 +62,11 @@
 //     2,000,000 steps or walks nested 2,000 deep: "Schema too complex". Avro Java has no such
 //     limit but overflows its stack on the same shapes a little later (a chain of 1,500
 //     records each referring forward to the next; 1,200 parse).
+//   - Checking a new schema's field defaults (Schema.isValidDefault) fills a record's missing
+//     fields from their own defaults and tries a union's branches in turn, so its work can
+//     double with each level of records or multiply a default's size by a union's width. Accord
+//     stops a document whose default checks take more than 10,000,000 steps: "Schema too
+//     complex". Avro Java has no such limit and runs until done.
 //   - Where Avro names a forward reference's placeholder in a message (an undefined root type,
 //     an invalid default involving one), it prints a counter that runs across the whole JVM;
 //     Accord prints the name the document used.

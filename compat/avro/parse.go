@@ -108,6 +108,7 @@ type avroNode struct {
 	props       []jackson.Member
 	ref         string                // kindRef: the full name to resolve
 	fieldIndex  map[string]*avroField // record fields by name
+	sameAs      *avroNode             // a redefinition: the first definition, found equal to it
 }
 
 type avroField struct {
@@ -133,15 +134,17 @@ func (n *avroNode) prop(key string) *jackson.Value {
 // avroParser is one Schema.Parser: the named types it has seen so far
 // (dependencies, then the document being parsed) and its validation mode.
 type avroParser struct {
-	strict      bool // STRICT_VALIDATOR for names (new schemas); else NO_VALIDATION
-	defaults    bool // validate field defaults (new schemas)
-	names       map[string]*avroNode
-	pending     []*avroNode      // forward references of the current document
-	refSlots    map[refSlot]bool // the current document's slots that held a forward reference
-	docNamed    []*avroNode      // the current document's named types, redefinitions too, in order
-	replaySteps int              // the steps replayResolver took over the last document, for tests
-	replayAll   bool             // tests: walk built records again, as Avro's resolver does
-	docs        []*avroNode      // roots of the dependencies parsed so far
+	strict       bool // STRICT_VALIDATOR for names (new schemas); else NO_VALIDATION
+	defaults     bool // validate field defaults (new schemas)
+	names        map[string]*avroNode
+	pending      []*avroNode      // forward references of the current document
+	refSlots     map[refSlot]bool // the current document's slots that held a forward reference
+	docNamed     []*avroNode      // the current document's named types, redefinitions too, in order
+	replaySteps  int              // the steps replayResolver took over the last document, for tests
+	replayAll    bool             // tests: walk built records again, as Avro's resolver does
+	defaultSteps int              // values checked against types by the current document's default checks
+	equalPairs   int              // pairs of nodes compared for redefinitions, for tests
+	docs         []*avroNode      // roots of the dependencies parsed so far
 }
 
 func newAvroParser(opts ParseOptions) *avroParser {
@@ -154,7 +157,7 @@ func (p *avroParser) parseDocument(text string) (*avroNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.pending, p.refSlots, p.docNamed = nil, nil, nil
+	p.pending, p.refSlots, p.docNamed, p.defaultSteps = nil, nil, nil, 0
 	root, err := p.parse(doc, "")
 	if err != nil {
 		return nil, err
@@ -388,9 +391,13 @@ func (p *avroParser) define(n *avroNode) (*avroNode, error) {
 		return nil, err
 	}
 	if old := p.names[n.name.full]; old != nil {
-		if !avroEqual(old, n, map[[2]*avroNode]bool{}) {
+		seen := map[[2]*avroNode]bool{}
+		equal := avroEqual(old, n, seen)
+		p.equalPairs += len(seen)
+		if !equal {
 			return nil, errors.New("Can't redefine: " + n.name.full)
 		}
+		n.sameAs = old
 		p.docNamed = append(p.docNamed, n)
 		return n, nil
 	}

@@ -115,7 +115,7 @@ func (p *avroParser) checkDefault(f *avroField, unbuilt func(*avroNode) bool) er
 	if !p.defaults || f.def == nil {
 		return nil
 	}
-	c := defaultChecker{unbuilt: unbuilt}
+	c := defaultChecker{unbuilt: unbuilt, steps: &p.defaultSteps}
 	if c.valid(f.typ, f.def) {
 		return nil
 	}
@@ -129,6 +129,16 @@ func (p *avroParser) checkDefault(f *avroField, unbuilt func(*avroNode) bool) er
 // record its resolver has copied but not yet given fields.
 var errFieldsNotSet = errors.New("Schema fields not set yet")
 
+// maxDefaultSteps bounds the values checked against types (defaultChecker.valid calls) over
+// all the default checks of one document. Avro's check fills a record's missing fields from
+// their own defaults and tries a union's branches in turn, so its work can grow with the
+// product of a default's size and a union's width, or double with each level of records:
+// a crafted text of a few KB would hold a core for hours. Ten million steps take a fraction
+// of a second.
+const maxDefaultSteps = 10_000_000
+
+var errDefaultsTooComplex = fmt.Errorf("Schema too complex: validating its field defaults takes more than %d steps", maxDefaultSteps)
+
 // defaultChecker is Schema.isValidDefault. A forward reference still
 // unresolved counts as an empty record, as Avro's placeholder does. While
 // Avro's resolver rebuilds a document (resolveDefaults), the records for
@@ -136,11 +146,16 @@ var errFieldsNotSet = errors.New("Schema fields not set yet")
 // throws, and the exception (err) ends the check.
 type defaultChecker struct {
 	unbuilt func(*avroNode) bool
+	steps   *int // the document's count, bounded by maxDefaultSteps
 	err     error
 }
 
 func (c *defaultChecker) valid(s *avroNode, v *jackson.Value) bool {
 	if v == nil || c.err != nil {
+		return false
+	}
+	if *c.steps++; *c.steps > maxDefaultSteps {
+		c.err = errDefaultsTooComplex
 		return false
 	}
 	switch s.kind {
@@ -228,8 +243,16 @@ func (c *defaultChecker) validValue(s *avroNode, v *jackson.Value) bool {
 // avroEqual is Schema.equals, used to allow an identical redefinition: doc
 // and aliases do not count, properties and field defaults do. Two forward
 // references are never equal: Avro Java parses each into its own placeholder
-// record with a unique name (SchemaResolver.unresolvedSchema).
+// record with a unique name (SchemaResolver.unresolvedSchema). A redefinition stands for the
+// first definition it was found equal to: equality is transitive, and comparing it again
+// inside every redefinition enclosing it would cost the square of their nesting.
 func avroEqual(a, b *avroNode, seen map[[2]*avroNode]bool) bool {
+	if a.sameAs != nil {
+		a = a.sameAs
+	}
+	if b.sameAs != nil {
+		b = b.sameAs
+	}
 	if a == b {
 		return true
 	}
