@@ -73,13 +73,7 @@ func TestKafkaTrustedJunkOnEveryPath(t *testing.T) {
 // as another writer could.
 func produceSchemas(t *testing.T, brokers string, values ...string) {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	cl, ctx := brokerClient(t, brokers)
 	for _, v := range values {
 		subject, version := jsonField(v, "subject"), jsonField(v, "version")
 		rec := &kgo.Record{Topic: "_schemas", Value: []byte(v),
@@ -88,6 +82,20 @@ func produceSchemas(t *testing.T, brokers string, values ...string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// brokerClient is a Kafka client of brokers and a context of 10 s for its requests, both
+// ended when the test ends.
+func brokerClient(t *testing.T, brokers string) (*kgo.Client, context.Context) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return cl, ctx
 }
 
 // jsonField returns the raw text of a top-level string or number field of a flat JSON value.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
-	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // TestKafkaSchemaCheckFlag: with --kafka-schema-check trust, a schema whose text does not
@@ -60,13 +59,7 @@ func clusterWithJunk(t *testing.T) string {
 // record whose text is not a schema: junk version 1, id 500.
 func produceJunk(t *testing.T, brokers string) {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	cl, ctx := brokerClient(t, brokers)
 	compact := "compact"
 	if _, err := kadm.NewClient(cl).CreateTopic(ctx, 1, 1, map[string]*string{"cleanup.policy": &compact}, "_schemas"); err != nil {
 		t.Fatal(err)
